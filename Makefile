@@ -14,6 +14,7 @@ CC ?= cc
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
 PKG_CONFIG ?= pkg-config
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 
 Q := $(if $(V),,@)
 
@@ -52,14 +53,14 @@ FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 .DEFAULT_GOAL := all
 
 all: deps
-	$(Q)$(MAKE) --no-print-directory build
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) build
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory build build-test
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) build build-test
 	$(Q)tests/run-tests.sh $(BUILD)/san $(TEST_NAMES) -- $(FUZZ_NAMES)
 
 fuzz: deps deps-fuzz
-	$(Q)$(MAKE) --no-print-directory build-fuzz
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) build-fuzz
 	$(Q)tests/fuzz/run-fuzz.sh $(BUILD)/fuzz $(FUZZ_TIME) $(FUZZ_NAMES)
 
 # ---- dependencies --------------------------------------------------------------------------

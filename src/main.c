@@ -77,7 +77,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(commands[i]->name, name) == 0)
             return commands[i]->main(argc - 1, argv + 1);
-    fprintf(stderr, "dialtone: unknown command '%s'\n\n", name);
+    fprintf(stderr, "dialtone: unknown %s '%s'\n\n", name[0] == '-' ? "option" : "command", name);
     print_help(stderr);
     return 2;
 }
