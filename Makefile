@@ -96,6 +96,13 @@ $(BUILD)/tools/%: src/tools/%.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -O1 -g -o $@ $<
 
+# gen_errors shares the dictionary's line parser (and util) with the core library.
+GEN_ERRORS_SRC := src/tools/gen_errors.c src/core/errors_tsv.c src/core/util.c
+$(BUILD)/tools/gen_errors: $(GEN_ERRORS_SRC) include/dialtone/errors.h include/dialtone/util.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=c11 -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -O1 -g \
+		-o $@ $(GEN_ERRORS_SRC)
+
 $(BUILD)/gen/errors_table.c: data/twilio-errors.tsv $(BUILD)/tools/gen_errors
 	@mkdir -p $(@D)
 	$(Q)$(BUILD)/tools/gen_errors data/twilio-errors.tsv > $@.tmp && mv $@.tmp $@

@@ -1,0 +1,158 @@
+/*
+ * gen_errors: build-time generator of the error dictionary's C table.
+ *
+ *   gen_errors data/twilio-errors.tsv > BUILD/gen/errors_table.c
+ *
+ * Reads the TSV, checks the header and every line strictly (the line parser is the core's
+ * errors_tsv_parse_line; codes must be strictly ascending), and writes a sorted static const
+ * array for src/core/errors.c. On the first defect it prints "FILE:LINE: reason" to stderr,
+ * writes nothing to stdout and exits 1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dialtone/errors.h"
+#include "dialtone/util.h"
+
+#define MAX_ENTRIES 20000
+
+static const char *const category_idents[DT_ERRCAT_COUNT] = {
+    [DT_ERRCAT_OTHER] = "DT_ERRCAT_OTHER",
+    [DT_ERRCAT_NETWORK] = "DT_ERRCAT_NETWORK",
+    [DT_ERRCAT_BUSY] = "DT_ERRCAT_BUSY",
+    [DT_ERRCAT_NO_ANSWER] = "DT_ERRCAT_NO_ANSWER",
+    [DT_ERRCAT_DECLINED] = "DT_ERRCAT_DECLINED",
+    [DT_ERRCAT_CANCELED] = "DT_ERRCAT_CANCELED",
+    [DT_ERRCAT_BAD_NUMBER] = "DT_ERRCAT_BAD_NUMBER",
+    [DT_ERRCAT_CARRIER] = "DT_ERRCAT_CARRIER",
+    [DT_ERRCAT_BLOCKED] = "DT_ERRCAT_BLOCKED",
+    [DT_ERRCAT_ACCOUNT] = "DT_ERRCAT_ACCOUNT",
+    [DT_ERRCAT_CONFIGURATION] = "DT_ERRCAT_CONFIGURATION",
+    [DT_ERRCAT_TWIML] = "DT_ERRCAT_TWIML",
+    [DT_ERRCAT_PLATFORM] = "DT_ERRCAT_PLATFORM",
+    [DT_ERRCAT_RATE_LIMIT] = "DT_ERRCAT_RATE_LIMIT",
+    [DT_ERRCAT_MEDIA] = "DT_ERRCAT_MEDIA",
+};
+
+/* A C string literal; the parser has already limited text to printable ASCII. */
+static void put_literal(struct dt_buf *out, const char *s)
+{
+    dt_buf_putc(out, '"');
+    for (; *s; s++) {
+        /* '?' is escaped so that no trigraph can form under -std=c11. */
+        if (*s == '"' || *s == '\\' || *s == '?')
+            dt_buf_putc(out, '\\');
+        dt_buf_putc(out, *s);
+    }
+    dt_buf_putc(out, '"');
+}
+
+static void put_entry(struct dt_buf *out, const struct errors_entry *e)
+{
+    dt_buf_printf(out,
+                  "    {.code = %d, .level = %s, .category = %s, .retryable = %d, "
+                  ".bad_number = %d,\n     .product = ",
+                  e->code,
+                  e->level == DT_ERRLEVEL_WARNING ? "DT_ERRLEVEL_WARNING" : "DT_ERRLEVEL_ERROR",
+                  category_idents[e->category], e->retryable, e->bad_number);
+    put_literal(out, e->product);
+    dt_buf_puts(out, ",\n     .message = ");
+    put_literal(out, e->message);
+    dt_buf_puts(out, ",\n     .action = ");
+    put_literal(out, e->action);
+    dt_buf_puts(out, "},\n");
+}
+
+static int fail(const char *path, long lineno, const char *reason)
+{
+    fprintf(stderr, "%s:%ld: %s\n", path, lineno, reason);
+    return 1;
+}
+
+/* Reads every line of f into out; returns 0 or 1 after reporting the first defect. */
+static int convert(FILE *f, const char *path, struct dt_buf *out)
+{
+    char *line = NULL, err[160];
+    size_t cap = 0, count = 0;
+    long lineno = 0;
+    int prev = 0, rc = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        size_t len = (size_t)n;
+        if (len == 0 || line[len - 1] != '\n') {
+            rc = fail(path, lineno, "line does not end with a newline");
+            break;
+        }
+        line[--len] = '\0';
+        if (lineno == 1) {
+            if (strlen(line) != len || strcmp(line, ERRORS_TSV_HEADER) != 0) {
+                rc = fail(path, lineno, "header line is not the expected column list");
+                break;
+            }
+            continue;
+        }
+        struct errors_entry e;
+        if (errors_tsv_parse_line(line, len, &e, err, sizeof err) != DT_OK) {
+            rc = fail(path, lineno, err);
+            break;
+        }
+        if (e.code <= prev) {
+            snprintf(err, sizeof err, "code %d is not greater than the code before it (%d)", e.code,
+                     prev);
+            rc = fail(path, lineno, err);
+            break;
+        }
+        if (++count > MAX_ENTRIES) {
+            rc = fail(path, lineno, "too many entries");
+            break;
+        }
+        prev = e.code;
+        put_entry(out, &e);
+    }
+    if (rc == 0 && ferror(f))
+        rc = fail(path, lineno, "read error");
+    else if (rc == 0 && lineno == 0)
+        rc = fail(path, 1, "file is empty");
+    else if (rc == 0 && count == 0)
+        rc = fail(path, lineno, "no entries after the header");
+    free(line);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: gen_errors FILE.tsv > errors_table.c\n");
+        return 2;
+    }
+    for (int c = 0; c < DT_ERRCAT_COUNT; c++)
+        if (!category_idents[c]) {
+            fprintf(stderr, "gen_errors: category %d has no identifier\n", c);
+            return 1;
+        }
+    FILE *f = fopen(argv[1], "r");
+    if (!f) {
+        perror(argv[1]);
+        return 1;
+    }
+    struct dt_buf out;
+    dt_buf_init(&out);
+    dt_buf_puts(&out,
+                "/* Generated by gen_errors from the error dictionary TSV: do not edit. */\n");
+    dt_buf_puts(&out, "#include \"core/errors_table.h\"\n\n"
+                      "const struct errors_entry errors_table[] = {\n");
+    int rc = convert(f, argv[1], &out);
+    fclose(f);
+    if (rc == 0) {
+        dt_buf_puts(&out, "};\n\nconst size_t errors_table_len = "
+                          "sizeof errors_table / sizeof errors_table[0];\n");
+        if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
+            perror("gen_errors: stdout");
+            rc = 1;
+        }
+    }
+    dt_buf_done(&out);
+    return rc;
+}
