@@ -1,0 +1,200 @@
+/*
+ * config: the daemon's configuration. One INI file (dialtone.conf, parsed with inih) on top
+ * of built-in defaults, then environment variables on top of that, into a typed struct.
+ * Parsing is strict: unknown sections and keys, repeated keys, bad or out-of-range values and
+ * over-long lines are errors that name the file and line. Error messages never quote values.
+ *
+ * The file (see data/dialtone.conf.example for every key):
+ *
+ *   [twilio]
+ *   account_sid      "AC" + 32 hex digits
+ *   auth_token       secret; or api_key_sid ("SK" + 32 hex) with api_key_secret (secret)
+ *   numbers          comma-separated E.164 numbers ('+', then 8-15 digits, the first not 0);
+ *                    the key may repeat to list more numbers than fit on one line
+ *   public_base_url  the URL Twilio calls, as used for signatures (http or https)
+ *   api_base_url     REST API base, default https://api.twilio.com (the emulator's otherwise)
+ *   [server]
+ *   listen           IP address to listen on, default 127.0.0.1
+ *   port             0-65535, default 8080 (0: any free port)
+ *   database         SQLite file, default dialtone.db
+ *   log_level        error | warn | info | debug, default info
+ *   max_body         largest request body in bytes, 1024-16777216, default 65536
+ *   [queue "NAME"]   one per queue; NAME is 1-32 letters, digits, '-' or '_', unique
+ *                    ignoring case; keys, all optional:
+ *   routing          ringall (default) | longest-idle
+ *   max_wait         seconds before a caller leaves the queue, 10-86400, default 300
+ *   wrapup           seconds of wrap-up before an agent is available again, 0-3600,
+ *                    default 30 (0: none)
+ *   reservation_timeout  seconds an offer waits for an answer, 5-600, default 30
+ *   service_level    answer-time target in seconds, 1-3600, default 20
+ *   missed_offers_limit  missed offers in a row before an agent is set unavailable,
+ *                    0-100, default 3 (0: never)
+ *   hold_music_url   http(s) URL played while waiting, default none
+ *   [hours]          business hours; without a day key the lines are always open
+ *   timezone         IANA zone name, default UTC
+ *   mon ... sun      "closed" or up to 4 ranges "HH:MM-HH:MM, ..." in ascending order,
+ *                    within the day (end 24:00 at the latest); once any day is given,
+ *                    days not given are closed
+ *   [dispositions]   wrap-up codes in order, one per line: CODE = label. CODE is 1-32
+ *                    letters, digits, '-' or '_'; label up to 64 bytes (default: CODE).
+ *                    The section replaces the default list (resolved, follow-up,
+ *                    escalated, wrong-number).
+ *
+ * Syntax: '#' or ';' starts a comment line; " ;" starts a comment after a value; leading
+ * whitespace is ignored (no continuation lines); a value may be wrapped in double quotes;
+ * a line is at most DT_CONFIG_LINE_MAX bytes; control characters are refused.
+ *
+ * Environment variables, applied by config_apply_env after the file (an empty value counts
+ * as unset): TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY (api_key_sid),
+ * TWILIO_API_SECRET (api_key_secret), DIALTONE_PUBLIC_URL (public_base_url),
+ * DIALTONE_TWILIO_API_URL (api_base_url), DIALTONE_DB (database), DIALTONE_PORT (port),
+ * DIALTONE_LOG_LEVEL (log_level).
+ */
+#ifndef DIALTONE_CONFIG_H
+#define DIALTONE_CONFIG_H
+
+#include <stddef.h>
+
+#include "dialtone/log.h"
+
+/* Buffer sizes, terminating NUL included; values must be shorter. */
+#define DT_CONFIG_SID_SIZE    35 /* "AC"/"SK" + 32 hex */
+#define DT_CONFIG_SECRET_SIZE 128
+#define DT_CONFIG_E164_SIZE   17
+#define DT_CONFIG_URL_SIZE    192
+#define DT_CONFIG_PATH_SIZE   256
+#define DT_CONFIG_LISTEN_SIZE 64
+#define DT_CONFIG_NAME_SIZE   33 /* queue names and disposition codes */
+#define DT_CONFIG_LABEL_SIZE  65
+#define DT_CONFIG_TZ_SIZE     64
+#define DT_CONFIG_MAX_NUMBERS 32
+#define DT_CONFIG_MAX_QUEUES  64
+#define DT_CONFIG_MAX_DISPOS  32
+#define DT_CONFIG_MAX_RANGES  4
+#define DT_CONFIG_LINE_MAX    199     /* bytes per line, newline excluded */
+#define DT_CONFIG_FILE_MAX    1048576 /* bytes per file */
+#define DT_CONFIG_DEFAULT_API "https://api.twilio.com"
+
+enum config_routing {
+    DT_ROUTING_RINGALL = 0,
+    DT_ROUTING_LONGEST_IDLE = 1,
+};
+
+struct config_twilio {
+    char account_sid[DT_CONFIG_SID_SIZE]; /* "" when unset, as for every string */
+    char auth_token[DT_CONFIG_SECRET_SIZE];
+    char api_key_sid[DT_CONFIG_SID_SIZE];
+    char api_key_secret[DT_CONFIG_SECRET_SIZE];
+    char numbers[DT_CONFIG_MAX_NUMBERS][DT_CONFIG_E164_SIZE];
+    size_t n_numbers;
+    char public_base_url[DT_CONFIG_URL_SIZE]; /* trailing '/' removed */
+    char api_base_url[DT_CONFIG_URL_SIZE];    /* trailing '/' removed */
+};
+
+struct config_server {
+    char listen[DT_CONFIG_LISTEN_SIZE];
+    int port;
+    char database[DT_CONFIG_PATH_SIZE];
+    enum log_level log_level;
+    size_t max_body;
+};
+
+struct config_queue {
+    char name[DT_CONFIG_NAME_SIZE];
+    enum config_routing routing;
+    int max_wait;            /* seconds */
+    int wrapup;              /* seconds; 0 = no wrap-up */
+    int reservation_timeout; /* seconds */
+    int service_level;       /* seconds */
+    int missed_offers_limit; /* 0 = never set unavailable */
+    char hold_music_url[DT_CONFIG_URL_SIZE];
+};
+
+/* Minutes after midnight, 0 <= start < end <= 1440. */
+struct config_range {
+    int start;
+    int end;
+};
+
+struct config_day {
+    int n_ranges; /* 0: closed */
+    struct config_range ranges[DT_CONFIG_MAX_RANGES];
+};
+
+struct config_hours {
+    int configured; /* 0: always open */
+    char timezone[DT_CONFIG_TZ_SIZE];
+    struct config_day days[7]; /* indexed like struct tm's tm_wday: 0 is Sunday */
+};
+
+struct config_disposition {
+    char code[DT_CONFIG_NAME_SIZE];
+    char label[DT_CONFIG_LABEL_SIZE];
+};
+
+/* Held by value: config_init / config_done. */
+struct config {
+    struct config_twilio twilio;
+    struct config_server server;
+    struct config_queue *queues; /* owned; in file order */
+    size_t n_queues;
+    struct config_hours hours;
+    struct config_disposition dispositions[DT_CONFIG_MAX_DISPOS];
+    size_t n_dispositions;
+};
+
+/* Fills cfg with the defaults. Cannot fail. */
+void config_init(struct config *cfg);
+
+/* Frees what cfg owns and wipes the secrets; cfg may be initialised again. */
+void config_done(struct config *cfg);
+
+/*
+ * Reads the INI file at path on top of cfg. Errors: DT_EIO (cannot open or read: "PATH: ...
+ * reason"), DT_ETOOBIG (over DT_CONFIG_FILE_MAX), DT_EINVAL (not a regular file, or a parse
+ * error "PATH:LINE: message"), DT_EPERM (the file sets auth_token or api_key_secret and its
+ * mode gives group or others any access; the message says to run chmod 600 PATH). On error cfg
+ * is left as it was; on success the file's values replace cfg's.
+ */
+int config_load_file(struct config *cfg, const char *path, char *err, size_t errlen);
+
+/*
+ * As config_load_file for the NUL-terminated text, with name (NULL: "<string>") standing for
+ * the file name in messages; no permission check. DT_EINVAL on any parse error.
+ */
+int config_load_string(struct config *cfg, const char *name, const char *text, char *err,
+                       size_t errlen);
+
+/*
+ * Looks a variable up: returns its value (borrowed, valid until the next call) or NULL.
+ * config_getenv is one that reads the process environment and ignores ctx.
+ */
+typedef const char *(*config_lookup_fn)(const char *name, void *ctx);
+const char *config_getenv(const char *name, void *ctx);
+
+/*
+ * Applies the environment variables listed at the top of this header through lookup(name,
+ * ctx). DT_EINVAL with "VARIABLE: message" for a bad value; cfg is then left as it was.
+ */
+int config_apply_env(struct config *cfg, config_lookup_fn lookup, void *ctx, char *err,
+                     size_t errlen);
+
+/*
+ * Checks what the daemon needs: account_sid set and well-formed; auth_token, or api_key_sid
+ * with api_key_secret (both or neither); public_base_url set. DT_EINVAL with a message that
+ * says where to set the missing value.
+ */
+int config_validate(const struct config *cfg, char *err, size_t errlen);
+
+/* The queue with this name, ignoring case (borrowed from cfg), or NULL. */
+const struct config_queue *config_queue_find(const struct config *cfg, const char *name);
+
+/* 1 if the lines are open on day wday (0 Sunday .. 6) at minute (0-1439) of that day in the
+ * configured time zone, else 0 (also for arguments out of range). */
+int config_hours_open(const struct config_hours *hours, int wday, int minute);
+
+/* Registers cfg's secrets (auth_token, api_key_secret) with log_add_secret. Returns 0 or the
+ * first error log_add_secret gave. */
+int config_register_secrets(const struct config *cfg);
+
+#endif

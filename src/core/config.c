@@ -1,0 +1,521 @@
+/*
+ * config: loading dialtone.conf and the environment into struct config. See dialtone/config.h.
+ *
+ * inih splits lines into sections and key = value pairs; it hands its callback no line
+ * number, so it reads through read_line below, which counts lines, refuses over-long lines
+ * and control characters, strips leading blanks (which turns inih's continuation lines off)
+ * and parses section headers itself, so that an empty [queue "x"] still counts and a bad
+ * header is reported on its own line. Every load works on a copy that replaces the caller's
+ * struct only when the whole input was good.
+ */
+#include "dialtone/config.h"
+#include "core/config_internal.h"
+#include "dialtone/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const struct config_disposition default_dispositions[] = {
+    {.code = "resolved", .label = "Resolved"},
+    {.code = "follow-up", .label = "Follow-up needed"},
+    {.code = "escalated", .label = "Escalated"},
+    {.code = "wrong-number", .label = "Wrong number"},
+};
+
+static const struct {
+    const char *name;
+    enum config_sec sec;
+} singleton_sections[] = {
+    {.name = "twilio", .sec = CONFIG_SEC_TWILIO},
+    {.name = "server", .sec = CONFIG_SEC_SERVER},
+    {.name = "hours", .sec = CONFIG_SEC_HOURS},
+    {.name = "dispositions", .sec = CONFIG_SEC_DISPOSITIONS},
+};
+
+static const struct {
+    const char *var;
+    enum config_sec sec;
+    const char *key;
+} env_keys[] = {
+    {.var = "TWILIO_ACCOUNT_SID", .sec = CONFIG_SEC_TWILIO, .key = "account_sid"},
+    {.var = "TWILIO_AUTH_TOKEN", .sec = CONFIG_SEC_TWILIO, .key = "auth_token"},
+    {.var = "TWILIO_API_KEY", .sec = CONFIG_SEC_TWILIO, .key = "api_key_sid"},
+    {.var = "TWILIO_API_SECRET", .sec = CONFIG_SEC_TWILIO, .key = "api_key_secret"},
+    {.var = "DIALTONE_PUBLIC_URL", .sec = CONFIG_SEC_TWILIO, .key = "public_base_url"},
+    {.var = "DIALTONE_TWILIO_API_URL", .sec = CONFIG_SEC_TWILIO, .key = "api_base_url"},
+    {.var = "DIALTONE_DB", .sec = CONFIG_SEC_SERVER, .key = "database"},
+    {.var = "DIALTONE_PORT", .sec = CONFIG_SEC_SERVER, .key = "port"},
+    {.var = "DIALTONE_LOG_LEVEL", .sec = CONFIG_SEC_SERVER, .key = "log_level"},
+};
+
+/* ---- lifecycle ----------------------------------------------------------------------------- */
+
+void config_init(struct config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    dt_strlcpy(cfg->twilio.api_base_url, DT_CONFIG_DEFAULT_API, sizeof cfg->twilio.api_base_url);
+    dt_strlcpy(cfg->server.listen, "127.0.0.1", sizeof cfg->server.listen);
+    cfg->server.port = 8080;
+    dt_strlcpy(cfg->server.database, "dialtone.db", sizeof cfg->server.database);
+    cfg->server.log_level = DT_LOG_INFO;
+    cfg->server.max_body = 65536;
+    dt_strlcpy(cfg->hours.timezone, "UTC", sizeof cfg->hours.timezone);
+    cfg->n_dispositions = sizeof default_dispositions / sizeof default_dispositions[0];
+    memcpy(cfg->dispositions, default_dispositions, sizeof default_dispositions);
+}
+
+static void wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n--)
+        *v++ = 0;
+}
+
+void config_done(struct config *cfg)
+{
+    free(cfg->queues);
+    wipe(cfg, sizeof *cfg);
+}
+
+/* dst becomes a deep copy of src. */
+static void config_clone(struct config *dst, const struct config *src)
+{
+    *dst = *src;
+    dst->queues = NULL;
+    if (src->n_queues) {
+        dst->queues = xcalloc(src->n_queues, sizeof *dst->queues);
+        memcpy(dst->queues, src->queues, src->n_queues * sizeof *dst->queues);
+    }
+}
+
+/* cfg takes over tmp's contents. */
+static void config_commit(struct config *cfg, struct config *tmp)
+{
+    config_done(cfg);
+    *cfg = *tmp;
+}
+
+/* ---- the file ------------------------------------------------------------------------------ */
+
+struct parse {
+    struct config *cfg; /* the copy being filled */
+    const char *p, *end;
+    int lineno;
+    enum config_sec sec;
+    size_t queue;           /* index while sec is CONFIG_SEC_QUEUE */
+    char sec_label[64];     /* the header's text, printable, for messages */
+    uint64_t seen;          /* keys set in the current section, by table index */
+    unsigned sections_seen; /* singleton sections met, by enum config_sec */
+    int has_secret;         /* the text set a secret */
+    int failed, fail_line;  /* first error found by read_line or on_pair */
+    char msg[160];
+};
+
+static int fail(struct parse *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Records the first error at the current line. Returns 0, inih's "error" from a handler. */
+static int fail(struct parse *ps, const char *fmt, ...)
+{
+    if (!ps->failed) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);
+        va_end(ap);
+        ps->failed = 1;
+        ps->fail_line = ps->lineno;
+    }
+    return 0;
+}
+
+/* Copies n bytes of outside text for a message: at most 60, anything unprintable as '?'. */
+static void printable(char *dst, size_t size, const char *s, size_t n)
+{
+    size_t i, max = n > 60 ? 60 : n;
+    for (i = 0; i < max && i + 4 < size; i++)
+        dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+    if (max < n && i + 4 <= size) {
+        memcpy(dst + i, "...", 3);
+        i += 3;
+    }
+    dst[i] = '\0';
+}
+
+static int open_queue(struct parse *ps, const char *h, size_t n)
+{
+    /* Exactly: queue, blanks, "NAME" */
+    size_t i = 5;
+    while (i < n && (h[i] == ' ' || h[i] == '\t'))
+        i++;
+    if (i == 5 || i >= n || h[i] != '"' || h[n - 1] != '"' || n - i < 2 ||
+        !config_name_ok(h + i + 1, n - i - 2))
+        return fail(ps,
+                    "bad queue section [%s]: expected [queue \"NAME\"], NAME being 1-%d "
+                    "letters, digits, '-' or '_'",
+                    ps->sec_label, DT_CONFIG_NAME_SIZE - 1);
+    const char *name = h + i + 1;
+    size_t len = n - i - 2;
+    struct config *cfg = ps->cfg;
+    for (size_t q = 0; q < cfg->n_queues; q++) {
+        if (strlen(cfg->queues[q].name) == len && strncasecmp(cfg->queues[q].name, name, len) == 0)
+            return fail(ps, "duplicate queue '%.*s'", (int)len, name);
+    }
+    if (cfg->n_queues == DT_CONFIG_MAX_QUEUES)
+        return fail(ps, "too many queues (at most %d)", DT_CONFIG_MAX_QUEUES);
+    cfg->queues = xrealloc(cfg->queues, (cfg->n_queues + 1) * sizeof *cfg->queues);
+    config_queue_defaults(&cfg->queues[cfg->n_queues], name, len);
+    ps->queue = cfg->n_queues++;
+    ps->sec = CONFIG_SEC_QUEUE;
+    return 1;
+}
+
+/* line[0] is '['. Returns 1, or 0 after fail(). */
+static int open_section(struct parse *ps, const char *line, size_t len)
+{
+    const char *close = memchr(line, ']', len);
+    if (!close)
+        return fail(ps, "section header without ']'");
+    const char *rest = close + 1;
+    while (*rest == ' ' || *rest == '\t')
+        rest++;
+    if (*rest && *rest != ';' && *rest != '#')
+        return fail(ps, "unexpected text after the section header");
+    const char *h = line + 1;
+    size_t n = (size_t)(close - h);
+    printable(ps->sec_label, sizeof ps->sec_label, h, n);
+    ps->seen = 0;
+    ps->sec = CONFIG_SEC_NONE;
+    if (n >= 5 && memcmp(h, "queue", 5) == 0)
+        return open_queue(ps, h, n);
+    for (size_t i = 0; i < sizeof singleton_sections / sizeof singleton_sections[0]; i++) {
+        if (strlen(singleton_sections[i].name) != n || memcmp(singleton_sections[i].name, h, n))
+            continue;
+        enum config_sec sec = singleton_sections[i].sec;
+        if (ps->sections_seen & (1u << sec))
+            return fail(ps, "duplicate section [%s]", ps->sec_label);
+        ps->sections_seen |= 1u << sec;
+        ps->sec = sec;
+        if (sec == CONFIG_SEC_DISPOSITIONS)
+            ps->cfg->n_dispositions = 0;
+        return 1;
+    }
+    return fail(ps, "unknown section [%s]", ps->sec_label);
+}
+
+/* inih's reader: one line per call, as described at the top of this file. */
+static char *read_line(char *str, int num, void *stream)
+{
+    struct parse *ps = stream;
+    if (ps->failed || ps->p >= ps->end)
+        return NULL;
+    const char *s = ps->p;
+    const char *nl = memchr(s, '\n', (size_t)(ps->end - s));
+    size_t len = nl ? (size_t)(nl - s) : (size_t)(ps->end - s);
+    ps->p = nl ? nl + 1 : ps->end;
+    ps->lineno++;
+    if (len > 0 && s[len - 1] == '\r')
+        len--;
+    if (ps->lineno == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+        s += 3;
+        len -= 3;
+    }
+    if (len > DT_CONFIG_LINE_MAX) {
+        fail(ps, "line too long (at most %d bytes)", DT_CONFIG_LINE_MAX);
+        return NULL;
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            fail(ps, "control character (byte 0x%02x) in line", c);
+            return NULL;
+        }
+    }
+    while (len > 0 && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    if (num <= 0 || len >= (size_t)num) {
+        fail(ps, "line too long (at most %d bytes)", num - 1);
+        return NULL;
+    }
+    memcpy(str, s, len);
+    str[len] = '\0';
+    if (len > 0 && str[0] == '[' && !open_section(ps, str, len))
+        return NULL;
+    return str;
+}
+
+static int add_disposition(struct parse *ps, const char *code, const char *label)
+{
+    struct config *cfg = ps->cfg;
+    char shown[64];
+    printable(shown, sizeof shown, code, strlen(code));
+    if (!config_name_ok(code, strlen(code)))
+        return fail(ps, "disposition code '%s' must be 1-%d letters, digits, '-' or '_'", shown,
+                    DT_CONFIG_NAME_SIZE - 1);
+    for (size_t i = 0; i < cfg->n_dispositions; i++) {
+        if (strcmp(cfg->dispositions[i].code, code) == 0)
+            return fail(ps, "duplicate disposition '%s'", shown);
+    }
+    if (cfg->n_dispositions == DT_CONFIG_MAX_DISPOS)
+        return fail(ps, "too many dispositions (at most %d)", DT_CONFIG_MAX_DISPOS);
+    if (strlen(label) >= DT_CONFIG_LABEL_SIZE)
+        return fail(ps, "label of disposition '%s' is too long (at most %d bytes)", shown,
+                    DT_CONFIG_LABEL_SIZE - 1);
+    struct config_disposition *d = &cfg->dispositions[cfg->n_dispositions++];
+    dt_strlcpy(d->code, code, sizeof d->code);
+    dt_strlcpy(d->label, *label ? label : code, sizeof d->label);
+    return 1;
+}
+
+/* inih's handler: one key = value pair of the line read last. */
+static int on_pair(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse *ps = user;
+    (void)section; /* read_line tracks the section */
+    if (ps->failed)
+        return 0;
+    char key[64];
+    printable(key, sizeof key, name, strlen(name));
+    if (ps->sec == CONFIG_SEC_NONE)
+        return fail(ps, "key '%s' outside any section", key);
+    char v[DT_CONFIG_LINE_MAX + 1];
+    size_t vlen = strlen(value);
+    if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"') {
+        value++;
+        vlen -= 2;
+    }
+    if (vlen >= sizeof v)
+        vlen = sizeof v - 1;
+    memcpy(v, value, vlen);
+    v[vlen] = '\0';
+    if (ps->sec == CONFIG_SEC_DISPOSITIONS)
+        return add_disposition(ps, name, v);
+
+    unsigned idx;
+    const struct config_key *k = config_key_find(ps->sec, name, &idx);
+    if (!k)
+        return fail(ps, "unknown key '%s' in [%s]", key, ps->sec_label);
+    if (k->kind != CONFIG_K_NUMBERS && (ps->seen & ((uint64_t)1 << idx)))
+        return fail(ps, "duplicate key '%s' in [%s]", key, ps->sec_label);
+    ps->seen |= (uint64_t)1 << idx;
+    char why[sizeof ps->msg];
+    int rc = config_key_set(ps->cfg, ps->queue, k, v, why, sizeof why);
+    wipe(v, sizeof v);
+    if (rc != 0)
+        return fail(ps, "%s", why);
+    if (k->kind == CONFIG_K_SECRET && vlen > 0)
+        ps->has_secret = 1;
+    return 1;
+}
+
+/* Parses text[0..len) over a copy of base into *out (the caller's to config_done on success;
+ * freed on failure). */
+static int parse_text(const struct config *base, const char *name, const char *text, size_t len,
+                      struct config *out, int *has_secret, char *err, size_t errlen)
+{
+    config_clone(out, base);
+    struct parse ps = {.cfg = out, .p = text, .end = text + len};
+    int rc = ini_parse_stream(read_line, &ps, on_pair, &ps);
+    int line = ps.fail_line;
+    const char *msg = ps.msg;
+    if (rc > 0 && (!ps.failed || rc < ps.fail_line)) {
+        line = rc;
+        msg = "expected [section], key = value, or a comment";
+    } else if (!ps.failed && rc != 0) {
+        line = ps.lineno;
+        msg = "cannot parse";
+    }
+    if (ps.failed || rc != 0) {
+        config_done(out);
+        return dt_seterr(err, errlen, DT_EINVAL, "%s:%d: %s", name, line, msg);
+    }
+    *has_secret = ps.has_secret;
+    return DT_OK;
+}
+
+int config_load_string(struct config *cfg, const char *name, const char *text, char *err,
+                       size_t errlen)
+{
+    if (!name)
+        name = "<string>";
+    if (!text)
+        return dt_seterr(err, errlen, DT_EINVAL, "%s: no text", name);
+    struct config tmp;
+    int has_secret;
+    int rc = parse_text(cfg, name, text, strlen(text), &tmp, &has_secret, err, errlen);
+    if (rc == 0)
+        config_commit(cfg, &tmp);
+    return rc;
+}
+
+/* Reads the whole regular file at path into b (capped); *mode gets its permission bits. */
+static int read_file(const char *path, struct dt_buf *b, unsigned *mode, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return dt_seterr(err, errlen, DT_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    int rc = DT_OK;
+    if (fstat(fd, &st) != 0) {
+        rc = dt_seterr(err, errlen, DT_EIO, "%s: %s", path, strerror(errno));
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        rc = dt_seterr(err, errlen, DT_EINVAL, "%s: not a regular file", path);
+        goto done;
+    }
+    *mode = (unsigned)(st.st_mode & 07777);
+    char chunk[4096];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = dt_seterr(err, errlen, DT_EIO, "%s: cannot read: %s", path, strerror(errno));
+            break;
+        }
+        if (n == 0)
+            break;
+        if (b->len + (size_t)n > DT_CONFIG_FILE_MAX) {
+            rc = dt_seterr(err, errlen, DT_ETOOBIG, "%s: larger than %d bytes", path,
+                           DT_CONFIG_FILE_MAX);
+            break;
+        }
+        dt_buf_append(b, chunk, (size_t)n);
+    }
+    wipe(chunk, sizeof chunk);
+done:
+    close(fd);
+    return rc;
+}
+
+int config_load_file(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+    if (!path)
+        return dt_seterr(err, errlen, DT_EINVAL, "no configuration file name");
+    struct dt_buf b;
+    dt_buf_init(&b);
+    unsigned mode = 0;
+    struct config tmp;
+    int has_secret = 0;
+    int rc = read_file(path, &b, &mode, err, errlen);
+    if (rc == 0)
+        rc = parse_text(cfg, path, b.data ? b.data : "", b.len, &tmp, &has_secret, err, errlen);
+    if (rc == 0 && has_secret && (mode & 077)) {
+        config_done(&tmp);
+        rc = dt_seterr(err, errlen, DT_EPERM,
+                       "%s: holds a secret (auth_token or api_key_secret) but group or others "
+                       "may access it (mode %04o); run: chmod 600 %s",
+                       path, mode, path);
+    }
+    if (rc == 0)
+        config_commit(cfg, &tmp);
+    wipe(b.data, b.cap);
+    dt_buf_done(&b);
+    return rc;
+}
+
+/* ---- environment, validation, lookups ------------------------------------------------------ */
+
+const char *config_getenv(const char *name, void *ctx)
+{
+    (void)ctx;
+    return getenv(name);
+}
+
+int config_apply_env(struct config *cfg, config_lookup_fn lookup, void *ctx, char *err,
+                     size_t errlen)
+{
+    if (!lookup)
+        return dt_seterr(err, errlen, DT_EINVAL, "no environment lookup");
+    struct config tmp;
+    config_clone(&tmp, cfg);
+    for (size_t i = 0; i < sizeof env_keys / sizeof env_keys[0]; i++) {
+        const char *v = lookup(env_keys[i].var, ctx);
+        if (!v || !*v)
+            continue;
+        const struct config_key *k = config_key_find(env_keys[i].sec, env_keys[i].key, NULL);
+        char why[160];
+        if (!k || config_key_set(&tmp, 0, k, v, why, sizeof why) != 0) {
+            config_done(&tmp);
+            return dt_seterr(err, errlen, DT_EINVAL, "%s: %s", env_keys[i].var,
+                             k ? why : "no such key");
+        }
+    }
+    config_commit(cfg, &tmp);
+    return DT_OK;
+}
+
+int config_validate(const struct config *cfg, char *err, size_t errlen)
+{
+    const struct config_twilio *tw = &cfg->twilio;
+    if (!tw->account_sid[0])
+        return dt_seterr(err, errlen, DT_EINVAL,
+                         "account_sid is not set (account_sid in [twilio] or TWILIO_ACCOUNT_SID)");
+    if (!config_sid_ok(tw->account_sid, "AC"))
+        return dt_seterr(err, errlen, DT_EINVAL,
+                         "account_sid must be AC followed by 32 hex digits");
+    if (!tw->api_key_sid[0] != !tw->api_key_secret[0])
+        return dt_seterr(err, errlen, DT_EINVAL,
+                         "api_key_sid and api_key_secret go together (TWILIO_API_KEY and "
+                         "TWILIO_API_SECRET): set both or neither");
+    if (tw->api_key_sid[0] && !config_sid_ok(tw->api_key_sid, "SK"))
+        return dt_seterr(err, errlen, DT_EINVAL,
+                         "api_key_sid must be SK followed by 32 hex digits");
+    if (!tw->auth_token[0] && !tw->api_key_sid[0])
+        return dt_seterr(err, errlen, DT_EINVAL,
+                         "no Twilio credentials: set auth_token (TWILIO_AUTH_TOKEN), or "
+                         "api_key_sid and api_key_secret (TWILIO_API_KEY, TWILIO_API_SECRET)");
+    if (!tw->public_base_url[0])
+        return dt_seterr(err, errlen, DT_EINVAL,
+                         "public_base_url is not set: the URL Twilio calls, in [twilio] or "
+                         "DIALTONE_PUBLIC_URL");
+    if (!config_url_ok(tw->public_base_url))
+        return dt_seterr(err, errlen, DT_EINVAL, "public_base_url must be an http(s) URL");
+    if (!tw->api_base_url[0] || !config_url_ok(tw->api_base_url))
+        return dt_seterr(err, errlen, DT_EINVAL,
+                         "api_base_url must be an http(s) URL (default " DT_CONFIG_DEFAULT_API ")");
+    return DT_OK;
+}
+
+const struct config_queue *config_queue_find(const struct config *cfg, const char *name)
+{
+    for (size_t i = 0; name && i < cfg->n_queues; i++) {
+        if (strcasecmp(cfg->queues[i].name, name) == 0)
+            return &cfg->queues[i];
+    }
+    return NULL;
+}
+
+int config_hours_open(const struct config_hours *hours, int wday, int minute)
+{
+    if (wday < 0 || wday > 6 || minute < 0 || minute >= 1440)
+        return 0;
+    if (!hours->configured)
+        return 1;
+    const struct config_day *d = &hours->days[wday];
+    for (int i = 0; i < d->n_ranges; i++) {
+        if (minute >= d->ranges[i].start && minute < d->ranges[i].end)
+            return 1;
+    }
+    return 0;
+}
+
+int config_register_secrets(const struct config *cfg)
+{
+    int rc = DT_OK;
+    if (cfg->twilio.auth_token[0])
+        rc = log_add_secret(cfg->twilio.auth_token);
+    if (rc == DT_OK && cfg->twilio.api_key_secret[0])
+        rc = log_add_secret(cfg->twilio.api_key_secret);
+    return rc;
+}

@@ -1,0 +1,67 @@
+/*
+ * config_internal: what config.c (file, environment, validation) shares with config_value.c
+ * (the table of keys and the value parsers). Not part of the public API.
+ */
+#ifndef DIALTONE_CONFIG_INTERNAL_H
+#define DIALTONE_CONFIG_INTERNAL_H
+
+#include <stddef.h>
+
+#include "dialtone/config.h"
+
+enum config_sec {
+    CONFIG_SEC_NONE = 0,
+    CONFIG_SEC_TWILIO,
+    CONFIG_SEC_SERVER,
+    CONFIG_SEC_QUEUE,
+    CONFIG_SEC_HOURS,
+    CONFIG_SEC_DISPOSITIONS,
+};
+
+enum config_kind {
+    CONFIG_K_TEXT,    /* non-empty text */
+    CONFIG_K_SECRET,  /* text, may be empty (unset) */
+    CONFIG_K_SID,     /* prefix + 32 hex digits, or empty */
+    CONFIG_K_URL,     /* http(s) URL, or empty */
+    CONFIG_K_NUMBERS, /* E.164 list; appends */
+    CONFIG_K_INT,     /* int in [min, max] */
+    CONFIG_K_SIZE,    /* size_t in [min, max] */
+    CONFIG_K_LEVEL,   /* log level name */
+    CONFIG_K_ROUTING, /* ringall | longest-idle */
+    CONFIG_K_LISTEN,  /* IP address */
+    CONFIG_K_TZ,      /* IANA zone name */
+    CONFIG_K_DAY,     /* business hours of day min (tm_wday) */
+};
+
+struct config_key {
+    enum config_sec sec;
+    const char *name;
+    enum config_kind kind;
+    size_t off;  /* into struct config, or struct config_queue for CONFIG_SEC_QUEUE */
+    size_t size; /* of a string field */
+    long min, max;
+    const char *prefix; /* of a SID */
+};
+
+/* The key called name in section sec, or NULL; *index (may be NULL) gets its table index,
+ * which is below 64. */
+const struct config_key *config_key_find(enum config_sec sec, const char *name, unsigned *index);
+
+/*
+ * Parses value for key k into cfg (into cfg->queues[queue] for a queue key). Returns 0, or
+ * DT_EINVAL with a message in why that names the key and never quotes the value; cfg may then
+ * hold part of the value.
+ */
+int config_key_set(struct config *cfg, size_t queue, const struct config_key *k, const char *value,
+                   char *why, size_t whylen);
+
+/* Value checks shared with config_validate: 1 if well-formed. */
+int config_sid_ok(const char *s, const char *prefix);
+int config_url_ok(const char *s);
+/* 1 if s is 1..DT_CONFIG_NAME_SIZE-1 letters, digits, '-' or '_' (n bytes). */
+int config_name_ok(const char *s, size_t n);
+
+/* Fills q with the queue defaults and the given name. */
+void config_queue_defaults(struct config_queue *q, const char *name, size_t n);
+
+#endif

@@ -1,0 +1,395 @@
+/*
+ * config_value: the table of configuration keys and the parser of each kind of value. A new
+ * key is a new row in config_keys. See dialtone/config.h for the keys and their ranges.
+ */
+#include "core/config_internal.h"
+#include "dialtone/util.h"
+
+#include <arpa/inet.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define TW(f)                                                                                      \
+    .sec = CONFIG_SEC_TWILIO, .off = offsetof(struct config, twilio.f),                            \
+    .size = sizeof(((struct config *)0)->twilio.f)
+#define SV(f)                                                                                      \
+    .sec = CONFIG_SEC_SERVER, .off = offsetof(struct config, server.f),                            \
+    .size = sizeof(((struct config *)0)->server.f)
+#define QU(f)                                                                                      \
+    .sec = CONFIG_SEC_QUEUE, .off = offsetof(struct config_queue, f),                              \
+    .size = sizeof(((struct config_queue *)0)->f)
+#define HR(f)                                                                                      \
+    .sec = CONFIG_SEC_HOURS, .off = offsetof(struct config, hours.f),                              \
+    .size = sizeof(((struct config *)0)->hours.f)
+#define DAY(n, wday)                                                                               \
+    {                                                                                              \
+        .sec = CONFIG_SEC_HOURS, .name = n, .kind = CONFIG_K_DAY, .min = wday                      \
+    }
+
+static const struct config_key config_keys[] = {
+    {TW(account_sid), .name = "account_sid", .kind = CONFIG_K_SID, .prefix = "AC"},
+    {TW(auth_token), .name = "auth_token", .kind = CONFIG_K_SECRET},
+    {TW(api_key_sid), .name = "api_key_sid", .kind = CONFIG_K_SID, .prefix = "SK"},
+    {TW(api_key_secret), .name = "api_key_secret", .kind = CONFIG_K_SECRET},
+    {TW(numbers), .name = "numbers", .kind = CONFIG_K_NUMBERS},
+    {TW(public_base_url), .name = "public_base_url", .kind = CONFIG_K_URL},
+    {TW(api_base_url), .name = "api_base_url", .kind = CONFIG_K_URL},
+    {SV(listen), .name = "listen", .kind = CONFIG_K_LISTEN},
+    {SV(port), .name = "port", .kind = CONFIG_K_INT, .min = 0, .max = 65535},
+    {SV(database), .name = "database", .kind = CONFIG_K_TEXT},
+    {SV(log_level), .name = "log_level", .kind = CONFIG_K_LEVEL},
+    {SV(max_body), .name = "max_body", .kind = CONFIG_K_SIZE, .min = 1024, .max = 16777216},
+    {QU(routing), .name = "routing", .kind = CONFIG_K_ROUTING},
+    {QU(max_wait), .name = "max_wait", .kind = CONFIG_K_INT, .min = 10, .max = 86400},
+    {QU(wrapup), .name = "wrapup", .kind = CONFIG_K_INT, .min = 0, .max = 3600},
+    {QU(reservation_timeout), .name = "reservation_timeout", .kind = CONFIG_K_INT, .min = 5,
+     .max = 600},
+    {QU(service_level), .name = "service_level", .kind = CONFIG_K_INT, .min = 1, .max = 3600},
+    {QU(missed_offers_limit), .name = "missed_offers_limit", .kind = CONFIG_K_INT, .min = 0,
+     .max = 100},
+    {QU(hold_music_url), .name = "hold_music_url", .kind = CONFIG_K_URL},
+    {HR(timezone), .name = "timezone", .kind = CONFIG_K_TZ},
+    DAY("sun", 0),
+    DAY("mon", 1),
+    DAY("tue", 2),
+    DAY("wed", 3),
+    DAY("thu", 4),
+    DAY("fri", 5),
+    DAY("sat", 6),
+};
+
+_Static_assert(sizeof config_keys / sizeof config_keys[0] <= 64, "seen-key mask is 64 bits");
+
+const struct config_key *config_key_find(enum config_sec sec, const char *name, unsigned *index)
+{
+    for (unsigned i = 0; i < sizeof config_keys / sizeof config_keys[0]; i++) {
+        if (config_keys[i].sec == sec && strcmp(config_keys[i].name, name) == 0) {
+            if (index)
+                *index = i;
+            return &config_keys[i];
+        }
+    }
+    return NULL;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_hex(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int is_alnum(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int has_control(const char *s)
+{
+    for (; *s; s++) {
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 1;
+    }
+    return 0;
+}
+
+int config_sid_ok(const char *s, const char *prefix)
+{
+    if (strncmp(s, prefix, 2) != 0 || strlen(s) != 34)
+        return 0;
+    for (size_t i = 2; i < 34; i++) {
+        if (!is_hex(s[i]))
+            return 0;
+    }
+    return 1;
+}
+
+int config_url_ok(const char *s)
+{
+    size_t skip;
+    if (strncasecmp(s, "https://", 8) == 0)
+        skip = 8;
+    else if (strncasecmp(s, "http://", 7) == 0)
+        skip = 7;
+    else
+        return 0;
+    size_t host = strcspn(s + skip, "/?#");
+    if (host == 0 || memchr(s + skip, '@', host))
+        return 0;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= 0x20 || c >= 0x7f || strchr("\"'<>\\`{}|^", c))
+            return 0;
+    }
+    return 1;
+}
+
+int config_name_ok(const char *s, size_t n)
+{
+    if (n == 0 || n >= DT_CONFIG_NAME_SIZE)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_alnum(s[i]) && s[i] != '-' && s[i] != '_')
+            return 0;
+    }
+    return 1;
+}
+
+void config_queue_defaults(struct config_queue *q, const char *name, size_t n)
+{
+    memset(q, 0, sizeof *q);
+    if (n >= sizeof q->name)
+        n = sizeof q->name - 1;
+    memcpy(q->name, name, n);
+    q->routing = DT_ROUTING_RINGALL;
+    q->max_wait = 300;
+    q->wrapup = 30;
+    q->reservation_timeout = 30;
+    q->service_level = 20;
+    q->missed_offers_limit = 3;
+}
+
+/* A whole number of at most 10 digits within [min, max]. */
+static int parse_long(const char *s, long min, long max, long *out)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 10)
+        return -1;
+    long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_digit(s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int set_text(char *dst, size_t size, const char *name, const char *v, char *why,
+                    size_t whylen)
+{
+    if (has_control(v))
+        return dt_seterr(why, whylen, DT_EINVAL, "%s contains a control character", name);
+    if (strlen(v) >= size)
+        return dt_seterr(why, whylen, DT_EINVAL, "%s is too long (at most %zu bytes)", name,
+                         size - 1);
+    dt_strlcpy(dst, v, size);
+    return 0;
+}
+
+/* One E.164 number: '+', then 8-15 digits, the first not 0. */
+static int e164_ok(const char *s, size_t n)
+{
+    if (n < 9 || n > 16 || s[0] != '+' || s[1] == '0')
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if (!is_digit(s[i]))
+            return 0;
+    }
+    return 1;
+}
+
+static int add_numbers(struct config_twilio *tw, const char *v, char *why, size_t whylen)
+{
+    int entry = 0;
+    const char *p = v;
+    for (;;) {
+        entry++;
+        size_t n = strcspn(p, ",");
+        const char *s = p;
+        size_t len = n;
+        while (len > 0 && (*s == ' ' || *s == '\t')) {
+            s++;
+            len--;
+        }
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+            len--;
+        if (!e164_ok(s, len))
+            return dt_seterr(why, whylen, DT_EINVAL,
+                             "numbers: entry %d is not an E.164 number ('+' and 8-15 digits)",
+                             entry);
+        for (size_t i = 0; i < tw->n_numbers; i++) {
+            if (strlen(tw->numbers[i]) == len && memcmp(tw->numbers[i], s, len) == 0)
+                return dt_seterr(why, whylen, DT_EINVAL,
+                                 "numbers: entry %d repeats an earlier number", entry);
+        }
+        if (tw->n_numbers == DT_CONFIG_MAX_NUMBERS)
+            return dt_seterr(why, whylen, DT_EINVAL, "numbers: more than %d numbers",
+                             DT_CONFIG_MAX_NUMBERS);
+        memcpy(tw->numbers[tw->n_numbers], s, len);
+        tw->numbers[tw->n_numbers++][len] = '\0';
+        if (p[n] == '\0')
+            return 0;
+        p += n + 1;
+    }
+}
+
+/* "HH:MM" (00:00-24:00) at s, 5 bytes; minutes after midnight or -1. */
+static int parse_hhmm(const char *s)
+{
+    if (!is_digit(s[0]) || !is_digit(s[1]) || s[2] != ':' || !is_digit(s[3]) || !is_digit(s[4]))
+        return -1;
+    int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (h > 24 || m > 59 || (h == 24 && m != 0))
+        return -1;
+    return h * 60 + m;
+}
+
+static int parse_day(struct config_day *day, const char *v)
+{
+    struct config_day d = {0};
+    if (strcmp(v, "closed") == 0) {
+        *day = d;
+        return 0;
+    }
+    const char *p = v;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (strlen(p) < 11 || p[5] != '-' || d.n_ranges == DT_CONFIG_MAX_RANGES)
+            return -1;
+        int start = parse_hhmm(p), end = parse_hhmm(p + 6);
+        int prev_end = d.n_ranges ? d.ranges[d.n_ranges - 1].end : -1;
+        if (start < 0 || end < 0 || start >= end || start < prev_end)
+            return -1;
+        d.ranges[d.n_ranges++] = (struct config_range){.start = start, .end = end};
+        p += 11;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '\0')
+            break;
+        if (*p++ != ',')
+            return -1;
+    }
+    *day = d;
+    return 0;
+}
+
+static int tz_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= DT_CONFIG_TZ_SIZE || s[0] == '/' || s[n - 1] == '/' || strstr(s, "//"))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_alnum(s[i]) && !strchr("_+-/", s[i]))
+            return 0;
+    }
+    return 1;
+}
+
+static int set_url(char *dst, size_t size, const char *name, const char *v, char *why,
+                   size_t whylen)
+{
+    if (*v && !config_url_ok(v))
+        return dt_seterr(why, whylen, DT_EINVAL,
+                         "%s must be an http:// or https:// URL with a host, without spaces "
+                         "or user:password@",
+                         name);
+    int rc = set_text(dst, size, name, v, why, whylen);
+    if (rc == 0) {
+        size_t n = strlen(dst);
+        while (n > 0 && dst[n - 1] == '/') /* the host, which has no '/', stays */
+            dst[--n] = '\0';
+    }
+    return rc;
+}
+
+static int set_simple(void *field, const struct config_key *k, const char *v, char *why,
+                      size_t whylen)
+{
+    long n;
+    switch (k->kind) {
+    case CONFIG_K_INT:
+        if (parse_long(v, k->min, k->max, &n) != 0)
+            return dt_seterr(why, whylen, DT_EINVAL, "%s must be a whole number from %ld to %ld",
+                             k->name, k->min, k->max);
+        *(int *)field = (int)n;
+        return 0;
+    case CONFIG_K_SIZE:
+        if (parse_long(v, k->min, k->max, &n) != 0)
+            return dt_seterr(why, whylen, DT_EINVAL, "%s must be a whole number from %ld to %ld",
+                             k->name, k->min, k->max);
+        *(size_t *)field = (size_t)n;
+        return 0;
+    case CONFIG_K_LEVEL:
+        if (log_level_parse(v, (enum log_level *)field) != 0)
+            return dt_seterr(why, whylen, DT_EINVAL, "%s must be error, warn, info or debug",
+                             k->name);
+        return 0;
+    case CONFIG_K_ROUTING:
+        if (strcmp(v, "ringall") == 0)
+            *(enum config_routing *)field = DT_ROUTING_RINGALL;
+        else if (strcmp(v, "longest-idle") == 0)
+            *(enum config_routing *)field = DT_ROUTING_LONGEST_IDLE;
+        else
+            return dt_seterr(why, whylen, DT_EINVAL, "%s must be ringall or longest-idle", k->name);
+        return 0;
+    default:
+        return dt_seterr(why, whylen, DT_EINVAL, "%s: unsupported key", k->name);
+    }
+}
+
+static int set_string(char *field, const struct config_key *k, const char *v, char *why,
+                      size_t whylen)
+{
+    unsigned char addr[16];
+    switch (k->kind) {
+    case CONFIG_K_TEXT:
+        if (*v == '\0')
+            return dt_seterr(why, whylen, DT_EINVAL, "%s must not be empty", k->name);
+        return set_text(field, k->size, k->name, v, why, whylen);
+    case CONFIG_K_SECRET:
+        return set_text(field, k->size, k->name, v, why, whylen);
+    case CONFIG_K_SID:
+        if (*v && !config_sid_ok(v, k->prefix))
+            return dt_seterr(why, whylen, DT_EINVAL, "%s must be %s followed by 32 hex digits",
+                             k->name, k->prefix);
+        return set_text(field, k->size, k->name, v, why, whylen);
+    case CONFIG_K_URL:
+        return set_url(field, k->size, k->name, v, why, whylen);
+    case CONFIG_K_LISTEN:
+        if (inet_pton(AF_INET, v, addr) != 1 && inet_pton(AF_INET6, v, addr) != 1)
+            return dt_seterr(why, whylen, DT_EINVAL,
+                             "%s must be an IPv4 or IPv6 address, such as 127.0.0.1", k->name);
+        return set_text(field, k->size, k->name, v, why, whylen);
+    case CONFIG_K_TZ:
+        if (!tz_ok(v))
+            return dt_seterr(why, whylen, DT_EINVAL,
+                             "%s must be a time zone name such as UTC or Europe/London", k->name);
+        return set_text(field, k->size, k->name, v, why, whylen);
+    default:
+        return dt_seterr(why, whylen, DT_EINVAL, "%s: unsupported key", k->name);
+    }
+}
+
+int config_key_set(struct config *cfg, size_t queue, const struct config_key *k, const char *value,
+                   char *why, size_t whylen)
+{
+    char *base = k->sec == CONFIG_SEC_QUEUE ? (char *)&cfg->queues[queue] : (char *)cfg;
+    char *field = base + k->off;
+    switch (k->kind) {
+    case CONFIG_K_NUMBERS:
+        return add_numbers(&cfg->twilio, value, why, whylen);
+    case CONFIG_K_DAY:
+        if (parse_day(&cfg->hours.days[k->min], value) != 0)
+            return dt_seterr(why, whylen, DT_EINVAL,
+                             "%s must be closed or up to %d ranges HH:MM-HH:MM in ascending order",
+                             k->name, DT_CONFIG_MAX_RANGES);
+        cfg->hours.configured = 1;
+        return 0;
+    case CONFIG_K_INT:
+    case CONFIG_K_SIZE:
+    case CONFIG_K_LEVEL:
+    case CONFIG_K_ROUTING:
+        return set_simple(field, k, value, why, whylen);
+    default:
+        return set_string(field, k, value, why, whylen);
+    }
+}
