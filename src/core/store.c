@@ -1,0 +1,294 @@
+/*
+ * store: opening the database (pragmas, migrations), the statement cache and the helpers the
+ * other store_*.c files share. See dialtone/store.h for the contract, store_int.h for the
+ * internals.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "dialtone/migrations.h"
+#include "dialtone/util.h"
+#include "store_int.h"
+
+/* ---- helpers shared by the store's files -------------------------------------------------- */
+
+int store_dberr(struct store *st, const char *what, char *err, size_t errlen)
+{
+    int code = sqlite3_extended_errcode(st->db);
+    int rc = (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) ? DT_EEXIST
+                                                                                        : DT_EDB;
+    return dt_seterr(err, errlen, rc, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+sqlite3_stmt *store_stmt(struct store *st, enum store_sql id, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = st->stmt[id];
+    if (!s) {
+        if (sqlite3_prepare_v3(st->db, store_sql_text[id], -1, SQLITE_PREPARE_PERSISTENT, &s,
+                               NULL) != SQLITE_OK) {
+            store_dberr(st, "preparing a statement", err, errlen);
+            return NULL;
+        }
+        st->stmt[id] = s;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return s;
+}
+
+static int run_simple(struct store *st, enum store_sql id, const char *what, char *err,
+                      size_t errlen)
+{
+    sqlite3_stmt *s = store_stmt(st, id, err, errlen);
+    if (!s)
+        return DT_EDB;
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? DT_OK : store_dberr(st, what, err, errlen);
+}
+
+int store_begin(struct store *st, char *err, size_t errlen)
+{
+    return run_simple(st, SQL_BEGIN, "begin", err, errlen);
+}
+
+int store_commit(struct store *st, char *err, size_t errlen)
+{
+    return run_simple(st, SQL_COMMIT, "commit", err, errlen);
+}
+
+void store_rollback(struct store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        run_simple(st, SQL_ROLLBACK, "rollback", NULL, 0);
+}
+
+int store_check_text(const char *s, size_t max, int required, const char *what, char *err,
+                     size_t errlen)
+{
+    if (!s || !*s) {
+        if (required)
+            return dt_seterr(err, errlen, DT_EINVAL, "%s is required", what);
+        return DT_OK;
+    }
+    if (strnlen(s, max + 1) > max)
+        return dt_seterr(err, errlen, DT_ETOOBIG, "%s is longer than %zu bytes", what, max);
+    return DT_OK;
+}
+
+int store_bind_text(sqlite3_stmt *s, int idx, const char *text)
+{
+    if (!text)
+        return sqlite3_bind_null(s, idx);
+    return sqlite3_bind_text(s, idx, text, -1, SQLITE_TRANSIENT);
+}
+
+int store_bind_opt_int(sqlite3_stmt *s, int idx, int64_t v)
+{
+    if (v < 0)
+        return sqlite3_bind_null(s, idx);
+    return sqlite3_bind_int64(s, idx, v);
+}
+
+int store_bind_named_text(sqlite3_stmt *s, const char *name, const char *text)
+{
+    return store_bind_text(s, sqlite3_bind_parameter_index(s, name), text);
+}
+
+int store_bind_named_int(sqlite3_stmt *s, const char *name, int64_t v)
+{
+    return sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, name), v);
+}
+
+char *store_col_dup(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    if (!t)
+        return NULL;
+    return xstrndup((const char *)t, (size_t)sqlite3_column_bytes(s, i));
+}
+
+int64_t store_col_int(sqlite3_stmt *s, int i)
+{
+    if (sqlite3_column_type(s, i) == SQLITE_NULL)
+        return STORE_ABSENT;
+    return sqlite3_column_int64(s, i);
+}
+
+/* ---- opening and migrations --------------------------------------------------------------- */
+
+static int64_t now_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* Runs one statement without parameters, for the pragmas and set-up at open. If out is not
+ * NULL it receives the first column of the first row (truncated to outlen). */
+static int exec1(struct store *st, const char *sql, char *out, size_t outlen, char *err,
+                 size_t errlen)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return store_dberr(st, sql, err, errlen);
+    int rc = sqlite3_step(s);
+    if (out && outlen) {
+        const unsigned char *t = rc == SQLITE_ROW ? sqlite3_column_text(s, 0) : NULL;
+        dt_strlcpy(out, t ? (const char *)t : "", outlen);
+    }
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    sqlite3_finalize(s);
+    return rc == SQLITE_OK ? DT_OK : store_dberr(st, sql, err, errlen);
+}
+
+static int read_version(struct store *st, int *version, char *err, size_t errlen)
+{
+    char buf[32];
+    int rc = exec1(st, "SELECT COALESCE(MAX(version), 0) FROM schema_version", buf, sizeof buf, err,
+                   errlen);
+    if (rc == DT_OK)
+        *version = atoi(buf);
+    return rc;
+}
+
+static int record_version(struct store *st, const struct migrations_entry *m, char *err,
+                          size_t errlen)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(
+            st->db, "INSERT INTO schema_version (version, name, applied_ms) VALUES (?, ?, ?)", -1,
+            &s, NULL) != SQLITE_OK)
+        return store_dberr(st, "recording the schema version", err, errlen);
+    sqlite3_bind_int(s, 1, m->version);
+    sqlite3_bind_text(s, 2, m->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, now_ms());
+    int rc = sqlite3_step(s) == SQLITE_DONE
+                 ? DT_OK
+                 : store_dberr(st, "recording the schema version", err, errlen);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Applies one migration in its own transaction, unless another process did it meanwhile. */
+static int apply_migration(struct store *st, const struct migrations_entry *m, char *err,
+                           size_t errlen)
+{
+    int cur = 0, rc = store_begin(st, err, errlen);
+    if (rc == DT_OK)
+        rc = read_version(st, &cur, err, errlen);
+    if (rc == DT_OK && cur < m->version) {
+        char *msg = NULL;
+        if (sqlite3_exec(st->db, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
+            rc = dt_seterr(err, errlen, DT_EDB, "migration %04d_%s failed: %s", m->version, m->name,
+                           msg ? msg : sqlite3_errmsg(st->db));
+            sqlite3_free(msg);
+        } else {
+            rc = record_version(st, m, err, errlen);
+        }
+    }
+    if (rc == DT_OK)
+        rc = store_commit(st, err, errlen);
+    if (rc != DT_OK)
+        store_rollback(st);
+    return rc;
+}
+
+static int migrate(struct store *st, char *err, size_t errlen)
+{
+    int rc = exec1(st,
+                   "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                   "name TEXT NOT NULL, applied_ms INTEGER NOT NULL)",
+                   NULL, 0, err, errlen);
+    int cur = 0;
+    if (rc == DT_OK)
+        rc = read_version(st, &cur, err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    int latest = migrations_count > 0 ? migrations_table[migrations_count - 1].version : 0;
+    if (cur > latest)
+        return dt_seterr(err, errlen, DT_ESTATE,
+                         "the database's schema version %d is newer than this dialtone's (%d): "
+                         "it was written by a newer dialtone; upgrade dialtone to use it",
+                         cur, latest);
+    for (int i = 0; i < migrations_count && rc == DT_OK; i++) {
+        if (migrations_table[i].version > cur)
+            rc = apply_migration(st, &migrations_table[i], err, errlen);
+    }
+    if (rc == DT_OK)
+        rc = read_version(st, &st->version, err, errlen);
+    return rc;
+}
+
+static int configure(struct store *st, int in_memory, char *err, size_t errlen)
+{
+    char mode[16];
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    int rc = exec1(st, "PRAGMA journal_mode=WAL", mode, sizeof mode, err, errlen);
+    if (rc == DT_OK && strcmp(mode, "wal") != 0 && !(in_memory && strcmp(mode, "memory") == 0))
+        rc = dt_seterr(err, errlen, DT_EDB, "cannot turn on WAL mode (journal mode is \"%s\")",
+                       mode);
+    if (rc == DT_OK)
+        rc = exec1(st, "PRAGMA synchronous=NORMAL", NULL, 0, err, errlen);
+    if (rc == DT_OK)
+        rc = exec1(st, "PRAGMA foreign_keys=ON", NULL, 0, err, errlen);
+    return rc;
+}
+
+int store_open(const char *path, struct store **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return dt_seterr(err, errlen, DT_EINVAL, "no database path");
+    int in_memory = strcmp(path, ":memory:") == 0;
+    if (!in_memory) {
+        /* Create the file private to its owner; SQLite gives its -wal and -shm the same mode. */
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
+    }
+    struct store *st = xcalloc(1, sizeof *st);
+    int rc = DT_OK;
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        rc = dt_seterr(err, errlen, DT_EDB, "cannot open %s: %s", path,
+                       st->db ? sqlite3_errmsg(st->db) : "out of memory");
+    }
+    if (rc == DT_OK)
+        rc = configure(st, in_memory, err, errlen);
+    if (rc == DT_OK)
+        rc = migrate(st, err, errlen);
+    if (rc != DT_OK) {
+        store_close(st);
+        return rc;
+    }
+    *out = st;
+    return DT_OK;
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < STORE_SQL_COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    store_history_finalize(st);
+    sqlite3_close(st->db);
+    free(st);
+}
+
+int store_schema_version(const struct store *st)
+{
+    return st->version;
+}
+
+struct sqlite3 *store_db(struct store *st)
+{
+    return st->db;
+}

@@ -1,0 +1,89 @@
+/*
+ * store_int: what the store's source files (store.c, store_sql.c, store_calls.c,
+ * store_history.c, store_people.c) share and nothing else sees: the struct behind the opaque
+ * handle, the statement cache, and small helpers for binding and reading columns.
+ */
+#ifndef DIALTONE_STORE_INT_H
+#define DIALTONE_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "dialtone/store.h"
+
+/* The cached statements; their SQL text is store_sql_text[id] (store_sql.c). */
+enum store_sql {
+    SQL_BEGIN,
+    SQL_COMMIT,
+    SQL_ROLLBACK,
+    SQL_WEBHOOK_INSERT,
+    SQL_EVENT_INSERT,
+    SQL_CALL_POS,
+    SQL_CALL_UPSERT,
+    SQL_CALL_GET,
+    SQL_CALL_EVENTS,
+    SQL_AGENT_INSERT,
+    SQL_AGENT_BY_NAME,
+    SQL_AGENT_BY_TOKEN,
+    SQL_AGENT_LIST,
+    SQL_AGENT_SET_STATE,
+    SQL_QUEUE_UPSERT,
+    SQL_QUEUE_GET,
+    SQL_QUEUE_LIST,
+    STORE_SQL_COUNT
+};
+
+extern const char *const store_sql_text[STORE_SQL_COUNT];
+
+/* History statements are cached per combination of filters, one bit each (store_history.c). */
+#define STORE_HISTORY_VARIANTS 256
+
+/* The columns of a call, in the order store_read_call() expects them. */
+#define STORE_CALL_COLUMNS                                                                         \
+    "sid, parent_sid, account_sid, direction, from_number, to_number, caller_name, queue, "        \
+    "agent, status, status_seq, error_code, error_message, sip_code, answered_by, queue_result, "  \
+    "queue_time_s, duration_s, price, price_unit, recording_sid, recording_url, "                  \
+    "recording_duration_s, recording_status, created_ms, answered_ms, ended_ms, updated_ms"
+
+struct store {
+    sqlite3 *db;
+    int version;
+    sqlite3_stmt *stmt[STORE_SQL_COUNT];
+    sqlite3_stmt *history[STORE_HISTORY_VARIANTS];
+};
+
+/* The cached statement id, prepared on first use, reset and with bindings cleared. NULL on
+ * error, with detail in err. */
+sqlite3_stmt *store_stmt(struct store *st, enum store_sql id, char *err, size_t errlen);
+
+/* Turns the database's last error into DT_EEXIST (a uniqueness constraint) or DT_EDB, with
+ * "what: sqlite's message" in err. */
+int store_dberr(struct store *st, const char *what, char *err, size_t errlen);
+
+/* BEGIN IMMEDIATE, COMMIT, ROLLBACK (rollback ignores errors: it is a cleanup path). */
+int store_begin(struct store *st, char *err, size_t errlen);
+int store_commit(struct store *st, char *err, size_t errlen);
+void store_rollback(struct store *st);
+
+/* Checks a text argument: DT_EINVAL if required and NULL or empty, DT_ETOOBIG if longer than
+ * max bytes. what names it in the message. */
+int store_check_text(const char *s, size_t max, int required, const char *what, char *err,
+                     size_t errlen);
+
+/* Binds s (NULL binds SQL NULL) or v (negative binds NULL) to parameter idx, or to the named
+ * parameter name (which must exist in the statement). Return SQLite's code. */
+int store_bind_text(sqlite3_stmt *s, int idx, const char *text);
+int store_bind_opt_int(sqlite3_stmt *s, int idx, int64_t v);
+int store_bind_named_text(sqlite3_stmt *s, const char *name, const char *text);
+int store_bind_named_int(sqlite3_stmt *s, const char *name, int64_t v);
+
+/* Column i as a new string (NULL for SQL NULL), or as an integer (STORE_ABSENT for NULL). */
+char *store_col_dup(sqlite3_stmt *s, int i);
+int64_t store_col_int(sqlite3_stmt *s, int i);
+
+/* Reads a row of STORE_CALL_COLUMNS into *c (zeroed first). */
+void store_read_call(sqlite3_stmt *s, struct store_call *c);
+
+/* Frees the cached history statements (store_history.c). */
+void store_history_finalize(struct store *st);
+
+#endif

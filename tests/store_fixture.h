@@ -1,0 +1,93 @@
+/*
+ * store_fixture: what the store's test binaries share: a mkdtemp directory for their
+ * databases (removed at the end), opening a fresh store in it, and one-value SQL queries.
+ */
+#ifndef DIALTONE_STORE_FIXTURE_H
+#define DIALTONE_STORE_FIXTURE_H
+
+#include <dirent.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "dialtone/store.h"
+#include "dialtone/util.h"
+
+static char fixture_dir[64];
+static int fixture_dbno;
+
+/* Creates the test directory; 0 on success. */
+static inline int fixture_init(void)
+{
+    char tmpl[] = "/tmp/dialtone-store-XXXXXX";
+    if (!mkdtemp(tmpl)) {
+        perror("mkdtemp");
+        return -1;
+    }
+    dt_strlcpy(fixture_dir, tmpl, sizeof fixture_dir);
+    return 0;
+}
+
+/* Removes the test directory and the files in it. */
+static inline void fixture_done(void)
+{
+    DIR *d = opendir(fixture_dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *p = xasprintf("%s/%s", fixture_dir, e->d_name);
+        unlink(p);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(fixture_dir);
+}
+
+/* A fresh database path in the test directory; the caller frees it. */
+static inline char *fixture_path(void)
+{
+    return xasprintf("%s/t%d.db", fixture_dir, fixture_dbno++);
+}
+
+/* Opens a store on a fresh file (its path in *path_out, to free, when not NULL). */
+static inline struct store *fixture_open(char **path_out)
+{
+    char err[256] = "";
+    char *path = fixture_path();
+    struct store *st = NULL;
+    int rc = store_open(path, &st, err, sizeof err);
+    if (rc != DT_OK)
+        printf("  store_open: %s\n", err);
+    CHECK_INT(rc, DT_OK);
+    if (path_out)
+        *path_out = path;
+    else
+        free(path);
+    return st;
+}
+
+/* The first column of the first row of sql as text, "" if none; the caller frees it. */
+static inline char *fixture_query(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s;
+    char *out = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+            out = xstrdup((const char *)sqlite3_column_text(s, 0));
+        sqlite3_finalize(s);
+    }
+    return out ? out : xstrdup("");
+}
+
+#define CHECK_QUERY(db, sql, want)                                                                 \
+    do {                                                                                           \
+        char *fixture_got_ = fixture_query((db), (sql));                                           \
+        CHECK_STR(fixture_got_, (want));                                                           \
+        free(fixture_got_);                                                                        \
+    } while (0)
+
+#endif
