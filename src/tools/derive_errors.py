@@ -187,6 +187,7 @@ ACTIONS = {
     "INTL": "Enable international calling for this destination in the geographic permissions.",
     "SIP_FORBIDDEN": "The far end refused the call; check that this call is allowed there.",
     "CALLER_ID_FLAGGED": "Use a registered caller ID that carriers do not flag as spam.",
+    "SMS_FILTERED": "The carrier filtered the message; register the sender and review the text.",
     "SMS_REGION": "Enable SMS to this country in the messaging geographic permissions.",
     "OPTED_OUT": "The recipient opted out; message them again only if they opt back in.",
     "SIP_BLACKLISTED": "The SIP address is refused by Twilio; use another address.",
@@ -200,6 +201,7 @@ ACTIONS = {
     "CARRIER": "The carrier could not complete the call; retry later.",
     "CARRIER_ROUTE": "The call's route failed; retry later or check the trunk's routing.",
     "CARRIER_MESSAGE": "The carrier could not deliver the message; check the number and sender.",
+    "CARRIER_MESSAGE_RETRY": "The carrier could not deliver the message now; retry later.",
     "PAY_DECLINED": "The payment was refused; ask the caller for another payment method.",
     "PAY_INCOMPLETE": "Collect all required payment details before completing the payment.",
     # network
@@ -484,7 +486,7 @@ TABLE = """
 21609,21626                  configuration  0 0 TWIML_CALLBACK_URL
 21610                        declined       0 0 OPTED_OUT
 21611                        rate-limit     1 0 RATE_SLOW
-21612                        carrier        0 0 CARRIER
+21612                        carrier        0 0 CARRIER_MESSAGE
 21614                        bad-number     0 1 BAD_NUMBER
 21615,21628,21629,21630,21631 configuration 0 0 CONFIG_ADDRESS
 21618                        configuration  0 0 CONFIG_PARAM
@@ -509,7 +511,7 @@ TABLE = """
 21729                        account        0 0 CONFIG_A2P
 21900,21901,21902,21910      configuration  0 0 CONFIG_PARAM
 
-22001                        no-answer      1 0 NO_ANSWER
+22001                        rate-limit     1 0 CPS
 22005                        rate-limit     1 0 CALL_QUEUE_FULL
 
 31000                        platform       1 0 PLATFORM_RETRY
@@ -621,11 +623,11 @@ TABLE = """
 
 30001                        rate-limit     1 0 RATE_SLOW
 30002                        account        0 0 ACCT_INACTIVE
-30003                        carrier        1 0 CARRIER
-30004,30007                  blocked        0 0 CALLER_ID_FLAGGED
+30003                        carrier        1 0 CARRIER_MESSAGE_RETRY
+30004,30007                  blocked        0 0 SMS_FILTERED
 30005,30006                  bad-number     0 1 BAD_NUMBER
-30008                        carrier        1 0 CARRIER
-30017                        carrier        1 0 CARRIER
+30008                        carrier        1 0 CARRIER_MESSAGE_RETRY
+30017                        carrier        1 0 CARRIER_MESSAGE_RETRY
 30022,30023,30027            rate-limit     1 0 RATE_SLOW
 30032,30034,30035            configuration  0 0 CONFIG_A2P
 30033                        account        0 0 CONFIG_A2P
