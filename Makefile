@@ -38,8 +38,7 @@ PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PC_MODULES))
 PC_LIBS = $(shell $(PKG_CONFIG) --libs $(PC_MODULES)) -lpthread
 
 # Generated sources: the error dictionary table and the embedded schema migrations.
-GEN_SRC := $(if $(wildcard src/tools/gen_errors.c),$(BUILD)/gen/errors_table.c) \
-	$(if $(wildcard src/tools/embed_migrations.c),$(BUILD)/gen/migrations.c)
+GEN_SRC := $(BUILD)/gen/errors_table.c $(BUILD)/gen/migrations.c
 CORE_SRC := $(sort $(wildcard src/core/*.c)) $(GEN_SRC)
 APP_SRC := src/main.c $(sort $(wildcard src/cmd/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))

@@ -38,10 +38,14 @@ static void print_help(FILE *out)
             DIALTONE_VERSION);
     fprintf(out, "usage: dialtone [--version] [--help] COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++) {
-        char synopsis[96];
-        snprintf(synopsis, sizeof synopsis, "%s%s%s", commands[i]->name,
-                 commands[i]->args[0] ? " " : "", commands[i]->args);
-        fprintf(out, "  %-44s %s\n", synopsis, commands[i]->summary);
+        char synopsis[160];
+        int n = snprintf(synopsis, sizeof synopsis, "%s%s%s", commands[i]->name,
+                         commands[i]->args[0] ? " " : "", commands[i]->args);
+        /* A synopsis too long for the column gets its summary on the next line. */
+        if (n > 44)
+            fprintf(out, "  %s\n  %-44s %s\n", synopsis, "", commands[i]->summary);
+        else
+            fprintf(out, "  %-44s %s\n", synopsis, commands[i]->summary);
     }
 }
 
