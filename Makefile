@@ -40,6 +40,7 @@ PC_LIBS = $(shell $(PKG_CONFIG) --libs $(PC_MODULES)) -lpthread
 # Generated sources: the error dictionary table and the embedded schema migrations.
 GEN_SRC := $(BUILD)/gen/errors_table.c $(BUILD)/gen/migrations.c
 CORE_SRC := $(sort $(wildcard src/core/*.c)) $(GEN_SRC)
+SIM_SRC := $(sort $(wildcard src/sim/*.c))
 APP_SRC := src/main.c $(sort $(wildcard src/cmd/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -122,7 +123,11 @@ $(1)/libdialtone-core.a: $(patsubst %.c,$(1)/obj/%.o,$(CORE_SRC))
 	@echo "  AR    $$@"
 	$(Q)rm -f $$@ && ar rcs $$@ $$^
 
-$(1)/dialtone: $(patsubst %.c,$(1)/obj/%.o,$(APP_SRC)) $(1)/libdialtone-core.a
+$(1)/libdialtone-sim.a: $(patsubst %.c,$(1)/obj/%.o,$(SIM_SRC))
+	@echo "  AR    $$@"
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
+
+$(1)/dialtone: $(patsubst %.c,$(1)/obj/%.o,$(APP_SRC)) $(1)/libdialtone-sim.a $(1)/libdialtone-core.a
 	@echo "  LINK  $$@"
 	$(Q)$(2) $(3) -o $$@ $$^ $$(PC_LIBS)
 
@@ -137,18 +142,20 @@ build: $(BUILD)/dialtone $(BUILD)/libdialtone-core.a
 
 # Unit tests, linked against the sanitized core library; fuzz targets linked with a replay
 # driver so that `make test` runs each over its seed corpus without clang.
-$(BUILD)/san/tests/%: $(BUILD)/san/obj/tests/%.o $(BUILD)/san/libdialtone-core.a
-	@mkdir -p $(@D)
-	@echo "  LINK  $@"
-	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PC_LIBS)
-
-$(BUILD)/san/fuzz/%: $(BUILD)/san/obj/tests/fuzz/%.o $(BUILD)/san/obj/tests/fuzz/replay.o \
+$(BUILD)/san/tests/%: $(BUILD)/san/obj/tests/%.o $(BUILD)/san/libdialtone-sim.a \
 		$(BUILD)/san/libdialtone-core.a
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PC_LIBS)
 
-$(BUILD)/fuzz/bin/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(BUILD)/fuzz/libdialtone-core.a
+$(BUILD)/san/fuzz/%: $(BUILD)/san/obj/tests/fuzz/%.o $(BUILD)/san/obj/tests/fuzz/replay.o \
+		$(BUILD)/san/libdialtone-sim.a $(BUILD)/san/libdialtone-core.a
+	@mkdir -p $(@D)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PC_LIBS)
+
+$(BUILD)/fuzz/bin/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(BUILD)/fuzz/libdialtone-sim.a \
+		$(BUILD)/fuzz/libdialtone-core.a
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
 	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PC_LIBS)
