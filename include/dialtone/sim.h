@@ -23,6 +23,8 @@
 
 #define DT_SIM_SID_LEN 34 /* two letters and 32 hex digits */
 
+struct sim; /* the engine: opaque */
+
 /* A Twilio-style failure of a REST-level operation: HTTP status, Twilio error code and message
  * (the REST layer renders {code, message, more_info, status}). */
 struct sim_err {
@@ -70,7 +72,7 @@ struct sim_call {
     char *to, *from;
     char *caller_name;                    /* NULL when none */
     enum sim_direction direction;
-    enum call_status status;
+    enum callstate_status status;
     int64_t created_ms, updated_ms;
     int64_t start_ms;                     /* dialled (initiated), 0 = not yet */
     int64_t answer_ms;                    /* answered, 0 = never */
