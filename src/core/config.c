@@ -10,10 +10,10 @@
  */
 #include "dialtone/config.h"
 #include "core/config_internal.h"
+#include "dialtone/textfile.h"
 #include "dialtone/util.h"
+#include "dialtone/valid.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static const struct config_disposition default_dispositions[] = {
     {.code = "resolved", .label = "Resolved"},
@@ -108,8 +106,7 @@ static void config_commit(struct config *cfg, struct config *tmp)
 
 struct parse {
     struct config *cfg; /* the copy being filled */
-    const char *p, *end;
-    int lineno;
+    struct textfile_lines lines;
     enum config_sec sec;
     size_t queue;           /* index while sec is CONFIG_SEC_QUEUE */
     char sec_label[64];     /* the header's text, printable, for messages */
@@ -131,7 +128,7 @@ static int fail(struct parse *ps, const char *fmt, ...)
         vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);
         va_end(ap);
         ps->failed = 1;
-        ps->fail_line = ps->lineno;
+        ps->fail_line = ps->lines.lineno;
     }
     return 0;
 }
@@ -214,30 +211,16 @@ static int open_section(struct parse *ps, const char *line, size_t len)
 static char *read_line(char *str, int num, void *stream)
 {
     struct parse *ps = stream;
-    if (ps->failed || ps->p >= ps->end)
+    if (ps->failed)
         return NULL;
-    const char *s = ps->p;
-    const char *nl = memchr(s, '\n', (size_t)(ps->end - s));
-    size_t len = nl ? (size_t)(nl - s) : (size_t)(ps->end - s);
-    ps->p = nl ? nl + 1 : ps->end;
-    ps->lineno++;
-    if (len > 0 && s[len - 1] == '\r')
-        len--;
-    if (ps->lineno == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
-        s += 3;
-        len -= 3;
-    }
-    if (len > DT_CONFIG_LINE_MAX) {
-        fail(ps, "line too long (at most %d bytes)", DT_CONFIG_LINE_MAX);
+    const char *s;
+    size_t len;
+    char why[sizeof ps->msg];
+    int rc = textfile_line_next(&ps->lines, &s, &len, why, sizeof why);
+    if (rc < 0)
+        fail(ps, "%s", why);
+    if (rc <= 0)
         return NULL;
-    }
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
-            fail(ps, "control character (byte 0x%02x) in line", c);
-            return NULL;
-        }
-    }
     while (len > 0 && (*s == ' ' || *s == '\t')) {
         s++;
         len--;
@@ -323,7 +306,8 @@ static int parse_text(const struct config *base, const char *name, const char *t
                       struct config *out, int *has_secret, char *err, size_t errlen)
 {
     config_clone(out, base);
-    struct parse ps = {.cfg = out, .p = text, .end = text + len};
+    struct parse ps = {.cfg = out};
+    textfile_lines_init(&ps.lines, text, len, DT_CONFIG_LINE_MAX);
     int rc = ini_parse_stream(read_line, &ps, on_pair, &ps);
     int line = ps.fail_line;
     const char *msg = ps.msg;
@@ -331,7 +315,7 @@ static int parse_text(const struct config *base, const char *name, const char *t
         line = rc;
         msg = "expected [section], key = value, or a comment";
     } else if (!ps.failed && rc != 0) {
-        line = ps.lineno;
+        line = ps.lines.lineno;
         msg = "cannot parse";
     }
     if (ps.failed || rc != 0) {
@@ -357,47 +341,6 @@ int config_load_string(struct config *cfg, const char *name, const char *text, c
     return rc;
 }
 
-/* Reads the whole regular file at path into b (capped); *mode gets its permission bits. */
-static int read_file(const char *path, struct dt_buf *b, unsigned *mode, char *err, size_t errlen)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return dt_seterr(err, errlen, DT_EIO, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    int rc = DT_OK;
-    if (fstat(fd, &st) != 0) {
-        rc = dt_seterr(err, errlen, DT_EIO, "%s: %s", path, strerror(errno));
-        goto done;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        rc = dt_seterr(err, errlen, DT_EINVAL, "%s: not a regular file", path);
-        goto done;
-    }
-    *mode = (unsigned)(st.st_mode & 07777);
-    char chunk[4096];
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = dt_seterr(err, errlen, DT_EIO, "%s: cannot read: %s", path, strerror(errno));
-            break;
-        }
-        if (n == 0)
-            break;
-        if (b->len + (size_t)n > DT_CONFIG_FILE_MAX) {
-            rc = dt_seterr(err, errlen, DT_ETOOBIG, "%s: larger than %d bytes", path,
-                           DT_CONFIG_FILE_MAX);
-            break;
-        }
-        dt_buf_append(b, chunk, (size_t)n);
-    }
-    wipe(chunk, sizeof chunk);
-done:
-    close(fd);
-    return rc;
-}
-
 int config_load_file(struct config *cfg, const char *path, char *err, size_t errlen)
 {
     if (!path)
@@ -407,7 +350,7 @@ int config_load_file(struct config *cfg, const char *path, char *err, size_t err
     unsigned mode = 0;
     struct config tmp;
     int has_secret = 0;
-    int rc = read_file(path, &b, &mode, err, errlen);
+    int rc = textfile_read(path, DT_CONFIG_FILE_MAX, &b, &mode, err, errlen);
     if (rc == 0)
         rc = parse_text(cfg, path, b.data ? b.data : "", b.len, &tmp, &has_secret, err, errlen);
     if (rc == 0 && has_secret && (mode & 077)) {
@@ -461,14 +404,14 @@ int config_validate(const struct config *cfg, char *err, size_t errlen)
     if (!tw->account_sid[0])
         return dt_seterr(err, errlen, DT_EINVAL,
                          "account_sid is not set (account_sid in [twilio] or TWILIO_ACCOUNT_SID)");
-    if (!config_sid_ok(tw->account_sid, "AC"))
+    if (!valid_sid(tw->account_sid, "AC"))
         return dt_seterr(err, errlen, DT_EINVAL,
                          "account_sid must be AC followed by 32 hex digits");
     if (!tw->api_key_sid[0] != !tw->api_key_secret[0])
         return dt_seterr(err, errlen, DT_EINVAL,
                          "api_key_sid and api_key_secret go together (TWILIO_API_KEY and "
                          "TWILIO_API_SECRET): set both or neither");
-    if (tw->api_key_sid[0] && !config_sid_ok(tw->api_key_sid, "SK"))
+    if (tw->api_key_sid[0] && !valid_sid(tw->api_key_sid, "SK"))
         return dt_seterr(err, errlen, DT_EINVAL,
                          "api_key_sid must be SK followed by 32 hex digits");
     if (!tw->auth_token[0] && !tw->api_key_sid[0])
@@ -479,9 +422,9 @@ int config_validate(const struct config *cfg, char *err, size_t errlen)
         return dt_seterr(err, errlen, DT_EINVAL,
                          "public_base_url is not set: the URL Twilio calls, in [twilio] or "
                          "DIALTONE_PUBLIC_URL");
-    if (!config_url_ok(tw->public_base_url))
+    if (!valid_url(tw->public_base_url))
         return dt_seterr(err, errlen, DT_EINVAL, "public_base_url must be an http(s) URL");
-    if (!tw->api_base_url[0] || !config_url_ok(tw->api_base_url))
+    if (!tw->api_base_url[0] || !valid_url(tw->api_base_url))
         return dt_seterr(err, errlen, DT_EINVAL,
                          "api_base_url must be an http(s) URL (default " DT_CONFIG_DEFAULT_API ")");
     return DT_OK;

@@ -55,9 +55,6 @@ const struct config_key *config_key_find(enum config_sec sec, const char *name, 
 int config_key_set(struct config *cfg, size_t queue, const struct config_key *k, const char *value,
                    char *why, size_t whylen);
 
-/* Value checks shared with config_validate: 1 if well-formed. */
-int config_sid_ok(const char *s, const char *prefix);
-int config_url_ok(const char *s);
 /* 1 if s is 1..DT_CONFIG_NAME_SIZE-1 letters, digits, '-' or '_' (n bytes). */
 int config_name_ok(const char *s, size_t n);
 

@@ -4,6 +4,7 @@
  */
 #include "core/config_internal.h"
 #include "dialtone/util.h"
+#include "dialtone/valid.h"
 
 #include <arpa/inet.h>
 #include <stddef.h>
@@ -79,11 +80,6 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static int is_hex(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 static int is_alnum(char c)
 {
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -96,37 +92,6 @@ static int has_control(const char *s)
             return 1;
     }
     return 0;
-}
-
-int config_sid_ok(const char *s, const char *prefix)
-{
-    if (strncmp(s, prefix, 2) != 0 || strlen(s) != 34)
-        return 0;
-    for (size_t i = 2; i < 34; i++) {
-        if (!is_hex(s[i]))
-            return 0;
-    }
-    return 1;
-}
-
-int config_url_ok(const char *s)
-{
-    size_t skip;
-    if (strncasecmp(s, "https://", 8) == 0)
-        skip = 8;
-    else if (strncasecmp(s, "http://", 7) == 0)
-        skip = 7;
-    else
-        return 0;
-    size_t host = strcspn(s + skip, "/?#");
-    if (host == 0 || memchr(s + skip, '@', host))
-        return 0;
-    for (const char *p = s; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c <= 0x20 || c >= 0x7f || strchr("\"'<>\\`{}|^", c))
-            return 0;
-    }
-    return 1;
 }
 
 int config_name_ok(const char *s, size_t n)
@@ -184,18 +149,6 @@ static int set_text(char *dst, size_t size, const char *name, const char *v, cha
     return 0;
 }
 
-/* One E.164 number: '+', then 8-15 digits, the first not 0. */
-static int e164_ok(const char *s, size_t n)
-{
-    if (n < 9 || n > 16 || s[0] != '+' || s[1] == '0')
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if (!is_digit(s[i]))
-            return 0;
-    }
-    return 1;
-}
-
 static int add_numbers(struct config_twilio *tw, const char *v, char *why, size_t whylen)
 {
     int entry = 0;
@@ -211,7 +164,7 @@ static int add_numbers(struct config_twilio *tw, const char *v, char *why, size_
         }
         while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
             len--;
-        if (!e164_ok(s, len))
+        if (!valid_e164(s, len))
             return dt_seterr(why, whylen, DT_EINVAL,
                              "numbers: entry %d is not an E.164 number ('+' and 8-15 digits)",
                              entry);
@@ -287,7 +240,7 @@ static int tz_ok(const char *s)
 static int set_url(char *dst, size_t size, const char *name, const char *v, char *why,
                    size_t whylen)
 {
-    if (*v && !config_url_ok(v))
+    if (*v && !valid_url(v))
         return dt_seterr(why, whylen, DT_EINVAL,
                          "%s must be an http:// or https:// URL with a host, without spaces "
                          "or user:password@",
@@ -348,7 +301,7 @@ static int set_string(char *field, const struct config_key *k, const char *v, ch
     case CONFIG_K_SECRET:
         return set_text(field, k->size, k->name, v, why, whylen);
     case CONFIG_K_SID:
-        if (*v && !config_sid_ok(v, k->prefix))
+        if (*v && !valid_sid(v, k->prefix))
             return dt_seterr(why, whylen, DT_EINVAL, "%s must be %s followed by 32 hex digits",
                              k->name, k->prefix);
         return set_text(field, k->size, k->name, v, why, whylen);
