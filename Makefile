@@ -18,8 +18,10 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 
 Q := $(if $(V),,@)
 
-# pkg-config modules the project links, and the Debian packages that provide them.
+# pkg-config modules the project links, and the Debian packages that provide them. The core
+# uses PC_MODULES only; the network layer (src/net) adds NET_PC_MODULES.
 PC_MODULES := sqlite3 libcrypto inih libcjson expat
+NET_PC_MODULES := libwebsockets libcurl
 DEB_PACKAGES := build-essential pkg-config libsqlite3-dev libssl-dev libinih-dev libcjson-dev \
 	libexpat1-dev libcurl4-openssl-dev libwebsockets-dev libncurses-dev
 # Commands the tests use, and the package of each.
@@ -34,12 +36,13 @@ CFLAGS ?= -O2 -g
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Evaluated when a recipe runs, after `make deps` has installed what pkg-config needs.
-PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PC_MODULES))
-PC_LIBS = $(shell $(PKG_CONFIG) --libs $(PC_MODULES)) -lpthread
+PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PC_MODULES) $(NET_PC_MODULES))
+PC_LIBS = $(shell $(PKG_CONFIG) --libs $(PC_MODULES) $(NET_PC_MODULES)) -lpthread
 
 # Generated sources: the error dictionary table and the embedded schema migrations.
 GEN_SRC := $(BUILD)/gen/errors_table.c $(BUILD)/gen/migrations.c
 CORE_SRC := $(sort $(wildcard src/core/*.c)) $(GEN_SRC)
+NET_SRC := $(sort $(wildcard src/net/*.c))
 SIM_SRC := $(sort $(wildcard src/sim/*.c))
 APP_SRC := src/main.c $(sort $(wildcard src/cmd/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
@@ -77,7 +80,7 @@ endef
 deps:
 	$(Q)missing=0; \
 	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing=1; \
-	[ $$missing = 1 ] || $(PKG_CONFIG) --exists $(PC_MODULES) libcurl libwebsockets ncursesw \
+	[ $$missing = 1 ] || $(PKG_CONFIG) --exists $(PC_MODULES) $(NET_PC_MODULES) ncursesw \
 		|| missing=1; \
 	for t in $(DEB_TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing=1; done; \
 	if [ $$missing = 1 ]; then \
@@ -127,7 +130,12 @@ $(1)/libdialtone-sim.a: $(patsubst %.c,$(1)/obj/%.o,$(SIM_SRC))
 	@echo "  AR    $$@"
 	$(Q)rm -f $$@ && ar rcs $$@ $$^
 
-$(1)/dialtone: $(patsubst %.c,$(1)/obj/%.o,$(APP_SRC)) $(1)/libdialtone-sim.a $(1)/libdialtone-core.a
+$(1)/libdialtone-net.a: $(patsubst %.c,$(1)/obj/%.o,$(NET_SRC))
+	@echo "  AR    $$@"
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
+
+$(1)/dialtone: $(patsubst %.c,$(1)/obj/%.o,$(APP_SRC)) $(1)/libdialtone-sim.a \
+		$(1)/libdialtone-net.a $(1)/libdialtone-core.a
 	@echo "  LINK  $$@"
 	$(Q)$(2) $(3) -o $$@ $$^ $$(PC_LIBS)
 
@@ -138,24 +146,24 @@ $(eval $(call variant,$(BUILD),$(CC),$(CFLAGS)))
 $(eval $(call variant,$(BUILD)/san,$(CC),$(SAN_FLAGS)))
 $(eval $(call variant,$(BUILD)/fuzz,$(FUZZ_CC),-O1 -g -fsanitize=fuzzer-no-link,address,undefined))
 
-build: $(BUILD)/dialtone $(BUILD)/libdialtone-core.a
+build: $(BUILD)/dialtone $(BUILD)/libdialtone-net.a $(BUILD)/libdialtone-core.a
 
-# Unit tests, linked against the sanitized core library; fuzz targets linked with a replay
+# Unit tests, linked against the sanitized libraries; fuzz targets linked with a replay
 # driver so that `make test` runs each over its seed corpus without clang.
 $(BUILD)/san/tests/%: $(BUILD)/san/obj/tests/%.o $(BUILD)/san/libdialtone-sim.a \
-		$(BUILD)/san/libdialtone-core.a
+		$(BUILD)/san/libdialtone-net.a $(BUILD)/san/libdialtone-core.a
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PC_LIBS)
 
 $(BUILD)/san/fuzz/%: $(BUILD)/san/obj/tests/fuzz/%.o $(BUILD)/san/obj/tests/fuzz/replay.o \
-		$(BUILD)/san/libdialtone-sim.a $(BUILD)/san/libdialtone-core.a
+		$(BUILD)/san/libdialtone-sim.a $(BUILD)/san/libdialtone-net.a $(BUILD)/san/libdialtone-core.a
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PC_LIBS)
 
 $(BUILD)/fuzz/bin/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(BUILD)/fuzz/libdialtone-sim.a \
-		$(BUILD)/fuzz/libdialtone-core.a
+		$(BUILD)/fuzz/libdialtone-net.a $(BUILD)/fuzz/libdialtone-core.a
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
 	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PC_LIBS)

@@ -1,0 +1,121 @@
+/*
+ * httpd_int: the server and request structures shared by httpd.c (the lws side: listening,
+ * reading, writing) and httpd_req.c (the request object: headers, query, answers). Not for
+ * use outside src/net.
+ */
+#ifndef DIALTONE_HTTPD_INT_H
+#define DIALTONE_HTTPD_INT_H
+
+#include "dialtone/httpd.h"
+#include "dialtone/util.h"
+
+#include <libwebsockets.h>
+
+#define HTTPD_MAX_CUSTOM  32
+#define HTTPD_CUSTOM_NAME 64
+#define HTTPD_WRITE_CHUNK (32 * 1024)
+#define HTTPD_REMOTE_MAX  64
+
+struct route_set {
+    const struct httpd_route *rows;
+    size_t n;
+    void *user;
+};
+
+struct httpd {
+    struct netloop *loop;
+    struct lws_vhost *vh; /* the loop's serving vhost: adopts what lfd accepts */
+    int lfd;              /* our listening socket */
+    struct netloop_fd *watch;
+    struct netloop_timer *retry; /* watches lfd again after running out of descriptors */
+    struct httpd_link *links;    /* every open connection, for httpd_free */
+    int port;
+    size_t max_body;
+    char *custom[HTTPD_MAX_CUSTOM]; /* "x-twilio-signature:", as lws looks them up */
+    size_t ncustom;
+    struct route_set *sets;
+    size_t nsets;
+    httpd_handler_fn fallback;
+    void *fallback_user;
+    struct httpd_req *reqs; /* every live request, for httpd_free */
+    unsigned char out[LWS_PRE + HTTPD_WRITE_CHUNK];
+};
+
+/* lws's per-transaction data ("per session" in lws, but lws 4.1 frees and re-allocates it
+ * for every request of a keep-alive connection), zeroed by lws. */
+struct httpd_conn {
+    struct httpd_req *req; /* the request in progress, or NULL */
+};
+
+/* One open connection, from accept to LWS_CALLBACK_WSI_DESTROY; the wsi's opaque pointer. */
+struct httpd_link {
+    struct httpd *h;
+    struct lws *wsi;
+    char remote[HTTPD_REMOTE_MAX];
+    struct httpd_link *prev, *next;
+};
+
+enum req_state {
+    REQ_READING,    /* collecting the body */
+    REQ_DISCARDING, /* reading an over-cap body to throw away, then 413 */
+    REQ_HANDLING,   /* in its handler */
+    REQ_DEFERRED,   /* handler returned; the answer comes later */
+    REQ_ANSWERING,  /* answer set, being written */
+};
+
+struct header {
+    char *name;
+    char *value;
+};
+
+struct httpd_req {
+    struct httpd *h;
+    struct lws *wsi;         /* NULL once the client has gone */
+    struct httpd_conn *conn; /* NULL once the client has gone */
+    struct httpd_req *prev, *next;
+    enum req_state state;
+    const char *method;
+    char *path;
+    char *query;
+    char remote[HTTPD_REMOTE_MAX];
+    struct header *headers;
+    size_t nheaders;
+    struct dt_buf body;
+    size_t body_expected;
+    int head; /* HEAD: headers only */
+
+    int status;
+    char *ctype;
+    struct header out[HTTPD_MAX_RESPONSE_HEADERS];
+    size_t nout;
+    char *rbody;
+    size_t rlen, rsent;
+    int headers_sent;
+    int close_after;
+};
+
+/* The lws protocol callback of the server's HTTP protocol (httpd.c). */
+int httpd_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                   size_t len);
+
+/* Forgets a connection that lws is destroying (httpd_server.c). */
+void httpd_conn_forget(struct httpd *h, struct lws *wsi);
+
+/* Creates a request for wsi and links it into the server and the connection. */
+struct httpd_req *httpd_req_new(struct httpd *h, struct lws *wsi, struct httpd_conn *conn);
+
+/* Unlinks and frees a request. */
+void httpd_req_free(struct httpd_req *req);
+
+/* Copies method, path, query, headers and peer address from lws (inside LWS_CALLBACK_HTTP).
+ * Returns 0, or an HTTP status to answer with (400, 501) when the request is unusable. */
+int httpd_req_read_head(struct httpd_req *req, const char *uri, size_t urilen);
+
+/* Sets the answer and asks lws for a writeable callback (the connection must be alive). */
+void httpd_req_answer(struct httpd_req *req, int status, const char *ctype, const void *body,
+                      size_t len, int close_after);
+
+/* Answers with a short plain-text body for an error, closing the connection if asked. */
+void httpd_req_fail(struct httpd_req *req, int status, const char *text, int close_after);
+
+#endif
