@@ -22,6 +22,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_version_entry,
     &cmd_errors_entry,
     &cmd_sign_entry,
+    &cmd_sim_entry,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
