@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dialtone/textfile.h"
 #include "sim_scenario_check.h"
 
 #define SID "AC0123456789abcdef0123456789abcdef"
@@ -515,6 +516,29 @@ TEST(shipped_test_scenarios)
     sim_scenario_done(&sc);
 }
 
+/* The example in README.md's "Scenario files" section loads. */
+TEST(readme_example)
+{
+    struct dt_buf b;
+    dt_buf_init(&b);
+    CHECK_INT(textfile_read("README.md", 1 << 20, &b, NULL, err, sizeof err), 0);
+    const char *sec = b.data ? strstr(b.data, "\n## Scenario files\n") : NULL;
+    const char *start = sec ? strstr(sec, "```ini\n") : NULL;
+    const char *end = start ? strstr(start + 7, "\n```\n") : NULL;
+    CHECK(end != NULL);
+    if (end) {
+        char *text = xstrndup(start + 7, (size_t)(end - start - 6));
+        struct sim_scenario sc;
+        sim_scenario_init(&sc);
+        EXPECT_OK(&sc, text);
+        CHECK_INT(sc.n_numbers, 1);
+        CHECK_INT(sc.n_script, 1);
+        sim_scenario_done(&sc);
+        free(text);
+    }
+    dt_buf_done(&b);
+}
+
 int main(void)
 {
     RUN(defaults);
@@ -532,5 +556,6 @@ int main(void)
     RUN(files);
     RUN(shipped_demo);
     RUN(shipped_test_scenarios);
+    RUN(readme_example);
     return check_done();
 }
