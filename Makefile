@@ -3,6 +3,7 @@
 #   make            install missing Debian packages, build build/dialtone and the core library
 #   make test       build everything and run every test under ASan and UBSan
 #   make fuzz       build the libFuzzer targets with clang and run each for FUZZ_TIME seconds
+#   make bench      measure the emulator: concurrent calls, set-ups per second, memory per call
 #   make check-deps check that src/core includes no curses, libwebsockets or libcurl header
 #   make deps       install the Debian packages the project needs (only those missing)
 #   make clean      remove the build tree
@@ -13,6 +14,7 @@ BUILD ?= build
 CC ?= cc
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
+BENCH_CALLS ?= 1000
 PKG_CONFIG ?= pkg-config
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
@@ -52,7 +54,7 @@ MIGRATIONS := $(sort $(wildcard data/migrations/*.sql))
 TEST_NAMES := $(patsubst tests/%.c,%,$(TEST_SRC))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
-.PHONY: all build test build-test fuzz build-fuzz check-deps deps deps-fuzz clean
+.PHONY: all build test build-test fuzz build-fuzz bench check-deps deps deps-fuzz clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -172,6 +174,18 @@ build-test: $(BUILD)/san/dialtone $(addprefix $(BUILD)/san/tests/,$(TEST_NAMES))
 	$(addprefix $(BUILD)/san/fuzz/,$(FUZZ_NAMES))
 
 build-fuzz: $(addprefix $(BUILD)/fuzz/bin/,$(FUZZ_NAMES))
+
+# ---- benchmark (not part of `make test`): the optimised binary, figures only ----------------
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) build $(BUILD)/bench/sim_bench
+	$(Q)$(BUILD)/bench/sim_bench $(BUILD)/dialtone $(BENCH_CALLS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/libdialtone-net.a \
+		$(BUILD)/libdialtone-core.a
+	@mkdir -p $(@D)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PC_LIBS)
 
 # ---- checks --------------------------------------------------------------------------------
 
