@@ -98,6 +98,9 @@ void sim_scenario_done(struct sim_scenario *sc)
 /* ---- messages ------------------------------------------------------------------------------ */
 
 static int fail_v(struct scen_parse *ps, int line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static int fail_v(struct scen_parse *ps, int line, const char *fmt, va_list ap)
 {
     if (!ps->failed) {
         vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);

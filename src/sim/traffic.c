@@ -61,8 +61,7 @@ static const char *const caller_names[] = {
     "Ben Carter",
     "Jasmine Wong",
     "Patrick Murphy",
-    "Luc\xc3\xad"
-    "a Fern\xc3\xa1ndez",
+    "Luc\xc3\xad\x61 Fern\xc3\xa1ndez",
     "Ahmed Hassan",
     "Kate Morgan",
     "Arjun Mehta",
