@@ -7,9 +7,48 @@
  * answers, and calls the REST-level operations below. So the engine is deterministic: the same
  * scenario, seed, times and answers give the same calls, sids and webhooks.
  *
- * Times are emulated milliseconds (the host applies the speed factor). Single-threaded: every
- * call happens on the host's loop thread. Objects returned as const pointers are borrowed and
- * stay valid until the next call that changes the engine (any non-const call).
+ * Times are emulated milliseconds since the Unix epoch (the host applies the speed factor;
+ * dates in callbacks and JSON are rendered from them). Single-threaded: every call happens on
+ * the host's loop thread. Objects returned as const pointers are borrowed and stay valid until
+ * the next call that changes the engine (any non-const call).
+ *
+ * How calls end, where Twilio documents it and where the engine had to choose:
+ * - A call whose TwiML cannot be had or run fails with Twilio's code: an answer that is not
+ *   2xx 11200; no answer at all 11205 (11210 for a host name that does not resolve); a
+ *   Content-Type other than text/xml, application/xml or text/html 12300 (an audio type is
+ *   played and text/plain is said, as Twilio does); a body over 64 KB 11750; XML that is not well
+ *   formed, holds a DTD or nests an element where TwiML does not allow it 12100; a root other
+ *   than <Response> 12102; a URL that is not http(s) 11100. An element Twilio does not know is
+ *   the 12200 warning: logged and skipped. The primary URL's FallbackUrl (or the number's
+ *   voice fallback) is fetched first, with ErrorCode and ErrorUrl. A call that fails before
+ *   it was answered ends `failed`; one that was answered ends `completed`; either way its
+ *   error_code/error_message and its final status callback's ErrorCode/ErrorMessage say why.
+ * - Outbound legs: queued -> initiated at once, ringing 100 ms later, then the endpoint's
+ *   outcome after its ring time: busy (SIP 486), declined (busy, 603), failed (its
+ *   error_code/sip_code), no-answer when the ring outlasts Timeout (SIP 487). An answered leg
+ *   ends with SIP 200; a canceled one with 487. Duration is the answered time rounded up to
+ *   the second; price is started minutes times sim_scenario_rate(To), set when the call ends.
+ * - AMD: a person is recognised after 2 s, a fax after 2 s, a machine after 3 s (Enable,
+ *   machine_start) or at the end of its greeting (DetectMessageEnd, machine_end_beep);
+ *   "unknown" when MachineDetectionTimeout comes first.
+ * - Inbound calls are `ringing` while the voice URL is fetched and `in-progress` once its
+ *   TwiML runs (<Reject> first: busy with SIP 603, or 486 for reason="busy"); a number with no
+ *   voice URL rejects the call the same way. A caller waiting in a queue hangs up after its
+ *   patience (the Enqueue action gets QueueResult=hangup); once bridged or in a conference it
+ *   hangs up after its talk time. At a <Gather> it types its scripted digits 1 s after the
+ *   prompts, each Gather taking one entry (up to finishOnKey or numDigits); at a <Record> it
+ *   speaks record_s and hangs up (the action is told, Digits=hangup). Other far parties
+ *   speak record_s too, then stay silent until the Record's timeout ends it.
+ * - A waitUrl is fetched again each time its document ends, at most once a second; a waitUrl
+ *   document may hold Say, Play, Pause, Leave, Hangup and Redirect (others are skipped).
+ * - Status callbacks number SequenceNumber from 0 per call and callback URL; conference
+ *   events number theirs from 1 per conference. A conference takes its statusCallback,
+ *   events (default "start end") and recording settings from the first participant that
+ *   names them. ReasonParticipantLeft is participant_hung_up, participant_kicked,
+ *   participant_updated_via_api, participant_not_answered or conference_ended.
+ * - Kicking a participant (or ending its conference) hangs up a Participants-API leg; a call
+ *   that joined with <Dial><Conference> goes on with the Dial action or the next verb.
+ * - Sids are two letters and 32 hex digits from a PRNG seeded by the scenario's seed.
  */
 #ifndef DIALTONE_SIM_H
 #define DIALTONE_SIM_H
@@ -42,7 +81,9 @@ struct sim_err {
  * url (+ body parameters). The host sends it with Content-Type
  * application/x-www-form-urlencoded, User-Agent TwilioProxy/1.1, and I-Twilio-Idempotency-Token
  * = idempotency, then calls sim_http_done with the same id. For a callback the engine ignores
- * the answer but the host still reports it (the engine logs failed deliveries).
+ * the answer but the host still reports it (the engine logs failed deliveries). The host must
+ * not call into the engine from inside http(): it queues the request and answers later (an
+ * answer given from inside http() is ignored). The strings are valid during the call only.
  */
 struct sim_http_req {
     uint64_t id;
@@ -94,7 +135,8 @@ struct sim_queue {
     char *friendly_name;
     int max_size;                         /* default 100, at most 5000 */
     int64_t created_ms, updated_ms;
-    int average_wait_time_s;              /* over the calls that left this queue */
+    int average_wait_time_s;              /* over its members now (Twilio's definition), as of
+                                             the last change or sim_advance */
 };
 
 struct sim_member {
@@ -166,7 +208,20 @@ void sim_http_done(struct sim *s, uint64_t id, int status, const char *content_t
 
 /* ---- REST-level operations (Twilio's semantics and error codes) ---------------------------- */
 
-/* Calls: params are the request's form parameters with Twilio's names. */
+/*
+ * Calls: params are the request's form parameters with Twilio's names. Errors (0 or a
+ * negative DT_E*, with e filled): To missing 21201, From missing 21213, neither Url nor Twiml
+ * 21205 (an ApplicationSid alone 21218: the emulator has no applications), a URL that is not
+ * http(s) 21205 (a callback URL 21609), a method other than GET/POST 21209, Timeout not a
+ * positive integer 21208 (over 600 is taken as 600), To not E.164, client: or sip: 21211, From
+ * not a scenario number nor +15005550006 21210, StatusCallbackEvent unknown 21626,
+ * MachineDetection other than Enable/DetectMessageEnd 21207, SendDigits 21206, Twilio's magic
+ * numbers (To +15005550001..4: 21217, 21214, 21215, 21216; From +15005550001: 21212). Update:
+ * unknown sid 404/20404, an ended call 400/21220; Status=canceled ends a call not yet
+ * answered (no effect on one in progress), Status=completed ends any; Url/Twiml redirects a
+ * call in progress (it leaves its queue with QueueResult=redirected, its conference, its
+ * bridge) or replaces the instructions of one still ringing.
+ */
 int sim_call_create(struct sim *s, const struct form *params, const struct sim_call **out,
                     struct sim_err *e);
 int sim_call_update(struct sim *s, const char *sid, const struct form *params,
@@ -185,7 +240,7 @@ int sim_queue_delete(struct sim *s, const char *sid, struct sim_err *e);
 const struct sim_queue *sim_queue_get(const struct sim *s, const char *sid);
 const struct sim_queue *sim_queue_find(const struct sim *s, const char *friendly_name);
 size_t sim_queue_count(const struct sim *s);
-const struct sim_queue *sim_queue_at(const struct sim *s, size_t i);
+const struct sim_queue *sim_queue_at(const struct sim *s, size_t i); /* in creation order */
 int sim_queue_size(const struct sim *s, const char *queue_sid);
 /* Members in queue order (position 1 first); out is filled with a copy (positions and wait
  * times computed at the current time). */
@@ -197,8 +252,15 @@ int sim_member_get(const struct sim *s, const char *queue_sid, const char *membe
 int sim_member_dequeue(struct sim *s, const char *queue_sid, const char *member_id,
                        const struct form *params, struct sim_member *out, struct sim_err *e);
 
-/* Conferences: conf_id is a CF sid or, where Twilio allows it (participant create), a
- * friendly name. */
+/*
+ * Conferences: conf_id is a CF sid or, where Twilio allows it (participant create), a
+ * friendly name (the live conference of that name, made when there is none). Participant
+ * create: To/From as for calls (21201, 21213, 21210...), Timeout 5-600 (21208), a Label of at
+ * most 128 characters without '/' (16024) unique in the conference (16026), CallSidToCoach a
+ * participant of that conference (16028; Coaching=true needs it), a completed conference
+ * 16022, a full one (250) 16020. Update changes Hold, Muted, Coaching, CallSidToCoach and
+ * EndConferenceOnExit, each change with its conference event; delete kicks.
+ */
 const struct sim_conference *sim_conference_get(const struct sim *s, const char *conf_id);
 size_t sim_conference_count(const struct sim *s);
 const struct sim_conference *sim_conference_at(const struct sim *s, size_t i); /* newest first */

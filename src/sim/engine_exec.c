@@ -31,7 +31,7 @@ static void add_extra(struct form *f, struct form *extra)
     form_done(extra);
 }
 
-void eng_fetch_main(struct sim *s, struct eng_call *c, const char *url, const char *method,
+void eng_fetch_main(struct sim *s, struct eng_call *c, const char *url_in, const char *method_in,
                     struct form *extra)
 {
     if (c->phase == PH_ENDED) {
@@ -39,6 +39,8 @@ void eng_fetch_main(struct sim *s, struct eng_call *c, const char *url, const ch
             form_done(extra);
         return;
     }
+    /* url and method may point into the document about to be dropped */
+    char *url = eng_strdup(url_in), *method = eng_strdup(method_in);
     eng_exec_clear(s, &c->main);
     eng_timer_stop(s, &c->t_step);
     c->phase = PH_FETCH;
@@ -46,40 +48,45 @@ void eng_fetch_main(struct sim *s, struct eng_call *c, const char *url, const ch
         if (extra)
             form_done(extra);
         eng_call_fail(s, c, 11100, NULL);
-        return;
+    } else {
+        struct form f;
+        form_init(&f);
+        eng_call_params(s, c, &f);
+        add_extra(&f, extra);
+        if (c->url && strcmp(url, c->url) == 0 && c->fallback_url)
+            eng_http_fallback(s, c, url, method, c->fallback_url, c->fallback_method, &f);
+        else
+            eng_http(s, REQ_MAIN, c, url, method, &f);
     }
-    struct form f;
-    form_init(&f);
-    eng_call_params(s, c, &f);
-    add_extra(&f, extra);
-    int primary = c->url && strcmp(url, c->url) == 0 && c->fallback_url;
-    if (primary)
-        eng_http_fallback(s, c, url, method, c->fallback_url, c->fallback_method, &f);
-    else
-        eng_http(s, REQ_MAIN, c, url, method, &f);
+    free(url);
+    free(method);
 }
 
-void eng_wait_start(struct sim *s, struct eng_call *c, const char *url, const char *method)
+void eng_wait_start(struct sim *s, struct eng_call *c, const char *url_in, const char *method_in)
 {
+    /* url and method may point into the wait document about to be dropped */
+    char *url = eng_strdup(url_in), *method = eng_strdup(method_in);
     eng_exec_clear(s, &c->wait);
     eng_timer_stop(s, &c->t_wait);
     c->wait_refetch = 0;
-    if (!url || !*url)
-        return; /* Twilio's own hold music: nothing to fetch */
-    eng_setstr(&c->wait_url, url);
-    eng_setstr(&c->wait_method, method);
-    c->in_wait = 1;
-    c->wait_fetched_ms = s->now;
-    struct form f;
-    form_init(&f);
-    eng_call_params(s, c, &f);
-    eng_wait_params(s, c, &f);
-    if (!eng_is_url(url)) {
-        form_done(&f);
-        eng_log(s, ENG_LOG_WARN, "%s: waitUrl %s is not a valid URL (11100)", c->pub.sid, url);
-        return;
+    if (url && *url) { /* no waitUrl: Twilio's own hold music, nothing to fetch */
+        eng_setstr(&c->wait_url, url);
+        eng_setstr(&c->wait_method, method);
+        c->in_wait = 1;
+        c->wait_fetched_ms = s->now;
+        struct form f;
+        form_init(&f);
+        eng_call_params(s, c, &f);
+        eng_wait_params(s, c, &f);
+        if (eng_is_url(url)) {
+            eng_http(s, REQ_WAIT, c, url, method, &f);
+        } else {
+            form_done(&f);
+            eng_log(s, ENG_LOG_WARN, "%s: waitUrl %s is not a valid URL (11100)", c->pub.sid, url);
+        }
     }
-    eng_http(s, REQ_WAIT, c, url, method, &f);
+    free(url);
+    free(method);
 }
 
 void eng_wait_stop(struct sim *s, struct eng_call *c)
@@ -254,8 +261,12 @@ void eng_exec_run(struct sim *s, struct eng_call *c)
 {
     for (int steps = 0;; steps++) {
         struct eng_exec *x = &c->main;
-        if (c->phase == PH_ENDED || !x->doc || c->phase != PH_RUN)
+        if (c->phase != PH_RUN)
             return;
+        if (!x->doc) {
+            eng_call_end(s, c, DT_CALL_COMPLETED, 0, 0, NULL);
+            return;
+        }
         if (steps >= ENG_STEPS_PER_CALL) {
             eng_timer_arm(s, &c->t_step, s->now); /* yield to other calls */
             return;
@@ -272,16 +283,14 @@ void eng_exec_run(struct sim *s, struct eng_call *c)
     }
 }
 
+/* Deferred to the step timer (at the same emulated time) rather than run here: callers are
+ * often deep inside a verb, and a document of verbs that end at once must not recurse. */
 void eng_exec_next(struct sim *s, struct eng_call *c)
 {
     if (c->phase == PH_ENDED)
         return;
-    if (!c->main.doc) {
-        eng_call_end(s, c, DT_CALL_COMPLETED, 0, 0, NULL);
-        return;
-    }
     c->phase = PH_RUN;
-    eng_exec_run(s, c);
+    eng_timer_arm(s, &c->t_step, s->now);
 }
 
 void eng_wait_run(struct sim *s, struct eng_call *c)
