@@ -440,6 +440,34 @@ TEST(test_sequence_merges)
     fh_done(&h);
 }
 
+TEST(test_recorded_call)
+{
+    struct fake_host h = {0};
+    fh_scenario(&h);
+    fh_add_endpoint(&h.sc, TO_PERSON, DT_SIM_ANSWER_HUMAN, 1)->talk_s = 42;
+    fh_start(&h);
+    fh_twiml(&h, FH_BASE "answer", "<Response><Play loop=\"0\">x.mp3</Play></Response>");
+    char sid[35];
+    call_to(&h, TO_PERSON, "Record=true", "RecordingStatusCallback=" FH_BASE "rec", sid);
+    fh_run(&h, 60);
+    CHECK_INT(sim_recording_count(h.sim), 1);
+    const struct sim_recording *r = sim_recording_at(h.sim, 0);
+    CHECK_STR(r->call_sid, sid);
+    CHECK_STR(r->source, "OutboundAPI");
+    CHECK_STR(r->status, "completed");
+    CHECK_INT(r->duration_s, 42);
+    CHECK(strncmp(r->sid, "RE", 2) == 0);
+    const struct fh_req *cb = fh_find(&h, FH_BASE "rec", NULL, NULL, 0);
+    CHECK_STR(fh_param(cb, "RecordingSid"), r->sid);
+    CHECK_STR(fh_param(cb, "RecordingDuration"), "42");
+    CHECK_STR(fh_param(cb, "RecordingStatus"), "completed");
+    const struct fh_req *fin = final_status(&h);
+    CHECK_STR(fh_param(fin, "RecordingSid"), r->sid);
+    CHECK_STR(fh_param(fin, "RecordingDuration"), "42");
+    CHECK_INT(h.bad_sigs, 0);
+    fh_done(&h);
+}
+
 int main(void)
 {
     RUN(test_answered_call);
@@ -452,5 +480,6 @@ int main(void)
     RUN(test_updates);
     RUN(test_sids_deterministic);
     RUN(test_sequence_merges);
+    RUN(test_recorded_call);
     return check_done();
 }

@@ -205,9 +205,17 @@ void eng_call_end(struct sim *s, struct eng_call *c, enum callstate_status st, i
     }
     eng_exec_clear(s, &c->main);
     eng_exec_clear(s, &c->wait);
-    free(c->twiml);
-    c->twiml = NULL;
     eng_status_callback(s, c, ENG_EV_COMPLETED);
+    /* an ended call is kept for listing: what only a live call needs goes now */
+    char **drop[] = {&c->url,           &c->method,      &c->fallback_url,  &c->fallback_method,
+                     &c->twiml,         &c->sc_url,      &c->sc_method,     &c->rec_cb_url,
+                     &c->rec_cb_method, &c->amd_cb_url,  &c->amd_cb_method, &c->script,
+                     &c->wait_url,      &c->wait_method, &c->conf_join};
+    for (size_t i = 0; i < sizeof drop / sizeof *drop; i++) {
+        free(*drop[i]);
+        *drop[i] = NULL;
+    }
+    dt_buf_done(&c->pressed);
     c->ending = 0;
 }
 
