@@ -49,6 +49,10 @@
  * - Kicking a participant (or ending its conference) hangs up a Participants-API leg; a call
  *   that joined with <Dial><Conference> goes on with the Dial action or the next verb.
  * - Sids are two letters and 32 hex digits from a PRNG seeded by the scenario's seed.
+ * - Accepted but without effect: <Number url> whispers and sendDigits, answerOnBridge,
+ *   hangupOnStar, <Queue url>, HoldUrl and AnnounceUrl (not fetched), beeps, speaker events,
+ *   SendDigits on a call; <Start>, <Connect>, <Pay> and the like are skipped.
+ * - Kept: the last 100,000 ended calls and 20,000 ended conferences and recordings.
  */
 #ifndef DIALTONE_SIM_H
 #define DIALTONE_SIM_H

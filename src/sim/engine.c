@@ -55,6 +55,15 @@ void eng_sid(struct sim *s, const char *prefix, char out[DT_SIM_SID_LEN + 1])
     } while (eng_map_get(&s->sids, out));
 }
 
+int64_t eng_ms(double seconds)
+{
+    if (!(seconds > 0))
+        return 0;
+    if (seconds > ENG_MAX_SECONDS)
+        seconds = ENG_MAX_SECONDS;
+    return (int64_t)(seconds * 1000.0);
+}
+
 double eng_uniform(struct sim *s, double lo, double hi)
 {
     double u = (double)(rng_next(s) >> 11) * (1.0 / 9007199254740992.0);

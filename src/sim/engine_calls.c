@@ -169,6 +169,7 @@ void eng_call_end(struct sim *s, struct eng_call *c, enum callstate_status st, i
     eng_timer_stop(s, &c->t_amd);
     eng_timer_stop(s, &c->t_wait);
     c->gen++;
+    c->wait_gen++;
     if (st == DT_CALL_COMPLETED && !p->answer_ms)
         st = DT_CALL_CANCELED;
     eng_log(s, ENG_LOG_INFO, "%s: %s -> %s", p->sid, callstate_name(p->status), callstate_name(st));
@@ -239,7 +240,7 @@ static void far_fire(struct sim *s, struct eng_timer *t)
 void eng_far_arm_talk(struct sim *s, struct eng_call *c)
 {
     if (c->talk_s > 0 && !c->t_far.idx)
-        eng_timer_arm(s, &c->t_far, s->now + (int64_t)(c->talk_s * 1000));
+        eng_timer_arm(s, &c->t_far, s->now + eng_ms(c->talk_s));
 }
 
 /* ---- outbound legs ------------------------------------------------------------------------ */
@@ -247,7 +248,7 @@ void eng_far_arm_talk(struct sim *s, struct eng_call *c)
 static int64_t ring_ms(struct sim *s, const struct eng_call *c)
 {
     double lo = c->ep.ring_s, hi = c->ep.ring_max_s > lo ? c->ep.ring_max_s : lo;
-    return (int64_t)(eng_uniform(s, lo, hi) * 1000);
+    return eng_ms(eng_uniform(s, lo, hi));
 }
 
 void eng_call_dial_out(struct sim *s, struct eng_call *c)
@@ -311,7 +312,7 @@ static int64_t amd_result(const struct eng_call *c, const char **what)
     switch (c->ep.answer) {
     case DT_SIM_ANSWER_MACHINE:
         if (c->amd == 2) {
-            at = (int64_t)((c->ep.machine_greeting_s > 0 ? c->ep.machine_greeting_s : 10) * 1000);
+            at = eng_ms(c->ep.machine_greeting_s > 0 ? c->ep.machine_greeting_s : 10);
             *what = "machine_end_beep";
         } else {
             at = ENG_AMD_MACH_MS;

@@ -98,7 +98,7 @@ void eng_wait_stop(struct sim *s, struct eng_call *c)
     c->wait_url = c->wait_method = NULL;
     c->in_wait = 0;
     c->wait_refetch = 0;
-    c->gen++; /* a waitUrl fetch in flight is stale now */
+    c->wait_gen++; /* a waitUrl fetch in flight is stale now */
 }
 
 /* ---- answers -------------------------------------------------------------------------------- */

@@ -95,9 +95,7 @@ static struct eng_pending *send(struct sim *s, enum eng_req kind, struct eng_cal
         p->kind = kind;
         if (c) {
             dt_strlcpy(p->call_sid, c->pub.sid, sizeof p->call_sid);
-            p->gen = ++c->gen;
-            if (kind == REQ_CALLBACK)
-                c->gen--; /* a callback does not make a fetch stale */
+            p->gen = kind == REQ_WAIT ? ++c->wait_gen : kind == REQ_CALLBACK ? 0 : ++c->gen;
         }
         p->url = xstrdup(url);
         p->sent_ms = s->now;
@@ -159,7 +157,7 @@ void sim_http_done(struct sim *s, uint64_t id, int status, const char *content_t
         return;
     }
     struct eng_call *c = eng_call_find(s, p->call_sid);
-    if (!c || c->gen != p->gen || c->phase == PH_ENDED) {
+    if (!c || (p->kind == REQ_WAIT ? c->wait_gen : c->gen) != p->gen || c->phase == PH_ENDED) {
         eng_log(s, ENG_LOG_DEBUG, "%s: stale answer from %s ignored", p->call_sid, p->url);
         eng_pending_free(p);
         return;

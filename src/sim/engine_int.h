@@ -26,7 +26,10 @@
 #define ENG_MAX_QUEUE      5000   /* Twilio's largest MaxSize */
 #define ENG_DEFAULT_QUEUE  100    /* MaxSize of a queue made by <Enqueue> */
 #define ENG_MAX_PARTS      250    /* participants in one conference */
-#define ENG_STEPS_PER_CALL 1000   /* zero-time verbs run in a row before yielding */
+#define ENG_STEPS_PER_CALL 1000
+#define ENG_MAX_SECONDS                                                                            \
+    (366.0 * 86400) /* no timing beyond a year */ /* zero-time verbs run in a row before yielding  \
+                                                   */
 
 /* Fixed timings (emulated ms) where Twilio documents none; see sim.h. */
 #define ENG_SETUP_MS     100  /* queued -> initiated -> ringing, each */
@@ -200,7 +203,7 @@ struct eng_call {
     struct dt_buf pressed;     /* digits typed and not yet taken */
     /* running */
     enum eng_phase phase;
-    uint32_t gen; /* bumps when a pending fetch becomes stale */
+    uint32_t gen, wait_gen; /* bump when a pending main or waitUrl fetch goes stale */
     struct eng_exec main, wait;
     int in_wait;      /* a waitUrl (queue, conference) is playing */
     int wait_refetch; /* t_wait fetches the waitUrl again */
@@ -295,6 +298,8 @@ struct sim {
 /* ---- engine.c: core helpers ----------------------------------------------------------------- */
 void eng_sid(struct sim *s, const char *prefix, char out[DT_SIM_SID_LEN + 1]);
 double eng_uniform(struct sim *s, double lo, double hi);
+/* Seconds (from a scenario or a caller) as ms: 0 for NaN or <= 0, capped at ENG_MAX_SECONDS. */
+int64_t eng_ms(double seconds);
 void eng_log(struct sim *s, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void eng_rfc2822(int64_t ms, char out[40]);
 void eng_seterr(struct sim_err *e, int status, int code, const char *fmt, ...)

@@ -197,7 +197,7 @@ int eng_enqueue_verb(struct sim *s, struct eng_call *c, struct eng_exec *x, cons
     eng_log(s, ENG_LOG_INFO, "%s: enqueued in %s at position %zu", c->pub.sid, q->pub.sid,
             q->members.n);
     if (c->patience_s > 0)
-        eng_timer_arm(s, &c->t_far, s->now + (int64_t)(c->patience_s * 1000));
+        eng_timer_arm(s, &c->t_far, s->now + eng_ms(c->patience_s));
     if (q->waiters.n > 0) {
         struct eng_call *agent = q->waiters.v[0];
         eng_vec_remove(&q->waiters, agent);
@@ -213,6 +213,7 @@ void eng_queue_connect(struct sim *s, struct eng_call *a, struct eng_call *m)
 {
     eng_queue_leave(s, m, "bridged", 0);
     m->enq->dequeuer = a;
+    a->dial->waiting = NULL;
     m->phase = PH_BRIDGED;
     eng_bridge(s, a, m);
 }

@@ -35,7 +35,7 @@ static int64_t verb_ms(const struct sim *s, const struct tw_node *v)
         long loops = tw_attr_int(v, "loop", 1, 0, 1000);
         if (loops == 0)
             loops = 1000; /* Twilio repeats a <Say loop="0"> 1,000 times */
-        return (int64_t)(eng_text_chars(v->text) * sc->say_s_per_char * 1000.0) * loops;
+        return eng_ms(eng_text_chars(v->text) * sc->say_s_per_char * (double)loops);
     }
     case TW_PLAY: {
         long loops = tw_attr_int(v, "loop", 1, 0, 1000);
@@ -47,7 +47,7 @@ static int64_t verb_ms(const struct sim *s, const struct tw_node *v)
         else if (loops == 0)
             ms = ENDLESS;
         else
-            ms = (int64_t)(sc->play_s * 1000.0) * loops;
+            ms = eng_ms(sc->play_s * (double)loops);
         free(url);
         return ms;
     }
@@ -288,10 +288,9 @@ void eng_gather_step(struct sim *s, struct eng_call *c)
 void eng_gather_digits(struct sim *s, struct eng_call *c)
 {
     if (c->phase == PH_GATHER) {
-        if (!gather_try(s, c) && c->main.stage != G_PROMPTS)
-            gather_wait_input(s, c); /* each digit restarts the timeout */
-        else if (c->phase == PH_GATHER && c->main.stage == G_PROMPTS && c->pressed.len)
-            gather_wait_input(s, c); /* typing stops the prompts (bargeIn) */
+        /* a digit stops the prompts (bargeIn) and restarts the timeout */
+        if (!gather_try(s, c))
+            gather_wait_input(s, c);
     } else if (c->phase == PH_RECORD) {
         eng_record_key(s, c);
     }
@@ -312,7 +311,7 @@ void eng_record_start(struct sim *s, struct eng_call *c, struct eng_exec *x,
     c->phase = PH_RECORD;
     long max_len = tw_attr_int(v, "maxLength", 3600, 1, 14400);
     long timeout = tw_attr_int(v, "timeout", 5, 0, 600);
-    int64_t speak = (int64_t)(speak_s(s) * 1000);
+    int64_t speak = eng_ms(speak_s(s));
     if (speak <= 0) {
         x->stage = R_SILENCE;
         eng_timer_arm(s, &c->t_step, s->now + (timeout ? timeout : max_len) * 1000);
@@ -347,36 +346,35 @@ static void record_done(struct sim *s, struct eng_call *c, const char *digits, i
     }
     if (r->pub.duration_s < 0)
         eng_rec_stop(s, r, s->now - r->pub.start_ms);
-    char *url = action_url(x, x->verb, 1);
-    if (hangup)
-        eng_call_end(s, c, DT_CALL_COMPLETED, 0, 0, NULL);
-    if (!url) {
-        eng_exec_next(s, c);
-        return;
-    }
+    char *url = action_url(x, x->verb, 1), *method = eng_strdup(tw_attr(x->verb, "method"));
     char rurl[256];
     eng_rec_url(s, r, rurl, sizeof rurl);
-    struct form f;
-    form_init(&f);
-    eng_call_params(s, c, &f);
-    eng_form_add(&f, "RecordingUrl", rurl);
-    eng_form_add(&f, "RecordingSid", r->pub.sid);
-    eng_form_addf(&f, "RecordingDuration", "%d", r->pub.duration_s);
-    eng_form_add(&f, "Digits", digits);
+    struct form extra;
+    form_init(&extra);
+    eng_form_add(&extra, "RecordingUrl", rurl);
+    eng_form_add(&extra, "RecordingSid", r->pub.sid);
+    eng_form_addf(&extra, "RecordingDuration", "%d", r->pub.duration_s);
+    eng_form_add(&extra, "Digits", digits);
     if (hangup) {
         /* the call is over: the action is told, its TwiML is not run */
-        eng_http(s, REQ_CALLBACK, c, url, tw_attr(x->verb, "method"), &f);
+        eng_call_end(s, c, DT_CALL_COMPLETED, 0, 0, NULL);
+        if (url) {
+            struct form f;
+            form_init(&f);
+            eng_call_params(s, c, &f);
+            for (size_t i = 0; i < extra.count; i++)
+                form_add(&f, extra.pairs[i].key, extra.pairs[i].value);
+            eng_http(s, REQ_CALLBACK, c, url, method, &f);
+        }
+        form_done(&extra);
+    } else if (url) {
+        eng_fetch_main(s, c, url, method, &extra);
     } else {
-        form_done(&f);
-        struct form extra;
-        form_init(&extra);
-        eng_form_add(&extra, "RecordingUrl", rurl);
-        eng_form_add(&extra, "RecordingSid", r->pub.sid);
-        eng_form_addf(&extra, "RecordingDuration", "%d", r->pub.duration_s);
-        eng_form_add(&extra, "Digits", digits);
-        eng_fetch_main(s, c, url, tw_attr(x->verb, "method"), &extra);
+        form_done(&extra);
+        eng_exec_next(s, c);
     }
     free(url);
+    free(method);
 }
 
 void eng_record_step(struct sim *s, struct eng_call *c)
