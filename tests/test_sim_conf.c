@@ -298,10 +298,40 @@ TEST(test_participant_errors_and_failures)
     fh_done(&h);
 }
 
+TEST(test_wait_until_moderator)
+{
+    struct fake_host h = {0};
+    start(&h);
+    fh_twiml(&h, FH_BASE "voice",
+             "<Response><Dial><Conference startConferenceOnEnter=\"false\" waitUrl=\"/cwait\" "
+             "statusCallback=\"/conf-events\">room9</Conference></Dial></Response>");
+    fh_twiml(&h, FH_BASE "cwait", "<Response><Play>m.mp3</Play></Response>");
+    const struct sim_call *c;
+    struct sim_err e;
+    CHECK_INT(sim_inbound_call(h.sim, CALLER, FH_NUMBER, NULL, -1, NULL, &c, &e), 0);
+    fh_run(&h, 25);
+    CHECK_INT(fh_count(&h, FH_BASE "cwait", NULL, NULL), 3);
+    CHECK_STR(sim_conference_get(h.sim, "room9")->status, "init");
+    CHECK(fh_find(&h, EVENTS, "StatusCallbackEvent", "conference-start", 0) == NULL);
+    char alice[35];
+    CHECK_INT(add_participant(&h, "room9",
+                              (const char *[]){"From=" FH_NUMBER, "To=client:alice", NULL}, alice,
+                              &e),
+              0);
+    fh_run(&h, 40);
+    const struct fh_req *r = fh_find(&h, EVENTS, "StatusCallbackEvent", "conference-start", 0);
+    CHECK(r && r->at == FH_T0 + 25000 + 2100);
+    CHECK_STR(sim_conference_get(h.sim, "room9")->status, "in-progress");
+    CHECK_INT(fh_count(&h, FH_BASE "cwait", NULL, NULL), 3); /* the music stopped */
+    CHECK_INT(h.bad_sigs, 0);
+    fh_done(&h);
+}
+
 int main(void)
 {
     RUN(test_contact_center_flow);
     RUN(test_end_via_api_and_kick);
     RUN(test_participant_errors_and_failures);
+    RUN(test_wait_until_moderator);
     return check_done();
 }

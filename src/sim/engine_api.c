@@ -66,12 +66,15 @@ static int is_e164ish(const char *n)
     return strspn(p, "0123456789") == len;
 }
 
-static int is_endpoint(const char *to)
+int eng_valid_endpoint(const char *to)
 {
     if (strncmp(to, "client:", 7) == 0)
         return to[7] && !strpbrk(to + 7, " \t\r\n");
     if (strncmp(to, "sip:", 4) == 0)
         return strchr(to + 4, '@') && !strpbrk(to, " \t\r\n");
+    for (size_t i = 0; i < sizeof magic_to / sizeof *magic_to; i++)
+        if (strcmp(to, magic_to[i].number) == 0)
+            return 0;
     return is_e164ish(to);
 }
 
@@ -98,15 +101,15 @@ int eng_check_endpoints(struct sim *s, const char *to, const char *from, struct 
                    from);
         return DT_EINVAL;
     }
-    if (strlen(to) > ENG_MAX_PARAM || !is_endpoint(to)) {
-        eng_seterr(e, 400, 21211, "The 'To' number %.64s is not a valid phone number.", to);
-        return DT_EINVAL;
-    }
     for (size_t i = 0; i < sizeof magic_to / sizeof *magic_to; i++) {
         if (strcmp(to, magic_to[i].number) == 0) {
             eng_seterr(e, 400, magic_to[i].code, "%s: %s", magic_to[i].message, to);
             return DT_EINVAL;
         }
+    }
+    if (strlen(to) > ENG_MAX_PARAM || !eng_valid_endpoint(to)) {
+        eng_seterr(e, 400, 21211, "The 'To' number %.64s is not a valid phone number.", to);
+        return DT_EINVAL;
     }
     return 0;
 }

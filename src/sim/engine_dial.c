@@ -106,13 +106,15 @@ int eng_dial_verb(struct sim *s, struct eng_call *c, struct eng_exec *x, const s
         if (n->el != TW_NUMBER && n->el != TW_SIP && n->el != TW_CLIENT)
             continue;
         char *to = noun_target(n);
-        if (*to)
+        if (eng_valid_endpoint(to))
             dial_child(s, c, n, to, x->base);
+        else
+            eng_log(s, ENG_LOG_WARN, "%s: <Dial> cannot call \"%.64s\" (13224)", c->pub.sid, to);
         free(to);
     }
     if (d->kids.n == 0 && c->phase == PH_DIAL) {
         char *to = noun_target(v); /* <Dial>+14155550100</Dial> */
-        if (*to)
+        if (eng_valid_endpoint(to))
             dial_child(s, c, NULL, to, x->base);
         free(to);
     }
@@ -180,11 +182,13 @@ void eng_child_final(struct sim *s, struct eng_call *k)
         eng_dial_finish(s, c, d->last_status);
 }
 
-void eng_dial_finish(struct sim *s, struct eng_call *c, const char *status)
+void eng_dial_finish(struct sim *s, struct eng_call *c, const char *status_in)
 {
     struct eng_dial *d = c->dial;
     if (!d)
         return;
+    char status[16]; /* status_in may be d->last_status, freed below */
+    dt_strlcpy(status, status_in, sizeof status);
     c->dial = NULL;
     eng_timer_stop(s, &c->t_step);
     struct form f;

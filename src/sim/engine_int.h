@@ -365,6 +365,8 @@ size_t eng_call_bytes(const struct eng_call *c);
 /* ---- engine_api.c -----------------------------------------------------------------------------
  */
 int eng_check_endpoints(struct sim *s, const char *to, const char *from, struct sim_err *e);
+/* 1 for E.164 (or bare digits), client:NAME or sip:USER@HOST; Twilio's magic numbers not. */
+int eng_valid_endpoint(const char *to);
 unsigned eng_call_events(const char *list); /* completed when empty or unknown */
 void eng_call_callbacks(struct eng_call *c, const struct form *params);
 
