@@ -52,7 +52,8 @@ TEST(post_echo_headers_query_and_binary_body)
     CHECK(has(&x.out, "\r\ncontent-length: 9\r\n"));
     const char *body = raw_body(&x.out);
     CHECK(x.out.len >= 9 && (size_t)(x.out.data + x.out.len - body) == 9);
-    CHECK_MEM(body, "A=1\0B=2\0!", 9);
+    if (x.out.len >= 9 && (size_t)(x.out.data + x.out.len - body) == 9)
+        CHECK_MEM(body, "A=1\0B=2\0!", 9);
     dt_buf_done(&x.out);
     fixture_done(&fx);
 }
@@ -112,6 +113,44 @@ TEST(keep_alive_serves_several_requests_on_one_connection)
     fixture_done(&fx);
 }
 
+struct burst {
+    int port, answered, closed_early;
+};
+
+/* One connection, each request sent the moment the previous answer is read. */
+static void burst_run(void *arg)
+{
+    struct burst *b = arg;
+    int fd = raw_connect("127.0.0.1", b->port);
+    for (int i = 0; fd >= 0 && i < 300; i++) {
+        struct dt_buf out;
+        dt_buf_init(&out);
+        raw_send_str(fd, i % 3 ? "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nping"
+                               : "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+        int rc = raw_read(fd, &out, 1, 3000);
+        if (rc == 1 && strncmp(out.data, "HTTP/1.1 200 OK", 15) == 0)
+            b->answered++;
+        dt_buf_done(&out);
+        if (rc != 1) {
+            b->closed_early = 1;
+            break;
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
+TEST(keep_alive_back_to_back_requests)
+{
+    struct fixture fx;
+    CHECK_INT(fixture_init(&fx, 0), 0);
+    struct burst b = {.port = fx.port};
+    CHECK(net_run_client(fx.loop, burst_run, &b, 60000));
+    CHECK_INT(b.answered, 300);
+    CHECK_INT(b.closed_early, 0);
+    fixture_done(&fx);
+}
+
 TEST(big_response_arrives_whole)
 {
     struct fixture fx;
@@ -128,6 +167,55 @@ TEST(big_response_arrives_whole)
         ok = body[i] == (char)('a' + i % 26);
     CHECK(ok);
     dt_buf_done(&x.out);
+    fixture_done(&fx);
+}
+
+static int count_responses(const struct dt_buf *b)
+{
+    int n = 0;
+    for (const char *p = b->data; p && (p = strstr(p, "HTTP/1.1 ")) != NULL; p++)
+        n++;
+    return n;
+}
+
+TEST(pipelined_requests_never_hang_the_server)
+{
+    struct fixture fx;
+    CHECK_INT(fixture_init(&fx, 0), 0);
+    /* without a body, pipelined requests are all answered in order */
+    struct exchange a = {.req = "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n"
+                                "GET /files/two HTTP/1.1\r\nHost: t\r\n\r\n",
+                         .responses = 2};
+    CHECK(exchange(&fx, &a));
+    CHECK_INT(a.rc, 1);
+    CHECK_INT(count_responses(&a.out), 2);
+    CHECK(has(&a.out, "X-Path: /files/two\r\n"));
+    dt_buf_done(&a.out);
+    /* behind a request with a body, lws 4.1 cannot go on: the first is answered, then the
+     * connection closes (the client retries the rest), and nothing spins */
+    struct exchange b = {.req = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
+                                "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n",
+                         .responses = 2};
+    CHECK(exchange(&fx, &b));
+    CHECK_INT(b.rc, 0); /* closed */
+    CHECK_INT(count_responses(&b.out), 1);
+    CHECK(has(&b.out, "\r\n\r\nabc"));
+    dt_buf_done(&b.out);
+    struct exchange c = {.req =
+                             "POST /defer?ms=50 HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi"
+                             "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n",
+                         .responses = 2};
+    CHECK(exchange(&fx, &c));
+    CHECK_INT(c.rc, 0);
+    dt_buf_done(&c.out);
+    /* and the server goes on */
+    struct exchange d = {.req = "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n"};
+    CHECK(exchange(&fx, &d));
+    CHECK_STR(raw_body(&d.out), "hello, world\n");
+    dt_buf_done(&d.out);
+    struct exchange e = {.req = "GET /defer?ms=300 HTTP/1.1\r\nHost: t\r\n\r\n"};
+    CHECK(exchange(&fx, &e)); /* let the orphaned deferred answer go out before freeing */
+    dt_buf_done(&e.out);
     fixture_done(&fx);
 }
 
@@ -341,7 +429,9 @@ int main(void)
     RUN(post_echo_headers_query_and_binary_body);
     RUN(headers_not_listed_read_as_absent);
     RUN(keep_alive_serves_several_requests_on_one_connection);
+    RUN(keep_alive_back_to_back_requests);
     RUN(big_response_arrives_whole);
+    RUN(pipelined_requests_never_hang_the_server);
     RUN(unknown_paths_methods_and_silent_handlers);
     RUN(body_over_the_cap_gets_413_and_the_server_stays_healthy);
     RUN(chunked_request_gets_411_at_once);

@@ -3,7 +3,9 @@
  * exact path or a path prefix to a handler; each request arrives with its headers and its
  * whole body, collected under a cap. A handler answers at once or defers and answers later
  * from the loop thread, even after the client has gone. Keep-alive, Content-Length, 404, 405,
- * 411, 413 and 417 are handled here so that no client is ever left waiting.
+ * 411, 413 and 417 are handled here so that no client is ever left waiting. Pipelined
+ * requests are answered in order, except that lws 4.1 cannot go past a request with a body:
+ * the connection closes after that one's answer, and the client retries the rest.
  *
  * Threads: everything here is for the loop thread only.
  */
@@ -145,12 +147,14 @@ int httpd_respond_str(struct httpd_req *req, int status, const char *content_typ
 
 /*
  * Keeps the request open after the handler returns: answer it later with httpd_respond, on
- * the loop thread. lws's own timeouts are lifted for it; the holder must answer eventually
- * (the client going away does not free it: httpd_respond does).
+ * the loop thread. lws's own timeouts are lifted for it and nothing more is read from the
+ * connection meanwhile (a pipelined request waits its turn); the holder must answer
+ * eventually (the client going away does not free it: httpd_respond does).
  */
 void httpd_defer(struct httpd_req *req);
 
-/* 1 when the client of a deferred request has closed its connection, else 0. */
+/* 1 when the client of a deferred request has closed its connection (looked up on the
+ * socket at each call), else 0. */
 int httpd_req_gone(const struct httpd_req *req);
 
 /*

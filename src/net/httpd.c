@@ -10,13 +10,16 @@
  * and thrown away (up to DISCARD_FACTOR times the cap) before the 413, so that the client,
  * still sending, reads the answer rather than a connection reset.
  *
- * Answers are written from LWS_CALLBACK_HTTP_WRITEABLE only: the head in one write, then the
- * body in HTTPD_WRITE_CHUNK pieces, then lws_http_transaction_completed() for keep-alive (or a
- * close when the answer said Connection: close).
+ * An answer is written in one lws_write (head and body together), then
+ * lws_http_transaction_completed() keeps the connection for the next request (or it closes
+ * when the answer said Connection: close). A handler's immediate answer is written in the
+ * callback that completed the request, as lws's examples do: lws 4.1 cannot move on to a
+ * pipelined request otherwise. A deferred answer is written from the writeable callback.
  */
 #include "httpd_int.h"
 
 #include "dialtone/log.h"
+#include "dialtone/netloop.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -25,6 +28,8 @@
 
 #define DISCARD_FACTOR 4
 static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+static int send_answer(struct lws *wsi, struct httpd_req *req);
 
 static void not_found(struct httpd_req *req, void *user)
 {
@@ -67,7 +72,8 @@ static void method_not_allowed(struct httpd_req *req)
     httpd_req_fail(req, 405, "method not allowed\n", 0);
 }
 
-static void dispatch(struct httpd_req *req)
+/* Runs the handler; returns the lws callback's result. */
+static int dispatch(struct httpd_req *req)
 {
     struct httpd *h = req->h;
     httpd_handler_fn fn = h->fallback;
@@ -89,21 +95,19 @@ static void dispatch(struct httpd_req *req)
     }
     if (!found && path_seen) {
         method_not_allowed(req);
-        return;
+        return send_answer(req->wsi, req);
     }
-    struct lws *wsi = req->wsi;
     req->state = REQ_HANDLING;
-    fn(req, user);
-    /* The connection cannot close during the handler, so req is alive unless answered. */
-    struct httpd_conn *conn = lws_wsi_user(wsi);
-    if (!conn || conn->req != req)
-        return;
+    fn(req, user); /* the connection cannot close meanwhile, so req lives on */
+    if (req->state == REQ_DEFERRED) {
+        lws_set_timeout(req->wsi, NO_PENDING_TIMEOUT, 0);
+        return 0;
+    }
     if (req->state == REQ_HANDLING) {
         log_error("httpd: %s %s: handler neither answered nor deferred", req->method, req->path);
         httpd_req_fail(req, 500, "internal error\n", 0);
-    } else if (req->state == REQ_DEFERRED) {
-        lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
     }
+    return send_answer(req->wsi, req);
 }
 
 int httpd_add_routes(struct httpd *h, const struct httpd_route *routes, size_t n, void *user)
@@ -120,6 +124,101 @@ void httpd_set_fallback(struct httpd *h, httpd_handler_fn fn, void *user)
 {
     h->fallback = fn ? fn : not_found;
     h->fallback_user = fn ? user : NULL;
+}
+
+/* ---- writing ------------------------------------------------------------------------------ */
+
+/* Head and body, one buffer: one lws_write, so nothing is ever written back to back. */
+static unsigned char *build_answer(struct lws *wsi, const struct httpd_req *req, size_t *len)
+{
+    size_t body = req->head ? 0 : req->rlen;
+    size_t size = LWS_PRE + 512 + strlen(req->ctype) + body;
+    for (size_t i = 0; i < req->nout; i++)
+        size += strlen(req->out[i].name) + strlen(req->out[i].value) + 4;
+    unsigned char *buf = xmalloc(size);
+    unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + size - body - 1;
+    if (lws_add_http_common_headers(wsi, (unsigned)req->status, req->ctype, req->rlen, &p, end))
+        goto fail;
+    for (size_t i = 0; i < req->nout; i++)
+        if (lws_add_http_header_by_name(wsi, (const unsigned char *)req->out[i].name,
+                                        (const unsigned char *)req->out[i].value,
+                                        (int)strlen(req->out[i].value), &p, end))
+            goto fail;
+    if (req->close_after &&
+        lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5,
+                                     &p, end))
+        goto fail;
+    if (lws_finalize_http_header(wsi, &p, end))
+        goto fail;
+    if (body)
+        memcpy(p, req->rbody, body);
+    *len = (size_t)(p - start) + body;
+    return buf;
+fail:
+    free(buf);
+    return NULL;
+}
+
+/*
+ * Writes the answer at once (lws keeps what the socket does not take and sends it when it
+ * can), frees the request and ends the transaction. Returns what the lws callback returns:
+ * -1 closes the connection. Called in the callback that completed the request when the
+ * handler answered there, as lws's own examples do (lws 4.1 cannot go on to a pipelined
+ * request otherwise), and from the writeable callback for deferred answers.
+ */
+static int send_answer(struct lws *wsi, struct httpd_req *req)
+{
+    size_t len = 0;
+    unsigned char *buf = build_answer(wsi, req, &len);
+    int close_after = req->close_after;
+    struct httpd_conn *conn = req->conn;
+    int in_body_completion =
+        req->state == REQ_ANSWERING && req->body_expected > 0 && !req->deferred;
+    httpd_req_free(req); /* before lws may start the next request on this connection */
+    /* The body goes with the head as "headers": lws counts only HTTP writes against the
+     * Content-Length, and HTTP/2, where this would matter, is not offered. */
+    int n = buf ? lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_HTTP_HEADERS) : -1;
+    free(buf);
+    if (n < 0 || close_after)
+        return -1;
+    struct httpd_link *link = lws_get_opaque_user_data(wsi);
+    if (in_body_completion && conn && link) {
+        /* Ending the transaction inside BODY_COMPLETION while a pipelined request sits in
+         * lws's read buffer makes lws 4.1 spin on those bytes without a callback. So it
+         * ends from a 0 ms timer, which runs before lws polls the socket again; if bytes
+         * are pipelined, lws calls BODY_COMPLETION again first, and that closes the
+         * connection instead (on_body_done). */
+        conn->complete_pending = 1;
+        httpd_conn_end_later(link);
+        return 0;
+    }
+    return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+static void end_transaction(struct netloop_timer *t, void *user)
+{
+    (void)t;
+    struct httpd_link *link = user;
+    struct httpd_conn *conn = lws_wsi_user(link->wsi);
+    if (!conn || !conn->complete_pending)
+        return;
+    conn->complete_pending = 0;
+    if (lws_http_transaction_completed(link->wsi))
+        lws_set_timeout(link->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+void httpd_conn_end_later(struct httpd_link *link)
+{
+    if (!link->end)
+        link->end = netloop_timer_new(link->h->loop, end_transaction, link);
+    netloop_timer_start(link->end, 0);
+}
+
+/* Sends an error answer now and closes the connection after it. */
+static int fail_now(struct httpd_req *req, int status, const char *text)
+{
+    httpd_req_fail(req, status, text, 1);
+    return send_answer(req->wsi, req);
 }
 
 /* ---- reading ------------------------------------------------------------------------------ */
@@ -149,7 +248,7 @@ static int send_continue(struct lws *wsi)
     return n < 0 ? -1 : 0;
 }
 
-/* Decides how the body is framed; returns 0 to go on, -1 to drop the connection. */
+/* Decides how the body is framed, before any of it is read. Returns the callback's result. */
 static int check_framing(struct httpd_req *req)
 {
     const char *te = httpd_req_header(req, "transfer-encoding");
@@ -157,34 +256,24 @@ static int check_framing(struct httpd_req *req)
     long long len = content_length(req);
     size_t cap = req->h->max_body;
 
-    if (te) {
-        httpd_req_fail(req, 411, "length required: send a Content-Length, not chunks\n", 1);
-        return 0;
-    }
-    if (len < 0) {
-        httpd_req_fail(req, 400, "bad Content-Length\n", 1);
-        return 0;
-    }
-    if (expect && strcasecmp(expect, "100-continue") != 0) {
-        httpd_req_fail(req, 417, "expectation not supported\n", 1);
-        return 0;
-    }
+    if (te)
+        return fail_now(req, 411, "length required: send a Content-Length, not chunks\n");
+    if (len < 0)
+        return fail_now(req, 400, "bad Content-Length\n");
+    if (expect && strcasecmp(expect, "100-continue") != 0)
+        return fail_now(req, 417, "expectation not supported\n");
     if ((unsigned long long)len > cap) {
-        if (expect || (unsigned long long)len > (unsigned long long)cap * DISCARD_FACTOR) {
-            httpd_req_fail(req, 413, "request body too large\n", 1);
-        } else {
-            req->state = REQ_DISCARDING;
-            req->body_expected = (size_t)len;
-        }
+        if (expect || (unsigned long long)len > (unsigned long long)cap * DISCARD_FACTOR)
+            return fail_now(req, 413, "request body too large\n");
+        req->state = REQ_DISCARDING;
+        req->body_expected = (size_t)len;
         return 0;
     }
     req->body_expected = (size_t)len;
     req->state = REQ_READING;
-    if (expect && len > 0)
-        return send_continue(req->wsi);
     if (len == 0)
-        dispatch(req);
-    return 0;
+        return dispatch(req);
+    return expect ? send_continue(req->wsi) : 0;
 }
 
 static void on_closed(struct httpd_conn *conn);
@@ -196,101 +285,44 @@ static int on_http(struct httpd *h, struct lws *wsi, struct httpd_conn *conn, co
         on_closed(conn);
     struct httpd_req *req = httpd_req_new(h, wsi, conn);
     int bad = httpd_req_read_head(req, uri, len);
-    if (bad) {
-        httpd_req_fail(req, bad, bad == 501 ? "method not implemented\n" : "bad request\n", 1);
-        return 0;
-    }
+    if (bad)
+        return fail_now(req, bad, bad == 501 ? "method not implemented\n" : "bad request\n");
     return check_framing(req);
 }
 
-static void on_body(struct httpd_conn *conn, const void *in, size_t len)
+static int on_body(struct httpd_conn *conn, const void *in, size_t len)
 {
     struct httpd_req *req = conn->req;
     if (!req || req->state != REQ_READING)
-        return;                                     /* discarding, or already answering an error */
-    if (req->body.len + len > req->body_expected) { /* more than announced */
-        httpd_req_fail(req, 400, "body longer than its Content-Length\n", 1);
-        return;
-    }
+        return 0; /* discarding an over-cap body */
+    if (req->body.len + len > req->body_expected)
+        return fail_now(req, 400, "body longer than its Content-Length\n");
     dt_buf_append(&req->body, in, len);
+    return 0;
 }
 
-static void on_body_done(struct httpd_conn *conn)
+static int on_body_done(struct lws *wsi, struct httpd_conn *conn)
 {
     struct httpd_req *req = conn->req;
-    if (!req)
-        return;
-    if (req->state == REQ_DISCARDING)
-        httpd_req_fail(req, 413, "request body too large\n", 1);
-    else if (req->state == REQ_READING)
-        dispatch(req);
+    (void)wsi;
+    if (conn->complete_pending)
+        return -1; /* pipelined after a body: see send_answer */
+    if (req && req->state == REQ_DISCARDING)
+        return fail_now(req, 413, "request body too large\n");
+    if (req && req->state == REQ_READING)
+        return dispatch(req);
+    /* Called again while the request waits for its answer: lws 4.1 holds pipelined bytes
+     * behind it and would call this forever. Drop the connection; the request is orphaned
+     * like any whose client left, and a pipelining client retries what went unanswered. */
+    return -1;
 }
 
-/* ---- writing ------------------------------------------------------------------------------ */
-
-static int write_head(struct httpd_req *req, struct lws *wsi)
-{
-    size_t size = LWS_PRE + 512 + strlen(req->ctype);
-    for (size_t i = 0; i < req->nout; i++)
-        size += strlen(req->out[i].name) + strlen(req->out[i].value) + 4;
-    unsigned char *buf = xmalloc(size);
-    unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + size - 1;
-    int rc = -1;
-    if (lws_add_http_common_headers(wsi, (unsigned)req->status, req->ctype, req->rlen, &p, end))
-        goto done;
-    for (size_t i = 0; i < req->nout; i++) {
-        if (lws_add_http_header_by_name(wsi, (const unsigned char *)req->out[i].name,
-                                        (const unsigned char *)req->out[i].value,
-                                        (int)strlen(req->out[i].value), &p, end))
-            goto done;
-    }
-    if (req->close_after &&
-        lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5,
-                                     &p, end))
-        goto done;
-    if (lws_finalize_write_http_header(wsi, start, &p, end))
-        goto done;
-    rc = 0;
-done:
-    free(buf);
-    return rc;
-}
-
-/* Writes the next piece of the answer; returns -1 to close the connection. */
-static int on_writeable(struct httpd *h, struct lws *wsi, struct httpd_conn *conn)
+static int on_writeable(struct lws *wsi, struct httpd_conn *conn)
 {
     struct httpd_req *req = conn->req;
     if (!req || req->state != REQ_ANSWERING)
         return 0;
-    if (!req->headers_sent) {
-        if (write_head(req, wsi))
-            return -1;
-        req->headers_sent = 1;
-        if (req->head)
-            req->rsent = req->rlen;
-        if (req->rsent < req->rlen) {
-            lws_callback_on_writable(wsi);
-            return 0;
-        }
-    } else if (req->rsent < req->rlen) {
-        size_t n = req->rlen - req->rsent;
-        if (n > HTTPD_WRITE_CHUNK)
-            n = HTTPD_WRITE_CHUNK;
-        int last = req->rsent + n == req->rlen;
-        memcpy(h->out + LWS_PRE, req->rbody + req->rsent, n);
-        if (lws_write(wsi, h->out + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) < 0)
-            return -1;
-        req->rsent += n;
-        if (!last) {
-            lws_callback_on_writable(wsi);
-            return 0;
-        }
-    }
-    int close_after = req->close_after;
-    httpd_req_free(req); /* before lws may start the next request on this connection */
-    if (close_after)
-        return -1;
-    return lws_http_transaction_completed(wsi) ? -1 : 0;
+    return send_answer(wsi, req);
 }
 
 static void on_closed(struct httpd_conn *conn)
@@ -323,15 +355,11 @@ int httpd_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
     case LWS_CALLBACK_HTTP:
         return conn ? on_http(h, wsi, conn, in, len) : -1;
     case LWS_CALLBACK_HTTP_BODY:
-        if (conn)
-            on_body(conn, in, len);
-        return 0;
+        return conn ? on_body(conn, in, len) : 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (conn)
-            on_body_done(conn);
-        return 0;
+        return conn ? on_body_done(wsi, conn) : 0;
     case LWS_CALLBACK_HTTP_WRITEABLE:
-        return conn ? on_writeable(h, wsi, conn) : 0;
+        return conn ? on_writeable(wsi, conn) : 0;
     case LWS_CALLBACK_CLOSED_HTTP:
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
         if (conn)

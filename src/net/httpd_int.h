@@ -13,7 +13,6 @@
 
 #define HTTPD_MAX_CUSTOM  32
 #define HTTPD_CUSTOM_NAME 64
-#define HTTPD_WRITE_CHUNK (32 * 1024)
 #define HTTPD_REMOTE_MAX  64
 
 struct route_set {
@@ -38,13 +37,13 @@ struct httpd {
     httpd_handler_fn fallback;
     void *fallback_user;
     struct httpd_req *reqs; /* every live request, for httpd_free */
-    unsigned char out[LWS_PRE + HTTPD_WRITE_CHUNK];
 };
 
 /* lws's per-transaction data ("per session" in lws, but lws 4.1 frees and re-allocates it
  * for every request of a keep-alive connection), zeroed by lws. */
 struct httpd_conn {
     struct httpd_req *req; /* the request in progress, or NULL */
+    int complete_pending;  /* answered from BODY_COMPLETION: end the transaction next */
 };
 
 /* One open connection, from accept to LWS_CALLBACK_WSI_DESTROY; the wsi's opaque pointer. */
@@ -53,6 +52,7 @@ struct httpd_link {
     struct lws *wsi;
     char remote[HTTPD_REMOTE_MAX];
     struct httpd_link *prev, *next;
+    struct netloop_timer *end; /* ends a transaction answered in BODY_COMPLETION */
 };
 
 enum req_state {
@@ -60,7 +60,7 @@ enum req_state {
     REQ_DISCARDING, /* reading an over-cap body to throw away, then 413 */
     REQ_HANDLING,   /* in its handler */
     REQ_DEFERRED,   /* handler returned; the answer comes later */
-    REQ_ANSWERING,  /* answer set, being written */
+    REQ_ANSWERING,  /* answer set, to be written */
 };
 
 struct header {
@@ -82,15 +82,15 @@ struct httpd_req {
     size_t nheaders;
     struct dt_buf body;
     size_t body_expected;
-    int head; /* HEAD: headers only */
+    int head;     /* HEAD: headers only */
+    int deferred; /* its handler deferred it */
 
     int status;
     char *ctype;
     struct header out[HTTPD_MAX_RESPONSE_HEADERS];
     size_t nout;
     char *rbody;
-    size_t rlen, rsent;
-    int headers_sent;
+    size_t rlen;
     int close_after;
 };
 
@@ -100,6 +100,9 @@ int httpd_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
 
 /* Forgets a connection that lws is destroying (httpd_server.c). */
 void httpd_conn_forget(struct httpd *h, struct lws *wsi);
+
+/* Ends the connection's transaction from a timer, before lws reads it again (httpd.c). */
+void httpd_conn_end_later(struct httpd_link *link);
 
 /* Creates a request for wsi and links it into the server and the connection. */
 struct httpd_req *httpd_req_new(struct httpd *h, struct lws *wsi, struct httpd_conn *conn);

@@ -11,9 +11,11 @@
 
 #include "dialtone/log.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 static const struct {
     enum lws_token_indexes tok;
@@ -228,9 +230,17 @@ const char *httpd_req_body(const struct httpd_req *req, size_t *len)
     return req->body.data ? req->body.data : "";
 }
 
+/* Input is held while a request waits, so lws cannot see the client leave: look. */
+static int peer_closed(struct lws *wsi)
+{
+    char c;
+    ssize_t n = recv(lws_get_socket_fd(wsi), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
 int httpd_req_gone(const struct httpd_req *req)
 {
-    return req->wsi == NULL;
+    return req->wsi == NULL || peer_closed(req->wsi);
 }
 
 /* ---- answering ---------------------------------------------------------------------------- */
@@ -283,9 +293,7 @@ void httpd_req_answer(struct httpd_req *req, int status, const char *ctype, cons
     if (len)
         memcpy(req->rbody, body, len);
     req->rlen = len;
-    req->rsent = 0;
     req->close_after = req->close_after || close_after;
-    lws_callback_on_writable(req->wsi);
 }
 
 void httpd_req_fail(struct httpd_req *req, int status, const char *text, int close_after)
@@ -300,14 +308,26 @@ int httpd_respond(struct httpd_req *req, int status, const char *content_type, c
         httpd_req_free(req);
         return DT_ESTATE;
     }
+    if (req->state == REQ_DEFERRED && peer_closed(req->wsi)) {
+        struct lws *wsi = req->wsi;
+        httpd_req_free(req);
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+        return DT_ESTATE;
+    }
     if (status < 200 || status > 599 || (content_type && !is_header_value(content_type)) ||
         (len && !body)) {
         log_error("httpd: %s %s: handler answered with a bad status, type or body", req->method,
                   req->path);
+        int deferred = req->state == REQ_DEFERRED;
         httpd_req_fail(req, 500, "internal error\n", 0);
+        if (deferred)
+            lws_callback_on_writable(req->wsi);
         return DT_EINVAL;
     }
+    int deferred = req->state == REQ_DEFERRED;
     httpd_req_answer(req, status, content_type, body, len, 0);
+    if (deferred) /* else the handler is running: the answer goes when it returns */
+        lws_callback_on_writable(req->wsi);
     return DT_OK;
 }
 
@@ -318,6 +338,8 @@ int httpd_respond_str(struct httpd_req *req, int status, const char *content_typ
 
 void httpd_defer(struct httpd_req *req)
 {
-    if (req->state == REQ_HANDLING)
+    if (req->state == REQ_HANDLING) {
         req->state = REQ_DEFERRED;
+        req->deferred = 1;
+    }
 }

@@ -44,6 +44,7 @@ static void link_remove(struct httpd *h, struct httpd_link *l)
     if (l->next)
         l->next->prev = l->prev;
     lws_set_opaque_user_data(l->wsi, NULL);
+    netloop_timer_free(l->end);
     free(l);
 }
 
