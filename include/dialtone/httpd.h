@@ -1,11 +1,13 @@
 /*
- * httpd: an HTTP/1.1 server on a netloop (one lws vhost). A route table maps a method and an
+ * httpd: an HTTP/1.1 server on a netloop, served by lws. A route table maps a method and an
  * exact path or a path prefix to a handler; each request arrives with its headers and its
  * whole body, collected under a cap. A handler answers at once or defers and answers later
- * from the loop thread, even after the client has gone. Keep-alive, Content-Length, 404, 405,
- * 411, 413 and 417 are handled here so that no client is ever left waiting. Pipelined
- * requests are answered in order, except that lws 4.1 cannot go past a request with a body:
- * the connection closes after that one's answer, and the client retries the rest.
+ * from the loop thread, even after the client has gone. No client is left waiting: bodies
+ * sent chunked get 411 (lws cannot read them), "Expect: 100-continue" gets its 100 Continue
+ * (or a 413 before the body is sent when it would be over the cap), other expectations 417,
+ * unknown paths 404, other methods 405. Pipelined requests are answered in order, except that
+ * lws 4.1 cannot go past a request with a body: the connection closes after that one's
+ * answer, and the client retries the rest.
  *
  * Threads: everything here is for the loop thread only.
  */
@@ -33,19 +35,23 @@ typedef void (*httpd_handler_fn)(struct httpd_req *req, void *user);
 
 /* One row of a route table. */
 struct httpd_route {
-    const char *method; /* "GET", "POST"...; NULL matches every method */
+    const char *method; /* "GET" (which answers HEAD too), "POST"...; NULL: every method */
     const char *path;   /* "/twilio/voice"; with prefix set, matches every path it begins */
     int prefix;
     httpd_handler_fn fn;
 };
 
 struct httpd_options {
-    /* Numeric address to listen on: "127.0.0.1" when NULL. Names such as "localhost" are
-     * refused (lws would start without listening). IPv4 only unless ipv6 is set. */
+    /* Numeric address to listen on: "127.0.0.1" when NULL; names such as "localhost" are
+     * refused, so that where it listens never depends on name resolution. IPv4 only unless
+     * ipv6 is set. */
     const char *iface;
-    int port;        /* 0 picks a free port: see httpd_port */
-    int ipv6;        /* 1: iface is an IPv6 address ("::1") and IPv6 is enabled */
-    size_t max_body; /* request body cap in bytes; 0 means HTTPD_MAX_BODY_DEFAULT */
+    int port; /* 0 picks a free port: see httpd_port */
+    int ipv6; /* 1: iface is an IPv6 address ("::1") and IPv6 is enabled */
+    /* Request body cap in bytes; 0 means HTTPD_MAX_BODY_DEFAULT. A larger body gets 413 and
+     * the connection closes; up to four times the cap is read and thrown away first, so that
+     * a client still sending reads the 413 rather than a reset. */
+    size_t max_body;
     /* Header names other than the standard ones (which are always kept) to keep from each
      * request, NULL-terminated: {"X-Twilio-Signature", NULL}. lws 4.1 can only look custom
      * headers up by name, so one not listed here reads as absent. At most 32, each shorter
@@ -147,9 +153,9 @@ int httpd_respond_str(struct httpd_req *req, int status, const char *content_typ
 
 /*
  * Keeps the request open after the handler returns: answer it later with httpd_respond, on
- * the loop thread. lws's own timeouts are lifted for it and nothing more is read from the
- * connection meanwhile (a pipelined request waits its turn); the holder must answer
- * eventually (the client going away does not free it: httpd_respond does).
+ * the loop thread. lws's own timeouts are lifted for it; the holder must answer eventually
+ * (the client going away does not free it: httpd_respond does). Only the handler may call
+ * this, before it returns.
  */
 void httpd_defer(struct httpd_req *req);
 
