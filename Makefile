@@ -39,7 +39,7 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 
 # Evaluated when a recipe runs, after `make deps` has installed what pkg-config needs.
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PC_MODULES) $(NET_PC_MODULES))
-PC_LIBS = $(shell $(PKG_CONFIG) --libs $(PC_MODULES) $(NET_PC_MODULES)) -lpthread
+PC_LIBS = $(shell $(PKG_CONFIG) --libs $(PC_MODULES) $(NET_PC_MODULES)) -lpthread -lm
 
 # Generated sources: the error dictionary table and the embedded schema migrations.
 GEN_SRC := $(BUILD)/gen/errors_table.c $(BUILD)/gen/migrations.c

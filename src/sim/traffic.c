@@ -9,6 +9,7 @@
 #include "dialtone/sim_traffic.h"
 #include "dialtone/util.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -116,33 +117,11 @@ static double between(uint64_t s[4], double lo, double hi)
     return hi > lo ? lo + u * (hi - lo) : lo;
 }
 
-/* Natural logarithm of a normal positive double, without libm (the binary does not link it):
- * x = m * 2^e, m in [0.7, 1.42), ln m = 2 atanh((m - 1) / (m + 1)) by its series. */
-static double ln(double x)
-{
-    uint64_t bits;
-    memcpy(&bits, &x, sizeof bits);
-    int e = (int)((bits >> 52) & 0x7ff) - 1023;
-    bits = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
-    double m;
-    memcpy(&m, &bits, sizeof m);
-    if (m > 1.4142135623730951) {
-        m /= 2;
-        e++;
-    }
-    double z = (m - 1) / (m + 1), z2 = z * z, term = z, sum = 0;
-    for (int k = 1; k < 41; k += 2) {
-        sum += term / k;
-        term *= z2;
-    }
-    return 2 * sum + e * 0.69314718055994531;
-}
-
 /* An exponential gap in seconds for rate_per_min arrivals per minute. */
 static double gap(uint64_t s[4], double rate_per_min)
 {
     double u = uniform(s); /* 1 - u is in (0, 1]: its log is finite */
-    return -ln(1.0 - u) * 60.0 / rate_per_min;
+    return -log(1.0 - u) * 60.0 / rate_per_min;
 }
 
 /* ---- callers --------------------------------------------------------------------------------- */
