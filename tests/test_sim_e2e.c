@@ -252,6 +252,63 @@ TEST(test_amd)
     e2e_resp_done(&r);
 }
 
+TEST(test_rest_sweep)
+{
+    /* a call redirected through REST, then hung up through REST */
+    size_t mark = e2e_count();
+    char *body = form_of("To", "client:bob", "From", E2E_NUMBER, "Url", "{URL}/twilio/long",
+                         "StatusCallback", "{URL}/twilio/bstatus", "StatusCallbackEvent",
+                         "initiated ringing answered completed", NULL);
+    struct e2e_resp r = e2e_rest("POST", E2E_BASE "/Calls.json", body);
+    free(body);
+    CHECK_INT(r.status, 201);
+    char call[40], path[200];
+    dup_str(call, sizeof call, e2e_str(r.json, "sid"));
+    e2e_resp_done(&r);
+    CHECK(e2e_wait(mark, "/twilio/long", "CallSid", call, WAIT) >= 0);
+    CHECK(e2e_wait(mark, "/twilio/bstatus", "CallStatus", "in-progress", WAIT) >= 0);
+    snprintf(path, sizeof path, E2E_BASE "/Calls/%s.json", call);
+    body = form_of("Url", "{URL}/twilio/redirected", "Method", "POST", NULL);
+    r = e2e_rest("POST", path, body);
+    free(body);
+    CHECK_INT(r.status, 200);
+    e2e_resp_done(&r);
+    CHECK(e2e_wait(mark, "/twilio/redirected", "CallSid", call, WAIT) >= 0);
+    r = e2e_rest("POST", path, "Status=completed");
+    CHECK_INT(r.status, 200);
+    e2e_resp_done(&r);
+    long done = e2e_wait(mark, "/twilio/bstatus", "CallStatus", "completed", WAIT);
+    CHECK(done >= 0);
+    CHECK(e2e_param(done, "CallDuration") != NULL);
+    r = e2e_rest("GET", E2E_BASE "/Calls.json", "To=client%3Abob&Status=completed");
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.json, "calls")), 1);
+    e2e_resp_done(&r);
+
+    /* the queue: list, update, delete */
+    r = e2e_rest("GET", E2E_BASE "/Queues.json", NULL);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.json, "queues")), 1);
+    e2e_resp_done(&r);
+    snprintf(path, sizeof path, E2E_BASE "/Queues/%s.json", qsid);
+    r = e2e_rest("POST", path, "MaxSize=7");
+    CHECK_INT(e2e_num(r.json, "max_size"), 7);
+    e2e_resp_done(&r);
+    r = e2e_rest("DELETE", path, NULL);
+    CHECK_INT(r.status, 204);
+    e2e_resp_done(&r);
+    r = e2e_rest("GET", path, NULL);
+    E2E_CHECK_ERROR(r, 404, 20404);
+    e2e_resp_done(&r);
+
+    /* recordings of the account, conferences by sid */
+    r = e2e_rest("GET", E2E_BASE "/Recordings.json", NULL);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.json, "recordings")) >= 1);
+    e2e_resp_done(&r);
+    snprintf(path, sizeof path, E2E_BASE "/Conferences/%s/Participants.json", confsid);
+    r = e2e_rest("GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    e2e_resp_done(&r);
+}
+
 TEST(test_bad_input)
 {
     struct e2e_resp r = e2e_rest("GET", E2E_BASE "/Nothing.json", NULL);
@@ -327,12 +384,15 @@ int main(void)
                   "statusCallbackEvent=\"start end join leave mute hold\">room-1</Conference>"
                   "</Dial></Response>");
     e2e_set_twiml("/twilio/amd", "<Response><Hangup/></Response>");
+    e2e_set_twiml("/twilio/long", "<Response><Pause length=\"60\"/></Response>");
+    e2e_set_twiml("/twilio/redirected", "<Response><Pause length=\"60\"/></Response>");
     RUN(test_inbound_to_queue);
     RUN(test_dequeue_to_conference);
     RUN(test_participants);
     RUN(test_end_conference);
     RUN(test_recording);
     RUN(test_amd);
+    RUN(test_rest_sweep);
     RUN(test_bad_input);
     RUN(test_every_webhook_signed);
     RUN(test_clean_stop);
