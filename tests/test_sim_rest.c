@@ -36,7 +36,7 @@ TEST(test_auth_missing_and_wrong)
         fx_resp_done(&r);
     }
     static const char *const malformed[] = {
-        "Bearer " FX_TOKEN,
+        ("Bearer " FX_TOKEN),
         "Basic",
         "Basic !!!!",
         "Basic QUM=",     /* "AC": no colon */

@@ -73,6 +73,9 @@ void rest_add_price(cJSON *o, const char *key, double price)
 }
 
 static char *vuri(const struct rest_ctx *c, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static char *vuri(const struct rest_ctx *c, const char *fmt, va_list ap)
 {
     char *rest = xvasprintf(fmt, ap);
     char *u = xasprintf("/%s/Accounts/%s%s", REST_API_VERSION, c->account, rest);
