@@ -13,10 +13,10 @@ TEST(roles_and_routing_names)
     CHECK_INT(store_role_parse("Supervisor", &r), DT_EINVAL);
     CHECK_INT(store_role_parse(NULL, &r), DT_EINVAL);
     CHECK_STR(store_role_name((enum store_role)9), "unknown");
-    enum store_routing q = DT_ROUTING_RINGALL;
+    enum store_routing q = DT_STORE_ROUTING_RINGALL;
     CHECK_INT(store_routing_parse("longest-idle", &q), DT_OK);
-    CHECK_INT(q, DT_ROUTING_LONGEST_IDLE);
-    CHECK_STR(store_routing_name(DT_ROUTING_RINGALL), "ringall");
+    CHECK_INT(q, DT_STORE_ROUTING_LONGEST_IDLE);
+    CHECK_STR(store_routing_name(DT_STORE_ROUTING_RINGALL), "ringall");
     CHECK_INT(store_routing_parse("round-robin", &q), DT_EINVAL);
 }
 
@@ -104,7 +104,7 @@ TEST(queues_upsert_get_list)
         return;
     char err[256];
     struct store_queue q = {.name = "support",
-                            .routing = DT_ROUTING_LONGEST_IDLE,
+                            .routing = DT_STORE_ROUTING_LONGEST_IDLE,
                             .max_wait_s = 300,
                             .wrapup_s = 30,
                             .reservation_timeout_s = 20};
@@ -114,12 +114,12 @@ TEST(queues_upsert_get_list)
     CHECK_INT(store_queue_upsert(st, &q, 2000, err, sizeof err), DT_OK);
     /* A NULL sid keeps the known one. */
     q.twilio_sid = NULL;
-    q.routing = DT_ROUTING_RINGALL;
+    q.routing = DT_STORE_ROUTING_RINGALL;
     CHECK_INT(store_queue_upsert(st, &q, 3000, err, sizeof err), DT_OK);
     struct store_queue got;
     CHECK_INT(store_queue_get(st, "support", &got, err, sizeof err), DT_OK);
     CHECK_STR(got.twilio_sid, "QU0123");
-    CHECK_INT(got.routing, DT_ROUTING_RINGALL);
+    CHECK_INT(got.routing, DT_STORE_ROUTING_RINGALL);
     CHECK_INT(got.max_wait_s, 120);
     CHECK_INT(got.wrapup_s, 30);
     CHECK_INT(got.reservation_timeout_s, 20);

@@ -107,6 +107,10 @@ struct store_call_update {
     const char *recording_url;
     int64_t recording_duration_s;
     const char *recording_status; /* RecordingStatus: in-progress, completed, absent, failed */
+    int64_t recording_channels;   /* RecordingChannels */
+    const char *recording_source; /* RecordingSource: RecordVerb, Conference, OutboundAPI... */
+    const char *conference;       /* the conference's name (the daemon's room) */
+    const char *conference_sid;   /* ConferenceSid (CF...) */
 };
 
 /* Sets every pointer to NULL and every optional integer to STORE_ABSENT. */
@@ -153,6 +157,8 @@ struct store_call {
     char *recording_sid, *recording_url;
     int64_t recording_duration_s;
     char *recording_status;
+    int64_t recording_channels;
+    char *recording_source, *conference, *conference_sid;
     int64_t created_ms, answered_ms, ended_ms, updated_ms;
 };
 
@@ -229,6 +235,81 @@ int store_history(struct store *st, const struct store_history_filter *f,
 int store_history_explain(struct store *st, const struct store_history_filter *f,
                           const struct store_cursor *after, char **plan, char *err, size_t errlen);
 
+/* ---- figures for /metrics ------------------------------------------------------------------ */
+
+/* Calls by status: counts[i] for enum callstate_status i, and *no_status (may be NULL) for
+ * calls no callback has given a status yet. Errors: DT_EDB (counts are then zero). */
+int store_call_counts(struct store *st, int64_t counts[DT_CALL_STATUS_COUNT], int64_t *no_status,
+                      char *err, size_t errlen);
+
+/* The callers waiting in one queue: calls with that queue, no QueueResult yet and no final
+ * status. queue is borrowed for the callback only. */
+struct store_queue_wait {
+    const char *queue;
+    int64_t waiting;
+    int64_t oldest_ms; /* created_ms of the longest waiting call */
+};
+
+typedef int (*store_queue_wait_fn)(const struct store_queue_wait *w, void *ctx);
+
+/* Calls fn once per queue that has waiting callers, by queue name. Returns 0, the callback's
+ * non-zero value, or DT_EDB. */
+int store_queue_waiting(struct store *st, store_queue_wait_fn fn, void *ctx, char *err,
+                        size_t errlen);
+
+/* Sids of calls, owned by the list: store_sid_list_done(). */
+struct store_sid_list {
+    char **items;
+    size_t count;
+};
+
+void store_sid_list_done(struct store_sid_list *l);
+
+/* The calls known to be in conference conference_sid (CF...), by sid, at most
+ * STORE_HISTORY_MAX_LIMIT. Errors: DT_EINVAL (empty or over-long sid), DT_EDB; out empty. */
+int store_calls_in_conference(struct store *st, const char *conference_sid,
+                              struct store_sid_list *out, char *err, size_t errlen);
+
+/* ---- the event log -------------------------------------------------------------------------
+ * Every change the daemon pushes to consoles ("call.queued", "call.updated"...), numbered by a
+ * daemon-wide seq: 1 for the first event of a database, then one more for each event appended
+ * (a seq is never reused, even after the newest events were lost to a failed write). */
+
+#define STORE_EVENT_TYPE_MAX   64    /* longest event type */
+#define STORE_EVENTS_MAX_LIMIT 10000 /* most events one store_events_after() call reads */
+
+/* One logged event; the strings are borrowed and valid only during the callback. */
+struct store_event {
+    int64_t seq;
+    const char *type;
+    int64_t ts_ms;
+    const char *data; /* one JSON value, data_len bytes plus a NUL */
+    size_t data_len;
+};
+
+/* Called once per event, in seq order; non-zero stops the walk (and is returned). */
+typedef int (*store_event_log_fn)(const struct store_event *ev, void *ctx);
+
+/*
+ * Appends one event at time ts_ms; *seq (may be NULL) gets its number. type is 1 to
+ * STORE_EVENT_TYPE_MAX printable ASCII bytes; data is a JSON value (NUL-terminated, at most
+ * STORE_PAYLOAD_MAX bytes). Errors: DT_EINVAL (bad type, data that is not JSON), DT_ETOOBIG,
+ * DT_EDB; nothing is stored then.
+ */
+int store_event_append(struct store *st, const char *type, int64_t ts_ms, const char *data,
+                       int64_t *seq, char *err, size_t errlen);
+
+/*
+ * Walks the events whose seq is above after, oldest first, at most limit of them (1 to
+ * STORE_EVENTS_MAX_LIMIT). Returns 0, the callback's non-zero value, or DT_EINVAL (bad limit)
+ * / DT_EDB.
+ */
+int store_events_after(struct store *st, int64_t after, int limit, store_event_log_fn fn, void *ctx,
+                       char *err, size_t errlen);
+
+/* The highest seq handed out so far, 0 for none, into *seq. Errors: DT_EDB. */
+int store_event_last_seq(struct store *st, int64_t *seq, char *err, size_t errlen);
+
 /* ---- agents ------------------------------------------------------------------------------- */
 
 enum store_role {
@@ -287,8 +368,8 @@ int store_agent_set_state(struct store *st, const char *name, const char *state,
 /* ---- queues ------------------------------------------------------------------------------- */
 
 enum store_routing {
-    DT_ROUTING_RINGALL,
-    DT_ROUTING_LONGEST_IDLE,
+    DT_STORE_ROUTING_RINGALL,
+    DT_STORE_ROUTING_LONGEST_IDLE,
 };
 
 /* "ringall" / "longest-idle"; "unknown" outside the enum. */

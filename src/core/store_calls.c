@@ -61,6 +61,7 @@ void store_call_update_init(struct store_call_update *u)
         .queue_time_s = STORE_ABSENT,
         .duration_s = STORE_ABSENT,
         .recording_duration_s = STORE_ABSENT,
+        .recording_channels = STORE_ABSENT,
     };
 }
 
@@ -91,6 +92,9 @@ static const struct text_field text_fields[] = {
     TF(":recording_sid", recording_sid),
     TF(":recording_url", recording_url),
     TF(":recording_status", recording_status),
+    TF(":recording_source", recording_source),
+    TF(":conference", conference),
+    TF(":conference_sid", conference_sid),
 };
 
 static const char *text_field(const struct store_call_update *u, const struct text_field *f)
@@ -212,6 +216,8 @@ static int upsert_call(struct store *st, const struct store_call_update *u, cons
     store_bind_opt_int(s, sqlite3_bind_parameter_index(s, ":duration_s"), u->duration_s);
     store_bind_opt_int(s, sqlite3_bind_parameter_index(s, ":recording_duration_s"),
                        u->recording_duration_s);
+    store_bind_opt_int(s, sqlite3_bind_parameter_index(s, ":recording_channels"),
+                       u->recording_channels);
     store_bind_named_int(s, ":ts", u->ts_ms);
     int answered = u->status && strcmp(u->status, "in-progress") == 0;
     store_bind_opt_int(s, sqlite3_bind_parameter_index(s, ":answered_ms"),
@@ -291,6 +297,10 @@ void store_read_call(sqlite3_stmt *s, struct store_call *c)
     c->answered_ms = store_col_int(s, i++);
     c->ended_ms = store_col_int(s, i++);
     c->updated_ms = store_col_int(s, i++);
+    c->recording_channels = store_col_int(s, i++);
+    c->recording_source = store_col_dup(s, i++);
+    c->conference = store_col_dup(s, i++);
+    c->conference_sid = store_col_dup(s, i++);
 }
 
 void store_call_done(struct store_call *c)
@@ -313,7 +323,10 @@ void store_call_done(struct store_call *c)
                     c->price_unit,
                     c->recording_sid,
                     c->recording_url,
-                    c->recording_status};
+                    c->recording_status,
+                    c->recording_source,
+                    c->conference,
+                    c->conference_sid};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(strs[i]);
     *c = (struct store_call){0};

@@ -1,7 +1,7 @@
 /*
  * store_int: what the store's source files (store.c, store_sql.c, store_calls.c,
- * store_history.c, store_people.c) share and nothing else sees: the struct behind the opaque
- * handle, the statement cache, and small helpers for binding and reading columns.
+ * store_history.c, store_people.c, store_events.c) share and nothing else sees: the struct behind
+ * the opaque handle, the statement cache, and small helpers for binding and reading columns.
  */
 #ifndef DIALTONE_STORE_INT_H
 #define DIALTONE_STORE_INT_H
@@ -29,6 +29,12 @@ enum store_sql {
     SQL_QUEUE_UPSERT,
     SQL_QUEUE_GET,
     SQL_QUEUE_LIST,
+    SQL_CALL_COUNTS,
+    SQL_QUEUE_WAITING,
+    SQL_CALLS_IN_CONF,
+    SQL_LOG_EVENT_INSERT,
+    SQL_LOG_EVENTS_AFTER,
+    SQL_LOG_EVENT_LAST,
     STORE_SQL_COUNT
 };
 
@@ -42,7 +48,8 @@ extern const char *const store_sql_text[STORE_SQL_COUNT];
     "sid, parent_sid, account_sid, direction, from_number, to_number, caller_name, queue, "        \
     "agent, status, status_seq, error_code, error_message, sip_code, answered_by, queue_result, "  \
     "queue_time_s, duration_s, price, price_unit, recording_sid, recording_url, "                  \
-    "recording_duration_s, recording_status, created_ms, answered_ms, ended_ms, updated_ms"
+    "recording_duration_s, recording_status, created_ms, answered_ms, ended_ms, updated_ms, "      \
+    "recording_channels, recording_source, conference, conference_sid"
 
 struct store {
     sqlite3 *db;

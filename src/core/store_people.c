@@ -14,8 +14,8 @@ static const char *const role_names[] = {
 };
 
 static const char *const routing_names[] = {
-    [DT_ROUTING_RINGALL] = "ringall",
-    [DT_ROUTING_LONGEST_IDLE] = "longest-idle",
+    [DT_STORE_ROUTING_RINGALL] = "ringall",
+    [DT_STORE_ROUTING_LONGEST_IDLE] = "longest-idle",
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -229,7 +229,7 @@ void store_queue_list_done(struct store_queue_list *l)
 
 static void read_queue(sqlite3_stmt *s, struct store_queue *q)
 {
-    enum store_routing routing = DT_ROUTING_RINGALL;
+    enum store_routing routing = DT_STORE_ROUTING_RINGALL;
     store_routing_parse((const char *)sqlite3_column_text(s, 3), &routing);
     *q = (struct store_queue){
         .id = sqlite3_column_int64(s, 0),

@@ -15,11 +15,13 @@ static const char call_upsert[] =
     "caller_name, queue, agent, status, status_seq, error_code, error_message, sip_code, "
     "answered_by, queue_result, queue_time_s, duration_s, price, price_unit, recording_sid, "
     "recording_url, recording_duration_s, recording_status, created_ms, answered_ms, ended_ms, "
-    "updated_ms) VALUES (:sid, :parent_sid, :account_sid, :direction, :from, :to, :caller_name, "
+    "updated_ms, recording_channels, recording_source, conference, conference_sid) "
+    "VALUES (:sid, :parent_sid, :account_sid, :direction, :from, :to, :caller_name, "
     ":queue, :agent, :status, :status_seq, :error_code, :error_message, :sip_code, "
     ":answered_by, :queue_result, :queue_time_s, :duration_s, :price, :price_unit, "
     ":recording_sid, :recording_url, :recording_duration_s, :recording_status, :ts, "
-    ":answered_ms, :ended_ms, :ts) "
+    ":answered_ms, :ended_ms, :ts, :recording_channels, :recording_source, :conference, "
+    ":conference_sid) "
     "ON CONFLICT (sid) DO UPDATE SET "
     "parent_sid = COALESCE(parent_sid, excluded.parent_sid), "
     "account_sid = COALESCE(account_sid, excluded.account_sid), "
@@ -56,6 +58,15 @@ static const char call_upsert[] =
     "recording_duration_s = CASE WHEN :fill THEN COALESCE(recording_duration_s, "
     "excluded.recording_duration_s) "
     "ELSE COALESCE(excluded.recording_duration_s, recording_duration_s) END, "
+    "recording_channels = CASE WHEN :fill THEN COALESCE(recording_channels, "
+    "excluded.recording_channels) "
+    "ELSE COALESCE(excluded.recording_channels, recording_channels) END, "
+    "recording_source = CASE WHEN :fill THEN COALESCE(recording_source, excluded.recording_source) "
+    "ELSE COALESCE(excluded.recording_source, recording_source) END, "
+    "conference = CASE WHEN :fill THEN COALESCE(conference, excluded.conference) "
+    "ELSE COALESCE(excluded.conference, conference) END, "
+    "conference_sid = CASE WHEN :fill THEN COALESCE(conference_sid, excluded.conference_sid) "
+    "ELSE COALESCE(excluded.conference_sid, conference_sid) END, "
     "recording_status = CASE WHEN recording_status IN ('completed', 'absent', 'failed') "
     "AND excluded.recording_status = 'in-progress' THEN recording_status "
     "WHEN :fill THEN COALESCE(recording_status, excluded.recording_status) "
@@ -106,4 +117,16 @@ const char *const store_sql_text[STORE_SQL_COUNT] = {
         "updated_ms = excluded.updated_ms",
     [SQL_QUEUE_GET] = "SELECT " QUEUE_COLUMNS " FROM queues WHERE name = ?1",
     [SQL_QUEUE_LIST] = "SELECT " QUEUE_COLUMNS " FROM queues ORDER BY name",
+    [SQL_CALL_COUNTS] = "SELECT status, count(*) FROM calls GROUP BY status",
+    [SQL_QUEUE_WAITING] =
+        "SELECT queue, count(*), MIN(created_ms) FROM calls WHERE queue IS NOT NULL AND "
+        "queue_result IS NULL AND (status IS NULL OR status IN ('queued', 'initiated', "
+        "'ringing', 'in-progress')) GROUP BY queue ORDER BY queue",
+    [SQL_CALLS_IN_CONF] = "SELECT sid FROM calls WHERE conference_sid = ?1 ORDER BY created_ms, "
+                          "sid LIMIT ?2",
+    [SQL_LOG_EVENT_INSERT] = "INSERT INTO events (type, ts_ms, data) VALUES (?1, ?2, ?3)",
+    [SQL_LOG_EVENTS_AFTER] = "SELECT seq, type, ts_ms, data FROM events WHERE seq > ?1 "
+                             "ORDER BY seq LIMIT ?2",
+    [SQL_LOG_EVENT_LAST] = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE "
+                           "name = 'events'), 0)",
 };
