@@ -35,6 +35,14 @@
  *   mon ... sun      "closed" or up to 4 ranges "HH:MM-HH:MM, ..." in ascending order,
  *                    within the day (end 24:00 at the latest); once any day is given,
  *                    days not given are closed
+ *   [ivr]            an optional menu callers hear before a queue ("press 1 for sales"),
+ *                    answered with <Gather>; without it calls go to the first queue:
+ *   prompt           what callers hear (read with <Say>), required with the section
+ *   timeout          seconds to wait for a key, 1-60, default 5
+ *   default          the queue of callers who press nothing or a key not listed
+ *                    (default: the first queue)
+ *   0 ... 9, *       KEY = QUEUE, the queue a key leads to; at least one. Every queue named
+ *                    in [ivr] must have its [queue "NAME"] section in the same file
  *   [dispositions]   wrap-up codes in order, one per line: CODE = label. CODE is 1-32
  *                    letters, digits, '-' or '_'; label up to 64 bytes (default: CODE).
  *                    The section replaces the default list (resolved, follow-up,
@@ -67,6 +75,8 @@
 #define DT_CONFIG_NAME_SIZE   33 /* queue names and disposition codes */
 #define DT_CONFIG_LABEL_SIZE  65
 #define DT_CONFIG_TZ_SIZE     64
+#define DT_CONFIG_PROMPT_SIZE 191
+#define DT_CONFIG_IVR_KEYS    11 /* the keys 0-9 and '*' */
 #define DT_CONFIG_MAX_NUMBERS 32
 #define DT_CONFIG_MAX_QUEUES  64
 #define DT_CONFIG_MAX_DISPOS  32
@@ -132,6 +142,16 @@ struct config_disposition {
     char label[DT_CONFIG_LABEL_SIZE];
 };
 
+/* The IVR menu. keys[d] is the queue of key d (0-9; 10 is '*'), "" when the key leads
+ * nowhere. */
+struct config_ivr {
+    int configured; /* 0: no menu */
+    char prompt[DT_CONFIG_PROMPT_SIZE];
+    int timeout; /* seconds */
+    char keys[DT_CONFIG_IVR_KEYS][DT_CONFIG_NAME_SIZE];
+    char fallback[DT_CONFIG_NAME_SIZE]; /* "" means the first queue */
+};
+
 /* Held by value: config_init / config_done. */
 struct config {
     struct config_twilio twilio;
@@ -139,6 +159,7 @@ struct config {
     struct config_queue *queues; /* owned; in file order */
     size_t n_queues;
     struct config_hours hours;
+    struct config_ivr ivr;
     struct config_disposition dispositions[DT_CONFIG_MAX_DISPOS];
     size_t n_dispositions;
 };
@@ -188,6 +209,14 @@ int config_validate(const struct config *cfg, char *err, size_t errlen);
 
 /* The queue with this name, ignoring case (borrowed from cfg), or NULL. */
 const struct config_queue *config_queue_find(const struct config *cfg, const char *name);
+
+/*
+ * The queue a caller goes to after the menu, given the keys pressed (the Gather's Digits; NULL
+ * or "" when none): the queue of the first key when it leads somewhere, else the menu's
+ * default, else the first queue. Without [ivr], the first queue. NULL when there is no queue.
+ * Borrowed from cfg (the queue's own spelling of its name).
+ */
+const char *config_ivr_route(const struct config *cfg, const char *digits);
 
 /* 1 if the lines are open on day wday (0 Sunday .. 6) at minute (0-1439) of that day in the
  * configured time zone, else 0 (also for arguments out of range). */

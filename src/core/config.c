@@ -37,6 +37,7 @@ static const struct {
     {.name = "server", .sec = CONFIG_SEC_SERVER},
     {.name = "hours", .sec = CONFIG_SEC_HOURS},
     {.name = "dispositions", .sec = CONFIG_SEC_DISPOSITIONS},
+    {.name = "ivr", .sec = CONFIG_SEC_IVR},
 };
 
 static const struct {
@@ -67,6 +68,7 @@ void config_init(struct config *cfg)
     cfg->server.log_level = DT_LOG_INFO;
     cfg->server.max_body = 65536;
     dt_strlcpy(cfg->hours.timezone, "UTC", sizeof cfg->hours.timezone);
+    cfg->ivr.timeout = 5;
     cfg->n_dispositions = sizeof default_dispositions / sizeof default_dispositions[0];
     memcpy(cfg->dispositions, default_dispositions, sizeof default_dispositions);
 }
@@ -113,7 +115,8 @@ struct parse {
     uint64_t seen;          /* keys set in the current section, by table index */
     unsigned sections_seen; /* singleton sections met, by enum config_sec */
     int has_secret;         /* the text set a secret */
-    int failed, fail_line;  /* first error found by read_line or on_pair */
+    struct config_ivr_lines ivr;
+    int failed, fail_line; /* first error found by read_line or on_pair */
     char msg[160];
 };
 
@@ -202,6 +205,10 @@ static int open_section(struct parse *ps, const char *line, size_t len)
         ps->sec = sec;
         if (sec == CONFIG_SEC_DISPOSITIONS)
             ps->cfg->n_dispositions = 0;
+        if (sec == CONFIG_SEC_IVR) {
+            ps->cfg->ivr.configured = 1;
+            ps->ivr.section = ps->lines.lineno;
+        }
         return 1;
     }
     return fail(ps, "unknown section [%s]", ps->sec_label);
@@ -282,6 +289,17 @@ static int on_pair(void *user, const char *section, const char *name, const char
     v[vlen] = '\0';
     if (ps->sec == CONFIG_SEC_DISPOSITIONS)
         return add_disposition(ps, name, v);
+    int menu_key = ps->sec == CONFIG_SEC_IVR ? config_ivr_key_index(name) : -1;
+    if (menu_key >= 0) {
+        if (ps->ivr.keys[menu_key])
+            return fail(ps, "duplicate key '%s' in [ivr]", key);
+        if (!config_name_ok(v, strlen(v)))
+            return fail(ps, "key '%s' in [ivr] must name a queue: 1-%d letters, digits, '-' or '_'",
+                        key, DT_CONFIG_NAME_SIZE - 1);
+        ps->ivr.keys[menu_key] = ps->lines.lineno;
+        dt_strlcpy(ps->cfg->ivr.keys[menu_key], v, sizeof ps->cfg->ivr.keys[menu_key]);
+        return 1;
+    }
 
     unsigned idx;
     const struct config_key *k = config_key_find(ps->sec, name, &idx);
@@ -297,6 +315,8 @@ static int on_pair(void *user, const char *section, const char *name, const char
         return fail(ps, "%s", why);
     if (k->kind == CONFIG_K_SECRET && vlen > 0)
         ps->has_secret = 1;
+    if (k->kind == CONFIG_K_NAME && ps->sec == CONFIG_SEC_IVR)
+        ps->ivr.fallback = ps->lines.lineno;
     return 1;
 }
 
@@ -317,6 +337,10 @@ static int parse_text(const struct config *base, const char *name, const char *t
     } else if (!ps.failed && rc != 0) {
         line = ps.lines.lineno;
         msg = "cannot parse";
+    }
+    if (!ps.failed && rc == 0 && config_ivr_check(out, &ps.ivr, &line, ps.msg, sizeof ps.msg)) {
+        ps.failed = 1;
+        msg = ps.msg;
     }
     if (ps.failed || rc != 0) {
         config_done(out);

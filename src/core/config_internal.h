@@ -16,6 +16,7 @@ enum config_sec {
     CONFIG_SEC_QUEUE,
     CONFIG_SEC_HOURS,
     CONFIG_SEC_DISPOSITIONS,
+    CONFIG_SEC_IVR,
 };
 
 enum config_kind {
@@ -31,6 +32,7 @@ enum config_kind {
     CONFIG_K_LISTEN,  /* IP address */
     CONFIG_K_TZ,      /* IANA zone name */
     CONFIG_K_DAY,     /* business hours of day min (tm_wday) */
+    CONFIG_K_NAME,    /* a queue name: 1-32 letters, digits, '-' or '_' */
 };
 
 struct config_key {
@@ -60,5 +62,23 @@ int config_name_ok(const char *s, size_t n);
 
 /* Fills q with the queue defaults and the given name. */
 void config_queue_defaults(struct config_queue *q, const char *name, size_t n);
+
+/* The index in config_ivr.keys of an [ivr] key name ("0".."9", "*"), or -1. */
+int config_ivr_key_index(const char *name);
+
+/* Where each [ivr] line was met, for the checks made once the whole file is read. */
+struct config_ivr_lines {
+    int section;                  /* the [ivr] header, 0 if none */
+    int keys[DT_CONFIG_IVR_KEYS]; /* each key's line, 0 if not given */
+    int fallback;                 /* the default's line, 0 if not given */
+};
+
+/*
+ * Checks the menu once the whole file is read: a prompt and at least one key, and every queue
+ * it names defined (ignoring case; the name is then spelled as its section spells it).
+ * Returns 0, or DT_EINVAL with *line set and the reason in why.
+ */
+int config_ivr_check(struct config *cfg, const struct config_ivr_lines *lines, int *line, char *why,
+                     size_t whylen);
 
 #endif

@@ -24,6 +24,9 @@
 #define HR(f)                                                                                      \
     .sec = CONFIG_SEC_HOURS, .off = offsetof(struct config, hours.f),                              \
     .size = sizeof(((struct config *)0)->hours.f)
+#define IV(f)                                                                                      \
+    .sec = CONFIG_SEC_IVR, .off = offsetof(struct config, ivr.f),                                  \
+    .size = sizeof(((struct config *)0)->ivr.f)
 #define DAY(n, wday)                                                                               \
     {                                                                                              \
         .sec = CONFIG_SEC_HOURS, .name = n, .kind = CONFIG_K_DAY, .min = wday                      \
@@ -59,6 +62,9 @@ static const struct config_key config_keys[] = {
     DAY("thu", 4),
     DAY("fri", 5),
     DAY("sat", 6),
+    {IV(prompt), .name = "prompt", .kind = CONFIG_K_TEXT},
+    {IV(timeout), .name = "timeout", .kind = CONFIG_K_INT, .min = 1, .max = 60},
+    {IV(fallback), .name = "default", .kind = CONFIG_K_NAME},
 };
 
 _Static_assert(sizeof config_keys / sizeof config_keys[0] <= 64, "seen-key mask is 64 bits");
@@ -311,6 +317,12 @@ static int set_string(char *field, const struct config_key *k, const char *v, ch
         if (inet_pton(AF_INET, v, addr) != 1 && inet_pton(AF_INET6, v, addr) != 1)
             return dt_seterr(why, whylen, DT_EINVAL,
                              "%s must be an IPv4 or IPv6 address, such as 127.0.0.1", k->name);
+        return set_text(field, k->size, k->name, v, why, whylen);
+    case CONFIG_K_NAME:
+        if (!config_name_ok(v, strlen(v)))
+            return dt_seterr(why, whylen, DT_EINVAL,
+                             "%s must be a queue name: 1-%d letters, digits, '-' or '_'", k->name,
+                             DT_CONFIG_NAME_SIZE - 1);
         return set_text(field, k->size, k->name, v, why, whylen);
     case CONFIG_K_TZ:
         if (!tz_ok(v))
