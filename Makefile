@@ -46,6 +46,7 @@ GEN_SRC := $(BUILD)/gen/errors_table.c $(BUILD)/gen/migrations.c
 CORE_SRC := $(sort $(wildcard src/core/*.c)) $(GEN_SRC)
 NET_SRC := $(sort $(wildcard src/net/*.c))
 SIM_SRC := $(sort $(wildcard src/sim/*.c))
+SERVER_SRC := $(sort $(wildcard src/server/*.c))
 APP_SRC := src/main.c $(sort $(wildcard src/cmd/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -136,8 +137,12 @@ $(1)/libdialtone-net.a: $(patsubst %.c,$(1)/obj/%.o,$(NET_SRC))
 	@echo "  AR    $$@"
 	$(Q)rm -f $$@ && ar rcs $$@ $$^
 
-$(1)/dialtone: $(patsubst %.c,$(1)/obj/%.o,$(APP_SRC)) $(1)/libdialtone-sim.a \
-		$(1)/libdialtone-net.a $(1)/libdialtone-core.a
+$(1)/libdialtone-server.a: $(patsubst %.c,$(1)/obj/%.o,$(SERVER_SRC))
+	@echo "  AR    $$@"
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
+
+$(1)/dialtone: $(patsubst %.c,$(1)/obj/%.o,$(APP_SRC)) $(1)/libdialtone-server.a \
+		$(1)/libdialtone-sim.a $(1)/libdialtone-net.a $(1)/libdialtone-core.a
 	@echo "  LINK  $$@"
 	$(Q)$(2) $(3) -o $$@ $$^ $$(PC_LIBS)
 
@@ -152,19 +157,22 @@ build: $(BUILD)/dialtone $(BUILD)/libdialtone-net.a $(BUILD)/libdialtone-core.a
 
 # Unit tests, linked against the sanitized libraries; fuzz targets linked with a replay
 # driver so that `make test` runs each over its seed corpus without clang.
-$(BUILD)/san/tests/%: $(BUILD)/san/obj/tests/%.o $(BUILD)/san/libdialtone-sim.a \
+$(BUILD)/san/tests/%: $(BUILD)/san/obj/tests/%.o $(BUILD)/san/libdialtone-server.a \
+		$(BUILD)/san/libdialtone-sim.a \
 		$(BUILD)/san/libdialtone-net.a $(BUILD)/san/libdialtone-core.a
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PC_LIBS)
 
 $(BUILD)/san/fuzz/%: $(BUILD)/san/obj/tests/fuzz/%.o $(BUILD)/san/obj/tests/fuzz/replay.o \
-		$(BUILD)/san/libdialtone-sim.a $(BUILD)/san/libdialtone-net.a $(BUILD)/san/libdialtone-core.a
+		$(BUILD)/san/libdialtone-server.a $(BUILD)/san/libdialtone-sim.a \
+		$(BUILD)/san/libdialtone-net.a $(BUILD)/san/libdialtone-core.a
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PC_LIBS)
 
-$(BUILD)/fuzz/bin/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(BUILD)/fuzz/libdialtone-sim.a \
+$(BUILD)/fuzz/bin/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(BUILD)/fuzz/libdialtone-server.a \
+		$(BUILD)/fuzz/libdialtone-sim.a \
 		$(BUILD)/fuzz/libdialtone-net.a $(BUILD)/fuzz/libdialtone-core.a
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
