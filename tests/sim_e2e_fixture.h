@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -172,6 +173,7 @@ static inline int e2e_start_sim(const char *scenario, const char *speed)
     snprintf(e2e.log_path, sizeof e2e.log_path, "/tmp/dialtone-sim-e2e-%d.log", (int)getpid());
     e2e.child = fork();
     if (e2e.child == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive the test */
         dup2(out[1], 1);
         close(out[0]);
         close(out[1]);
@@ -239,10 +241,23 @@ static inline int e2e_stop_sim(void)
     return -1;
 }
 
+/* A test that hangs fails instead: the watchdog stops the emulator and exits. */
+static inline void e2e_watchdog(int sig)
+{
+    (void)sig;
+    static const char msg[] = "FAIL watchdog: the test hung\n0 passed, 1 failed\n";
+    if (e2e.child > 0)
+        kill(e2e.child, SIGKILL);
+    (void)!write(1, msg, sizeof msg - 1);
+    _exit(1);
+}
+
 /* Starts the receiver, then the emulator. 0 or -1. */
 static inline int e2e_setup(const char *scenario, const char *speed)
 {
     char err[256];
+    signal(SIGALRM, e2e_watchdog);
+    alarm(300);
     pthread_mutex_init(&e2e.mu, NULL);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     e2e.loop = netloop_new(NULL, err, sizeof err);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -151,6 +152,7 @@ static int start_sim(const char *bin, const char *scenario_path)
         return -1;
     b.child = fork();
     if (b.child == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive the benchmark */
         dup2(out[1], 1);
         close(out[0]);
         close(out[1]);
