@@ -23,6 +23,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_errors_entry,
     &cmd_sign_entry,
     &cmd_sim_entry,
+    &cmd_serve_entry,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -80,7 +80,7 @@ int store_webhook_log(struct store *st, const struct store_webhook *w, int64_t *
  * the callback did not carry are NULL or STORE_ABSENT: set them with store_call_update_init(). */
 struct store_call_update {
     const char *sid;     /* CallSid, required, at most STORE_SID_MAX bytes */
-    const char *type;    /* the callback's kind: "status", "voice", "enqueue", "recording"... */
+    const char *type;    /* the callback's kind, 1-64 bytes: "status", "voice", "enqueue"... */
     const char *status;  /* CallStatus as Twilio spells it, or NULL */
     int64_t seq;         /* SequenceNumber, or STORE_ABSENT */
     int64_t ts_ms;       /* when it happened (Timestamp) or was received, required */

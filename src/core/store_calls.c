@@ -8,7 +8,7 @@
 #include "dialtone/util.h"
 #include "store_int.h"
 
-#define TYPE_MAX 32
+#define TYPE_MAX 64
 
 static int check_payload(const char *p, size_t len, const char *what, char *err, size_t errlen)
 {

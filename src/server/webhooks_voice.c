@@ -1,0 +1,256 @@
+/*
+ * webhooks_voice: the webhooks whose answers drive the caller: the voice entry (business
+ * hours, the IVR menu, the queue), the menu's keys, the queue's wait URL and action, and
+ * voicemail. See dialtone/webhooks.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dialtone/config.h"
+#include "dialtone/twiml.h"
+#include "dialtone/util.h"
+#include "server/webhooks_int.h"
+
+#define VOICEMAIL_MAX_S 120 /* longest voicemail message */
+#define HOLD_PAUSE_S    20  /* silence between announcements when there is no hold music */
+
+static const char msg_closed[] = "Thank you for calling. We are closed right now. Please leave a "
+                                 "message after the tone, and we will call you back.";
+static const char msg_busy[] = "We are sorry, all of our agents are still busy. Please leave a "
+                               "message after the tone, and we will call you back.";
+static const char msg_no_message[] = "We did not receive a message. Goodbye.";
+static const char msg_thanks[] = "Thank you. Your message has been recorded. Goodbye.";
+
+/* Finishes t into *twiml; DT_EINVAL (a builder error: a bug) with the reason in err. */
+static int finish(struct twiml *t, char **twiml, char *err, size_t errlen)
+{
+    char why[160];
+    *twiml = twiml_finish(t, why, sizeof why);
+    int rc = *twiml ? DT_OK : dt_seterr(err, errlen, twiml_error(t, NULL, 0), "TwiML: %s", why);
+    twiml_free(t);
+    return rc;
+}
+
+/* <Say>message</Say><Record .../><Say>no message</Say><Hangup/> */
+static void add_voicemail(const struct webhooks_ctx *c, struct twiml *t, const char *message)
+{
+    char *action = hook_url(c, DT_HOOK_VOICEMAIL, NULL);
+    char *status = hook_url(c, DT_HOOK_RECORDING, NULL);
+    char maxlen[16];
+    snprintf(maxlen, sizeof maxlen, "%d", VOICEMAIL_MAX_S);
+    const struct twiml_attr rec[] = {{.name = "action", .value = action},
+                                     {.name = "method", .value = "POST"},
+                                     {.name = "maxLength", .value = maxlen},
+                                     {.name = "playBeep", .value = "true"},
+                                     {.name = "finishOnKey", .value = "#"},
+                                     {.name = "recordingStatusCallback", .value = status},
+                                     {.name = "recordingStatusCallbackMethod", .value = "POST"},
+                                     {.name = NULL}};
+    twiml_say(t, message, NULL, NULL);
+    twiml_record(t, rec);
+    twiml_say(t, msg_no_message, NULL, NULL);
+    twiml_hangup(t);
+    free(action);
+    free(status);
+}
+
+/* <Enqueue waitUrl=... action=...>queue</Enqueue> */
+static void add_enqueue(const struct webhooks_ctx *c, struct twiml *t, const char *queue)
+{
+    char *wait = hook_url(c, DT_HOOK_WAIT, queue);
+    char *action = hook_url(c, DT_HOOK_ENQUEUE, queue);
+    const struct twiml_attr a[] = {{.name = "waitUrl", .value = wait},
+                                   {.name = "waitUrlMethod", .value = "POST"},
+                                   {.name = "action", .value = action},
+                                   {.name = "method", .value = "POST"},
+                                   {.name = NULL}};
+    twiml_add(t, "Enqueue", queue, a);
+    free(wait);
+    free(action);
+}
+
+static int need_sid(const struct webhooks_req *r, char *err, size_t errlen)
+{
+    if (!hook_param(r, "CallSid"))
+        return dt_seterr(err, errlen, DT_EINVAL, "no CallSid");
+    return DT_OK;
+}
+
+int hook_voice(const struct webhooks_ctx *c, const struct webhooks_req *r, char **twiml, char *err,
+               size_t errlen)
+{
+    int rc = need_sid(r, err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    const struct config *cfg = c->cfg;
+    struct twiml *t = twiml_new();
+    struct store_call_update u;
+    hook_update_init(c, r, "voice", &u);
+    const char *event = "call.updated";
+    const char *queue = config_ivr_route(cfg, NULL);
+    if (!queue || !config_hours_open(&cfg->hours, c->wday, c->minute)) {
+        add_voicemail(c, t, msg_closed);
+    } else if (cfg->ivr.configured) {
+        char *action = hook_url(c, DT_HOOK_IVR, NULL);
+        char timeout[16];
+        snprintf(timeout, sizeof timeout, "%d", cfg->ivr.timeout);
+        const struct twiml_attr g[] = {{.name = "numDigits", .value = "1"},
+                                       {.name = "timeout", .value = timeout},
+                                       {.name = "action", .value = action},
+                                       {.name = "method", .value = "POST"},
+                                       {.name = NULL}};
+        twiml_gather_say(t, cfg->ivr.prompt, g);
+        free(action);
+        add_enqueue(c, t, queue); /* no key pressed */
+    } else {
+        add_enqueue(c, t, queue);
+        u.queue = queue;
+        event = "call.queued";
+    }
+    rc = hook_apply(c, &u, event, err, errlen);
+    if (rc != DT_OK) {
+        twiml_free(t);
+        return rc;
+    }
+    return finish(t, twiml, err, errlen);
+}
+
+int hook_ivr(const struct webhooks_ctx *c, const struct webhooks_req *r, char **twiml, char *err,
+             size_t errlen)
+{
+    int rc = need_sid(r, err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    const char *queue = config_ivr_route(c->cfg, hook_param(r, "Digits"));
+    struct twiml *t = twiml_new();
+    struct store_call_update u;
+    hook_update_init(c, r, "ivr", &u);
+    if (queue) {
+        add_enqueue(c, t, queue);
+        u.queue = queue;
+    } else {
+        add_voicemail(c, t, msg_closed);
+    }
+    rc = hook_apply(c, &u, queue ? "call.queued" : "call.updated", err, errlen);
+    if (rc != DT_OK) {
+        twiml_free(t);
+        return rc;
+    }
+    return finish(t, twiml, err, errlen);
+}
+
+/* The queue of the URL, which must be a configured one. */
+static const struct config_queue *url_queue(const struct webhooks_ctx *c,
+                                            const struct webhooks_req *r, char *err, size_t errlen)
+{
+    const struct config_queue *q = r->queue ? config_queue_find(c->cfg, r->queue) : NULL;
+    if (!q)
+        dt_seterr(err, errlen, DT_EINVAL, "%s names no configured queue",
+                  r->queue ? "queue=" : "the URL's query");
+    return q;
+}
+
+/* "You are caller number 2. The estimated wait is about 3 minutes." The estimate is rough:
+ * the callers ahead (and this one) times the average time the queue's callers have waited so
+ * far (AvgQueueTime), one minute when Twilio has no figure yet. */
+static void add_position(struct twiml *t, const struct webhooks_req *r)
+{
+    int64_t pos = hook_int(r, "QueuePosition");
+    if (pos <= 0)
+        return;
+    int64_t avg = hook_int(r, "AvgQueueTime");
+    if (avg <= 0)
+        avg = 60;
+    int64_t minutes = (pos * avg + 59) / 60;
+    if (minutes > 600)
+        minutes = 600;
+    char text[200];
+    snprintf(text, sizeof text,
+             "You are caller number %lld in line. The estimated wait is about %lld minute%s.",
+             (long long)pos, (long long)minutes, minutes == 1 ? "" : "s");
+    twiml_say(t, text, NULL, NULL);
+}
+
+int hook_wait(const struct webhooks_ctx *c, const struct webhooks_req *r, char **twiml, char *err,
+              size_t errlen)
+{
+    int rc = need_sid(r, err, errlen);
+    const struct config_queue *q = rc == DT_OK ? url_queue(c, r, err, errlen) : NULL;
+    if (!q)
+        return rc != DT_OK ? rc : DT_EINVAL;
+    struct store_call_update u;
+    hook_update_init(c, r, "wait", &u);
+    u.queue = q->name;
+    rc = hook_apply(c, &u, "call.updated", err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    struct twiml *t = twiml_new();
+    int64_t waited = hook_int(r, "QueueTime");
+    if (waited >= q->max_wait) {
+        twiml_leave(t);
+    } else {
+        add_position(t, r);
+        if (q->hold_music_url[0]) {
+            twiml_play(t, q->hold_music_url, -1);
+        } else {
+            int64_t left = q->max_wait - (waited > 0 ? waited : 0);
+            twiml_pause(t, left < HOLD_PAUSE_S ? (int)left : HOLD_PAUSE_S);
+        }
+    }
+    return finish(t, twiml, err, errlen);
+}
+
+/* QueueResult values after which the caller is still on the line with nobody to talk to. */
+static int left_alone(const char *result)
+{
+    static const char *const v[] = {"leave", "queue-full", "error", "system-shutdown"};
+    for (size_t i = 0; result && i < sizeof v / sizeof v[0]; i++)
+        if (strcmp(result, v[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int hook_enqueue(const struct webhooks_ctx *c, const struct webhooks_req *r, char **twiml,
+                 char *err, size_t errlen)
+{
+    int rc = need_sid(r, err, errlen);
+    const struct config_queue *q = rc == DT_OK ? url_queue(c, r, err, errlen) : NULL;
+    if (!q)
+        return rc != DT_OK ? rc : DT_EINVAL;
+    const char *result = hook_param(r, "QueueResult");
+    if (!result)
+        return dt_seterr(err, errlen, DT_EINVAL, "no QueueResult");
+    struct store_call_update u;
+    hook_update_init(c, r, "enqueue", &u);
+    u.queue = q->name;
+    u.queue_result = result;
+    u.queue_time_s = hook_int(r, "QueueTime");
+    rc = hook_apply(c, &u, "call.updated", err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    struct twiml *t = twiml_new();
+    if (left_alone(result))
+        add_voicemail(c, t, msg_busy);
+    return finish(t, twiml, err, errlen);
+}
+
+int hook_voicemail(const struct webhooks_ctx *c, const struct webhooks_req *r, char **twiml,
+                   char *err, size_t errlen)
+{
+    int rc = need_sid(r, err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    struct store_call_update u;
+    hook_update_init(c, r, "voicemail", &u);
+    u.recording_sid = hook_param(r, "RecordingSid");
+    u.recording_url = hook_param(r, "RecordingUrl");
+    u.recording_duration_s = hook_int(r, "RecordingDuration");
+    rc = hook_apply(c, &u, "call.updated", err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    struct twiml *t = twiml_new();
+    twiml_say(t, u.recording_sid || u.recording_url ? msg_thanks : msg_no_message, NULL, NULL);
+    twiml_hangup(t);
+    return finish(t, twiml, err, errlen);
+}
