@@ -1,6 +1,6 @@
 /*
  * sim_control: the control API of `dialtone sim`, its own (not Twilio's), for tests and demos.
- * JSON in and out under /sim/, no auth: the emulator serves it on its loopback listener only.
+ * JSON in and out under /sim/, no auth: the emulator's host answers loopback clients only.
  * Pure like sim_rest: one parsed request in (struct sim_rest_req), a status and JSON out.
  *
  *   POST /sim/calls                  place an inbound call now. Body {"from": "+1...",

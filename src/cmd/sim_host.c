@@ -199,11 +199,26 @@ static void on_rest(struct httpd_req *req, void *user)
     rearm(h);
 }
 
+/* 1 for a loopback peer: the control API has no auth, so it answers no one else (even when
+ * --listen opens the REST API wider). */
+static int is_loopback(const char *addr)
+{
+    return addr && (strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||
+                    strncmp(addr, "::ffff:127.", 11) == 0);
+}
+
 static void on_control(struct httpd_req *req, void *user)
 {
     struct sim_hostrun *h = user;
     struct sim_rest_req rq;
     struct sim_rest_resp rs;
+    if (!is_loopback(httpd_req_remote(req))) {
+        log_warn("sim: control request from %s refused", httpd_req_remote(req));
+        httpd_respond_str(req, 403, DT_SIM_REST_CONTENT_TYPE,
+                          "{\"error\":{\"code\":\"forbidden\",\"message\":"
+                          "\"the control API answers loopback clients only\"}}");
+        return;
+    }
     fill_req(req, &rq);
     h->st.control_requests++;
     sim_advance(h->sim, emu_now(h));
