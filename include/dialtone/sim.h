@@ -102,7 +102,8 @@ struct sim_http_req {
 struct sim_host {
     void *ctx;
     void (*http)(void *ctx, const struct sim_http_req *req);
-    /* one line of what happened ("CA12..: ringing -> in-progress"), for the emulator's log */
+    /* one line of what happened ("CA12..: ringing -> in-progress"), for the emulator's log;
+     * level is an enum log_level (dialtone/log.h). May be NULL. */
     void (*log)(void *ctx, int level, const char *line);
 };
 

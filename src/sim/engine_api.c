@@ -282,7 +282,7 @@ int sim_call_create(struct sim *s, const struct form *params, const struct sim_c
     c->ep = *sim_scenario_endpoint(s->sc, to);
     c->script = eng_strdup(c->ep.digits);
     c->ep.pattern = c->ep.digits = NULL;
-    eng_log(s, ENG_LOG_INFO, "%s: outbound call %s -> %s", c->pub.sid, from, to);
+    eng_log(s, DT_LOG_INFO, "%s: outbound call %s -> %s", c->pub.sid, from, to);
     eng_call_dial_out(s, c);
     *out = &c->pub;
     return 0;
@@ -415,7 +415,7 @@ int sim_inbound_call(struct sim *s, const char *from, const char *to, const char
     }
     c->pub.status = DT_CALL_RINGING;
     c->pub.start_ms = s->now;
-    eng_log(s, ENG_LOG_INFO, "%s: inbound call %s -> %s", c->pub.sid, from, to);
+    eng_log(s, DT_LOG_INFO, "%s: inbound call %s -> %s", c->pub.sid, from, to);
     *out = &c->pub;
     if (!c->url) {
         eng_call_end(s, c, DT_CALL_BUSY, 603, 0, NULL); /* the number takes no calls */

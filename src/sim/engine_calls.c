@@ -139,7 +139,7 @@ void eng_call_status(struct sim *s, struct eng_call *c, enum callstate_status st
     struct sim_call *p = &c->pub;
     if (p->status == st || callstate_is_final(p->status))
         return;
-    eng_log(s, ENG_LOG_INFO, "%s: %s -> %s", p->sid, callstate_name(p->status), callstate_name(st));
+    eng_log(s, DT_LOG_INFO, "%s: %s -> %s", p->sid, callstate_name(p->status), callstate_name(st));
     p->status = st;
     p->updated_ms = s->now;
     if (c->part && !c->part->joined)
@@ -172,7 +172,7 @@ void eng_call_end(struct sim *s, struct eng_call *c, enum callstate_status st, i
     c->wait_gen++;
     if (st == DT_CALL_COMPLETED && !p->answer_ms)
         st = DT_CALL_CANCELED;
-    eng_log(s, ENG_LOG_INFO, "%s: %s -> %s", p->sid, callstate_name(p->status), callstate_name(st));
+    eng_log(s, DT_LOG_INFO, "%s: %s -> %s", p->sid, callstate_name(p->status), callstate_name(st));
     p->status = st;
     p->updated_ms = p->end_ms = s->now;
     if (!p->start_ms)
@@ -222,7 +222,7 @@ void eng_call_end(struct sim *s, struct eng_call *c, enum callstate_status st, i
 
 void eng_call_fail(struct sim *s, struct eng_call *c, int code, const char *msg)
 {
-    eng_log(s, ENG_LOG_WARN, "%s: error %d: %s", c->pub.sid, code, final_error_message(code, msg));
+    eng_log(s, DT_LOG_WARN, "%s: error %d: %s", c->pub.sid, code, final_error_message(code, msg));
     eng_call_end(s, c, c->pub.answer_ms ? DT_CALL_COMPLETED : DT_CALL_FAILED, 0, code, msg);
 }
 
@@ -231,7 +231,7 @@ void eng_call_fail(struct sim *s, struct eng_call *c, int code, const char *msg)
 static void far_fire(struct sim *s, struct eng_timer *t)
 {
     struct eng_call *c = ENG_CONTAINER(t, struct eng_call, t_far);
-    eng_log(s, ENG_LOG_INFO, "%s: the far party hangs up", c->pub.sid);
+    eng_log(s, DT_LOG_INFO, "%s: the far party hangs up", c->pub.sid);
     eng_call_end(s, c, DT_CALL_COMPLETED, 0, 0, NULL);
 }
 
@@ -359,7 +359,7 @@ static void amd_fire(struct sim *s, struct eng_timer *t)
     const char *what;
     c->amd_ms = (int)amd_result(c, &what);
     eng_setstr(&c->pub.answered_by, what);
-    eng_log(s, ENG_LOG_INFO, "%s: AMD: %s", c->pub.sid, what);
+    eng_log(s, DT_LOG_INFO, "%s: AMD: %s", c->pub.sid, what);
     if (!c->amd_async) {
         fetch_answer_url(s, c);
         return;

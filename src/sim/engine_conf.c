@@ -94,7 +94,7 @@ struct eng_conf *eng_conf_by_name(struct sim *s, const char *name, int create)
     cf->pub.created_ms = cf->pub.updated_ms = s->now;
     eng_vec_push(&s->confs, cf);
     eng_map_put(&s->sids, cf);
-    eng_log(s, ENG_LOG_INFO, "%s: conference \"%s\" created", cf->pub.sid, name);
+    eng_log(s, DT_LOG_INFO, "%s: conference \"%s\" created", cf->pub.sid, name);
     return cf;
 }
 
@@ -179,7 +179,7 @@ static void conf_start(struct sim *s, struct eng_conf *cf)
     cf->started = 1;
     cf->pub.status = "in-progress";
     cf->pub.updated_ms = s->now;
-    eng_log(s, ENG_LOG_INFO, "%s: conference starts", cf->pub.sid);
+    eng_log(s, DT_LOG_INFO, "%s: conference starts", cf->pub.sid);
     for (size_t i = 0; i < cf->parts.n; i++) {
         struct eng_part *p = cf->parts.v[i];
         if (p->joined)
@@ -205,7 +205,7 @@ void eng_part_join(struct sim *s, struct eng_part *p)
     cf->pub.updated_ms = s->now;
     dt_strlcpy(c->pub.conference_sid, cf->pub.sid, sizeof c->pub.conference_sid);
     c->phase = PH_CONF;
-    eng_log(s, ENG_LOG_INFO, "%s: joins conference %s", c->pub.sid, cf->pub.sid);
+    eng_log(s, DT_LOG_INFO, "%s: joins conference %s", c->pub.sid, cf->pub.sid);
     eng_conf_event(s, cf, ENG_CEV_JOIN, "participant-join", p, NULL);
     if (!cf->started && p->pub.start_conference_on_enter)
         conf_start(s, cf);
@@ -225,7 +225,7 @@ void eng_part_leave(struct sim *s, struct eng_call *c, const char *reason, int k
     c->pub.conference_sid[0] = '\0';
     eng_wait_stop(s, c);
     p->pub.status = p->joined ? "complete" : "failed";
-    eng_log(s, ENG_LOG_INFO, "%s: leaves conference %s (%s)", c->pub.sid, cf->pub.sid, reason);
+    eng_log(s, DT_LOG_INFO, "%s: leaves conference %s (%s)", c->pub.sid, cf->pub.sid, reason);
     struct form extra;
     form_init(&extra);
     eng_form_add(&extra, "ReasonParticipantLeft", reason);
@@ -259,7 +259,7 @@ void eng_conf_end(struct sim *s, struct eng_conf *cf, const char *reason, const 
     cf->pub.updated_ms = s->now;
     if (by_sid)
         dt_strlcpy(cf->pub.call_sid_ending, by_sid, sizeof cf->pub.call_sid_ending);
-    eng_log(s, ENG_LOG_INFO, "%s: conference ends: %s", cf->pub.sid, reason);
+    eng_log(s, DT_LOG_INFO, "%s: conference ends: %s", cf->pub.sid, reason);
     while (cf->parts.n) {
         struct eng_part *p = cf->parts.v[0];
         eng_part_leave(s, p->call, "conference_ended", 0);
@@ -291,14 +291,14 @@ void eng_conf_dial(struct sim *s, struct eng_call *c, struct eng_exec *x, const 
     char *name = trim_name(n->text);
     if (!*name || strlen(name) > CONF_NAME_MAX) {
         free(name);
-        eng_log(s, ENG_LOG_WARN, "%s: invalid conference name (13237)", c->pub.sid);
+        eng_log(s, DT_LOG_WARN, "%s: invalid conference name (13237)", c->pub.sid);
         eng_dial_finish(s, c, "failed");
         return;
     }
     struct eng_conf *cf = eng_conf_by_name(s, name, 1);
     free(name);
     if (cf->parts.n >= ENG_MAX_PARTS) {
-        eng_log(s, ENG_LOG_WARN, "%s: conference %s is full (16020)", c->pub.sid, cf->pub.sid);
+        eng_log(s, DT_LOG_WARN, "%s: conference %s is full (16020)", c->pub.sid, cf->pub.sid);
         eng_dial_finish(s, c, "failed");
         return;
     }

@@ -62,7 +62,7 @@ static void dial_child(struct sim *s, struct eng_call *c, const struct tw_node *
         k->sc_events = eng_call_events(tw_attr(n, "statusCallbackEvent"));
     }
     eng_vec_push(&d->kids, k);
-    eng_log(s, ENG_LOG_INFO, "%s: dials %s as %s", c->pub.sid, to, k->pub.sid);
+    eng_log(s, DT_LOG_INFO, "%s: dials %s as %s", c->pub.sid, to, k->pub.sid);
     eng_call_dial_out(s, k);
 }
 
@@ -109,7 +109,7 @@ int eng_dial_verb(struct sim *s, struct eng_call *c, struct eng_exec *x, const s
         if (eng_valid_endpoint(to))
             dial_child(s, c, n, to, x->base);
         else
-            eng_log(s, ENG_LOG_WARN, "%s: <Dial> cannot call \"%.64s\" (13224)", c->pub.sid, to);
+            eng_log(s, DT_LOG_WARN, "%s: <Dial> cannot call \"%.64s\" (13224)", c->pub.sid, to);
         free(to);
     }
     if (d->kids.n == 0 && c->phase == PH_DIAL) {
@@ -133,7 +133,7 @@ void eng_bridge(struct sim *s, struct eng_call *a, struct eng_call *b)
     d->bridged_ms = s->now;
     dt_strlcpy(d->peer_sid, b->pub.sid, sizeof d->peer_sid);
     eng_timer_arm(s, &a->t_step, s->now + d->time_limit_s * 1000LL);
-    eng_log(s, ENG_LOG_INFO, "%s: bridged to %s", a->pub.sid, b->pub.sid);
+    eng_log(s, DT_LOG_INFO, "%s: bridged to %s", a->pub.sid, b->pub.sid);
     const char *rec = tw_attr(d->node, "record");
     if (rec && strncmp(rec, "record-from-", 12) == 0) {
         struct eng_rec *r =
@@ -212,7 +212,7 @@ void eng_dial_finish(struct sim *s, struct eng_call *c, const char *status_in)
     char *action = d->action, *method = d->method;
     d->action = d->method = NULL;
     eng_dial_free(d);
-    eng_log(s, ENG_LOG_INFO, "%s: <Dial> ended: %s", c->pub.sid, status);
+    eng_log(s, DT_LOG_INFO, "%s: <Dial> ended: %s", c->pub.sid, status);
     if (c->phase == PH_ENDED || c->redirecting) {
         if (action) {
             struct form all;

@@ -82,7 +82,7 @@ void eng_wait_start(struct sim *s, struct eng_call *c, const char *url_in, const
             eng_http(s, REQ_WAIT, c, url, method, &f);
         } else {
             form_done(&f);
-            eng_log(s, ENG_LOG_WARN, "%s: waitUrl %s is not a valid URL (11100)", c->pub.sid, url);
+            eng_log(s, DT_LOG_WARN, "%s: waitUrl %s is not a valid URL (11100)", c->pub.sid, url);
         }
     }
     free(url);
@@ -187,7 +187,7 @@ static int parse_answer(struct sim *s, struct eng_call *c, int status, const cha
     }
     int code = tw_parse(body, len, doc, msg, msglen);
     if (!code && (*doc)->warnings)
-        eng_log(s, ENG_LOG_WARN, "%s: warning 12200: %d unknown TwiML element(s) skipped",
+        eng_log(s, DT_LOG_WARN, "%s: warning 12200: %d unknown TwiML element(s) skipped",
                 c->pub.sid, (*doc)->warnings);
     return code;
 }
@@ -224,7 +224,7 @@ void eng_twiml_answer(struct sim *s, struct eng_call *c, const struct eng_pendin
     int code = parse_answer(s, c, status, ctype, body, len, neterr, &doc, msg, sizeof msg);
     if (p->kind == REQ_WAIT) {
         if (code) {
-            eng_log(s, ENG_LOG_WARN, "%s: waitUrl %s: error %d: %s", c->pub.sid, p->url, code, msg);
+            eng_log(s, DT_LOG_WARN, "%s: waitUrl %s: error %d: %s", c->pub.sid, p->url, code, msg);
             eng_wait_finished(s, c);
             return;
         }
@@ -235,7 +235,7 @@ void eng_twiml_answer(struct sim *s, struct eng_call *c, const struct eng_pendin
         return;
     }
     if (code) {
-        eng_log(s, ENG_LOG_WARN, "%s: %s: error %d: %s", c->pub.sid, p->url, code, msg);
+        eng_log(s, DT_LOG_WARN, "%s: %s: error %d: %s", c->pub.sid, p->url, code, msg);
         if (p->fallback) {
             struct form extra;
             form_init(&extra);

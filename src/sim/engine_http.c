@@ -110,7 +110,7 @@ static struct eng_pending *send(struct sim *s, enum eng_req kind, struct eng_cal
         .idempotency = idem,
         .wants_twiml = kind != REQ_CALLBACK,
     };
-    eng_log(s, ENG_LOG_DEBUG, "%s %s %s", c ? c->pub.sid : "-", method, req_url);
+    eng_log(s, DT_LOG_DEBUG, "%s %s %s", c ? c->pub.sid : "-", method, req_url);
     if (s->host.http) {
         s->in_host++;
         s->host.http(s->host.ctx, &req);
@@ -150,7 +150,7 @@ void sim_http_done(struct sim *s, uint64_t id, int status, const char *content_t
     int ok = !neterr && status >= 200 && status < 300;
     if (p->kind == REQ_CALLBACK) {
         if (!ok)
-            eng_log(s, ENG_LOG_WARN, "%s: callback to %s failed: %s",
+            eng_log(s, DT_LOG_WARN, "%s: callback to %s failed: %s",
                     p->call_sid[0] ? p->call_sid : "-", p->url,
                     neterr ? neterr : "HTTP error status");
         eng_pending_free(p);
@@ -158,7 +158,7 @@ void sim_http_done(struct sim *s, uint64_t id, int status, const char *content_t
     }
     struct eng_call *c = eng_call_find(s, p->call_sid);
     if (!c || (p->kind == REQ_WAIT ? c->wait_gen : c->gen) != p->gen || c->phase == PH_ENDED) {
-        eng_log(s, ENG_LOG_DEBUG, "%s: stale answer from %s ignored", p->call_sid, p->url);
+        eng_log(s, DT_LOG_DEBUG, "%s: stale answer from %s ignored", p->call_sid, p->url);
         eng_pending_free(p);
         return;
     }

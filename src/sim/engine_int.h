@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "dialtone/form.h"
+#include "dialtone/log.h"
 #include "dialtone/sim.h"
 #include "dialtone/util.h"
 
@@ -38,8 +39,6 @@
 #define ENG_AMD_HUMAN_MS 2000 /* AMD recognises a person after this long */
 #define ENG_AMD_FAX_MS   2000
 #define ENG_AMD_MACH_MS  3000 /* Enable: machine_start after this long */
-
-enum eng_log { ENG_LOG_ERROR = 0, ENG_LOG_WARN = 1, ENG_LOG_INFO = 2, ENG_LOG_DEBUG = 3 };
 
 /* ---- timers ------------------------------------------------------------------------------- */
 struct eng_timer {

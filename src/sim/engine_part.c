@@ -273,7 +273,7 @@ int sim_participant_create(struct sim *s, const char *conf_id, const struct form
     p->pub.label = eng_strdup(label);
     p->wait_url = eng_strdup(form_get(params, "WaitUrl"));
     p->wait_method = eng_strdup(form_get(params, "WaitMethod"));
-    eng_log(s, ENG_LOG_INFO, "%s: participant %s dials %s", cf->pub.sid, c->pub.sid, to);
+    eng_log(s, DT_LOG_INFO, "%s: participant %s dials %s", cf->pub.sid, c->pub.sid, to);
     eng_call_dial_out(s, c);
     *out = &p->pub;
     return 0;

@@ -22,7 +22,7 @@ static struct eng_queue *queue_new(struct sim *s, const char *name, int max_size
     q->pub.created_ms = q->pub.updated_ms = s->now;
     eng_vec_push(&s->queues, q);
     eng_map_put(&s->sids, q);
-    eng_log(s, ENG_LOG_INFO, "%s: queue \"%s\" created", q->pub.sid, name);
+    eng_log(s, DT_LOG_INFO, "%s: queue \"%s\" created", q->pub.sid, name);
     return q;
 }
 
@@ -102,7 +102,7 @@ static void enqueue_done(struct sim *s, struct eng_call *c, const char *result, 
     e->action = e->method = NULL;
     eng_enqueue_free(e);
     c->enq = NULL;
-    eng_log(s, ENG_LOG_INFO, "%s: left the queue: %s after %d s", c->pub.sid, result, qtime);
+    eng_log(s, DT_LOG_INFO, "%s: left the queue: %s after %d s", c->pub.sid, result, qtime);
     if (action) {
         struct form f;
         form_init(&f);
@@ -180,21 +180,21 @@ int eng_enqueue_verb(struct sim *s, struct eng_call *c, struct eng_exec *x, cons
     struct eng_queue *q = n && n <= QUEUE_NAME_MAX ? eng_queue_by_name(s, name, 1) : NULL;
     free(name);
     if (!q) {
-        eng_log(s, ENG_LOG_WARN, "%s: <Enqueue>: queue name too %s (%d)", c->pub.sid,
+        eng_log(s, DT_LOG_WARN, "%s: <Enqueue>: queue name too %s (%d)", c->pub.sid,
                 n ? "long" : "short", n ? 14205 : 14204);
         enqueue_done(s, c, "error", 0, 1);
         return 0;
     }
     e->q = q;
     if ((int)q->members.n >= q->pub.max_size) {
-        eng_log(s, ENG_LOG_WARN, "%s: queue %s is full (14207)", c->pub.sid, q->pub.sid);
+        eng_log(s, DT_LOG_WARN, "%s: queue %s is full (14207)", c->pub.sid, q->pub.sid);
         enqueue_done(s, c, "queue-full", 0, 1);
         return 0;
     }
     eng_vec_push(&q->members, c);
     dt_strlcpy(c->pub.queue_sid, q->pub.sid, sizeof c->pub.queue_sid);
     c->phase = PH_QUEUE;
-    eng_log(s, ENG_LOG_INFO, "%s: enqueued in %s at position %zu", c->pub.sid, q->pub.sid,
+    eng_log(s, DT_LOG_INFO, "%s: enqueued in %s at position %zu", c->pub.sid, q->pub.sid,
             q->members.n);
     if (c->patience_s > 0)
         eng_timer_arm(s, &c->t_far, s->now + eng_ms(c->patience_s));

@@ -103,7 +103,7 @@ struct eng_rec *eng_rec_start(struct sim *s, const char *call_sid, const char *c
     p->price = -1;
     eng_vec_push(&s->recs, r);
     eng_map_put(&s->sids, r);
-    eng_log(s, ENG_LOG_INFO, "%s: recording starts (%s)", p->sid, source);
+    eng_log(s, DT_LOG_INFO, "%s: recording starts (%s)", p->sid, source);
     return r;
 }
 
@@ -126,6 +126,6 @@ void eng_rec_stop(struct sim *s, struct eng_rec *r, int64_t duration_ms)
     p->duration_s = duration_ms > 0 ? (int)((duration_ms + 999) / 1000) : 0;
     p->status = "completed";
     p->price = ((p->duration_s + 59) / 60) * REC_PRICE_PER_MIN;
-    eng_log(s, ENG_LOG_INFO, "%s: recording completed, %d s", p->sid, p->duration_s);
+    eng_log(s, DT_LOG_INFO, "%s: recording completed, %d s", p->sid, p->duration_s);
     rec_callback(s, r, p->duration_s > 0 ? ENG_REV_COMPLETED : ENG_REV_ABSENT);
 }

@@ -86,7 +86,7 @@ static int redirect(struct sim *s, struct eng_call *c, struct eng_exec *x, const
     char *text = trimmed(v->text);
     if (!*text) {
         free(text);
-        eng_log(s, ENG_LOG_WARN, "%s: <Redirect> without a URL skipped", c->pub.sid);
+        eng_log(s, DT_LOG_WARN, "%s: <Redirect> without a URL skipped", c->pub.sid);
         return 1;
     }
     char *url = eng_resolve(x->base, text);
@@ -134,8 +134,8 @@ static int wait_verb(struct sim *s, struct eng_call *c, struct eng_exec *x, cons
         }
         return 1;
     default:
-        eng_log(s, ENG_LOG_WARN, "%s: <%s> is not allowed in a waitUrl document (13238)",
-                c->pub.sid, tw_el_name(v->el));
+        eng_log(s, DT_LOG_WARN, "%s: <%s> is not allowed in a waitUrl document (13238)", c->pub.sid,
+                tw_el_name(v->el));
         return 1;
     }
 }
@@ -169,7 +169,7 @@ int eng_verb(struct sim *s, struct eng_call *c, struct eng_exec *x, const struct
     case TW_DIAL:
         return eng_dial_verb(s, c, x, v);
     default:
-        eng_log(s, ENG_LOG_DEBUG, "%s: <%s> skipped", c->pub.sid, tw_el_name(v->el));
+        eng_log(s, DT_LOG_DEBUG, "%s: <%s> skipped", c->pub.sid, tw_el_name(v->el));
         return 1;
     }
 }
@@ -183,7 +183,7 @@ static void gather_finish(struct sim *s, struct eng_call *c, const char *digits,
     struct eng_exec *x = &c->main;
     const struct tw_node *v = x->verb;
     eng_timer_stop(s, &c->t_step);
-    eng_log(s, ENG_LOG_INFO, "%s: <Gather> got \"%s\"", c->pub.sid, digits);
+    eng_log(s, DT_LOG_INFO, "%s: <Gather> got \"%s\"", c->pub.sid, digits);
     if (!*digits && !tw_attr_bool(v, "actionOnEmptyResult", 0)) {
         eng_exec_next(s, c);
         return;
