@@ -7,7 +7,9 @@
  * (or a 413 before the body is sent when it would be over the cap), other expectations 417,
  * unknown paths 404, other methods 405. Pipelined requests are answered in order, except that
  * lws 4.1 cannot go past a request with a body: the connection closes after that one's
- * answer, and the client retries the rest.
+ * answer, and the client retries the rest. A GET asking for a websocket goes to the endpoint
+ * at its exact path (wsd.h), or gets 404; a refused upgrade is answered and the connection
+ * closes.
  *
  * Threads: everything here is for the loop thread only.
  */
@@ -61,6 +63,10 @@ struct httpd_options {
      * whose name is NULL; copied. The HTTP protocol stays first. Every server on a loop
      * shares one vhost (see netloop_server_vhost), so they must all give the same list. */
     const struct lws_protocols *protocols;
+    /* Websocket subprotocols the servers of this loop speak ("dialtone-events.v1"), NULL-
+     * terminated; the strings must outlive the loop. A wsd endpoint (wsd.h) may only use a
+     * name listed here. Every server on a loop must give the same list, like protocols. */
+    const char *const *ws_subprotocols;
 };
 
 /*

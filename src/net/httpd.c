@@ -325,6 +325,50 @@ static int on_writeable(struct lws *wsi, struct httpd_conn *conn)
     return send_answer(wsi, req);
 }
 
+/* ---- websocket upgrades -------------------------------------------------------------------- */
+
+static const struct httpd_upgrade *find_upgrade(const struct httpd *h, const char *path)
+{
+    for (size_t i = 0; i < h->nupgrades; i++)
+        if (strcmp(h->upgrades[i].path, path) == 0)
+            return &h->upgrades[i];
+    return NULL;
+}
+
+/*
+ * LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: the endpoint at the path decides, with the request's
+ * head in hand. A refusal is answered here and the connection closes (returning -1 after
+ * writing, rather than 1 and a kept-alive transaction, which lws 4.1 handles badly).
+ */
+static int on_upgrade(struct httpd *h, struct httpd_link *link, struct lws *wsi, const char *what)
+{
+    if (!what || strcasecmp(what, "websocket") != 0)
+        return 0; /* not ours to judge */
+    /* lws allocates no per-session data before the upgrade: the request stands alone */
+    struct httpd_req *req = httpd_req_new(h, wsi, NULL);
+    int ulen = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI);
+    if (ulen <= 0)
+        return fail_now(req, 400, "websocket upgrades use GET\n");
+    char *uri = xmalloc((size_t)ulen + 1);
+    int n = lws_hdr_copy(wsi, uri, ulen + 1, WSI_TOKEN_GET_URI);
+    int bad = n == ulen ? httpd_req_read_head(req, uri, (size_t)n) : 400;
+    free(uri);
+    if (bad)
+        return fail_now(req, bad, "bad request\n");
+    const struct httpd_upgrade *up = find_upgrade(h, req->path);
+    if (!up)
+        return fail_now(req, 404, "no websocket here\n");
+    req->state = REQ_HANDLING;
+    if (up->fn(req, link, up->user) == 0) {
+        httpd_req_free(req);
+        return 0;
+    }
+    if (req->state != REQ_ANSWERING)
+        httpd_req_fail(req, 403, "forbidden\n", 1);
+    req->close_after = 1;
+    return send_answer(wsi, req);
+}
+
 static void on_closed(struct httpd_conn *conn)
 {
     struct httpd_req *req = conn->req;
@@ -350,10 +394,14 @@ int httpd_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
     if (!h)
         return reason == LWS_CALLBACK_HTTP ? -1
                                            : lws_callback_http_dummy(wsi, reason, user, in, len);
+    if (link->ws && link->ws_callback) /* an accepted websocket: its endpoint's business */
+        return link->ws_callback(wsi, reason, user, in, len);
 
     switch (reason) {
     case LWS_CALLBACK_HTTP:
         return conn ? on_http(h, wsi, conn, in, len) : -1;
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+        return on_upgrade(h, link, wsi, in);
     case LWS_CALLBACK_HTTP_BODY:
         return conn ? on_body(conn, in, len) : 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:

@@ -21,6 +21,18 @@ struct route_set {
     void *user;
 };
 
+struct httpd_link;
+
+/* A websocket endpoint's upgrade handler (wsd.c): 0 when it accepts the upgrade (and set the
+ * link's ws fields), else non-zero, having answered req or not (then 403 goes). */
+typedef int (*httpd_upgrade_fn)(struct httpd_req *req, struct httpd_link *link, void *user);
+
+struct httpd_upgrade {
+    char *path;
+    httpd_upgrade_fn fn;
+    void *user;
+};
+
 struct httpd {
     struct netloop *loop;
     struct lws_vhost *vh; /* the loop's serving vhost: adopts what lfd accepts */
@@ -37,6 +49,8 @@ struct httpd {
     httpd_handler_fn fallback;
     void *fallback_user;
     struct httpd_req *reqs; /* every live request, for httpd_free */
+    struct httpd_upgrade *upgrades;
+    size_t nupgrades;
 };
 
 /* lws's per-transaction data ("per session" in lws, but lws 4.1 frees and re-allocates it
@@ -53,6 +67,11 @@ struct httpd_link {
     char remote[HTTPD_REMOTE_MAX];
     struct httpd_link *prev, *next;
     struct netloop_timer *end; /* ends a transaction answered in BODY_COMPLETION */
+    /* Set when the connection upgraded to a websocket: the lws callback gets every event
+     * of the connection, and ws_gone(ws) runs when the link is removed. */
+    void *ws;
+    lws_callback_function *ws_callback;
+    void (*ws_gone)(void *ws);
 };
 
 enum req_state {
@@ -97,6 +116,11 @@ struct httpd_req {
 /* The lws protocol callback of the server's HTTP protocol (httpd.c). */
 int httpd_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                    size_t len);
+
+/* Adds a websocket endpoint at an exact path (httpd_server.c); DT_EEXIST if the path has one.
+ * Removed by the user pointer. */
+int httpd_add_upgrade(struct httpd *h, const char *path, httpd_upgrade_fn fn, void *user);
+void httpd_remove_upgrade(struct httpd *h, void *user);
 
 /* Forgets a connection that lws is destroying (httpd_server.c). */
 void httpd_conn_forget(struct httpd *h, struct lws *wsi);

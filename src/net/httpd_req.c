@@ -45,7 +45,8 @@ struct httpd_req *httpd_req_new(struct httpd *h, struct lws *wsi, struct httpd_c
     if (h->reqs)
         h->reqs->prev = req;
     h->reqs = req;
-    conn->req = req;
+    if (conn) /* NULL for an upgrade request: lws has no per-session data for it yet */
+        conn->req = req;
     return req;
 }
 

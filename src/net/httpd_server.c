@@ -44,6 +44,8 @@ static void link_remove(struct httpd *h, struct httpd_link *l)
     if (l->next)
         l->next->prev = l->prev;
     lws_set_opaque_user_data(l->wsi, NULL);
+    if (l->ws_gone)
+        l->ws_gone(l->ws);
     netloop_timer_free(l->end);
     free(l);
 }
@@ -186,21 +188,33 @@ static int set_custom_headers(struct httpd *h, const char *const *names, char *e
     return DT_OK;
 }
 
-/* Our HTTP protocol first, then the caller's, on the loop's serving vhost. */
-static struct lws_vhost *serving_vhost(struct netloop *loop, const struct lws_protocols *extra,
+/* Our HTTP protocol first, then the websocket subprotocols (served by the same callback,
+ * which hands an upgraded connection's events to its endpoint), then the caller's, on the
+ * loop's serving vhost. */
+static struct lws_vhost *serving_vhost(struct netloop *loop, const struct httpd_options *opt,
                                        char *err, size_t errlen)
 {
-    size_t n = 0;
+    const struct lws_protocols *extra = opt->protocols;
+    const char *const *ws = opt->ws_subprotocols;
+    size_t n = 0, nws = 0;
     while (extra && extra[n].name)
         n++;
-    struct lws_protocols *list = xcalloc(n + 2, sizeof *list);
+    while (ws && ws[nws])
+        nws++;
+    struct lws_protocols *list = xcalloc(n + nws + 2, sizeof *list);
     list[0] = (struct lws_protocols){
         .name = "http",
         .callback = httpd_callback,
         .per_session_data_size = sizeof(struct httpd_conn),
     };
+    for (size_t i = 0; i < nws; i++)
+        list[i + 1] = (struct lws_protocols){
+            .name = ws[i],
+            .callback = httpd_callback,
+            .per_session_data_size = sizeof(struct httpd_conn),
+        };
     for (size_t i = 0; i < n; i++)
-        list[i + 1] = extra[i];
+        list[i + 1 + nws] = extra[i];
     struct lws_vhost *vh = netloop_server_vhost(loop, list, err, errlen);
     free(list);
     return vh;
@@ -217,8 +231,34 @@ static int check_iface(const char *iface, int ipv6, char *err, size_t errlen)
 
 /* ---- the server --------------------------------------------------------------------------- */
 
+int httpd_add_upgrade(struct httpd *h, const char *path, httpd_upgrade_fn fn, void *user)
+{
+    for (size_t i = 0; i < h->nupgrades; i++)
+        if (strcmp(h->upgrades[i].path, path) == 0)
+            return DT_EEXIST;
+    h->upgrades = xrealloc(h->upgrades, (h->nupgrades + 1) * sizeof *h->upgrades);
+    h->upgrades[h->nupgrades++] =
+        (struct httpd_upgrade){.path = xstrdup(path), .fn = fn, .user = user};
+    return DT_OK;
+}
+
+void httpd_remove_upgrade(struct httpd *h, void *user)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < h->nupgrades; i++) {
+        if (h->upgrades[i].user == user)
+            free(h->upgrades[i].path);
+        else
+            h->upgrades[k++] = h->upgrades[i];
+    }
+    h->nupgrades = k;
+}
+
 static void free_server(struct httpd *h)
 {
+    for (size_t i = 0; i < h->nupgrades; i++)
+        free(h->upgrades[i].path);
+    free(h->upgrades);
     for (size_t i = 0; i < h->ncustom; i++)
         free(h->custom[i]);
     free(h->sets);
@@ -245,7 +285,7 @@ struct httpd *httpd_new(struct netloop *loop, const struct httpd_options *opt, c
     h->max_body = opt->max_body ? opt->max_body : HTTPD_MAX_BODY_DEFAULT;
     httpd_set_fallback(h, NULL, NULL);
     if (set_custom_headers(h, opt->custom_headers, err, errlen) != DT_OK ||
-        !(h->vh = serving_vhost(loop, opt->protocols, err, errlen)) ||
+        !(h->vh = serving_vhost(loop, opt, err, errlen)) ||
         open_listener(h, iface, opt->port, err, errlen) != DT_OK) {
         free_server(h);
         return NULL;
