@@ -349,9 +349,12 @@ TEST(answered_webhooks_survive_kill_9)
         }
     }
     CHECK_INT(missing, 0);
-    /* and each is in the audit log */
+    /* and each is in the audit log, with its event (stored in the same transaction) */
     CHECK(se_qi("SELECT count(*) FROM webhook_log WHERE body LIKE 'CallSid=CAd000000%'") >=
           answered);
+    CHECK(se_qi("SELECT count(*) FROM events WHERE type = 'call.ended' AND "
+                "data LIKE '%\"sid\":\"CAd000000%'") >= answered);
+    CHECK_STR(se_q("SELECT MAX(seq) = COUNT(*) FROM events"), "1");
     sqlite3_finalize(q);
     sqlite3_close(db);
 }

@@ -245,6 +245,76 @@ TEST(conference_and_recording_fields)
     store_close(st);
 }
 
+static int64_t count_of(struct store *st, const char *table)
+{
+    char *sql = xasprintf("SELECT count(*) FROM %s", table);
+    char *v = fixture_query(store_db(st), sql);
+    int64_t n = atoll(v);
+    free(v);
+    free(sql);
+    return n;
+}
+
+TEST(transactions)
+{
+    char *path;
+    struct store *st = fixture_open(&path);
+    if (!st)
+        return;
+    char err[256];
+    struct store_webhook w = {.received_ms = 1,
+                              .path = "/twilio/status",
+                              .signature_ok = 1,
+                              .body = "a=b",
+                              .body_len = 3};
+    CHECK_INT(store_tx_open(st), 0);
+    CHECK_INT(store_tx_commit(st, err, sizeof err), DT_ESTATE);
+    store_tx_rollback(st); /* nothing open: nothing done */
+
+    /* rolled back: nothing of it stays, and the seq is handed out again */
+    CHECK_INT(store_tx_begin(st, err, sizeof err), DT_OK);
+    CHECK_INT(store_tx_open(st), 1);
+    CHECK_INT(store_tx_begin(st, err, sizeof err), DT_ESTATE);
+    CHECK_INT(store_webhook_log(st, &w, NULL, err, sizeof err), DT_OK);
+    CHECK_INT(apply(st, "CA1", "status", "ringing", 1, NULL, NULL, 5), DT_OK);
+    int64_t seq = 0;
+    CHECK_INT(store_event_append(st, "call.updated", 5, "{}", &seq, err, sizeof err), DT_OK);
+    CHECK_INT(seq, 1);
+    store_tx_rollback(st);
+    CHECK_INT(store_tx_open(st), 0);
+    CHECK_INT(count_of(st, "webhook_log"), 0);
+    CHECK_INT(count_of(st, "calls"), 0);
+    CHECK_INT(count_of(st, "events"), 0);
+
+    /* committed: all of it, and a failed write inside is undone alone */
+    CHECK_INT(store_tx_begin(st, err, sizeof err), DT_OK);
+    CHECK_INT(store_webhook_log(st, &w, NULL, err, sizeof err), DT_OK);
+    CHECK_INT(apply(st, "CA1", "status", "ringing", 1, NULL, NULL, 5), DT_OK);
+    CHECK(apply(st, "CA2", "status", "Ringing", 1, NULL, NULL, 5) != DT_OK);
+    CHECK_INT(apply(st, "CA1", "status", "completed", 2, NULL, NULL, 6), DT_OK);
+    CHECK_INT(store_event_append(st, "call.ended", 6, "{}", &seq, err, sizeof err), DT_OK);
+    CHECK_INT(seq, 1);
+    CHECK_INT(store_tx_commit(st, err, sizeof err), DT_OK);
+    CHECK_INT(store_tx_open(st), 0);
+    store_close(st);
+
+    /* durable once committed: another connection sees it */
+    CHECK_INT(store_open(path, &st, err, sizeof err), DT_OK);
+    CHECK_INT(count_of(st, "webhook_log"), 1);
+    CHECK_INT(count_of(st, "events"), 1);
+    CHECK_INT(count_of(st, "call_events"), 2);
+    struct store_call c;
+    CHECK_INT(store_call_get(st, "CA1", &c, err, sizeof err), DT_OK);
+    CHECK_INT(c.status, DT_CALL_COMPLETED);
+    store_call_done(&c);
+    CHECK_INT(store_call_get(st, "CA2", &c, err, sizeof err), DT_ENOTFOUND);
+    /* writes outside a transaction still commit on their own */
+    CHECK_INT(apply(st, "CA3", "status", "ringing", 1, NULL, NULL, 5), DT_OK);
+    CHECK_INT(count_of(st, "calls"), 2);
+    store_close(st);
+    free(path);
+}
+
 int main(void)
 {
     if (fixture_init() != 0)
@@ -253,6 +323,7 @@ int main(void)
     RUN(events_bad_input);
     RUN(figures_for_metrics);
     RUN(conference_and_recording_fields);
+    RUN(transactions);
     fixture_done();
     return check_done();
 }

@@ -62,8 +62,10 @@ void server_set_event_sink(struct server *s, server_event_fn fn, void *user);
 /*
  * Emits one event: type ("call.updated"), data one JSON value as text. Appends it to the
  * store's event log with the current time, which gives it the next seq (into *seq, may be
- * NULL), then calls the sink. Returns 0, or the store's error (the event is then lost and
- * counted; the sink is not called).
+ * NULL), then calls the sink; inside a store transaction (a webhook is logged, applied and
+ * its events appended in one) the sink gets it once the transaction committed, and never if
+ * it was rolled back. Returns 0, or the store's error (the event is then lost and counted;
+ * the sink is not called).
  */
 int server_emit(struct server *s, const char *type, const char *data, int64_t *seq);
 

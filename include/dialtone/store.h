@@ -9,8 +9,10 @@
  * is synced only at checkpoints. So once a store_* call that writes has returned 0, the change
  * survives the process being killed at any moment (kill -9, a crash): the next open replays
  * the WAL. It may be lost, without corruption, if the machine loses power or the kernel
- * crashes. The daemon answers a webhook 200 only after store_call_apply() returned, which is
- * what its promise "a webhook answered 200 survives kill -9" rests on.
+ * crashes. Inside a transaction of store_tx_begin the same holds once store_tx_commit has
+ * returned 0. The daemon answers a webhook 200 only after the transaction that logged and
+ * applied it committed, which is what its promise "a webhook answered 200 survives kill -9"
+ * rests on.
  *
  * Threads: a struct store is used by one thread at a time (its cached statements are shared
  * state). Threads that need the database at once open a store each; WAL lets readers run
@@ -53,6 +55,23 @@ void store_close(struct store *st);
 
 /* The schema version of the open database (the highest migration applied). */
 int store_schema_version(const struct store *st);
+
+/*
+ * One transaction around several writes, so that they are durable together or not at all (the
+ * daemon logs a webhook, applies it and appends its events in one). store_tx_begin starts it
+ * (BEGIN IMMEDIATE: it waits for another writer as a write does); each store_* write made
+ * until store_tx_commit belongs to it, and a write that fails is undone alone, leaving the
+ * earlier ones in place for the caller to commit or roll back. store_tx_commit makes them
+ * durable as one (on failure everything is rolled back and the transaction is over);
+ * store_tx_rollback undoes them (nothing when none is open). Errors: DT_ESTATE (begin with
+ * one open, commit with none), DT_EDB. Transactions do not nest.
+ */
+int store_tx_begin(struct store *st, char *err, size_t errlen);
+int store_tx_commit(struct store *st, char *err, size_t errlen);
+void store_tx_rollback(struct store *st);
+
+/* 1 while a transaction of store_tx_begin is open. */
+int store_tx_open(const struct store *st);
 
 /* The SQLite handle, borrowed, for diagnostics and tests (PRAGMA queries, EXPLAIN). Statements
  * run on it must not change the schema or leave a transaction open. */

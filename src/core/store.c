@@ -52,18 +52,65 @@ static int run_simple(struct store *st, enum store_sql id, const char *what, cha
 
 int store_begin(struct store *st, char *err, size_t errlen)
 {
+    if (st->in_tx)
+        return run_simple(st, SQL_SAVEPOINT, "savepoint", err, errlen);
     return run_simple(st, SQL_BEGIN, "begin", err, errlen);
 }
 
 int store_commit(struct store *st, char *err, size_t errlen)
 {
+    if (st->in_tx)
+        return run_simple(st, SQL_RELEASE, "release", err, errlen);
     return run_simple(st, SQL_COMMIT, "commit", err, errlen);
 }
 
 void store_rollback(struct store *st)
 {
+    if (st->in_tx) {
+        if (run_simple(st, SQL_ROLLBACK_TO, "rollback to", NULL, 0) == DT_OK)
+            run_simple(st, SQL_RELEASE, "release", NULL, 0);
+    } else if (!sqlite3_get_autocommit(st->db)) {
+        run_simple(st, SQL_ROLLBACK, "rollback", NULL, 0);
+    }
+}
+
+/* ---- the caller's transactions ------------------------------------------------------------ */
+
+int store_tx_begin(struct store *st, char *err, size_t errlen)
+{
+    if (st->in_tx)
+        return dt_seterr(err, errlen, DT_ESTATE, "a transaction is already open");
+    int rc = run_simple(st, SQL_BEGIN, "begin", err, errlen);
+    if (rc == DT_OK)
+        st->in_tx = 1;
+    return rc;
+}
+
+int store_tx_commit(struct store *st, char *err, size_t errlen)
+{
+    if (!st->in_tx)
+        return dt_seterr(err, errlen, DT_ESTATE, "no transaction is open");
+    int rc = run_simple(st, SQL_COMMIT, "commit", err, errlen);
+    if (rc != DT_OK) {
+        if (!sqlite3_get_autocommit(st->db))
+            run_simple(st, SQL_ROLLBACK, "rollback", NULL, 0);
+    }
+    st->in_tx = 0;
+    return rc;
+}
+
+void store_tx_rollback(struct store *st)
+{
+    if (!st->in_tx)
+        return;
     if (!sqlite3_get_autocommit(st->db))
         run_simple(st, SQL_ROLLBACK, "rollback", NULL, 0);
+    st->in_tx = 0;
+}
+
+int store_tx_open(const struct store *st)
+{
+    return st->in_tx;
 }
 
 int store_check_text(const char *s, size_t max, int required, const char *what, char *err,

@@ -15,6 +15,9 @@ enum store_sql {
     SQL_BEGIN,
     SQL_COMMIT,
     SQL_ROLLBACK,
+    SQL_SAVEPOINT,
+    SQL_RELEASE,
+    SQL_ROLLBACK_TO,
     SQL_WEBHOOK_INSERT,
     SQL_EVENT_INSERT,
     SQL_CALL_POS,
@@ -54,6 +57,7 @@ extern const char *const store_sql_text[STORE_SQL_COUNT];
 struct store {
     sqlite3 *db;
     int version;
+    int in_tx; /* a transaction begun with store_tx_begin is open */
     sqlite3_stmt *stmt[STORE_SQL_COUNT];
     sqlite3_stmt *history[STORE_HISTORY_VARIANTS];
 };
@@ -66,7 +70,9 @@ sqlite3_stmt *store_stmt(struct store *st, enum store_sql id, char *err, size_t 
  * "what: sqlite's message" in err. */
 int store_dberr(struct store *st, const char *what, char *err, size_t errlen);
 
-/* BEGIN IMMEDIATE, COMMIT, ROLLBACK (rollback ignores errors: it is a cleanup path). */
+/* BEGIN IMMEDIATE, COMMIT, ROLLBACK (rollback ignores errors: it is a cleanup path); inside a
+ * transaction of store_tx_begin, a savepoint, its release and a rollback to it, so that one
+ * store_* write stays all or nothing within the caller's transaction. */
 int store_begin(struct store *st, char *err, size_t errlen);
 int store_commit(struct store *st, char *err, size_t errlen);
 void store_rollback(struct store *st);

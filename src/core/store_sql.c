@@ -90,6 +90,9 @@ const char *const store_sql_text[STORE_SQL_COUNT] = {
     [SQL_BEGIN] = "BEGIN IMMEDIATE",
     [SQL_COMMIT] = "COMMIT",
     [SQL_ROLLBACK] = "ROLLBACK",
+    [SQL_SAVEPOINT] = "SAVEPOINT store_write",
+    [SQL_RELEASE] = "RELEASE store_write",
+    [SQL_ROLLBACK_TO] = "ROLLBACK TO store_write",
     [SQL_WEBHOOK_INSERT] = "INSERT INTO webhook_log (received_ms, path, signature_ok, "
                            "remote_addr, body) VALUES (?1, ?2, ?3, ?4, ?5)",
     [SQL_EVENT_INSERT] = "INSERT INTO call_events (call_sid, type, status, seq, ts_ms, payload) "

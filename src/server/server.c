@@ -97,6 +97,8 @@ void server_free(struct server *s)
 {
     if (!s)
         return;
+    server_events_drop(s);
+    free(s->held);
     server_queues_cancel(s);
     httpd_free(s->httpd);
     free(s);
@@ -123,6 +125,40 @@ void server_set_event_sink(struct server *s, server_event_fn fn, void *user)
     s->sink_user = user;
 }
 
+/* An event stored inside a transaction, waiting for its commit. */
+struct held_event {
+    int64_t seq, ts_ms;
+    char *type, *data;
+};
+
+static void to_sink(struct server *s, int64_t seq, const char *type, int64_t ts, const char *data)
+{
+    struct store_event ev = {
+        .seq = seq, .type = type, .ts_ms = ts, .data = data, .data_len = strlen(data)};
+    s->sink(s->sink_user, &ev);
+}
+
+void server_events_release(struct server *s)
+{
+    for (size_t i = 0; i < s->nheld; i++) {
+        struct held_event *h = &s->held[i];
+        if (s->sink)
+            to_sink(s, h->seq, h->type, h->ts_ms, h->data);
+        free(h->type);
+        free(h->data);
+    }
+    s->nheld = 0;
+}
+
+void server_events_drop(struct server *s)
+{
+    for (size_t i = 0; i < s->nheld; i++) {
+        free(s->held[i].type);
+        free(s->held[i].data);
+    }
+    s->nheld = 0;
+}
+
 int server_emit(struct server *s, const char *type, const char *data, int64_t *seq)
 {
     char err[256];
@@ -136,10 +172,15 @@ int server_emit(struct server *s, const char *type, const char *data, int64_t *s
     s->counters.events++;
     if (seq)
         *seq = n;
-    if (s->sink) {
-        struct store_event ev = {
-            .seq = n, .type = type, .ts_ms = now, .data = data, .data_len = strlen(data)};
-        s->sink(s->sink_user, &ev);
+    if (store_tx_open(s->store)) {
+        if (s->nheld == s->capheld) {
+            s->capheld = s->capheld ? 2 * s->capheld : 8;
+            s->held = xrealloc(s->held, s->capheld * sizeof *s->held);
+        }
+        s->held[s->nheld++] = (struct held_event){
+            .seq = n, .ts_ms = now, .type = xstrdup(type), .data = xstrdup(data)};
+    } else if (s->sink) {
+        to_sink(s, n, type, now, data);
     }
     return DT_OK;
 }

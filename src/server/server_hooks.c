@@ -74,8 +74,12 @@ static void local_time(int64_t now_ms, int *wday, int *minute)
     *minute = tm.tm_hour * 60 + tm.tm_min;
 }
 
-/* Logs the webhook, then runs its handler; the answer's status and TwiML into the out
- * parameters (*twiml to free). */
+/*
+ * Logs the webhook and runs its handler in one store transaction, so that the audit log, the
+ * call and its events are durable together before the answer goes out. Returns the HTTP
+ * status, with the TwiML in *twiml (to free) for a 200. A request the handler refuses (400)
+ * is still kept in the audit log.
+ */
 static int store_and_handle(struct server *s, struct httpd_req *req, enum webhooks_kind kind,
                             const struct form *params, const struct form *query, char **twiml,
                             char *why, size_t whylen)
@@ -89,9 +93,14 @@ static int store_and_handle(struct server *s, struct httpd_req *req, enum webhoo
                               .remote_addr = httpd_req_remote(req),
                               .body = body,
                               .body_len = len};
-    int rc = store_webhook_log(s->store, &w, NULL, why, whylen);
+    int rc = store_tx_begin(s->store, why, whylen);
     if (rc != DT_OK)
         return 500;
+    rc = store_webhook_log(s->store, &w, NULL, why, whylen);
+    if (rc != DT_OK) {
+        store_tx_rollback(s->store);
+        return 500;
+    }
     struct webhooks_ctx ctx = {
         .cfg = s->cfg, .store = s->store, .now_ms = now, .emit = emit, .emit_user = s};
     local_time(now, &ctx.wday, &ctx.minute);
@@ -102,8 +111,21 @@ static int store_and_handle(struct server *s, struct httpd_req *req, enum webhoo
                              .body_len = len};
     rc = webhooks_handle(&ctx, &r, twiml, why, whylen);
     if (rc == DT_OK)
+        rc = store_tx_commit(s->store, why, whylen);
+    else
+        store_tx_rollback(s->store);
+    if (rc == DT_OK) {
+        server_events_release(s);
         return 200;
-    return rc == DT_EINVAL || rc == DT_ETOOBIG ? 400 : 500;
+    }
+    server_events_drop(s);
+    free(*twiml);
+    *twiml = NULL;
+    int bad = rc == DT_EINVAL || rc == DT_ETOOBIG;
+    char ignored[64];
+    if (bad)
+        store_webhook_log(s->store, &w, NULL, ignored, sizeof ignored);
+    return bad ? 400 : 500;
 }
 
 void server_on_webhook(struct httpd_req *req, void *user)

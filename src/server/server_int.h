@@ -12,6 +12,7 @@
 
 struct httpd_req;
 struct queue_sync;
+struct held_event;
 
 struct server {
     const struct config *cfg;
@@ -24,6 +25,9 @@ struct server {
     uint64_t started_ms; /* netloop_now_ms at start */
     struct server_counters counters;
     struct queue_sync *sync; /* a server_sync_queues in progress, or NULL */
+    /* Events emitted inside a store transaction, for the sink once it commits. */
+    struct held_event *held;
+    size_t nheld, capheld;
 };
 
 /* Wall-clock time in ms since the epoch. */
@@ -35,6 +39,11 @@ void server_on_metrics(struct httpd_req *req, void *user);
 
 /* POST /twilio/... (server_hooks.c). */
 void server_on_webhook(struct httpd_req *req, void *user);
+
+/* After the store transaction that emitted them committed: hands the held events to the sink.
+ * After it was rolled back: forgets them (their seqs were never stored). */
+void server_events_release(struct server *s);
+void server_events_drop(struct server *s);
 
 /* Cancels a queue sync in progress, without calling its callback (server_queues.c). */
 void server_queues_cancel(struct server *s);
