@@ -322,6 +322,18 @@ TEST(answered_webhooks_survive_kill_9)
     struct se_resp r = se_get("/healthz");
     CHECK_INT(r.status, 200);
     se_resp_done(&r);
+    /* the restarted daemon finds its queue at Twilio by name rather than making another */
+    for (int waited = 0;
+         waited < 10000 && strcmp(metric("dialtone_twilio_requests_total{result=\"ok\"}"), "1");
+         waited += 20)
+        usleep(20000);
+    CHECK_STR(metric("dialtone_twilio_requests_total{result=\"ok\"}"), "1");
+    r = se_ctl("GET", "/sim/queues", NULL);
+    const char *qs = r.body.data ? r.body.data : "";
+    const char *first = strstr(qs, "\"friendly_name\":\"support\"");
+    CHECK(first != NULL);
+    CHECK(first && strstr(first + 1, "\"friendly_name\":\"support\"") == NULL);
+    se_resp_done(&r);
     sqlite3 *db = NULL;
     sqlite3_stmt *q = NULL;
     CHECK_INT(sqlite3_open_v2(se.db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
