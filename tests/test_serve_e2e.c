@@ -201,14 +201,6 @@ struct expect {
 
 TEST(outbound_failures)
 {
-    char err[256];
-    out.loop = netloop_new(NULL, err, sizeof err);
-    out.http = out.loop ? httpc_new(out.loop, NULL, err, sizeof err) : NULL;
-    struct twilio_options o = {.base_url = se.sim_base,
-                               .account_sid = SE_ACCOUNT,
-                               .user = SE_ACCOUNT,
-                               .password = SE_TOKEN};
-    out.tw = out.http ? twilio_new(out.loop, out.http, &o, err, sizeof err) : NULL;
     CHECK(out.tw != NULL);
     if (!out.tw)
         return;
@@ -259,9 +251,129 @@ TEST(outbound_failures)
     CHECK_INT(out.rc, DT_EINVAL);
     CHECK_INT(out.code, 21217);
     CHECK(errors_lookup(21217) != NULL);
-    twilio_free(out.tw);
-    httpc_free(out.http);
-    netloop_free(out.loop);
+}
+
+/* Runs the client's loop until the request in flight is answered. */
+static void wait_answer(void)
+{
+    struct netloop_timer *t = netloop_timer_new(out.loop, on_deadline, NULL);
+    netloop_timer_start(t, WAIT);
+    while (!out.done && netloop_timer_pending(t))
+        netloop_run(out.loop);
+    netloop_timer_free(t);
+    CHECK_INT(out.done, 1);
+    CHECK_INT(out.rc, 0);
+    out.done = 0;
+}
+
+static void on_part(const struct twilio_result *res, void *arg)
+{
+    (void)arg;
+    out.done = 1;
+    out.rc = res->rc;
+    if (res->rc != 0)
+        printf("  Twilio: %d %s\n", res->status, res->body);
+    const cJSON *sid = res->json ? cJSON_GetObjectItemCaseSensitive(res->json, "call_sid") : NULL;
+    dt_strlcpy(out.sid, cJSON_IsString(sid) ? sid->valuestring : "", sizeof out.sid);
+    netloop_stop(out.loop);
+}
+
+/* 1 when the emulator's conferences show call sid with "key":true. */
+static int conf_flag(const char *sid, const char *key)
+{
+    struct se_resp r = se_ctl("GET", "/sim/conferences", NULL);
+    int found = 0;
+    const cJSON *conf, *part;
+    cJSON_ArrayForEach(conf, cJSON_GetObjectItemCaseSensitive(r.json, "conferences"))
+    {
+        cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(conf, "participants"))
+        {
+            const char *ps =
+                cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(part, "call_sid"));
+            if (ps && strcmp(ps, sid) == 0 &&
+                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(part, key)))
+                found = 1;
+        }
+    }
+    se_resp_done(&r);
+    return found;
+}
+
+TEST(dequeued_into_a_conference)
+{
+    CHECK(out.tw != NULL);
+    if (!out.tw)
+        return;
+    char caller[64], agent[64], room[96], qsid[64], conf[64], url[256];
+    out.done = 0;
+    place_call("{\"from\": \"+14155550123\", \"patience\": 0, \"digits\": \"1\"}", caller,
+               sizeof caller);
+    SE_WAIT_Q(
+        sql("SELECT count(*) FROM call_events WHERE call_sid = '%s' AND type = 'wait'", caller),
+        "1", WAIT);
+    dt_strlcpy(qsid, se_q("SELECT twilio_sid FROM queues WHERE name = 'support'"), sizeof qsid);
+    snprintf(room, sizeof room, "room-%s", caller);
+    snprintf(url, sizeof url, "%s/twilio/join?room=%s", se.base, room);
+
+    /* take the caller out of the queue into the room */
+    CHECK_INT(twilio_member_dequeue(out.tw, qsid, caller, url, "POST", on_part, NULL), 0);
+    wait_answer();
+    SE_WAIT_Q(sql("SELECT conference FROM calls WHERE sid = '%s'", caller), room, WAIT);
+    SE_WAIT_Q(sql("SELECT queue_result FROM calls WHERE sid = '%s'", caller), "redirected", WAIT);
+    SE_WAIT_Q(sql("SELECT conference_sid LIKE 'CF%%' FROM calls WHERE sid = '%s'", caller), "1",
+              WAIT);
+    dt_strlcpy(conf, se_q("SELECT conference_sid FROM calls WHERE sid = '%s'", caller),
+               sizeof conf);
+
+    /* the agent's leg, by the room's name */
+    char cb[128];
+    snprintf(cb, sizeof cb, "%s/twilio/status", se.base);
+    struct form f;
+    form_init(&f);
+    form_add(&f, "From", SE_NUMBER);
+    form_add(&f, "To", "client:alice");
+    form_add(&f, "Label", "agent");
+    form_add(&f, "StartConferenceOnEnter", "true");
+    form_add(&f, "StatusCallback", cb);
+    form_add(&f, "StatusCallbackEvent", "completed");
+    CHECK_INT(twilio_participant_create(out.tw, room, &f, on_part, NULL), 0);
+    form_done(&f);
+    wait_answer();
+    dt_strlcpy(agent, out.sid, sizeof agent);
+    CHECK(agent[0] == 'C');
+    SE_WAIT_Q(sql("SELECT conference_sid FROM calls WHERE sid = '%s'", agent), conf, WAIT);
+
+    /* hold the caller, mute the agent */
+    form_init(&f);
+    form_add(&f, "Hold", "true");
+    CHECK_INT(twilio_participant_update(out.tw, conf, caller, &f, on_part, NULL), 0);
+    form_done(&f);
+    wait_answer();
+    CHECK(conf_flag(caller, "hold"));
+    form_init(&f);
+    form_add(&f, "Muted", "true");
+    CHECK_INT(twilio_participant_update(out.tw, conf, agent, &f, on_part, NULL), 0);
+    form_done(&f);
+    wait_answer();
+    CHECK(conf_flag(agent, "muted"));
+    SE_WAIT_Q(sql("SELECT count(*) > 0 FROM events WHERE type = 'conference.updated' AND "
+                  "data LIKE '%%participant-hold%%'"),
+              "1", WAIT);
+
+    /* the agent leaves; the conference is ended */
+    CHECK_INT(twilio_participant_delete(out.tw, conf, agent, on_part, NULL), 0);
+    wait_answer();
+    SE_WAIT_Q(sql("SELECT status FROM calls WHERE sid = '%s'", agent), "completed", WAIT);
+    form_init(&f);
+    form_add(&f, "Status", "completed");
+    CHECK_INT(twilio_conference_update(out.tw, conf, &f, on_part, NULL), 0);
+    form_done(&f);
+    wait_answer();
+    SE_WAIT_Q(sql("SELECT status FROM calls WHERE sid = '%s'", caller), "completed", WAIT);
+    /* the conference's recording reached the caller's call */
+    SE_WAIT_Q(sql("SELECT recording_source FROM calls WHERE sid = '%s'", caller), "Conference",
+              WAIT);
+    CHECK(se_q("SELECT recording_sid FROM calls WHERE sid = '%s'", caller)[0] == 'R');
 }
 
 int main(void)
@@ -275,7 +387,19 @@ int main(void)
     RUN(queues_made_at_twilio);
     RUN(inbound_call_queued_then_hangs_up);
     RUN(caller_past_max_wait_leaves_a_voicemail);
+    char err[256];
+    out.loop = netloop_new(NULL, err, sizeof err);
+    out.http = out.loop ? httpc_new(out.loop, NULL, err, sizeof err) : NULL;
+    struct twilio_options o = {.base_url = se.sim_base,
+                               .account_sid = SE_ACCOUNT,
+                               .user = SE_ACCOUNT,
+                               .password = SE_TOKEN};
+    out.tw = out.http ? twilio_new(out.loop, out.http, &o, err, sizeof err) : NULL;
     RUN(outbound_failures);
+    RUN(dequeued_into_a_conference);
+    twilio_free(out.tw);
+    httpc_free(out.http);
+    netloop_free(out.loop);
     se_teardown();
     return check_done();
 }

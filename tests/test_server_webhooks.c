@@ -32,6 +32,7 @@ static struct {
     char *data[MAX_EVENTS];
     int nev;
     int wday, minute;
+    const char *room; /* the URL's room= of the next request */
 } fx;
 
 static int on_emit(void *user, const char *type, const char *data)
@@ -94,8 +95,12 @@ static int hook(enum webhooks_kind kind, const char *queue, char **twiml, const 
                              .wday = fx.wday,
                              .minute = fx.minute,
                              .emit = on_emit};
-    struct webhooks_req r = {
-        .kind = kind, .params = &f, .queue = queue, .body = body, .body_len = strlen(body)};
+    struct webhooks_req r = {.kind = kind,
+                             .params = &f,
+                             .queue = queue,
+                             .room = fx.room,
+                             .body = body,
+                             .body_len = strlen(body)};
     char err[256] = "";
     char *out = NULL;
     int rc = webhooks_handle(&c, &r, &out, err, sizeof err);
@@ -455,6 +460,42 @@ TEST(conference_recording_amd)
     teardown();
 }
 
+TEST(join_conference)
+{
+    setup(NULL);
+    char *tw = NULL, v[128];
+    fx.room = "room-CA20";
+    CHECK_INT(hook(DT_HOOK_JOIN, NULL, &tw, "CallSid", "CA20", "CallStatus", "in-progress", NULL),
+              0);
+    struct xt_node *x = xt_parse(tw);
+    CHECK_STR(verbs(x, v, sizeof v), "Dial");
+    const struct xt_node *conf = xt_kid(xt_kid(x, 0), 0);
+    CHECK(conf && strcmp(conf->name, "Conference") == 0);
+    if (conf) {
+        CHECK_STR(xt_text(conf), "room-CA20");
+        CHECK_STR(xt_attr(conf, "statusCallback"), BASE "/twilio/conference");
+        CHECK_STR(xt_attr(conf, "recordingStatusCallback"), BASE "/twilio/recording");
+        CHECK_STR(xt_attr(conf, "record"), "record-from-start");
+        CHECK_STR(xt_attr(conf, "endConferenceOnExit"), "true");
+        CHECK_STR(xt_attr(conf, "startConferenceOnEnter"), "false");
+    }
+    xt_free(x);
+    free(tw);
+    struct store_call c = get_call("CA20");
+    CHECK_STR(c.conference, "room-CA20");
+    store_call_done(&c);
+    fx.room = "room 1";
+    CHECK_INT(hook(DT_HOOK_JOIN, NULL, &tw, "CallSid", "CA20", NULL), DT_EINVAL);
+    fx.room = "";
+    CHECK_INT(hook(DT_HOOK_JOIN, NULL, &tw, "CallSid", "CA20", NULL), DT_EINVAL);
+    fx.room = NULL;
+    CHECK_INT(hook(DT_HOOK_JOIN, NULL, &tw, "CallSid", "CA20", NULL), DT_EINVAL);
+    fx.room = "r";
+    CHECK_INT(hook(DT_HOOK_JOIN, NULL, &tw, "CallStatus", "in-progress", NULL), DT_EINVAL);
+    fx.room = NULL;
+    teardown();
+}
+
 TEST(paths)
 {
     enum webhooks_kind k;
@@ -478,6 +519,7 @@ int main(void)
     RUN(enqueue_action);
     RUN(status_callbacks_merge);
     RUN(conference_recording_amd);
+    RUN(join_conference);
     RUN(paths);
     return check_done();
 }

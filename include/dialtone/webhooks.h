@@ -15,6 +15,10 @@
  *   /twilio/enqueue     ?queue=Q, the Enqueue action: QueueResult and QueueTime stored; after
  *                       leave, queue-full, error or system-shutdown: voicemail
  *   /twilio/voicemail   the voicemail <Record> action: the recording kept, goodbye
+ *   /twilio/join        ?room=R, where a caller taken out of a queue (Queue Members update
+ *                       with this Url) goes: <Dial><Conference>R</Conference></Dial>,
+ *                       recorded from the start, with conference and recording callbacks;
+ *                       the conference ends when the caller leaves
  *   /twilio/status      call status callbacks (status, SIP code, error, duration, price...)
  *   /twilio/conference  conference status callbacks (the call's conference name and sid)
  *   /twilio/recording   recording status callbacks (sid, URL, duration, channels, source)
@@ -46,8 +50,9 @@ enum webhooks_kind {
     DT_HOOK_CONFERENCE,
     DT_HOOK_RECORDING,
     DT_HOOK_AMD,
+    DT_HOOK_JOIN,
 };
-#define DT_HOOK_COUNT 9
+#define DT_HOOK_COUNT 10
 
 /* The path of a kind ("/twilio/voice"); static, "" outside the enum. */
 const char *webhooks_path(enum webhooks_kind kind);
@@ -74,6 +79,7 @@ struct webhooks_req {
     enum webhooks_kind kind;
     const struct form *params; /* the form body */
     const char *queue;         /* the URL's queue= parameter, or NULL */
+    const char *room;          /* the URL's room= parameter, or NULL */
     const char *body;          /* the raw body, body_len bytes (stored as the payload) */
     size_t body_len;
 };
@@ -88,6 +94,10 @@ struct webhooks_req {
  */
 int webhooks_handle(const struct webhooks_ctx *c, const struct webhooks_req *r, char **twiml,
                     char *err, size_t errlen);
+
+/* The largest conference room name /twilio/join accepts: 1 to this many letters, digits, '-',
+ * '_' or '.'. */
+#define WEBHOOKS_ROOM_MAX 64
 
 /* The answer to a callback whose TwiML Twilio ignores: an empty <Response/>. Static. */
 extern const char webhooks_empty_twiml[];

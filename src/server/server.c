@@ -35,6 +35,7 @@ static const struct httpd_route server_routes[] = {
     {.method = "POST", .path = "/twilio/conference", .fn = server_on_webhook},
     {.method = "POST", .path = "/twilio/recording", .fn = server_on_webhook},
     {.method = "POST", .path = "/twilio/amd", .fn = server_on_webhook},
+    {.method = "POST", .path = "/twilio/join", .fn = server_on_webhook},
 };
 
 int64_t server_now_ms(void)

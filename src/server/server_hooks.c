@@ -107,6 +107,7 @@ static int store_and_handle(struct server *s, struct httpd_req *req, enum webhoo
     struct webhooks_req r = {.kind = kind,
                              .params = params,
                              .queue = form_get(query, "queue"),
+                             .room = form_get(query, "room"),
                              .body = body,
                              .body_len = len};
     rc = webhooks_handle(&ctx, &r, twiml, why, whylen);

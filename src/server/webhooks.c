@@ -32,6 +32,7 @@ static const struct {
     [DT_HOOK_CONFERENCE] = {.path = "/twilio/conference", .fn = hook_conference},
     [DT_HOOK_RECORDING] = {.path = "/twilio/recording", .fn = hook_recording},
     [DT_HOOK_AMD] = {.path = "/twilio/amd", .fn = hook_amd},
+    [DT_HOOK_JOIN] = {.path = "/twilio/join", .fn = hook_join},
 };
 
 const char webhooks_empty_twiml[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";

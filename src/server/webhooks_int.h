@@ -43,6 +43,13 @@ void hook_emit_call(const struct webhooks_ctx *c, const char *type, const char *
  * The caller frees it. */
 char *hook_url(const struct webhooks_ctx *c, enum webhooks_kind kind, const char *queue);
 
+/* <Say>message</Say><Record .../><Say>no message</Say><Hangup/> (webhooks_voice.c). */
+struct twiml;
+void hook_add_voicemail(const struct webhooks_ctx *c, struct twiml *t, const char *message);
+
+/* Finishes t into *twiml and frees t; DT_EINVAL (a builder error) with the reason in err. */
+int hook_finish(struct twiml *t, char **twiml, char *err, size_t errlen);
+
 /* The handlers, by kind: each sets *twiml (the caller frees) or returns an error. */
 int hook_voice(const struct webhooks_ctx *c, const struct webhooks_req *r, char **twiml, char *err,
                size_t errlen);
@@ -62,5 +69,7 @@ int hook_recording(const struct webhooks_ctx *c, const struct webhooks_req *r, c
                    char *err, size_t errlen);
 int hook_amd(const struct webhooks_ctx *c, const struct webhooks_req *r, char **twiml, char *err,
              size_t errlen);
+int hook_join(const struct webhooks_ctx *c, const struct webhooks_req *r, char **twiml, char *err,
+              size_t errlen);
 
 #endif

@@ -22,8 +22,7 @@ static const char msg_busy[] = "We are sorry, all of our agents are still busy. 
 static const char msg_no_message[] = "We did not receive a message. Goodbye.";
 static const char msg_thanks[] = "Thank you. Your message has been recorded. Goodbye.";
 
-/* Finishes t into *twiml; DT_EINVAL (a builder error: a bug) with the reason in err. */
-static int finish(struct twiml *t, char **twiml, char *err, size_t errlen)
+int hook_finish(struct twiml *t, char **twiml, char *err, size_t errlen)
 {
     char why[160];
     *twiml = twiml_finish(t, why, sizeof why);
@@ -32,8 +31,7 @@ static int finish(struct twiml *t, char **twiml, char *err, size_t errlen)
     return rc;
 }
 
-/* <Say>message</Say><Record .../><Say>no message</Say><Hangup/> */
-static void add_voicemail(const struct webhooks_ctx *c, struct twiml *t, const char *message)
+void hook_add_voicemail(const struct webhooks_ctx *c, struct twiml *t, const char *message)
 {
     char *action = hook_url(c, DT_HOOK_VOICEMAIL, NULL);
     char *status = hook_url(c, DT_HOOK_RECORDING, NULL);
@@ -90,7 +88,7 @@ int hook_voice(const struct webhooks_ctx *c, const struct webhooks_req *r, char 
     const char *event = "call.updated";
     const char *queue = config_ivr_route(cfg, NULL);
     if (!queue || !config_hours_open(&cfg->hours, c->wday, c->minute)) {
-        add_voicemail(c, t, msg_closed);
+        hook_add_voicemail(c, t, msg_closed);
     } else if (cfg->ivr.configured) {
         char *action = hook_url(c, DT_HOOK_IVR, NULL);
         char timeout[16];
@@ -113,7 +111,7 @@ int hook_voice(const struct webhooks_ctx *c, const struct webhooks_req *r, char 
         twiml_free(t);
         return rc;
     }
-    return finish(t, twiml, err, errlen);
+    return hook_finish(t, twiml, err, errlen);
 }
 
 int hook_ivr(const struct webhooks_ctx *c, const struct webhooks_req *r, char **twiml, char *err,
@@ -130,14 +128,14 @@ int hook_ivr(const struct webhooks_ctx *c, const struct webhooks_req *r, char **
         add_enqueue(c, t, queue);
         u.queue = queue;
     } else {
-        add_voicemail(c, t, msg_closed);
+        hook_add_voicemail(c, t, msg_closed);
     }
     rc = hook_apply(c, &u, queue ? "call.queued" : "call.updated", err, errlen);
     if (rc != DT_OK) {
         twiml_free(t);
         return rc;
     }
-    return finish(t, twiml, err, errlen);
+    return hook_finish(t, twiml, err, errlen);
 }
 
 /* The queue of the URL, which must be a configured one. */
@@ -198,7 +196,7 @@ int hook_wait(const struct webhooks_ctx *c, const struct webhooks_req *r, char *
             twiml_pause(t, left < HOLD_PAUSE_S ? (int)left : HOLD_PAUSE_S);
         }
     }
-    return finish(t, twiml, err, errlen);
+    return hook_finish(t, twiml, err, errlen);
 }
 
 /* QueueResult values after which the caller is still on the line with nobody to talk to. */
@@ -231,8 +229,8 @@ int hook_enqueue(const struct webhooks_ctx *c, const struct webhooks_req *r, cha
         return rc;
     struct twiml *t = twiml_new();
     if (left_alone(result))
-        add_voicemail(c, t, msg_busy);
-    return finish(t, twiml, err, errlen);
+        hook_add_voicemail(c, t, msg_busy);
+    return hook_finish(t, twiml, err, errlen);
 }
 
 int hook_voicemail(const struct webhooks_ctx *c, const struct webhooks_req *r, char **twiml,
@@ -252,5 +250,5 @@ int hook_voicemail(const struct webhooks_ctx *c, const struct webhooks_req *r, c
     struct twiml *t = twiml_new();
     twiml_say(t, u.recording_sid || u.recording_url ? msg_thanks : msg_no_message, NULL, NULL);
     twiml_hangup(t);
-    return finish(t, twiml, err, errlen);
+    return hook_finish(t, twiml, err, errlen);
 }

@@ -1,8 +1,8 @@
 /*
  * fuzz_webhooks: the daemon's webhook handlers on arbitrary requests. The first byte picks
  * the webhook (modulo their number), the second the URL's queue (none, "support", "sales" or
- * an unknown one) and whether the lines are open or the [ivr] menu is on; the rest is the
- * form body. Each request runs in a store transaction on one in-memory database, as the
+ * an unknown one), its room, and whether the lines are open or the [ivr] menu is on; the rest
+ * is the form body. Each request runs in a store transaction on one in-memory database, as the
  * daemon runs it. A handler must either fail with DT_EINVAL, DT_ETOOBIG or DT_EDB and no
  * answer, or answer well-formed XML whose root is <Response>; every emitted event must be
  * JSON. Anything else aborts.
@@ -122,6 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct webhooks_req r = {.kind = (enum webhooks_kind)(data[0] % DT_HOOK_COUNT),
                              .params = &f,
                              .queue = queues[flags & 3],
+                             .room = (flags & 16) ? "room-1" : NULL,
                              .body = memchr(body, '\0', len) ? NULL : body,
                              .body_len = memchr(body, '\0', len) ? 0 : len};
     char *twiml = NULL;
