@@ -141,9 +141,19 @@ TEST(refusals_reach_the_client_as_http_status)
     CHECK_INT(r.info.http_status, 400);
     CHECK_INT(fx.accepts, accepts);
     cli_done(&r);
+    /* a long token gets through the handshake whole (and is refused, being wrong) */
+    char token[1600];
+    memset(token, 'k', sizeof token);
+    memcpy(token, "Bearer ", 7);
+    token[sizeof token - 1] = '\0';
+    refused_client(&fx, &r, token, NULL, WS_PROTO);
+    CHECK_INT(r.info.http_status, 401);
+    CHECK_INT(strlen(fx.auth), sizeof fx.auth - 1); /* the copy is cut; the header was not */
+    CHECK(strncmp(fx.auth, token, sizeof fx.auth - 1) == 0);
+    cli_done(&r);
     CHECK_INT(fx.opens, 0);
     CHECK_INT(fx.closes, 0);
-    CHECK_INT(fx.refusals, 3);
+    CHECK_INT(fx.refusals, 4);
     CHECK_INT(wsd_client_count(fx.s), 0);
     wsfx_done(&fx);
 }
@@ -161,8 +171,9 @@ static void raw_refusal_run(void *arg)
     struct raw_ws r;
     x->status = raw_ws_open(&r, x->port, x->path, x->extra);
     dt_buf_init(&x->head);
-    if (r.head.data) {
+    if (r.head.data)
         dt_buf_append(&x->head, r.head.data, r.head.len);
+    if (r.head.data && x->status != 101) {
         /* the body follows the head; then the server closes */
         struct dt_buf rest;
         dt_buf_init(&rest);
@@ -303,6 +314,50 @@ TEST(client_message_cap_closes_with_1009)
 
 /* ---- options ------------------------------------------------------------------------------ */
 
+static int plain_accept(struct wsd_client *cl, struct httpd_req *req, void *user)
+{
+    (void)cl;
+    (void)req;
+    (*(int *)user)++;
+    return 0;
+}
+
+TEST(endpoint_without_a_subprotocol)
+{
+    struct wsfx fx;
+    CHECK_INT(wsfx_init(&fx, NULL), 0);
+    int accepted = 0;
+    struct wsd_options po = {.path = "/plain", .accept = plain_accept, .user = &accepted};
+    char err[256] = "";
+    struct wsd *plain = wsd_new(fx.h, &po, err, sizeof err);
+    CHECK(plain != NULL);
+    char url[128];
+    snprintf(url, sizeof url, "ws://127.0.0.1:%d/plain", fx.port);
+    struct cli a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    struct wsc_options oa = cli_options(&a, NULL);
+    oa.url = url;
+    oa.subprotocol = NULL;
+    a.c = wsc_new(fx.loop, &oa, NULL, 0);
+    struct wsc_options ob = cli_options(&b, NULL);
+    ob.url = url; /* asks for WS_PROTO, which /plain does not speak */
+    b.c = wsc_new(fx.loop, &ob, NULL, 0);
+    CHECK(run_until_ge(&fx, &a.opened, 1, 5000));
+    CHECK(run_until_ge(&fx, &b.closed, 1, 5000));
+    CHECK_INT(b.info.opened, 0);
+    CHECK_INT(b.info.http_status, 400);
+    CHECK_INT(accepted, 1);
+    CHECK_INT(plain ? wsd_client_count(plain) : 0, 1);
+    CHECK_INT(wsd_client_count(fx.s), 0); /* the other endpoint is not involved */
+    CHECK_INT(plain ? wsd_broadcast(plain, "hi", 2) : 0, 1);
+    CHECK(run_until_ge(&fx, &a.msgs.n, 1, 5000));
+    cli_done(&a);
+    cli_done(&b);
+    wsd_free(plain);
+    wsfx_done(&fx);
+}
+
 TEST(bad_server_options_are_refused)
 {
     struct wsfx fx;
@@ -412,6 +467,7 @@ int main(void)
     RUN(refusals_on_the_wire);
     RUN(large_utf8_and_empty_messages_both_ways);
     RUN(client_message_cap_closes_with_1009);
+    RUN(endpoint_without_a_subprotocol);
     RUN(bad_server_options_are_refused);
     RUN(bad_client_options_are_refused);
     return check_done();

@@ -129,10 +129,10 @@ void wsd_msg_free(struct wsd_msg *msg);
 size_t wsd_broadcast(struct wsd *s, const void *data, size_t len);
 
 /*
- * Closes a client: what is queued goes first, then a close frame with code (1000, or
- * 3000-4999 for the application's own) and reason (cut to 123 bytes). on_close follows when
- * the connection is closed. Returns 0, DT_ESTATE if already closing, DT_EINVAL for a code a
- * close frame cannot carry.
+ * Closes a client: what is queued goes first, then a close frame with code (1000-1003,
+ * 1007-1011, or 3000-4999 for the application's own) and reason (cut to 123 bytes at a
+ * character boundary). on_close follows when the connection is closed. Returns 0, DT_ESTATE if
+ * already closing, DT_EINVAL for another code.
  */
 int wsd_close(struct wsd_client *cl, int code, const char *reason);
 

@@ -30,7 +30,7 @@ enum cl_state { CL_PENDING, CL_OPEN, CL_CLOSING, CL_GONE };
 
 struct wsd {
     struct httpd *h;
-    struct wsd_options opt; /* path, subprotocol and overflow_message point below */
+    struct wsd_options opt; /* path and subprotocol point to the copies below */
     char *path;
     char *subprotocol;
     struct ws_msg *overflow; /* NULL: none */
