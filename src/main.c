@@ -24,6 +24,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_sign_entry,
     &cmd_sim_entry,
     &cmd_serve_entry,
+    &cmd_agent_entry,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -1,0 +1,187 @@
+/*
+ * store_agents: agents' queues, token hashes and removal (see store_agents.h). Statements are
+ * prepared per call: these run from the command line and the API, never per webhook.
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "dialtone/store_agents.h"
+#include "dialtone/util.h"
+#include "store_int.h"
+
+#define QUEUE_NAME_MAX 32
+#define AGENT_NAME_MAX 128
+
+int store_queue_name_ok(const char *s)
+{
+    if (!s || !*s || strlen(s) > QUEUE_NAME_MAX)
+        return 0;
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+static sqlite3_stmt *prep(struct store *st, const char *sql, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        store_dberr(st, "preparing", err, errlen);
+        sqlite3_finalize(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* The agent's id into *id. DT_ENOTFOUND, DT_EINVAL, DT_EDB. */
+static int agent_id(struct store *st, const char *name, int64_t *id, char *err, size_t errlen)
+{
+    int rc = store_check_text(name, AGENT_NAME_MAX, 1, "agent name", err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    sqlite3_stmt *s = prep(st, "SELECT id FROM agents WHERE name = ?1", err, errlen);
+    if (!s)
+        return DT_EDB;
+    store_bind_text(s, 1, name);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    else if (step == SQLITE_DONE)
+        rc = dt_seterr(err, errlen, DT_ENOTFOUND, "no such agent: %s", name);
+    else
+        rc = store_dberr(st, "reading agent", err, errlen);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Runs sql with ?1 = id and ?2 = text (may be NULL); the count of changed rows into *changes. */
+static int exec_id_text(struct store *st, const char *sql, int64_t id, const char *text,
+                        int *changes, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = prep(st, sql, err, errlen);
+    if (!s)
+        return DT_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    if (sqlite3_bind_parameter_count(s) >= 2)
+        store_bind_text(s, 2, text);
+    int rc = sqlite3_step(s) == SQLITE_DONE ? DT_OK : store_dberr(st, "writing agent", err, errlen);
+    sqlite3_finalize(s);
+    if (changes)
+        *changes = rc == DT_OK ? sqlite3_changes(st->db) : 0;
+    return rc;
+}
+
+int store_agent_set_queues(struct store *st, const char *name, const char *const *queues, size_t n,
+                           char *err, size_t errlen)
+{
+    if (n > STORE_AGENT_QUEUES_MAX)
+        return dt_seterr(err, errlen, DT_EINVAL, "at most %d queues per agent",
+                         STORE_AGENT_QUEUES_MAX);
+    for (size_t i = 0; i < n; i++)
+        if (!store_queue_name_ok(queues[i]))
+            return dt_seterr(err, errlen, DT_EINVAL,
+                             "bad queue name (1-32 letters, digits, '-' or '_')");
+    int64_t id = 0;
+    int rc = agent_id(st, name, &id, err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    if ((rc = store_begin(st, err, errlen)) != DT_OK)
+        return rc;
+    rc = exec_id_text(st, "DELETE FROM agent_queues WHERE agent_id = ?1", id, NULL, NULL, err,
+                      errlen);
+    for (size_t i = 0; rc == DT_OK && i < n; i++)
+        rc =
+            exec_id_text(st, "INSERT OR IGNORE INTO agent_queues (agent_id, queue) VALUES (?1, ?2)",
+                         id, queues[i], NULL, err, errlen);
+    if (rc == DT_OK)
+        return store_commit(st, err, errlen);
+    store_rollback(st);
+    return rc;
+}
+
+int store_agent_queues(struct store *st, const char *name, char **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    int64_t id = 0;
+    int rc = agent_id(st, name, &id, err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    sqlite3_stmt *s =
+        prep(st, "SELECT queue FROM agent_queues WHERE agent_id = ?1 ORDER BY queue", err, errlen);
+    if (!s)
+        return DT_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    struct dt_buf b;
+    dt_buf_init(&b);
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (b.len)
+            dt_buf_putc(&b, ',');
+        const char *q = (const char *)sqlite3_column_text(s, 0);
+        dt_buf_puts(&b, q ? q : "");
+    }
+    if (step != SQLITE_DONE) {
+        rc = store_dberr(st, "reading agent queues", err, errlen);
+        dt_buf_done(&b);
+    } else {
+        *out = dt_buf_take(&b);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_agent_in_queue(struct store *st, const char *name, const char *queue, char *err,
+                         size_t errlen)
+{
+    sqlite3_stmt *s = prep(st,
+                           "SELECT 1 FROM agent_queues JOIN agents ON agents.id = agent_id "
+                           "WHERE agents.name = ?1 AND queue = ?2",
+                           err, errlen);
+    if (!s)
+        return DT_EDB;
+    store_bind_text(s, 1, name);
+    store_bind_text(s, 2, queue);
+    int step = sqlite3_step(s), rc;
+    if (step == SQLITE_ROW)
+        rc = 1;
+    else if (step == SQLITE_DONE)
+        rc = 0;
+    else
+        rc = store_dberr(st, "reading agent queues", err, errlen);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_agent_set_token(struct store *st, const char *name, const char *token_hash, char *err,
+                          size_t errlen)
+{
+    int rc = store_check_text(token_hash, STORE_TEXT_MAX, 0, "token hash", err, errlen);
+    int64_t id = 0;
+    if (rc == DT_OK)
+        rc = agent_id(st, name, &id, err, errlen);
+    if (rc == DT_OK)
+        rc = exec_id_text(st, "UPDATE agents SET token_hash = ?2 WHERE id = ?1", id, token_hash,
+                          NULL, err, errlen);
+    return rc;
+}
+
+int store_agent_remove(struct store *st, const char *name, char *err, size_t errlen)
+{
+    int64_t id = 0;
+    int rc = agent_id(st, name, &id, err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    if ((rc = store_begin(st, err, errlen)) != DT_OK)
+        return rc;
+    rc = exec_id_text(st, "DELETE FROM agent_queues WHERE agent_id = ?1", id, NULL, NULL, err,
+                      errlen);
+    if (rc == DT_OK)
+        rc = exec_id_text(st, "DELETE FROM agents WHERE id = ?1", id, NULL, NULL, err, errlen);
+    if (rc == DT_OK)
+        return store_commit(st, err, errlen);
+    store_rollback(st);
+    return rc;
+}
