@@ -1,6 +1,7 @@
 /*
  * store_agents: what the store keeps about agents beyond store.h: the queues each agent takes
- * calls from (its skills), a new API token hash, and removing an agent. Same handle, same
+ * calls from (its skills), a new API token hash, removing an agent, and the calls waiting
+ * for an agent (what the agent API calls pending). Same handle, same
  * error conventions as store.h; queue names are 1-32 letters, digits, '-' or '_'.
  */
 #ifndef DIALTONE_STORE_AGENTS_H
@@ -36,5 +37,15 @@ int store_agent_set_token(struct store *st, const char *name, const char *token_
 
 /* Removes agent name and its queue memberships. Errors: DT_ENOTFOUND, DT_EDB. */
 int store_agent_remove(struct store *st, const char *name, char *err, size_t errlen);
+
+/* The calls waiting in a queue (a queue, no QueueResult yet, no final status), oldest first,
+ * at most limit (1 to STORE_HISTORY_MAX_LIMIT); queue NULL for every queue. out is released
+ * with store_call_list_done(). Errors: DT_EINVAL (bad limit), DT_EDB; out empty on error. */
+int store_calls_waiting(struct store *st, const char *queue, int limit, struct store_call_list *out,
+                        char *err, size_t errlen);
+
+/* How many agents of queue are in state "available", into *n. Errors: DT_EDB (*n 0). */
+int store_agents_available(struct store *st, const char *queue, int64_t *n, char *err,
+                           size_t errlen);
 
 #endif

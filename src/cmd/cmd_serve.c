@@ -16,6 +16,7 @@
 #include "dialtone/httpc.h"
 #include "dialtone/log.h"
 #include "dialtone/netloop.h"
+#include "dialtone/push.h"
 #include "dialtone/server.h"
 #include "dialtone/store.h"
 #include "dialtone/twilio.h"
@@ -32,6 +33,7 @@ struct serve {
     struct httpc *http;
     struct twilio *tw;
     struct server *srv;
+    struct push *push;
     struct netloop_timer *retry;
 };
 
@@ -160,13 +162,17 @@ static int start(struct serve *sv, char *err, size_t errlen)
     sv->srv = server_new(&so, err, errlen);
     if (!sv->srv)
         return DT_EIO;
+    sv->push = push_new(sv->srv, NULL, err, errlen);
+    if (!sv->push)
+        return DT_EIO;
     sv->retry = netloop_timer_new(sv->loop, on_retry, sv);
     return DT_OK;
 }
 
-/* Frees in the order the headers ask: server, Twilio client, HTTP client, loop, store. */
+/* Frees in the order the headers ask: push, server, Twilio client, HTTP client, loop, store. */
 static void stop(struct serve *sv)
 {
+    push_free(sv->push);
     server_free(sv->srv);
     twilio_free(sv->tw);
     httpc_free(sv->http);

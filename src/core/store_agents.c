@@ -185,3 +185,51 @@ int store_agent_remove(struct store *st, const char *name, char *err, size_t err
     store_rollback(st);
     return rc;
 }
+
+int store_calls_waiting(struct store *st, const char *queue, int limit, struct store_call_list *out,
+                        char *err, size_t errlen)
+{
+    *out = (struct store_call_list){0};
+    if (limit < 1 || limit > STORE_HISTORY_MAX_LIMIT)
+        return dt_seterr(err, errlen, DT_EINVAL, "bad limit");
+    sqlite3_stmt *s = prep(st,
+                           "SELECT " STORE_CALL_COLUMNS " FROM calls WHERE queue IS NOT NULL AND "
+                           "(?1 IS NULL OR queue = ?1) AND queue_result IS NULL AND "
+                           "(status IS NULL OR status IN ('queued', 'initiated', 'ringing', "
+                           "'in-progress')) ORDER BY created_ms, sid LIMIT ?2",
+                           err, errlen);
+    if (!s)
+        return DT_EDB;
+    store_bind_text(s, 1, queue);
+    sqlite3_bind_int(s, 2, limit);
+    out->items = xcalloc((size_t)limit, sizeof *out->items);
+    int step, rc = DT_OK;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        store_read_call(s, &out->items[out->count++]);
+    if (step != SQLITE_DONE) {
+        rc = store_dberr(st, "reading waiting calls", err, errlen);
+        store_call_list_done(out);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_agents_available(struct store *st, const char *queue, int64_t *n, char *err,
+                           size_t errlen)
+{
+    *n = 0;
+    sqlite3_stmt *s = prep(st,
+                           "SELECT count(*) FROM agents JOIN agent_queues ON agent_id = agents.id "
+                           "WHERE queue = ?1 AND state = 'available'",
+                           err, errlen);
+    if (!s)
+        return DT_EDB;
+    store_bind_text(s, 1, queue);
+    int rc = DT_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *n = sqlite3_column_int64(s, 0);
+    else
+        rc = store_dberr(st, "counting available agents", err, errlen);
+    sqlite3_finalize(s);
+    return rc;
+}

@@ -13,6 +13,7 @@
 #include "dialtone/config.h"
 #include "dialtone/httpd.h"
 #include "dialtone/netloop.h"
+#include "dialtone/push.h"
 #include "dialtone/store.h"
 #include "dialtone/twilio.h"
 #include "dialtone/util.h"
@@ -149,8 +150,14 @@ static void put_twilio(struct server *s, struct dt_buf *b)
     dt_buf_printf(b, "dialtone_twilio_pending %zu\n", s->twilio ? twilio_pending(s->twilio) : 0);
 }
 
+static void put_push(struct server *s, struct dt_buf *b)
+{
+    head(b, "dialtone_push_clients", "gauge", "Websocket clients of /api/v1/events.");
+    dt_buf_printf(b, "dialtone_push_clients %zu\n", push_client_count(s->push));
+}
+
 static void (*const metric_writers[])(struct server *s, struct dt_buf *b) = {
-    put_process, put_calls, put_webhooks, put_queues, put_twilio,
+    put_process, put_calls, put_webhooks, put_queues, put_twilio, put_push,
 };
 
 void server_on_metrics(struct httpd_req *req, void *user)

@@ -25,6 +25,7 @@ struct server {
     uint64_t started_ms; /* netloop_now_ms at start */
     struct server_counters counters;
     struct queue_sync *sync; /* a server_sync_queues in progress, or NULL */
+    const struct push *push; /* the websocket push, for /metrics (set by push_new), or NULL */
     /* Events emitted inside a store transaction, for the sink once it commits. */
     struct held_event *held;
     size_t nheld, capheld;
