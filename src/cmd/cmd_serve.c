@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "cmd/cmd.h"
+#include "dialtone/api.h"
 #include "dialtone/config.h"
 #include "dialtone/httpc.h"
 #include "dialtone/log.h"
@@ -34,6 +35,7 @@ struct serve {
     struct twilio *tw;
     struct server *srv;
     struct push *push;
+    struct api *api;
     struct netloop_timer *retry;
 };
 
@@ -165,15 +167,19 @@ static int start(struct serve *sv, char *err, size_t errlen)
     sv->push = push_new(sv->srv, NULL, err, errlen);
     if (!sv->push)
         return DT_EIO;
+    sv->api = api_new(sv->srv, err, errlen);
+    if (!sv->api)
+        return DT_EIO;
     sv->retry = netloop_timer_new(sv->loop, on_retry, sv);
     return DT_OK;
 }
 
-/* Frees in the order the headers ask: push, server, Twilio client, HTTP client, loop, store. */
+/* Frees in the order the headers ask: push, server, API, Twilio client, HTTP, loop, store. */
 static void stop(struct serve *sv)
 {
     push_free(sv->push);
     server_free(sv->srv);
+    api_free(sv->api);
     twilio_free(sv->tw);
     httpc_free(sv->http);
     netloop_timer_free(sv->retry);

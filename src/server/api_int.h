@@ -42,4 +42,30 @@ struct cJSON *api_pending_json(struct store *st, const struct store_agent *a);
  * queue; new. */
 struct cJSON *api_queues_json(struct store *st, const struct config *cfg, int64_t now_ms);
 
+/* ---- the agent API's own (api*.c) ---------------------------------------------------------- */
+
+struct server;
+
+struct api {
+    struct server *srv;
+};
+
+/* Authenticates req: 1 with *a filled (store_agent_done), 0 when it was answered (401, 503). */
+int api_begin(struct api *api, struct httpd_req *req, struct store_agent *a);
+
+/* The body as a JSON object (cJSON_Delete), or NULL when it was answered 400. */
+struct cJSON *api_body(struct httpd_req *req);
+
+/* GET /api/v1/calls and GET /api/v1/calls/{sid} (api_calls.c). */
+void api_on_calls(struct httpd_req *req, void *user);
+void api_on_call(struct httpd_req *req, void *user);
+
+/* Routing (api_route.c): agent a asks for state (available, break, offline) with reason;
+ * 0, or DT_ESTATE with err when routing refuses (busy). */
+int api_route_state(struct api *api, const struct store_agent *a, const char *state,
+                    const char *reason, char *err, size_t errlen);
+
+/* Agent name's live offers as a JSON array; new. */
+struct cJSON *api_offers_json(struct api *api, const char *name);
+
 #endif

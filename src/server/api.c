@@ -1,0 +1,185 @@
+/*
+ * api: the agent API's routes (see dialtone/api.h): who am I, my state, pending calls, queues.
+ * The call history and detail are in api_calls.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "dialtone/api.h"
+#include "dialtone/httpd.h"
+#include "dialtone/store.h"
+#include "dialtone/util.h"
+#include "server/api_int.h"
+#include "server/server_int.h"
+
+#define BODY_MAX   4096
+#define REASON_MAX 64
+
+static void on_me(struct httpd_req *req, void *user);
+static void on_state(struct httpd_req *req, void *user);
+static void on_pending(struct httpd_req *req, void *user);
+static void on_queues(struct httpd_req *req, void *user);
+
+static const struct httpd_route api_routes[] = {
+    {.method = "GET", .path = "/api/v1/me", .fn = on_me},
+    {.method = "POST", .path = "/api/v1/me/state", .fn = on_state},
+    {.method = "GET", .path = "/api/v1/calls/pending", .fn = on_pending},
+    {.method = "GET", .path = "/api/v1/calls", .fn = api_on_calls},
+    {.method = "GET", .path = "/api/v1/calls/", .prefix = 1, .fn = api_on_call},
+    {.method = "GET", .path = "/api/v1/queues", .fn = on_queues},
+};
+
+/* Authenticates req; 1 with *a filled, 0 when it was answered (401 or 503). */
+int api_begin(struct api *api, struct httpd_req *req, struct store_agent *a)
+{
+    int rc = api_auth(api->srv->store, req, a);
+    if (rc == DT_OK)
+        return 1;
+    if (rc == DT_EPERM)
+        api_error(req, 401, "unauthorized", "a valid agent token is needed");
+    else
+        api_error(req, 503, "unavailable", "the database is not answering");
+    return 0;
+}
+
+static void on_me(struct httpd_req *req, void *user)
+{
+    struct api *api = user;
+    struct store_agent a;
+    if (!api_begin(api, req, &a))
+        return;
+    cJSON *o = api_agent_json(api->srv->store, &a);
+    api_json(req, 200, o);
+    cJSON_Delete(o);
+    store_agent_done(&a);
+}
+
+/* A note: 1-64 bytes without control characters. */
+static int reason_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > REASON_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* Parses the body as a JSON object; NULL when it was answered 400. */
+cJSON *api_body(struct httpd_req *req)
+{
+    size_t len = 0;
+    const char *body = httpd_req_body(req, &len);
+    if (len > BODY_MAX || memchr(body, '\0', len)) {
+        api_error(req, 400, "bad_request", "the body must be a JSON object of at most 4 KiB");
+        return NULL;
+    }
+    cJSON *o = cJSON_ParseWithLength(body, len);
+    if (!cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        api_error(req, 400, "bad_request", "the body must be a JSON object");
+        return NULL;
+    }
+    return o;
+}
+
+static void emit_state(struct api *api, const struct store_agent *a)
+{
+    cJSON *o = api_agent_json(api->srv->store, a);
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (text)
+        server_emit(api->srv, "agent.state", text, NULL);
+    free(text);
+}
+
+static void on_state(struct httpd_req *req, void *user)
+{
+    struct api *api = user;
+    struct store_agent a;
+    if (!api_begin(api, req, &a))
+        return;
+    cJSON *body = api_body(req);
+    const char *state = body ? cJSON_GetStringValue(cJSON_GetObjectItem(body, "state")) : NULL;
+    const cJSON *rj = body ? cJSON_GetObjectItem(body, "reason") : NULL;
+    const char *reason = cJSON_GetStringValue(rj);
+    char err[256];
+    if (!body) {
+        /* answered */
+    } else if (!state || (strcmp(state, "available") != 0 && strcmp(state, "break") != 0 &&
+                          strcmp(state, "offline") != 0)) {
+        api_error(req, 400, "bad_state", "state must be available, break or offline");
+    } else if ((rj && !cJSON_IsNull(rj) && !reason) || (reason && !reason_ok(reason))) {
+        api_error(req, 400, "bad_reason", "reason must be 1-64 characters of text");
+    } else if (strcmp(state, "break") == 0 && !reason) {
+        api_error(req, 400, "bad_reason", "a break needs a reason");
+    } else if (api_route_state(api, &a, state, reason, err, sizeof err) != DT_OK) {
+        api_error(req, 409, "conflict", err);
+    } else if (store_agent_set_state(api->srv->store, a.name, state,
+                                     strcmp(state, "available") == 0 ? NULL : reason,
+                                     server_now_ms(), err, sizeof err) != DT_OK) {
+        api_error(req, 503, "unavailable", err);
+    } else {
+        struct store_agent now;
+        if (store_agent_get(api->srv->store, a.name, &now, err, sizeof err) == DT_OK) {
+            emit_state(api, &now);
+            cJSON *o = api_agent_json(api->srv->store, &now);
+            api_json(req, 200, o);
+            cJSON_Delete(o);
+            store_agent_done(&now);
+        } else {
+            api_error(req, 503, "unavailable", err);
+        }
+    }
+    cJSON_Delete(body);
+    store_agent_done(&a);
+}
+
+static void on_pending(struct httpd_req *req, void *user)
+{
+    struct api *api = user;
+    struct store_agent a;
+    if (!api_begin(api, req, &a))
+        return;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "calls", api_pending_json(api->srv->store, &a));
+    cJSON_AddItemToObject(o, "offers", api_offers_json(api, a.name));
+    api_json(req, 200, o);
+    cJSON_Delete(o);
+    store_agent_done(&a);
+}
+
+static void on_queues(struct httpd_req *req, void *user)
+{
+    struct api *api = user;
+    struct store_agent a;
+    if (!api_begin(api, req, &a))
+        return;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "queues",
+                          api_queues_json(api->srv->store, api->srv->cfg, server_now_ms()));
+    api_json(req, 200, o);
+    cJSON_Delete(o);
+    store_agent_done(&a);
+}
+
+struct api *api_new(struct server *srv, char *err, size_t errlen)
+{
+    struct api *api = xcalloc(1, sizeof *api);
+    api->srv = srv;
+    if (httpd_add_routes(server_httpd(srv), api_routes, sizeof api_routes / sizeof api_routes[0],
+                         api) != DT_OK) {
+        dt_seterr(err, errlen, DT_EINVAL, "bad API route table");
+        free(api);
+        return NULL;
+    }
+    return api;
+}
+
+void api_free(struct api *api)
+{
+    free(api);
+}

@@ -1,0 +1,235 @@
+/*
+ * api_calls: GET /api/v1/calls (the history: filters status, outcome, direction, number,
+ * agent, queue, from, to, text; limit; keyset paging with an opaque cursor) and
+ * GET /api/v1/calls/{sid} (a call with its timeline and its error explained).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "dialtone/calljson.h"
+#include "dialtone/form.h"
+#include "dialtone/httpd.h"
+#include "dialtone/store.h"
+#include "dialtone/util.h"
+#include "server/api_int.h"
+#include "server/server_int.h"
+
+#define LIMIT_DEFAULT 50
+#define LIMIT_MAX     200
+#define DAY_MS        86400000LL
+
+static int sid_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > STORE_SID_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+/* "YYYY-MM-DD" (with day 1 added when end is set), "YYYY-MM-DDTHH:MM:SSZ" or milliseconds. */
+static int parse_time(const char *s, int end, int64_t *out)
+{
+    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
+    size_t len = strlen(s);
+    if (len > 0 && len <= 15 && strspn(s, "0123456789") == len) {
+        *out = strtoll(s, NULL, 10);
+        return 1;
+    }
+    if (len == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10) {
+    } else if (len == 20 &&
+               sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &se, &n) == 6 &&
+               n == 20) {
+        end = 0;
+    } else {
+        return 0;
+    }
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+        se > 60)
+        return 0;
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = se};
+    *out = (int64_t)timegm(&tm) * 1000 + (end ? DAY_MS : 0);
+    return 1;
+}
+
+static int parse_cursor(const char *s, struct store_cursor *c)
+{
+    const char *dot = strchr(s, '.');
+    if (!dot || dot == s || dot - s > 15)
+        return 0;
+    for (const char *p = s; p < dot; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    if (!sid_ok(dot + 1))
+        return 0;
+    c->created_ms = strtoll(s, NULL, 10);
+    dt_strlcpy(c->sid, dot + 1, sizeof c->sid);
+    return 1;
+}
+
+static const char *nonempty(const struct form *f, const char *k)
+{
+    const char *v = form_get(f, k);
+    return v && *v ? v : NULL;
+}
+
+/* Reads the filters; 0 when req was answered 400. */
+static int read_filters(struct httpd_req *req, const struct form *q, struct store_history_filter *f,
+                        struct store_cursor *cur, int *has_cur, int *limit)
+{
+    *f = (struct store_history_filter){
+        .status = nonempty(q, "status"),
+        .direction = nonempty(q, "direction"),
+        .number = nonempty(q, "number"),
+        .agent = nonempty(q, "agent"),
+        .queue = nonempty(q, "queue"),
+        .text = nonempty(q, "text"),
+    };
+    const char *from = nonempty(q, "from"), *to = nonempty(q, "to");
+    const char *lim = nonempty(q, "limit"), *c = nonempty(q, "cursor");
+    if ((from && !parse_time(from, 0, &f->since_ms)) || (to && !parse_time(to, 1, &f->until_ms))) {
+        api_error(req, 400, "bad_date", "from and to are YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or ms");
+        return 0;
+    }
+    *limit = LIMIT_DEFAULT;
+    if (lim) {
+        char *end = NULL;
+        long v = strtol(lim, &end, 10);
+        if (*end || v < 1 || v > LIMIT_MAX) {
+            api_error(req, 400, "bad_limit", "limit must be 1 to 200");
+            return 0;
+        }
+        *limit = (int)v;
+    }
+    *has_cur = 0;
+    if (c) {
+        if (!parse_cursor(c, cur)) {
+            api_error(req, 400, "bad_cursor", "the cursor is not one this API gave");
+            return 0;
+        }
+        *has_cur = 1;
+    }
+    return 1;
+}
+
+static void history(struct api *api, struct httpd_req *req, const struct form *q)
+{
+    struct store_history_filter f;
+    struct store_cursor cur, next;
+    int has_cur, limit, more = 0;
+    if (!read_filters(req, q, &f, &cur, &has_cur, &limit))
+        return;
+    const char *outcome = nonempty(q, "outcome");
+    struct store_call_list l;
+    char err[256];
+    int rc = store_history(api->srv->store, &f, has_cur ? &cur : NULL, limit, &l, &more, &next, err,
+                           sizeof err);
+    if (rc == DT_EINVAL || rc == DT_ETOOBIG) {
+        api_error(req, 400, "bad_filter", err);
+        return;
+    }
+    if (rc != DT_OK) {
+        api_error(req, 503, "unavailable", err);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(o, "calls");
+    for (size_t i = 0; i < l.count; i++) {
+        cJSON *c = calljson_new(&l.items[i]);
+        const char *oc = cJSON_GetStringValue(cJSON_GetObjectItem(c, "outcome"));
+        if (outcome && (!oc || strcmp(oc, outcome) != 0))
+            cJSON_Delete(c);
+        else
+            cJSON_AddItemToArray(arr, c);
+    }
+    if (more) {
+        char *cs = xasprintf("%lld.%s", (long long)next.created_ms, next.sid);
+        cJSON_AddStringToObject(o, "next_cursor", cs);
+        free(cs);
+    } else {
+        cJSON_AddNullToObject(o, "next_cursor");
+    }
+    api_json(req, 200, o);
+    cJSON_Delete(o);
+    store_call_list_done(&l);
+}
+
+void api_on_calls(struct httpd_req *req, void *user)
+{
+    struct api *api = user;
+    struct store_agent a;
+    if (!api_begin(api, req, &a))
+        return;
+    store_agent_done(&a);
+    struct form q;
+    form_init(&q);
+    const char *qs = httpd_req_query(req);
+    char err[128];
+    if (form_parse(&q, qs, strlen(qs), err, sizeof err) != DT_OK)
+        api_error(req, 400, "bad_query", err);
+    else
+        history(api, req, &q);
+    form_done(&q);
+}
+
+static int on_call_event(const struct store_call_event *ev, void *ctx)
+{
+    cJSON *o = cJSON_CreateObject();
+    char ts[32];
+    api_iso_time(ev->ts_ms, ts);
+    cJSON_AddStringToObject(o, "ts", ts);
+    cJSON_AddStringToObject(o, "type", ev->type ? ev->type : "");
+    if (ev->status && *ev->status)
+        cJSON_AddStringToObject(o, "status", ev->status);
+    else
+        cJSON_AddNullToObject(o, "status");
+    if (ev->seq >= 0)
+        cJSON_AddNumberToObject(o, "seq", (double)ev->seq);
+    cJSON_AddItemToArray(ctx, o);
+    return 0;
+}
+
+void api_on_call(struct httpd_req *req, void *user)
+{
+    struct api *api = user;
+    struct store_agent a;
+    if (!api_begin(api, req, &a))
+        return;
+    store_agent_done(&a);
+    const char *sid = httpd_req_path(req) + strlen("/api/v1/calls/");
+    if (!sid_ok(sid)) {
+        api_error(req, 404, "not_found", "no such call");
+        return;
+    }
+    struct store_call c;
+    char err[256];
+    int rc = store_call_get(api->srv->store, sid, &c, err, sizeof err);
+    if (rc == DT_ENOTFOUND) {
+        api_error(req, 404, "not_found", "no such call");
+        return;
+    }
+    if (rc != DT_OK) {
+        api_error(req, 503, "unavailable", err);
+        return;
+    }
+    cJSON *o = calljson_new(&c);
+    cJSON *tl = cJSON_AddArrayToObject(o, "timeline");
+    store_call_events(api->srv->store, sid, on_call_event, tl, err, sizeof err);
+    api_json(req, 200, o);
+    cJSON_Delete(o);
+    store_call_done(&c);
+}

@@ -1,0 +1,360 @@
+/*
+ * Tests for the agent API against an in-process server (no Twilio client), with libcurl on a
+ * thread: tokens refused with 401 and a JSON error, /me, state changes (bad states and
+ * reasons refused, a break needs a reason, an agent.state event), pending calls of the
+ * agent's queues only (a supervisor sees all), queues' figures, history with filters, dates,
+ * keyset paging through an opaque cursor and bad input, and one call's detail with its
+ * timeline (404 for an unknown sid).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+
+#include "check.h"
+#include "dialtone/agents.h"
+#include "dialtone/api.h"
+#include "dialtone/config.h"
+#include "dialtone/netloop.h"
+#include "dialtone/push.h"
+#include "dialtone/server.h"
+#include "dialtone/store.h"
+#include "dialtone/store_agents.h"
+#include "net_helper.h"
+
+#define CONF                                                                                       \
+    "[twilio]\naccount_sid = AC0123456789abcdef0123456789abcdef\nauth_token = api-t0ken\n"         \
+    "public_base_url = https://dialtone.example.com\n"                                             \
+    "[server]\nport = 0\n"                                                                         \
+    "[queue \"support\"]\n[queue \"sales\"]\n"
+
+static struct {
+    struct config cfg;
+    struct store *st;
+    struct netloop *loop;
+    struct server *srv;
+    struct api *api;
+    char alice[AGENTS_TOKEN_SIZE], boss[AGENTS_TOKEN_SIZE];
+    int nevents;
+    char last_type[64];
+} ax;
+
+static void on_event(void *user, const struct store_event *ev)
+{
+    (void)user;
+    ax.nevents++;
+    dt_strlcpy(ax.last_type, ev->type, sizeof ax.last_type);
+}
+
+static void add_agent(const char *name, enum store_role role, const char *queue, char *token)
+{
+    char hash[AGENTS_HASH_SIZE], err[256];
+    agents_token_new(token, NULL, 0);
+    agents_token_hash(token, strlen(token), hash);
+    CHECK_INT(store_agent_add(ax.st, name, role, "+15551230001", hash, 1000, NULL, err, sizeof err),
+              DT_OK);
+    if (queue)
+        store_agent_set_queues(ax.st, name, &queue, 1, err, sizeof err);
+}
+
+static void add_call(const char *sid, const char *queue, const char *status, int64_t created,
+                     const char *from)
+{
+    struct store_call_update u;
+    store_call_update_init(&u);
+    u.sid = sid;
+    u.type = "voice";
+    u.status = status;
+    u.ts_ms = created;
+    u.payload = "x=1";
+    u.payload_len = 3;
+    u.direction = "inbound";
+    u.from = from;
+    u.to = "+14155550100";
+    u.queue = queue;
+    char err[256];
+    CHECK_INT(store_call_apply(ax.st, &u, NULL, err, sizeof err), DT_OK);
+}
+
+static int setup(void)
+{
+    char err[256] = "";
+    memset(&ax, 0, sizeof ax);
+    config_init(&ax.cfg);
+    if (config_load_string(&ax.cfg, "t.conf", CONF, err, sizeof err) != DT_OK ||
+        store_open(":memory:", &ax.st, err, sizeof err) != DT_OK ||
+        !(ax.loop = netloop_new(NULL, err, sizeof err))) {
+        printf("  setup: %s\n", err);
+        return -1;
+    }
+    struct server_options so = {.cfg = &ax.cfg, .loop = ax.loop, .store = ax.st};
+    ax.srv = server_new(&so, err, sizeof err);
+    if (ax.srv)
+        ax.api = api_new(ax.srv, err, sizeof err);
+    if (!ax.api) {
+        printf("  server/api: %s\n", err);
+        return -1;
+    }
+    server_set_event_sink(ax.srv, on_event, NULL);
+    add_agent("alice", DT_ROLE_AGENT, "support", ax.alice);
+    add_agent("boss", DT_ROLE_SUPERVISOR, NULL, ax.boss);
+    return 0;
+}
+
+static void teardown(void)
+{
+    server_free(ax.srv);
+    api_free(ax.api);
+    netloop_free(ax.loop);
+    store_close(ax.st);
+    config_done(&ax.cfg);
+}
+
+/* ---- HTTP from a thread -------------------------------------------------------------------- */
+
+struct req {
+    const char *method, *path, *token, *body;
+    long status;
+    struct dt_buf out;
+};
+
+static size_t on_data(char *p, size_t sz, size_t n, void *user)
+{
+    dt_buf_append(user, p, sz * n);
+    return sz * n;
+}
+
+static void do_req(void *arg)
+{
+    struct req *r = arg;
+    CURL *c = curl_easy_init();
+    char url[512], auth[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", server_port(ax.srv), r->path);
+    struct curl_slist *h = NULL;
+    if (r->token) {
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", r->token);
+        h = curl_slist_append(h, auth);
+    }
+    h = curl_slist_append(h, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r->method);
+    if (r->body)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->out);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+}
+
+/* Sends the request; returns the status with the parsed JSON body in *out (cJSON_Delete). */
+static long http(const char *method, const char *path, const char *token, const char *body,
+                 cJSON **out)
+{
+    struct req r = {.method = method, .path = path, .token = token, .body = body};
+    dt_buf_init(&r.out);
+    net_run_client(ax.loop, do_req, &r, 8000);
+    *out = cJSON_Parse(r.out.data ? r.out.data : "");
+    dt_buf_done(&r.out);
+    return r.status;
+}
+
+static const char *str_at(const cJSON *o, const char *k)
+{
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+static const char *err_code(const cJSON *o)
+{
+    return str_at(cJSON_GetObjectItemCaseSensitive(o, "error"), "code");
+}
+
+TEST(tokens)
+{
+    CHECK_INT(setup(), 0);
+    cJSON *o;
+    CHECK_INT(http("GET", "/api/v1/me", NULL, NULL, &o), 401);
+    CHECK_STR(err_code(o), "unauthorized");
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/me", "dt_wrong", NULL, &o), 401);
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/calls", "dt_wrong", NULL, &o), 401);
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/me", ax.alice, NULL, &o), 200);
+    CHECK_STR(str_at(o, "name"), "alice");
+    CHECK_STR(str_at(o, "role"), "agent");
+    CHECK_STR(str_at(o, "state"), "offline");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "queues"), 0)),
+              "support");
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/me", ax.boss, NULL, &o), 200);
+    CHECK_STR(str_at(o, "role"), "supervisor");
+    cJSON_Delete(o);
+    CHECK_INT(http("DELETE", "/api/v1/me", ax.alice, NULL, &o), 405);
+    cJSON_Delete(o);
+    teardown();
+}
+
+TEST(state_changes)
+{
+    CHECK_INT(setup(), 0);
+    cJSON *o;
+    static const char *const bad[] = {
+        "",
+        "[]",
+        "{\"state\":\"busy\"}",
+        "{\"state\":\"break\"}",
+        "{\"state\":\"break\",\"reason\":\"\"}",
+        "{\"state\":\"break\",\"reason\":\"a\\nb\"}",
+        "{\"state\":\"break\",\"reason\":7}",
+        "{\"state\":\"break\",\"reason\":\"0123456789012345678901234567890123456789012345678901"
+        "2345678901234\"}",
+        "{\"state\":3}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT(http("POST", "/api/v1/me/state", ax.alice, bad[i], &o), 400);
+        CHECK(err_code(o) != NULL);
+        cJSON_Delete(o);
+    }
+    CHECK_INT(ax.nevents, 0);
+    CHECK_INT(http("POST", "/api/v1/me/state", ax.alice,
+                   "{\"state\":\"break\",\"reason\":\"lunch\"}", &o),
+              200);
+    CHECK_STR(str_at(o, "state"), "break");
+    CHECK_STR(str_at(o, "reason"), "lunch");
+    cJSON_Delete(o);
+    CHECK_INT(ax.nevents, 1);
+    CHECK_STR(ax.last_type, "agent.state");
+    CHECK_INT(http("POST", "/api/v1/me/state", ax.alice, "{\"state\":\"available\"}", &o), 200);
+    CHECK_STR(str_at(o, "state"), "available");
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(o, "reason")));
+    cJSON_Delete(o);
+    struct store_agent a;
+    char err[256];
+    CHECK_INT(store_agent_get(ax.st, "alice", &a, err, sizeof err), DT_OK);
+    CHECK_STR(a.state, "available");
+    store_agent_done(&a);
+    CHECK_INT(http("GET", "/api/v1/queues", ax.alice, NULL, &o), 200);
+    const cJSON *q0 = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "queues"), 0);
+    CHECK_STR(str_at(q0, "name"), "support");
+    CHECK_INT((int)cJSON_GetNumberValue(cJSON_GetObjectItem(q0, "agents_available")), 1);
+    cJSON_Delete(o);
+    teardown();
+}
+
+TEST(pending_and_queues)
+{
+    CHECK_INT(setup(), 0);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    add_call("CA01", "support", "in-progress", now - 30000, "+15550000001");
+    add_call("CA02", "sales", "in-progress", now - 20000, "+15550000002");
+    add_call("CA03", "support", "completed", now - 10000, "+15550000003");
+    cJSON *o;
+    CHECK_INT(http("GET", "/api/v1/calls/pending", ax.alice, NULL, &o), 200);
+    const cJSON *calls = cJSON_GetObjectItem(o, "calls");
+    CHECK_INT(cJSON_GetArraySize(calls), 1);
+    CHECK_STR(str_at(cJSON_GetArrayItem(calls, 0), "sid"), "CA01");
+    CHECK(cJSON_IsArray(cJSON_GetObjectItem(o, "offers")));
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/calls/pending", ax.boss, NULL, &o), 200);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "calls")), 2);
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/queues", ax.alice, NULL, &o), 200);
+    const cJSON *qs = cJSON_GetObjectItem(o, "queues");
+    CHECK_INT(cJSON_GetArraySize(qs), 2);
+    const cJSON *q = cJSON_GetArrayItem(qs, 0);
+    CHECK_INT((int)cJSON_GetNumberValue(cJSON_GetObjectItem(q, "waiting")), 1);
+    CHECK((int)cJSON_GetNumberValue(cJSON_GetObjectItem(q, "longest_wait_s")) >= 29);
+    CHECK_INT((int)cJSON_GetNumberValue(cJSON_GetObjectItem(q, "agents_available")), 0);
+    cJSON_Delete(o);
+    teardown();
+}
+
+TEST(history_and_detail)
+{
+    CHECK_INT(setup(), 0);
+    int64_t day = 1767225600000LL; /* 2026-01-01T00:00:00Z */
+    char sid[8];
+    for (int i = 0; i < 7; i++) {
+        snprintf(sid, sizeof sid, "CA%02d", i);
+        add_call(sid, i % 2 ? "sales" : "support", i < 5 ? "completed" : "failed",
+                 day + i * 3600000LL, i == 3 ? "+15559990000" : "+15550000001");
+    }
+    cJSON *o;
+    CHECK_INT(http("GET", "/api/v1/calls?limit=3", ax.alice, NULL, &o), 200);
+    const cJSON *calls = cJSON_GetObjectItem(o, "calls");
+    CHECK_INT(cJSON_GetArraySize(calls), 3);
+    CHECK_STR(str_at(cJSON_GetArrayItem(calls, 0), "sid"), "CA06");
+    char path[256];
+    const char *cur = str_at(o, "next_cursor");
+    CHECK(cur != NULL);
+    snprintf(path, sizeof path, "/api/v1/calls?limit=3&cursor=%s", cur ? cur : "");
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", path, ax.alice, NULL, &o), 200);
+    calls = cJSON_GetObjectItem(o, "calls");
+    CHECK_INT(cJSON_GetArraySize(calls), 3);
+    CHECK_STR(str_at(cJSON_GetArrayItem(calls, 0), "sid"), "CA03");
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/calls?status=failed", ax.alice, NULL, &o), 200);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "calls")), 2);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(o, "next_cursor")));
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/calls?number=%2B15559990000", ax.alice, NULL, &o), 200);
+    calls = cJSON_GetObjectItem(o, "calls");
+    CHECK_INT(cJSON_GetArraySize(calls), 1);
+    CHECK_STR(str_at(cJSON_GetArrayItem(calls, 0), "sid"), "CA03");
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/calls?text=999&direction=inbound", ax.alice, NULL, &o), 200);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "calls")), 1);
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/calls?from=2026-01-01T02:00:00Z&to=2026-01-01T04:00:00Z",
+                   ax.alice, NULL, &o),
+              200);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "calls")), 2);
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/calls?to=2025-12-31", ax.alice, NULL, &o), 200);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "calls")), 0);
+    cJSON_Delete(o);
+    static const char *const bad[] = {
+        "/api/v1/calls?limit=0",         "/api/v1/calls?limit=x",
+        "/api/v1/calls?cursor=abc",      "/api/v1/calls?cursor=12.CA%3B1",
+        "/api/v1/calls?from=2026-13-01", "/api/v1/calls?status=bogus"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT(http("GET", bad[i], ax.alice, NULL, &o), 400);
+        CHECK(err_code(o) != NULL);
+        cJSON_Delete(o);
+    }
+    CHECK_INT(http("GET", "/api/v1/calls/CA03", ax.alice, NULL, &o), 200);
+    CHECK_STR(str_at(o, "sid"), "CA03");
+    CHECK_STR(str_at(o, "from"), "+15559990000");
+    const cJSON *tl = cJSON_GetObjectItem(o, "timeline");
+    CHECK_INT(cJSON_GetArraySize(tl), 1);
+    CHECK_STR(str_at(cJSON_GetArrayItem(tl, 0), "type"), "voice");
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/calls/CA99", ax.alice, NULL, &o), 404);
+    CHECK_STR(err_code(o), "not_found");
+    cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/calls/CA%3B1", ax.alice, NULL, &o), 404);
+    cJSON_Delete(o);
+    teardown();
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    RUN(tokens);
+    RUN(state_changes);
+    RUN(pending_and_queues);
+    RUN(history_and_detail);
+    curl_global_cleanup();
+    return check_done();
+}
