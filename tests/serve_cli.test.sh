@@ -77,7 +77,7 @@ run() { # signal
     "$bin" serve --config "$dir/d.conf" >"$dir/out" 2>"$dir/err" &
     pid=$!
     i=0
-    while ! grep -q 'listening on' "$dir/out" && [ $i -lt 100 ]; do
+    while ! grep -q 'listening on' "$dir/out" && [ $i -lt 300 ]; do
         sleep 0.1
         i=$((i + 1))
     done
