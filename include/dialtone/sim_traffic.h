@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dialtone/rng.h"
 #include "dialtone/sim_scenario.h"
 
 /* One inbound call to place. The strings are borrowed from the scenario or from the
@@ -33,7 +34,7 @@ struct sim_arrival {
  */
 struct sim_traffic {
     const struct sim_scenario *sc; /* borrowed: must outlive the generator */
-    uint64_t gaps[4], draws[4];    /* PRNG states */
+    struct dt_rng gaps, draws;    /* PRNG states */
     int64_t start_ms;
     double next_s;   /* the next random arrival, seconds after start; < 0: none */
     size_t script_i; /* the next scripted call */

@@ -12,46 +12,11 @@
 
 #include "sim/engine_int.h"
 
-/* ---- PRNG: xoshiro256** seeded through splitmix64 ----------------------------------------- */
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(struct sim *s)
-{
-    uint64_t *r = s->rng;
-    uint64_t result = rotl(r[1] * 5, 7) * 9, t = r[1] << 17;
-    r[2] ^= r[0];
-    r[3] ^= r[1];
-    r[1] ^= r[2];
-    r[0] ^= r[3];
-    r[2] ^= t;
-    r[3] = rotl(r[3], 45);
-    return result;
-}
-
-static void rng_seed(struct sim *s, uint64_t seed)
-{
-    uint64_t x = seed;
-    for (int i = 0; i < 4; i++)
-        s->rng[i] = splitmix64(&x);
-}
-
 void eng_sid(struct sim *s, const char *prefix, char out[DT_SIM_SID_LEN + 1])
 {
     do {
         snprintf(out, DT_SIM_SID_LEN + 1, "%.2s%016llx%016llx", prefix,
-                 (unsigned long long)rng_next(s), (unsigned long long)rng_next(s));
+                 (unsigned long long)rng_next(&s->rng), (unsigned long long)rng_next(&s->rng));
     } while (eng_map_get(&s->sids, out));
 }
 
@@ -66,7 +31,7 @@ int64_t eng_ms(double seconds)
 
 double eng_uniform(struct sim *s, double lo, double hi)
 {
-    double u = (double)(rng_next(s) >> 11) * (1.0 / 9007199254740992.0);
+    double u = rng_uniform(&s->rng);
     return hi > lo ? lo + (hi - lo) * u : lo;
 }
 
@@ -410,7 +375,8 @@ struct sim *sim_new(const struct sim_scenario *sc, const struct sim_host *host, 
     s->now = now_ms;
     s->http_id = 1;
     s->pending.by_id = 1;
-    rng_seed(s, sc->seed);
+    uint64_t seed = sc->seed;
+    rng_seed_from(&s->rng, &seed);
     dt_strlcpy(s->price_unit, sc->price_unit && *sc->price_unit ? sc->price_unit : "USD",
                sizeof s->price_unit);
     return s;

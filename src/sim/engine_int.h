@@ -11,6 +11,7 @@
 
 #include "dialtone/form.h"
 #include "dialtone/log.h"
+#include "dialtone/rng.h"
 #include "dialtone/sim.h"
 #include "dialtone/util.h"
 
@@ -282,7 +283,7 @@ struct sim {
     const struct sim_scenario *sc;
     struct sim_host host;
     int64_t now;
-    uint64_t rng[4];
+    struct dt_rng rng;
     uint64_t timer_seq, http_id;
     struct eng_timer **heap;
     size_t nheap, capheap;

@@ -76,51 +76,17 @@ static const char *const area_codes[] = {
     "206", "503", "303", "512", "305", "404", "213", "702",
 };
 
-/* ---- PRNG: splitmix64 to seed, xoshiro256** to draw ----------------------------------------- */
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t xoshiro(uint64_t s[4])
-{
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform in [0, 1), 53 bits. */
-static double uniform(uint64_t s[4])
-{
-    return (double)(xoshiro(s) >> 11) * 0x1.0p-53;
-}
-
 /* Uniform in [lo, hi]; always one draw, so that the stream does not depend on the range. */
-static double between(uint64_t s[4], double lo, double hi)
+static double between(struct dt_rng *s, double lo, double hi)
 {
-    double u = uniform(s);
+    double u = rng_uniform(s);
     return hi > lo ? lo + u * (hi - lo) : lo;
 }
 
 /* An exponential gap in seconds for rate_per_min arrivals per minute. */
-static double gap(uint64_t s[4], double rate_per_min)
+static double gap(struct dt_rng *s, double rate_per_min)
 {
-    double u = uniform(s); /* 1 - u is in (0, 1]: its log is finite */
+    double u = rng_uniform(s); /* 1 - u is in (0, 1]: its log is finite */
     return -log(1.0 - u) * 60.0 / rate_per_min;
 }
 
@@ -130,7 +96,7 @@ static double gap(uint64_t s[4], double rate_per_min)
  * and a carrier's "WIRELESS CALLER" for some, as real caller ID shows). */
 static void make_caller(struct sim_traffic *t, struct sim_arrival *out)
 {
-    uint64_t pick = xoshiro(t->draws);
+    uint64_t pick = rng_next(&t->draws);
     unsigned line = (unsigned)((pick >> 8) % 1000);
     if (pick % 5 == 0) {
         snprintf(t->from, sizeof t->from, "+442079460%03u", line);
@@ -141,7 +107,7 @@ static void make_caller(struct sim_traffic *t, struct sim_arrival *out)
     uint64_t h = 0;
     for (const char *p = t->from; *p; p++)
         h = h * 31 + (unsigned char)*p;
-    uint64_t who = splitmix64(&h) % 64;
+    uint64_t who = rng_splitmix64(&h) % 64;
     size_t n_names = sizeof caller_names / sizeof caller_names[0];
     out->name = NULL;
     if (who < n_names) {
@@ -165,7 +131,7 @@ static void pick_caller(struct sim_traffic *t, struct sim_arrival *out)
     if (sc->arrivals.pick_in_order) {
         i = t->caller_i++ % sc->n_callers;
     } else {
-        i = (size_t)(uniform(t->draws) * (double)sc->n_callers);
+        i = (size_t)(rng_uniform(&t->draws) * (double)sc->n_callers);
         if (i >= sc->n_callers)
             i = sc->n_callers - 1;
     }
@@ -181,13 +147,11 @@ void sim_traffic_init(struct sim_traffic *t, const struct sim_scenario *sc, int6
     t->sc = sc;
     t->start_ms = start_ms;
     uint64_t x = sc->seed;
-    for (int i = 0; i < 4; i++)
-        t->gaps[i] = splitmix64(&x);
-    for (int i = 0; i < 4; i++)
-        t->draws[i] = splitmix64(&x);
+    rng_seed_from(&t->gaps, &x);
+    rng_seed_from(&t->draws, &x);
     t->next_s = -1;
     if (sc->arrivals.rate_per_min > 0 && sc->arrivals.to) {
-        t->next_s = gap(t->gaps, sc->arrivals.rate_per_min);
+        t->next_s = gap(&t->gaps, sc->arrivals.rate_per_min);
         if (t->next_s > TRAFFIC_HORIZON_S)
             t->next_s = -1;
     }
@@ -216,16 +180,16 @@ int sim_traffic_next(struct sim_traffic *t, struct sim_arrival *out)
         out->name = c->name;
         out->patience_s = c->patience_s >= 0
                               ? c->patience_s
-                              : between(t->draws, a->patience_min_s, a->patience_max_s);
+                              : between(&t->draws, a->patience_min_s, a->patience_max_s);
         out->digits = c->digits ? c->digits : a->digits;
         out->scripted = 1;
     } else {
         out->at_ms = to_ms(t, t->next_s);
         pick_caller(t, out);
         out->to = a->to;
-        out->patience_s = between(t->draws, a->patience_min_s, a->patience_max_s);
+        out->patience_s = between(&t->draws, a->patience_min_s, a->patience_max_s);
         out->digits = a->digits;
-        t->next_s += gap(t->gaps, a->rate_per_min);
+        t->next_s += gap(&t->gaps, a->rate_per_min);
         if (t->next_s > TRAFFIC_HORIZON_S)
             t->next_s = -1;
     }
