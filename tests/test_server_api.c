@@ -30,7 +30,7 @@
     "[twilio]\naccount_sid = AC0123456789abcdef0123456789abcdef\nauth_token = api-t0ken\n"         \
     "public_base_url = https://dialtone.example.com\n"                                             \
     "[server]\nport = 0\n"                                                                         \
-    "[queue \"support\"]\n[queue \"sales\"]\n"
+    "[queue \"support\"]\n[queue \"sales\"]\nrouting = longest-idle\nreservation_timeout = 5\n"
 
 static struct {
     struct config cfg;
@@ -41,11 +41,17 @@ static struct {
     char alice[AGENTS_TOKEN_SIZE], boss[AGENTS_TOKEN_SIZE];
     int nevents;
     char last_type[64];
+    char types[64][32];
+    char data[64][512];
 } ax;
 
 static void on_event(void *user, const struct store_event *ev)
 {
     (void)user;
+    if (ax.nevents < 64) {
+        dt_strlcpy(ax.types[ax.nevents], ev->type, sizeof ax.types[0]);
+        dt_strlcpy(ax.data[ax.nevents], ev->data, sizeof ax.data[0]);
+    }
     ax.nevents++;
     dt_strlcpy(ax.last_type, ev->type, sizeof ax.last_type);
 }
@@ -93,13 +99,14 @@ static int setup(void)
     }
     struct server_options so = {.cfg = &ax.cfg, .loop = ax.loop, .store = ax.st};
     ax.srv = server_new(&so, err, sizeof err);
-    if (ax.srv)
+    if (ax.srv) {
+        server_set_event_sink(ax.srv, on_event, NULL); /* the API passes events on */
         ax.api = api_new(ax.srv, err, sizeof err);
+    }
     if (!ax.api) {
         printf("  server/api: %s\n", err);
         return -1;
     }
-    server_set_event_sink(ax.srv, on_event, NULL);
     add_agent("alice", DT_ROLE_AGENT, "support", ax.alice);
     add_agent("boss", DT_ROLE_SUPERVISOR, NULL, ax.boss);
     return 0;
@@ -107,8 +114,8 @@ static int setup(void)
 
 static void teardown(void)
 {
-    server_free(ax.srv);
     api_free(ax.api);
+    server_free(ax.srv);
     netloop_free(ax.loop);
     store_close(ax.st);
     config_done(&ax.cfg);
@@ -348,6 +355,112 @@ TEST(history_and_detail)
     teardown();
 }
 
+/* How many recorded events are of type and mention text. */
+static int count_events(const char *type, const char *text)
+{
+    int n = 0;
+    for (int i = 0; i < ax.nevents && i < 64; i++)
+        if (strcmp(ax.types[i], type) == 0 && (!text || strstr(ax.data[i], text)))
+            n++;
+    return n;
+}
+
+static void queue_call(const char *sid, const char *queue)
+{
+    char data[256];
+    snprintf(data, sizeof data,
+             "{\"call\":{\"sid\":\"%s\",\"queue\":\"%s\",\"status\":\"in-progress\","
+             "\"queue_result\":null}}",
+             sid, queue);
+    CHECK_INT(server_emit(ax.srv, "call.queued", data, NULL), DT_OK);
+}
+
+TEST(ringall_first_accept_wins)
+{
+    CHECK_INT(setup(), 0);
+    char bob[AGENTS_TOKEN_SIZE], carol[AGENTS_TOKEN_SIZE];
+    add_agent("bob", DT_ROLE_AGENT, "support", bob);
+    add_agent("carol", DT_ROLE_AGENT, "sales", carol);
+    cJSON *o;
+    const char *avail = "{\"state\":\"available\"}";
+    CHECK_INT(http("POST", "/api/v1/me/state", ax.alice, avail, &o), 200);
+    cJSON_Delete(o);
+    CHECK_INT(http("POST", "/api/v1/me/state", bob, avail, &o), 200);
+    cJSON_Delete(o);
+    queue_call("CA1000", "support");
+    CHECK_INT(count_events("offer.created", "CA1000"), 2);
+    CHECK_INT(http("GET", "/api/v1/calls/pending", bob, NULL, &o), 200);
+    const cJSON *offers = cJSON_GetObjectItem(o, "offers");
+    CHECK_INT(cJSON_GetArraySize(offers), 1);
+    CHECK_STR(str_at(cJSON_GetArrayItem(offers, 0), "call_sid"), "CA1000");
+    CHECK_STR(str_at(cJSON_GetArrayItem(offers, 0), "mode"), "ringall");
+    cJSON_Delete(o);
+    /* carol is in another queue: never offered, so she cannot take it */
+    CHECK_INT(http("POST", "/api/v1/calls/CA1000/accept", carol, NULL, &o), 403);
+    CHECK_STR(err_code(o), "not_offered");
+    cJSON_Delete(o);
+    CHECK_INT(http("POST", "/api/v1/calls/CA1000/accept", bob, NULL, &o), 200);
+    CHECK_STR(str_at(o, "result"), "accepted");
+    CHECK_STR(str_at(o, "conference"), "call-CA1000");
+    cJSON_Delete(o);
+    CHECK_INT(http("POST", "/api/v1/calls/CA1000/accept", ax.alice, NULL, &o), 409);
+    CHECK_STR(err_code(o), "conflict");
+    cJSON_Delete(o);
+    CHECK_INT(count_events("call.assigned", "\"bob\""), 1);
+    CHECK_INT(count_events("offer.withdrawn", "\"taken\""), 1);
+    struct store_agent a;
+    char err[256];
+    CHECK_INT(store_agent_get(ax.st, "bob", &a, err, sizeof err), DT_OK);
+    CHECK_STR(a.state, "busy");
+    store_agent_done(&a);
+    /* busy: no break until the call ends */
+    CHECK_INT(http("POST", "/api/v1/me/state", bob, "{\"state\":\"break\",\"reason\":\"x\"}", &o),
+              409);
+    cJSON_Delete(o);
+    CHECK_INT(http("POST", "/api/v1/calls/CA9999/decline", ax.alice, NULL, &o), 404);
+    cJSON_Delete(o);
+    CHECK_INT(http("POST", "/api/v1/calls/CA1000/hold", ax.alice, NULL, &o), 404);
+    cJSON_Delete(o);
+    /* a call that leaves before anyone takes it: its offers go */
+    queue_call("CA1001", "support");
+    CHECK_INT(count_events("offer.created", "CA1001"), 1);
+    CHECK_INT(server_emit(ax.srv, "call.ended",
+                          "{\"call\":{\"sid\":\"CA1001\",\"queue\":\"support\","
+                          "\"status\":\"completed\"}}",
+                          NULL),
+              DT_OK);
+    CHECK_INT(count_events("offer.withdrawn", "\"gone\""), 1);
+    teardown();
+}
+
+TEST(longest_idle_reservation_times_out)
+{
+    CHECK_INT(setup(), 0);
+    char carol[AGENTS_TOKEN_SIZE], dave[AGENTS_TOKEN_SIZE];
+    add_agent("carol", DT_ROLE_AGENT, "sales", carol);
+    add_agent("dave", DT_ROLE_AGENT, "sales", dave);
+    cJSON *o;
+    const char *avail = "{\"state\":\"available\"}";
+    CHECK_INT(http("POST", "/api/v1/me/state", carol, avail, &o), 200);
+    cJSON_Delete(o);
+    CHECK_INT(http("POST", "/api/v1/me/state", dave, avail, &o), 200);
+    cJSON_Delete(o);
+    queue_call("CA2000", "sales");
+    CHECK_INT(count_events("offer.created", "CA2000"), 1);    /* one at a time */
+    CHECK_INT(count_events("offer.created", "\"carol\""), 1); /* idle longest */
+    CHECK_INT(http("POST", "/api/v1/calls/CA2000/accept", dave, NULL, &o), 403);
+    cJSON_Delete(o);
+    int never = 0;
+    net_run_until(ax.loop, &never, 5600); /* the 5 s reservation runs out on the loop's timer */
+    CHECK_INT(count_events("offer.withdrawn", "\"timeout\""), 1);
+    CHECK_INT(count_events("offer.created", "\"dave\""), 1);
+    CHECK_INT(http("POST", "/api/v1/calls/CA2000/decline", dave, NULL, &o), 200);
+    CHECK_STR(str_at(o, "result"), "declined");
+    cJSON_Delete(o);
+    CHECK_INT(count_events("offer.withdrawn", "\"declined\""), 1);
+    teardown();
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -355,6 +468,8 @@ int main(void)
     RUN(state_changes);
     RUN(pending_and_queues);
     RUN(history_and_detail);
+    RUN(ringall_first_accept_wins);
+    RUN(longest_idle_reservation_times_out);
     curl_global_cleanup();
     return check_done();
 }

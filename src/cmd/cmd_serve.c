@@ -174,12 +174,12 @@ static int start(struct serve *sv, char *err, size_t errlen)
     return DT_OK;
 }
 
-/* Frees in the order the headers ask: push, server, API, Twilio client, HTTP, loop, store. */
+/* Frees in the order the headers ask: API, push, server, Twilio client, HTTP, loop, store. */
 static void stop(struct serve *sv)
 {
+    api_free(sv->api);
     push_free(sv->push);
     server_free(sv->srv);
-    api_free(sv->api);
     twilio_free(sv->tw);
     httpc_free(sv->http);
     netloop_timer_free(sv->retry);

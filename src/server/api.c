@@ -28,6 +28,7 @@ static const struct httpd_route api_routes[] = {
     {.method = "GET", .path = "/api/v1/calls/pending", .fn = on_pending},
     {.method = "GET", .path = "/api/v1/calls", .fn = api_on_calls},
     {.method = "GET", .path = "/api/v1/calls/", .prefix = 1, .fn = api_on_call},
+    {.method = "POST", .path = "/api/v1/calls/", .prefix = 1, .fn = api_on_call_action},
     {.method = "GET", .path = "/api/v1/queues", .fn = on_queues},
 };
 
@@ -170,10 +171,14 @@ struct api *api_new(struct server *srv, char *err, size_t errlen)
 {
     struct api *api = xcalloc(1, sizeof *api);
     api->srv = srv;
+    if (api_route_init(api, err, errlen) != DT_OK) {
+        api_free(api);
+        return NULL;
+    }
     if (httpd_add_routes(server_httpd(srv), api_routes, sizeof api_routes / sizeof api_routes[0],
                          api) != DT_OK) {
         dt_seterr(err, errlen, DT_EINVAL, "bad API route table");
-        free(api);
+        api_free(api);
         return NULL;
     }
     return api;
@@ -181,5 +186,8 @@ struct api *api_new(struct server *srv, char *err, size_t errlen)
 
 void api_free(struct api *api)
 {
+    if (!api)
+        return;
+    api_route_done(api);
     free(api);
 }

@@ -14,6 +14,7 @@ struct config;
 struct httpd_req;
 struct store;
 struct store_agent;
+struct store_event;
 
 /* Looks the request's "Authorization: Bearer TOKEN" up by the token's hash. Returns 0 with
  * *out filled (store_agent_done), DT_EPERM for a missing, malformed or unknown token (*out
@@ -46,9 +47,35 @@ struct cJSON *api_queues_json(struct store *st, const struct config *cfg, int64_
 
 struct server;
 
+struct routing;
+struct netloop_timer;
+struct api_op;
+
+/* A call routing has seen, while it waits or is being connected. */
+struct api_call {
+    char sid[72], queue[40], room[80];
+    int64_t enqueued_ms;
+    int in_room; /* the caller left Twilio's queue for its room (an agent leg failed after) */
+    struct api_call *next;
+};
+
 struct api {
     struct server *srv;
+    struct routing *rt;
+    struct netloop_timer *timer;
+    void (*prev_sink)(void *user, const struct store_event *ev); /* the push */
+    void *prev_user;
+    struct api_call *calls;
+    struct api_op *ops; /* Twilio requests in flight */
 };
+
+/* Sets up routing from the configuration and the store, and hooks the event sink
+ * (api_route.c). Returns 0 or DT_EINVAL with err. */
+int api_route_init(struct api *api, char *err, size_t errlen);
+void api_route_done(struct api *api);
+
+/* POST /api/v1/calls/{sid}/accept and /decline (api_route.c). */
+void api_on_call_action(struct httpd_req *req, void *user);
 
 /* Authenticates req: 1 with *a filled (store_agent_done), 0 when it was answered (401, 503). */
 int api_begin(struct api *api, struct httpd_req *req, struct store_agent *a);

@@ -1,28 +1,560 @@
 /*
- * api_route: the agent API's side of routing: state changes and offers.
+ * api_route: the agent API's side of routing. The routing module decides (offers, accepts,
+ * declines, reservations timing out on a loop timer); this file feeds it the daemon's events
+ * (a call queued, a call gone), carries out the actions it hands back (stored agent states,
+ * events for the consoles) and, for a won accept, Twilio's part: the caller is taken out of
+ * Twilio's queue into a conference named for the call (/twilio/join?room=R) and the agent's
+ * endpoint is added to it; if the agent's leg cannot be made the caller goes back to the
+ * front of the line, still in its conference with hold music rather than in silence.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "dialtone/config.h"
+#include "dialtone/form.h"
+#include "dialtone/httpd.h"
+#include "dialtone/log.h"
+#include "dialtone/netloop.h"
+#include "dialtone/routing.h"
 #include "dialtone/store.h"
+#include "dialtone/store_agents.h"
+#include "dialtone/twilio.h"
 #include "dialtone/util.h"
 #include "server/api_int.h"
+#include "server/server_int.h"
+
+#define WAITING_MAX 1000
+
+/* A Twilio request in flight; api is NULL once the API is gone. */
+struct api_op {
+    struct api *api;
+    struct api_op *next, **prev;
+    char sid[72], agent[136];
+    int step; /* 0: dequeue, 1: agent leg */
+};
+
+static void carry_out(struct api *api, struct routing_actions *acts);
+
+/* ---- calls routing has seen ------------------------------------------------------------------ */
+
+static struct api_call *call_find(struct api *api, const char *sid)
+{
+    for (struct api_call *c = api->calls; c; c = c->next)
+        if (strcmp(c->sid, sid) == 0)
+            return c;
+    return NULL;
+}
+
+static struct api_call *call_add(struct api *api, const char *sid, const char *queue,
+                                 int64_t enqueued_ms)
+{
+    struct api_call *c = call_find(api, sid);
+    if (!c) {
+        c = xcalloc(1, sizeof *c);
+        c->next = api->calls;
+        api->calls = c;
+    }
+    dt_strlcpy(c->sid, sid, sizeof c->sid);
+    dt_strlcpy(c->queue, queue, sizeof c->queue);
+    snprintf(c->room, sizeof c->room, "call-%s", sid);
+    c->enqueued_ms = enqueued_ms;
+    return c;
+}
+
+static void call_remove(struct api *api, const char *sid)
+{
+    for (struct api_call **p = &api->calls; *p; p = &(*p)->next) {
+        if (strcmp((*p)->sid, sid) == 0) {
+            struct api_call *c = *p;
+            *p = c->next;
+            free(c);
+            return;
+        }
+    }
+}
+
+/* ---- events and actions ---------------------------------------------------------------------- */
+
+static void emit(struct api *api, const char *type, cJSON *data)
+{
+    char *text = cJSON_PrintUnformatted(data);
+    cJSON_Delete(data);
+    if (text)
+        server_emit(api->srv, type, text, NULL);
+    free(text);
+}
+
+static void reschedule(struct api *api)
+{
+    int64_t now = server_now_ms(), due = routing_next_due(api->rt, now);
+    if (due < 0)
+        netloop_timer_stop(api->timer);
+    else
+        netloop_timer_start(api->timer, (uint64_t)(due - now));
+}
+
+static void on_timer(struct netloop_timer *t, void *user)
+{
+    (void)t;
+    struct api *api = user;
+    struct routing_actions acts;
+    routing_actions_init(&acts);
+    routing_tick(api->rt, server_now_ms(), &acts);
+    carry_out(api, &acts);
+    routing_actions_done(&acts);
+}
+
+static void agent_state_action(struct api *api, const struct routing_action *x)
+{
+    if (x->why == DT_ROUTE_REQUESTED)
+        return; /* stored and announced by the request itself */
+    const char *state = routing_state_name(x->state);
+    char err[256];
+    struct store_agent a;
+    if (store_agent_set_state(api->srv->store, x->agent, state, x->note[0] ? x->note : NULL,
+                              x->at_ms, err, sizeof err) != DT_OK ||
+        store_agent_get(api->srv->store, x->agent, &a, err, sizeof err) != DT_OK) {
+        log_error("routing: storing %s's state: %s", x->agent, err);
+        return;
+    }
+    emit(api, "agent.state", api_agent_json(api->srv->store, &a));
+    store_agent_done(&a);
+}
+
+static void start_connect(struct api *api, const char *sid, const char *agent);
+
+static void carry_out(struct api *api, struct routing_actions *acts)
+{
+    for (size_t i = 0; i < acts->count; i++) {
+        const struct routing_action *x = &acts->items[i];
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "call_sid", x->call_sid);
+        cJSON_AddStringToObject(d, "agent", x->agent);
+        cJSON_AddStringToObject(d, "queue", x->queue);
+        cJSON_AddStringToObject(d, "mode", routing_mode_name(x->mode));
+        switch (x->kind) {
+        case DT_ROUTE_OFFER:
+            if (x->expires_ms)
+                cJSON_AddNumberToObject(d, "expires_ms", (double)x->expires_ms);
+            else
+                cJSON_AddNullToObject(d, "expires_ms");
+            emit(api, "offer.created", d);
+            break;
+        case DT_ROUTE_WITHDRAW:
+            cJSON_AddStringToObject(d, "why", routing_why_name(x->why));
+            emit(api, "offer.withdrawn", d);
+            break;
+        case DT_ROUTE_ASSIGN:
+            emit(api, "call.assigned", d);
+            start_connect(api, x->call_sid, x->agent);
+            break;
+        case DT_ROUTE_AGENT_STATE:
+            cJSON_Delete(d);
+            agent_state_action(api, x);
+            break;
+        }
+    }
+    routing_actions_clear(acts);
+    reschedule(api);
+}
+
+/* ---- Twilio: the caller into its room, the agent's leg --------------------------------------- */
+
+static void op_free(struct api_op *op)
+{
+    if (op->api) {
+        *op->prev = op->next;
+        if (op->next)
+            op->next->prev = op->prev;
+    }
+    free(op);
+}
+
+static struct api_op *op_new(struct api *api, const char *sid, const char *agent, int step)
+{
+    struct api_op *op = xcalloc(1, sizeof *op);
+    op->api = api;
+    dt_strlcpy(op->sid, sid, sizeof op->sid);
+    dt_strlcpy(op->agent, agent, sizeof op->agent);
+    op->step = step;
+    op->next = api->ops;
+    op->prev = &api->ops;
+    if (api->ops)
+        api->ops->prev = &op->next;
+    api->ops = op;
+    return op;
+}
+
+/* The agent's leg failed (or the caller could not be moved): the call waits again, first in
+ * line; the agent is free again. */
+static void connect_failed(struct api *api, const char *sid, const char *agent, const char *why)
+{
+    log_warn("routing: connecting %s to %s failed: %s", sid, agent, why);
+    struct api_call *c = call_find(api, sid);
+    struct routing_actions acts;
+    routing_actions_init(&acts);
+    int64_t now = server_now_ms();
+    char err[256];
+    routing_agent_call_ended(api->rt, agent, now, &acts, err, sizeof err);
+    routing_agent_wrapup_done(api->rt, agent, now, &acts, err, sizeof err);
+    if (c)
+        routing_requeue_front(api->rt, sid, c->queue, c->enqueued_ms, now, &acts, err, sizeof err);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "call_sid", sid);
+    cJSON_AddStringToObject(d, "agent", agent);
+    cJSON_AddStringToObject(d, "reason", why);
+    emit(api, "call.connect_failed", d);
+    carry_out(api, &acts);
+    routing_actions_done(&acts);
+}
+
+static void on_twilio(const struct twilio_result *res, void *arg);
+
+static void add_agent_leg(struct api *api, const char *sid, const char *agent)
+{
+    struct api_call *c = call_find(api, sid);
+    struct store_agent a;
+    char err[256];
+    if (!c || store_agent_get(api->srv->store, agent, &a, err, sizeof err) != DT_OK) {
+        connect_failed(api, sid, agent, "the agent or the call is gone");
+        return;
+    }
+    const struct config *cfg = api->srv->cfg;
+    char *cb = xasprintf("%s/twilio/status", cfg->twilio.public_base_url);
+    struct form f;
+    form_init(&f);
+    form_add(&f, "From", cfg->twilio.n_numbers ? cfg->twilio.numbers[0] : "");
+    form_add(&f, "To", a.endpoint ? a.endpoint : "");
+    form_add(&f, "Label", "agent");
+    form_add(&f, "StartConferenceOnEnter", "true");
+    form_add(&f, "StatusCallback", cb);
+    form_add(&f, "StatusCallbackEvent", "completed");
+    struct api_op *op = op_new(api, sid, agent, 1);
+    int rc = twilio_participant_create(api->srv->twilio, c->room, &f, on_twilio, op);
+    form_done(&f);
+    free(cb);
+    store_agent_done(&a);
+    if (rc != DT_OK) {
+        op_free(op);
+        connect_failed(api, sid, agent, "the agent's leg could not be requested");
+    }
+}
+
+static void on_twilio(const struct twilio_result *res, void *arg)
+{
+    struct api_op *op = arg;
+    struct api *api = op->api;
+    if (!api) {
+        free(op);
+        return;
+    }
+    char sid[72], agent[136];
+    int step = op->step;
+    dt_strlcpy(sid, op->sid, sizeof sid);
+    dt_strlcpy(agent, op->agent, sizeof agent);
+    op_free(op);
+    if (res->rc != DT_OK) {
+        char why[600];
+        snprintf(why, sizeof why, "Twilio answered %d: %s", res->status,
+                 res->error.message[0] ? res->error.message : "no detail");
+        connect_failed(api, sid, agent, why);
+        return;
+    }
+    if (step == 0) {
+        struct api_call *c = call_find(api, sid);
+        if (c)
+            c->in_room = 1;
+        add_agent_leg(api, sid, agent);
+        return;
+    }
+    call_remove(api, sid);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "call_sid", sid);
+    cJSON_AddStringToObject(d, "agent", agent);
+    const cJSON *leg = cJSON_GetObjectItemCaseSensitive(res->json, "call_sid");
+    cJSON_AddStringToObject(d, "agent_call_sid", cJSON_IsString(leg) ? leg->valuestring : "");
+    emit(api, "call.connected", d);
+}
+
+static void start_connect(struct api *api, const char *sid, const char *agent)
+{
+    struct api_call *c = call_find(api, sid);
+    if (!api->srv->twilio || !c) {
+        log_warn("routing: %s accepted %s, but there is no Twilio client to connect them", agent,
+                 sid);
+        return;
+    }
+    if (c->in_room) { /* put back after a failed agent leg: it waits in its room */
+        add_agent_leg(api, sid, agent);
+        return;
+    }
+    struct store_queue q;
+    char err[256];
+    if (store_queue_get(api->srv->store, c->queue, &q, err, sizeof err) != DT_OK || !q.twilio_sid) {
+        store_queue_done(&q);
+        connect_failed(api, sid, agent, "the queue has no Twilio sid yet");
+        return;
+    }
+    char *url = xasprintf("%s/twilio/join?room=%s", api->srv->cfg->twilio.public_base_url, c->room);
+    struct api_op *op = op_new(api, sid, agent, 0);
+    int rc = twilio_member_dequeue(api->srv->twilio, q.twilio_sid, sid, url, "POST", on_twilio, op);
+    free(url);
+    store_queue_done(&q);
+    if (rc != DT_OK) {
+        op_free(op);
+        connect_failed(api, sid, agent, "the dequeue could not be requested");
+    }
+}
+
+/* ---- the daemon's events into routing -------------------------------------------------------- */
+
+static const cJSON *event_call(const struct store_event *ev, cJSON **root)
+{
+    *root = cJSON_ParseWithLength(ev->data, ev->data_len);
+    return cJSON_GetObjectItemCaseSensitive(*root, "call");
+}
+
+static int still_waiting(const cJSON *call)
+{
+    const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "status"));
+    const cJSON *qr = cJSON_GetObjectItemCaseSensitive(call, "queue_result");
+    if (qr && !cJSON_IsNull(qr))
+        return 0;
+    return !st || strcmp(st, "queued") == 0 || strcmp(st, "initiated") == 0 ||
+           strcmp(st, "ringing") == 0 || strcmp(st, "in-progress") == 0;
+}
+
+static void on_event(void *user, const struct store_event *ev)
+{
+    struct api *api = user;
+    if (api->prev_sink)
+        api->prev_sink(api->prev_user, ev);
+    if (strncmp(ev->type, "call.", 5) != 0 || strcmp(ev->type, "call.assigned") == 0 ||
+        strcmp(ev->type, "call.connected") == 0 || strcmp(ev->type, "call.connect_failed") == 0)
+        return;
+    cJSON *root;
+    const cJSON *call = event_call(ev, &root);
+    const char *sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "sid"));
+    const char *queue = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "queue"));
+    struct routing_actions acts;
+    routing_actions_init(&acts);
+    char err[256];
+    int64_t now = server_now_ms();
+    struct routing_call_info info;
+    if (!sid) {
+        /* not about one call */
+    } else if (strcmp(ev->type, "call.queued") == 0 && queue && still_waiting(call)) {
+        if (routing_call_get(api->rt, sid, &info) != DT_OK &&
+            routing_call_waiting(api->rt, sid, queue, now, &acts, err, sizeof err) == DT_OK)
+            call_add(api, sid, queue, now);
+    } else if (!still_waiting(call) && routing_call_get(api->rt, sid, &info) == DT_OK) {
+        routing_call_gone(api->rt, sid, now, &acts, err, sizeof err);
+        call_remove(api, sid);
+    }
+    cJSON_Delete(root);
+    carry_out(api, &acts);
+    routing_actions_done(&acts);
+}
+
+/* ---- agents ---------------------------------------------------------------------------------- */
+
+/* Makes sure routing knows agent a (added with the command line after the start). */
+static int ensure_agent(struct api *api, const struct store_agent *a, struct routing_actions *acts)
+{
+    struct routing_agent_info info;
+    if (routing_agent_get(api->rt, a->name, &info) == DT_OK)
+        return DT_OK;
+    char err[256], *qs = NULL;
+    int64_t now = server_now_ms();
+    int rc = routing_agent_add(api->rt, a->name, now, acts, err, sizeof err);
+    if (rc != DT_OK)
+        return rc;
+    if (store_agent_queues(api->srv->store, a->name, &qs, err, sizeof err) == DT_OK) {
+        char *save = NULL;
+        for (char *t = strtok_r(qs, ",", &save); t; t = strtok_r(NULL, ",", &save))
+            routing_agent_join(api->rt, a->name, t, now, acts, err, sizeof err);
+    }
+    free(qs);
+    return DT_OK;
+}
 
 int api_route_state(struct api *api, const struct store_agent *a, const char *state,
                     const char *reason, char *err, size_t errlen)
 {
-    (void)api;
-    (void)reason;
-    (void)state;
-    if (a->state && strcmp(a->state, "busy") == 0)
-        return dt_seterr(err, errlen, DT_ESTATE, "busy with a call");
-    return DT_OK;
+    enum routing_agent_state s;
+    if (routing_state_parse(state, &s) != DT_OK)
+        return dt_seterr(err, errlen, DT_EINVAL, "unknown state");
+    struct routing_actions acts;
+    routing_actions_init(&acts);
+    int rc = ensure_agent(api, a, &acts);
+    if (rc == DT_OK)
+        rc = routing_agent_set_state(api->rt, a->name, s, reason, server_now_ms(), &acts, err,
+                                     errlen);
+    if (rc == DT_ESTATE)
+        dt_seterr(err, errlen, rc, "busy with a call: end it first");
+    carry_out(api, &acts); /* what fell due is real even when the change was refused */
+    routing_actions_done(&acts);
+    return rc;
 }
 
 cJSON *api_offers_json(struct api *api, const char *name)
 {
-    (void)api;
-    (void)name;
-    return cJSON_CreateArray();
+    cJSON *arr = cJSON_CreateArray();
+    struct routing_offer_info offers[ROUTING_RING_OFFERS + 1];
+    size_t n = routing_agent_offers(api->rt, name, offers, ROUTING_RING_OFFERS + 1);
+    for (size_t i = 0; i < n && i < ROUTING_RING_OFFERS + 1; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "call_sid", offers[i].call_sid);
+        cJSON_AddStringToObject(o, "queue", offers[i].queue);
+        cJSON_AddStringToObject(o, "mode", routing_mode_name(offers[i].mode));
+        cJSON_AddNumberToObject(o, "offered_ms", (double)offers[i].offered_ms);
+        if (offers[i].expires_ms)
+            cJSON_AddNumberToObject(o, "expires_ms", (double)offers[i].expires_ms);
+        else
+            cJSON_AddNullToObject(o, "expires_ms");
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
+/* ---- accept and decline ---------------------------------------------------------------------- */
+
+static void answer_refusal(struct httpd_req *req, int rc, const char *err)
+{
+    if (rc == DT_ESTATE)
+        api_error(req, 409, "conflict", err);
+    else if (rc == DT_EPERM)
+        api_error(req, 403, "not_offered", "this call was not offered to you");
+    else if (rc == DT_ENOTFOUND)
+        api_error(req, 404, "not_found", "no such waiting call");
+    else
+        api_error(req, 400, "bad_request", err);
+}
+
+void api_on_call_action(struct httpd_req *req, void *user)
+{
+    struct api *api = user;
+    struct store_agent a;
+    if (!api_begin(api, req, &a))
+        return;
+    const char *rest = httpd_req_path(req) + strlen("/api/v1/calls/");
+    const char *slash = strchr(rest, '/');
+    char sid[72];
+    if (!slash || slash == rest || (size_t)(slash - rest) >= sizeof sid ||
+        (strcmp(slash, "/accept") != 0 && strcmp(slash, "/decline") != 0)) {
+        api_error(req, 404, "not_found", "no such action");
+        store_agent_done(&a);
+        return;
+    }
+    memcpy(sid, rest, (size_t)(slash - rest));
+    sid[slash - rest] = '\0';
+    int accept = strcmp(slash, "/accept") == 0;
+    struct routing_actions acts;
+    routing_actions_init(&acts);
+    char err[256] = "";
+    int rc = ensure_agent(api, &a, &acts);
+    int64_t now = server_now_ms();
+    if (rc == DT_OK)
+        rc = accept ? routing_accept(api->rt, sid, a.name, now, &acts, err, sizeof err)
+                    : routing_decline(api->rt, sid, a.name, now, &acts, err, sizeof err);
+    if (rc == DT_OK) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "call_sid", sid);
+        cJSON_AddStringToObject(o, "result", accept ? "accepted" : "declined");
+        struct api_call *c = call_find(api, sid);
+        if (accept && c)
+            cJSON_AddStringToObject(o, "conference", c->room);
+        api_json(req, 200, o);
+        cJSON_Delete(o);
+    } else {
+        answer_refusal(req, rc, err);
+    }
+    carry_out(api, &acts);
+    routing_actions_done(&acts);
+    store_agent_done(&a);
+}
+
+/* ---- set-up ---------------------------------------------------------------------------------- */
+
+static void load_agents(struct api *api, struct routing_actions *acts)
+{
+    struct store_agent_list l;
+    char err[256];
+    if (store_agent_list(api->srv->store, &l, err, sizeof err) != DT_OK)
+        return;
+    int64_t now = server_now_ms();
+    for (size_t i = 0; i < l.count; i++) {
+        const struct store_agent *a = &l.items[i];
+        enum routing_agent_state s;
+        if (ensure_agent(api, a, acts) != DT_OK || !a->state ||
+            routing_state_parse(a->state, &s) != DT_OK ||
+            (s != DT_ROUTE_AVAILABLE && s != DT_ROUTE_BREAK))
+            continue;
+        routing_agent_set_state(api->rt, a->name, s, a->state_reason, now, acts, err, sizeof err);
+    }
+    store_agent_list_done(&l);
+}
+
+static void load_calls(struct api *api, struct routing_actions *acts)
+{
+    struct store_call_list l;
+    char err[256];
+    if (store_calls_waiting(api->srv->store, NULL, WAITING_MAX, &l, err, sizeof err) != DT_OK)
+        return;
+    int64_t now = server_now_ms();
+    for (size_t i = 0; i < l.count; i++) {
+        const struct store_call *c = &l.items[i];
+        if (routing_call_waiting(api->rt, c->sid, c->queue, now, acts, err, sizeof err) == DT_OK)
+            call_add(api, c->sid, c->queue, c->created_ms);
+    }
+    store_call_list_done(&l);
+}
+
+int api_route_init(struct api *api, char *err, size_t errlen)
+{
+    api->rt = routing_new(NULL);
+    const struct config *cfg = api->srv->cfg;
+    struct routing_actions acts;
+    routing_actions_init(&acts);
+    int64_t now = server_now_ms();
+    for (size_t i = 0; i < cfg->n_queues; i++) {
+        const struct config_queue *q = &cfg->queues[i];
+        struct routing_queue_conf qc;
+        routing_queue_defaults(&qc);
+        qc.mode = q->routing == DT_ROUTING_LONGEST_IDLE ? DT_ROUTE_LONGEST_IDLE : DT_ROUTE_RINGALL;
+        if (q->reservation_timeout > 0)
+            qc.reservation_timeout_s = q->reservation_timeout;
+        qc.wrapup_s = q->wrapup;
+        qc.missed_offers_limit = q->missed_offers_limit;
+        if (routing_queue_set(api->rt, q->name, &qc, now, &acts, err, errlen) != DT_OK) {
+            routing_actions_done(&acts);
+            return DT_EINVAL;
+        }
+    }
+    api->timer = netloop_timer_new(api->srv->loop, on_timer, api);
+    load_agents(api, &acts);
+    load_calls(api, &acts);
+    routing_actions_clear(&acts); /* nothing to announce at start: consoles get snapshots */
+    routing_actions_done(&acts);
+    reschedule(api);
+    api->prev_sink = api->srv->sink;
+    api->prev_user = api->srv->sink_user;
+    server_set_event_sink(api->srv, on_event, api);
+    return DT_OK;
+}
+
+void api_route_done(struct api *api)
+{
+    if (api->srv && api->srv->sink_user == api)
+        server_set_event_sink(api->srv, api->prev_sink, api->prev_user);
+    for (struct api_op *op = api->ops; op; op = op->next)
+        op->api = NULL;
+    api->ops = NULL;
+    while (api->calls)
+        call_remove(api, api->calls->sid);
+    netloop_timer_free(api->timer);
+    routing_free(api->rt);
 }
