@@ -1,0 +1,276 @@
+/*
+ * End-to-end test of the agent API and the push with `dialtone serve` and `dialtone sim`
+ * (test-failures.ini): two agents made available through the API, a websocket client that
+ * gets its snapshot and then the queued call and its offer, the call in both agents' pending
+ * offers, both accepting at once (exactly one wins, the other gets 409), and the emulator
+ * showing the caller and the winner's endpoint in one conference named for the call.
+ */
+#include <pthread.h>
+
+#include "dialtone/agents.h"
+#include "dialtone/netloop.h"
+#include "dialtone/wsc.h"
+#include "serve_e2e_fixture.h"
+
+#define WAIT 20000
+
+#define CONF_EXTRA                                                                                 \
+    "[queue \"support\"]\nmax_wait = 3600\n"                                                       \
+    "[ivr]\nprompt = \"For support press 1.\"\ntimeout = 3\n1 = support\ndefault = support\n"
+
+struct agent {
+    const char *name, *endpoint;
+    char token[AGENTS_TOKEN_SIZE], auth[160];
+};
+
+static struct agent agents[2] = {{.name = "alice", .endpoint = "client:alice"},
+                                 {.name = "bob", .endpoint = "client:bob"}};
+
+static void add_agents(void)
+{
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    for (int i = 0; i < 2; i++) {
+        char hash[AGENTS_HASH_SIZE];
+        agents_token_new(agents[i].token, NULL, 0);
+        agents_token_hash(agents[i].token, strlen(agents[i].token), hash);
+        char *hdr = xasprintf("Authorization: Bearer %s", agents[i].token);
+        dt_strlcpy(agents[i].auth, hdr, sizeof agents[i].auth);
+        free(hdr);
+        char *q = sqlite3_mprintf(
+            "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
+            "VALUES (%Q, 'agent', %Q, 0, %Q, 0); INSERT INTO agent_queues (agent_id, queue) "
+            "VALUES (last_insert_rowid(), 'support');",
+            agents[i].name, agents[i].endpoint, hash);
+        CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_free(q);
+    }
+    sqlite3_close(db);
+}
+
+static struct se_resp api(const struct agent *a, const char *method, const char *path,
+                          const char *body)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", se.base, path);
+    const char *hdrs[] = {a->auth, "Content-Type: application/json", NULL};
+    return se_http(method, url, hdrs, body, body ? strlen(body) : 0, NULL);
+}
+
+/* ---- the websocket client ------------------------------------------------------------------ */
+
+static struct {
+    struct netloop *loop;
+    struct wsc *c;
+    int opened, closed, n;
+    char *msgs[256];
+} ws;
+
+static void ws_open(struct wsc *c, void *user)
+{
+    (void)c;
+    (void)user;
+    ws.opened = 1;
+}
+
+static void ws_message(struct wsc *c, const char *data, size_t len, int binary, void *user)
+{
+    (void)c;
+    (void)len;
+    (void)binary;
+    (void)user;
+    if (ws.n < 256)
+        ws.msgs[ws.n++] = xstrdup(data);
+}
+
+static void ws_close(struct wsc *c, const struct wsc_close_info *info, void *user)
+{
+    (void)c;
+    (void)info;
+    (void)user;
+    ws.closed = 1;
+}
+
+static void on_spin(struct netloop_timer *t, void *loop)
+{
+    (void)t;
+    netloop_stop(loop);
+}
+
+static void spin(int ms)
+{
+    struct netloop_timer *t = netloop_timer_new(ws.loop, on_spin, ws.loop);
+    netloop_timer_start(t, (uint64_t)ms);
+    netloop_run(ws.loop);
+    netloop_timer_free(t);
+}
+
+/* Spins until a message has type and mentions text; its index or -1. */
+static int ws_wait(const char *type, const char *text, int ms)
+{
+    char want[80];
+    snprintf(want, sizeof want, "\"type\":\"%s\"", type);
+    for (int waited = 0; waited <= ms; waited += 20) {
+        for (int i = 0; i < ws.n; i++)
+            if (strstr(ws.msgs[i], want) && (!text || strstr(ws.msgs[i], text)))
+                return i;
+        spin(20);
+    }
+    return -1;
+}
+
+/* ---- two accepts at once ------------------------------------------------------------------- */
+
+struct accept_run {
+    const struct agent *a;
+    char path[128];
+    long status;
+};
+
+static void *accept_thread(void *p)
+{
+    struct accept_run *r = p;
+    struct se_resp resp = api(r->a, "POST", r->path, NULL);
+    r->status = resp.status;
+    se_resp_done(&resp);
+    return NULL;
+}
+
+static int in_one_conference(const char *caller, const char *room)
+{
+    struct se_resp r = se_ctl("GET", "/sim/conferences", NULL);
+    int ok = 0;
+    const cJSON *conf, *part;
+    cJSON_ArrayForEach(conf, cJSON_GetObjectItemCaseSensitive(r.json, "conferences"))
+    {
+        const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(conf, "friendly_name"));
+        if (!name || strcmp(name, room) != 0)
+            continue;
+        int has_caller = 0, has_agent = 0;
+        cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(conf, "participants"))
+        {
+            const char *sid = cJSON_GetStringValue(cJSON_GetObjectItem(part, "call_sid"));
+            const char *to = cJSON_GetStringValue(cJSON_GetObjectItem(part, "to"));
+            has_caller |= sid && strcmp(sid, caller) == 0;
+            has_agent |= to && strncmp(to, "client:", 7) == 0;
+        }
+        ok = has_caller && has_agent;
+    }
+    se_resp_done(&r);
+    return ok;
+}
+
+TEST(call_offered_pushed_and_accepted_once)
+{
+    SE_WAIT_Q("SELECT count(*) FROM queues WHERE twilio_sid LIKE 'QU%'", "1", WAIT);
+    add_agents();
+    for (int i = 0; i < 2; i++) {
+        struct se_resp r = api(&agents[i], "POST", "/api/v1/me/state", "{\"state\":\"available\"}");
+        CHECK_INT(r.status, 200);
+        se_resp_done(&r);
+    }
+    struct se_resp r = api(&agents[0], "GET", "/api/v1/me", NULL);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "state")), "available");
+    se_resp_done(&r);
+
+    char err[256], url[256], auth[160];
+    ws.loop = netloop_new(NULL, err, sizeof err);
+    snprintf(url, sizeof url, "ws://127.0.0.1:%d/api/v1/events", se.port);
+    snprintf(auth, sizeof auth, "Bearer %s", agents[0].token);
+    struct wsc_header h = {.name = "Authorization", .value = auth};
+    struct wsc_options o = {.url = url,
+                            .headers = &h,
+                            .nheaders = 1,
+                            .on_open = ws_open,
+                            .on_message = ws_message,
+                            .on_close = ws_close};
+    ws.c = wsc_new(ws.loop, &o, err, sizeof err);
+    CHECK(ws.c != NULL);
+    CHECK(ws_wait("snapshot", "\"alice\"", WAIT) == 0);
+
+    struct se_resp pc = se_ctl("POST", "/sim/calls",
+                               "{\"from\": \"+14155550123\", \"patience\": 0, \"digits\": \"1\"}");
+    CHECK_INT(pc.status, 201);
+    char caller[64], room[96], path[128];
+    const cJSON *call = cJSON_GetObjectItemCaseSensitive(pc.json, "call");
+    dt_strlcpy(caller, call ? cJSON_GetStringValue(cJSON_GetObjectItem(call, "sid")) : "",
+               sizeof caller);
+    se_resp_done(&pc);
+    CHECK(caller[0] == 'C');
+    snprintf(room, sizeof room, "call-%s", caller);
+
+    /* pushed: the call queued, then alice's offer */
+    int q = ws_wait("call.queued", caller, WAIT);
+    int off = ws_wait("offer.created", "\"alice\"", WAIT);
+    CHECK(q >= 0 && off > q);
+    for (int i = 1; i < ws.n; i++) { /* in seq order */
+        cJSON *a = cJSON_Parse(ws.msgs[i - 1]), *b = cJSON_Parse(ws.msgs[i]);
+        if (i > 1)
+            CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(a, "seq")) <
+                  cJSON_GetNumberValue(cJSON_GetObjectItem(b, "seq")));
+        cJSON_Delete(a);
+        cJSON_Delete(b);
+    }
+    for (int i = 0; i < 2; i++) {
+        r = api(&agents[i], "GET", "/api/v1/calls/pending", NULL);
+        CHECK_INT(r.status, 200);
+        CHECK(r.body.data && strstr(r.body.data, caller));
+        CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "offers")), 1);
+        se_resp_done(&r);
+    }
+
+    /* both accept at once: exactly one wins */
+    snprintf(path, sizeof path, "/api/v1/calls/%s/accept", caller);
+    struct accept_run runs[2] = {{.a = &agents[0]}, {.a = &agents[1]}};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++) {
+        dt_strlcpy(runs[i].path, path, sizeof runs[i].path);
+        pthread_create(&th[i], NULL, accept_thread, &runs[i]);
+    }
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    CHECK((runs[0].status == 200 && runs[1].status == 409) ||
+          (runs[0].status == 409 && runs[1].status == 200));
+    const char *winner = runs[0].status == 200 ? "alice" : "bob";
+    char want[64];
+    snprintf(want, sizeof want, "\"agent\":\"%s\"", winner);
+    CHECK(ws_wait("call.assigned", want, WAIT) >= 0);
+
+    /* the caller left Twilio's queue for the room, the winner's leg joined it */
+    char sqlbuf[256];
+    snprintf(sqlbuf, sizeof sqlbuf, "SELECT conference FROM calls WHERE sid = '%s'", caller);
+    SE_WAIT_Q(sqlbuf, room, WAIT);
+    CHECK(ws_wait("call.connected", caller, WAIT) >= 0);
+    int ok = 0;
+    for (int i = 0; i < WAIT / 100 && !ok; i++) {
+        ok = in_one_conference(caller, room);
+        if (!ok)
+            usleep(100000);
+    }
+    CHECK(ok);
+    r = api(&agents[runs[0].status == 200 ? 0 : 1], "GET", "/api/v1/me", NULL);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "state")), "busy");
+    se_resp_done(&r);
+    r = se_get("/metrics");
+    CHECK(r.body.data && strstr(r.body.data, "dialtone_push_clients 1\n"));
+    se_resp_done(&r);
+
+    wsc_free(ws.c);
+    spin(20);
+    for (int i = 0; i < ws.n; i++)
+        free(ws.msgs[i]);
+    netloop_free(ws.loop);
+}
+
+int main(void)
+{
+    if (se_setup("data/scenarios/test-failures.ini", "10", CONF_EXTRA) != 0) {
+        printf("setup failed\n");
+        se_teardown();
+        return 1;
+    }
+    RUN(call_offered_pushed_and_accepted_once);
+    se_teardown();
+    return check_done();
+}
