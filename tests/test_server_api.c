@@ -30,7 +30,8 @@
     "[twilio]\naccount_sid = AC0123456789abcdef0123456789abcdef\nauth_token = api-t0ken\n"         \
     "public_base_url = https://dialtone.example.com\n"                                             \
     "[server]\nport = 0\n"                                                                         \
-    "[queue \"support\"]\n[queue \"sales\"]\nrouting = longest-idle\nreservation_timeout = 5\n"
+    "[queue \"support\"]\n[queue \"sales\"]\nrouting = longest-idle\nreservation_timeout = 5\n"    \
+    "[dispositions]\nresolved = Resolved\nspam = Spam\n"
 
 static struct {
     struct config cfg;
@@ -419,7 +420,9 @@ TEST(ringall_first_accept_wins)
     cJSON_Delete(o);
     CHECK_INT(http("POST", "/api/v1/calls/CA9999/decline", ax.alice, NULL, &o), 404);
     cJSON_Delete(o);
-    CHECK_INT(http("POST", "/api/v1/calls/CA1000/hold", ax.alice, NULL, &o), 404);
+    CHECK_INT(http("POST", "/api/v1/calls/CA1000/hold", ax.alice, NULL, &o), 403);
+    cJSON_Delete(o);
+    CHECK_INT(http("POST", "/api/v1/calls/CA1000/bogus", bob, NULL, &o), 404);
     cJSON_Delete(o);
     /* a call that leaves before anyone takes it: its offers go */
     queue_call("CA1001", "support");
@@ -461,6 +464,64 @@ TEST(longest_idle_reservation_times_out)
     teardown();
 }
 
+TEST(call_end_wrapup_and_incall)
+{
+    CHECK_INT(setup(), 0);
+    char bob[AGENTS_TOKEN_SIZE];
+    add_agent("bob", DT_ROLE_AGENT, "support", bob);
+    cJSON *o;
+    CHECK_INT(http("POST", "/api/v1/me/state", bob, "{\"state\":\"available\"}", &o), 200);
+    cJSON_Delete(o);
+    CHECK_INT(http("POST", "/api/v1/me/state", ax.alice, "{\"state\":\"available\"}", &o), 200);
+    cJSON_Delete(o);
+    CHECK_INT(http("POST", "/api/v1/me/wrapup", bob, "{\"disposition\":\"resolved\"}", &o), 409);
+    CHECK_STR(err_code(o), "not_in_wrapup");
+    cJSON_Delete(o);
+    queue_call("CA3000", "support");
+    CHECK_INT(http("POST", "/api/v1/calls/CA3000/accept", bob, NULL, &o), 200);
+    cJSON_Delete(o);
+    /* the call is bob's: alice may not touch it */
+    CHECK_INT(http("POST", "/api/v1/calls/CA3000/hangup", ax.alice, NULL, &o), 403);
+    CHECK_STR(err_code(o), "not_yours");
+    cJSON_Delete(o);
+    CHECK_INT(http("POST", "/api/v1/calls/CA3000/mute", ax.alice, NULL, &o), 403);
+    cJSON_Delete(o);
+    CHECK_INT(http("POST", "/api/v1/calls/CA3999/hold", bob, NULL, &o), 404);
+    cJSON_Delete(o);
+    CHECK_INT(http("POST", "/api/v1/calls/CA3000/hold", bob, NULL, &o), 503); /* no Twilio */
+    cJSON_Delete(o);
+    /* the caller hangs up: bob goes to wrap-up */
+    CHECK_INT(server_emit(ax.srv, "call.ended",
+                          "{\"call\":{\"sid\":\"CA3000\",\"queue\":\"support\","
+                          "\"status\":\"completed\",\"queue_result\":\"redirected\"}}",
+                          NULL),
+              DT_OK);
+    struct store_agent a;
+    char err[256];
+    CHECK_INT(store_agent_get(ax.st, "bob", &a, err, sizeof err), DT_OK);
+    CHECK_STR(a.state, "wrap-up");
+    store_agent_done(&a);
+    CHECK_INT(http("POST", "/api/v1/calls/CA3000/hangup", bob, NULL, &o), 404); /* over */
+    cJSON_Delete(o);
+    static const char *const bad[] = {"{}", "{\"disposition\":\"bogus\"}",
+                                      "{\"disposition\":\"resolved\",\"notes\":5}",
+                                      "{\"disposition\":\"resolved\",\"notes\":\"a\\u0001\"}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT(http("POST", "/api/v1/me/wrapup", bob, bad[i], &o), 400);
+        cJSON_Delete(o);
+    }
+    CHECK_INT(http("POST", "/api/v1/me/wrapup", bob,
+                   "{\"disposition\":\"resolved\",\"notes\":\"asked for a refund\"}", &o),
+              200);
+    CHECK_STR(str_at(o, "state"), "available");
+    cJSON_Delete(o);
+    CHECK_INT(count_events("call.wrapup", "asked for a refund"), 1);
+    CHECK_INT(count_events("call.wrapup", "\"resolved\""), 1);
+    CHECK_INT(http("POST", "/api/v1/me/wrapup", bob, "{\"disposition\":\"resolved\"}", &o), 409);
+    cJSON_Delete(o);
+    teardown();
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -470,6 +531,7 @@ int main(void)
     RUN(history_and_detail);
     RUN(ringall_first_accept_wins);
     RUN(longest_idle_reservation_times_out);
+    RUN(call_end_wrapup_and_incall);
     curl_global_cleanup();
     return check_done();
 }

@@ -25,6 +25,7 @@ static void on_queues(struct httpd_req *req, void *user);
 static const struct httpd_route api_routes[] = {
     {.method = "GET", .path = "/api/v1/me", .fn = on_me},
     {.method = "POST", .path = "/api/v1/me/state", .fn = on_state},
+    {.method = "POST", .path = "/api/v1/me/wrapup", .fn = api_on_wrapup},
     {.method = "GET", .path = "/api/v1/calls/pending", .fn = on_pending},
     {.method = "GET", .path = "/api/v1/calls", .fn = api_on_calls},
     {.method = "GET", .path = "/api/v1/calls/", .prefix = 1, .fn = api_on_call},

@@ -55,7 +55,8 @@ struct api_op;
 struct api_call {
     char sid[72], queue[40], room[80];
     int64_t enqueued_ms;
-    int in_room; /* the caller left Twilio's queue for its room (an agent leg failed after) */
+    int in_room;     /* the caller left Twilio's queue for its room (an agent leg failed after) */
+    char agent[136]; /* the agent connected to it, once its leg was made; "" before */
     struct api_call *next;
 };
 
@@ -74,8 +75,25 @@ struct api {
 int api_route_init(struct api *api, char *err, size_t errlen);
 void api_route_done(struct api *api);
 
-/* POST /api/v1/calls/{sid}/accept and /decline (api_route.c). */
+/* POST /api/v1/calls/{sid}/accept, /decline (api_route.c), /hangup, /hold, /unhold, /mute,
+ * /unmute (api_incall.c). */
 void api_on_call_action(struct httpd_req *req, void *user);
+/* 1 when sid/action was handled (answered) by api_incall.c. */
+int api_incall_action(struct api *api, struct httpd_req *req, const struct store_agent *a,
+                      const char *sid, const char *action);
+
+/* POST /api/v1/me/wrapup {"disposition", "notes"} (api_incall.c). */
+void api_on_wrapup(struct httpd_req *req, void *user);
+
+/* The call api knows by sid, or NULL. */
+struct api_call *api_call_find(struct api *api, const char *sid);
+
+/* Runs routing's actions (stores states, emits events, starts Twilio work) and clears them. */
+struct routing_actions;
+void api_carry_out(struct api *api, struct routing_actions *acts);
+
+/* Emits an event of type with data (taken). */
+void api_emit(struct api *api, const char *type, struct cJSON *data);
 
 /* Authenticates req: 1 with *a filled (store_agent_done), 0 when it was answered (401, 503). */
 int api_begin(struct api *api, struct httpd_req *req, struct store_agent *a);

@@ -36,11 +36,9 @@ struct api_op {
     int step; /* 0: dequeue, 1: agent leg */
 };
 
-static void carry_out(struct api *api, struct routing_actions *acts);
-
 /* ---- calls routing has seen ------------------------------------------------------------------ */
 
-static struct api_call *call_find(struct api *api, const char *sid)
+struct api_call *api_call_find(struct api *api, const char *sid)
 {
     for (struct api_call *c = api->calls; c; c = c->next)
         if (strcmp(c->sid, sid) == 0)
@@ -51,7 +49,7 @@ static struct api_call *call_find(struct api *api, const char *sid)
 static struct api_call *call_add(struct api *api, const char *sid, const char *queue,
                                  int64_t enqueued_ms)
 {
-    struct api_call *c = call_find(api, sid);
+    struct api_call *c = api_call_find(api, sid);
     if (!c) {
         c = xcalloc(1, sizeof *c);
         c->next = api->calls;
@@ -78,7 +76,7 @@ static void call_remove(struct api *api, const char *sid)
 
 /* ---- events and actions ---------------------------------------------------------------------- */
 
-static void emit(struct api *api, const char *type, cJSON *data)
+void api_emit(struct api *api, const char *type, cJSON *data)
 {
     char *text = cJSON_PrintUnformatted(data);
     cJSON_Delete(data);
@@ -103,7 +101,7 @@ static void on_timer(struct netloop_timer *t, void *user)
     struct routing_actions acts;
     routing_actions_init(&acts);
     routing_tick(api->rt, server_now_ms(), &acts);
-    carry_out(api, &acts);
+    api_carry_out(api, &acts);
     routing_actions_done(&acts);
 }
 
@@ -120,13 +118,21 @@ static void agent_state_action(struct api *api, const struct routing_action *x)
         log_error("routing: storing %s's state: %s", x->agent, err);
         return;
     }
-    emit(api, "agent.state", api_agent_json(api->srv->store, &a));
+    api_emit(api, "agent.state", api_agent_json(api->srv->store, &a));
     store_agent_done(&a);
 }
 
 static void start_connect(struct api *api, const char *sid, const char *agent);
 
-static void carry_out(struct api *api, struct routing_actions *acts)
+/* From the accept on, the call is the agent's (until a failed leg puts it back). */
+static void mark_assigned(struct api *api, const char *sid, const char *agent)
+{
+    struct api_call *c = api_call_find(api, sid);
+    if (c)
+        dt_strlcpy(c->agent, agent, sizeof c->agent);
+}
+
+void api_carry_out(struct api *api, struct routing_actions *acts)
 {
     for (size_t i = 0; i < acts->count; i++) {
         const struct routing_action *x = &acts->items[i];
@@ -141,14 +147,15 @@ static void carry_out(struct api *api, struct routing_actions *acts)
                 cJSON_AddNumberToObject(d, "expires_ms", (double)x->expires_ms);
             else
                 cJSON_AddNullToObject(d, "expires_ms");
-            emit(api, "offer.created", d);
+            api_emit(api, "offer.created", d);
             break;
         case DT_ROUTE_WITHDRAW:
             cJSON_AddStringToObject(d, "why", routing_why_name(x->why));
-            emit(api, "offer.withdrawn", d);
+            api_emit(api, "offer.withdrawn", d);
             break;
         case DT_ROUTE_ASSIGN:
-            emit(api, "call.assigned", d);
+            api_emit(api, "call.assigned", d);
+            mark_assigned(api, x->call_sid, x->agent);
             start_connect(api, x->call_sid, x->agent);
             break;
         case DT_ROUTE_AGENT_STATE:
@@ -193,21 +200,23 @@ static struct api_op *op_new(struct api *api, const char *sid, const char *agent
 static void connect_failed(struct api *api, const char *sid, const char *agent, const char *why)
 {
     log_warn("routing: connecting %s to %s failed: %s", sid, agent, why);
-    struct api_call *c = call_find(api, sid);
+    struct api_call *c = api_call_find(api, sid);
     struct routing_actions acts;
     routing_actions_init(&acts);
     int64_t now = server_now_ms();
     char err[256];
     routing_agent_call_ended(api->rt, agent, now, &acts, err, sizeof err);
     routing_agent_wrapup_done(api->rt, agent, now, &acts, err, sizeof err);
-    if (c)
+    if (c) {
+        c->agent[0] = '\0';
         routing_requeue_front(api->rt, sid, c->queue, c->enqueued_ms, now, &acts, err, sizeof err);
+    }
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "call_sid", sid);
     cJSON_AddStringToObject(d, "agent", agent);
     cJSON_AddStringToObject(d, "reason", why);
-    emit(api, "call.connect_failed", d);
-    carry_out(api, &acts);
+    api_emit(api, "call.connect_failed", d);
+    api_carry_out(api, &acts);
     routing_actions_done(&acts);
 }
 
@@ -215,7 +224,7 @@ static void on_twilio(const struct twilio_result *res, void *arg);
 
 static void add_agent_leg(struct api *api, const char *sid, const char *agent)
 {
-    struct api_call *c = call_find(api, sid);
+    struct api_call *c = api_call_find(api, sid);
     struct store_agent a;
     char err[256];
     if (!c || store_agent_get(api->srv->store, agent, &a, err, sizeof err) != DT_OK) {
@@ -264,24 +273,26 @@ static void on_twilio(const struct twilio_result *res, void *arg)
         return;
     }
     if (step == 0) {
-        struct api_call *c = call_find(api, sid);
+        struct api_call *c = api_call_find(api, sid);
         if (c)
             c->in_room = 1;
         add_agent_leg(api, sid, agent);
         return;
     }
-    call_remove(api, sid);
+    struct api_call *c = api_call_find(api, sid);
+    if (c)
+        dt_strlcpy(c->agent, agent, sizeof c->agent);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "call_sid", sid);
     cJSON_AddStringToObject(d, "agent", agent);
     const cJSON *leg = cJSON_GetObjectItemCaseSensitive(res->json, "call_sid");
     cJSON_AddStringToObject(d, "agent_call_sid", cJSON_IsString(leg) ? leg->valuestring : "");
-    emit(api, "call.connected", d);
+    api_emit(api, "call.connected", d);
 }
 
 static void start_connect(struct api *api, const char *sid, const char *agent)
 {
-    struct api_call *c = call_find(api, sid);
+    struct api_call *c = api_call_find(api, sid);
     if (!api->srv->twilio || !c) {
         log_warn("routing: %s accepted %s, but there is no Twilio client to connect them", agent,
                  sid);
@@ -327,6 +338,14 @@ static int still_waiting(const cJSON *call)
            strcmp(st, "ringing") == 0 || strcmp(st, "in-progress") == 0;
 }
 
+static int call_over(const cJSON *call)
+{
+    const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "status"));
+    return st &&
+           (strcmp(st, "completed") == 0 || strcmp(st, "busy") == 0 || strcmp(st, "failed") == 0 ||
+            strcmp(st, "no-answer") == 0 || strcmp(st, "canceled") == 0);
+}
+
 static void on_event(void *user, const struct store_event *ev)
 {
     struct api *api = user;
@@ -353,9 +372,15 @@ static void on_event(void *user, const struct store_event *ev)
     } else if (!still_waiting(call) && routing_call_get(api->rt, sid, &info) == DT_OK) {
         routing_call_gone(api->rt, sid, now, &acts, err, sizeof err);
         call_remove(api, sid);
+    } else if (call_over(call)) {
+        struct api_call *c = api_call_find(api, sid);
+        if (c && c->agent[0])
+            routing_agent_call_ended(api->rt, c->agent, now, &acts, err, sizeof err);
+        if (c)
+            call_remove(api, sid);
     }
     cJSON_Delete(root);
-    carry_out(api, &acts);
+    api_carry_out(api, &acts);
     routing_actions_done(&acts);
 }
 
@@ -395,7 +420,7 @@ int api_route_state(struct api *api, const struct store_agent *a, const char *st
                                      errlen);
     if (rc == DT_ESTATE)
         dt_seterr(err, errlen, rc, "busy with a call: end it first");
-    carry_out(api, &acts); /* what fell due is real even when the change was refused */
+    api_carry_out(api, &acts); /* what fell due is real even when the change was refused */
     routing_actions_done(&acts);
     return rc;
 }
@@ -443,14 +468,19 @@ void api_on_call_action(struct httpd_req *req, void *user)
     const char *rest = httpd_req_path(req) + strlen("/api/v1/calls/");
     const char *slash = strchr(rest, '/');
     char sid[72];
-    if (!slash || slash == rest || (size_t)(slash - rest) >= sizeof sid ||
-        (strcmp(slash, "/accept") != 0 && strcmp(slash, "/decline") != 0)) {
+    if (!slash || slash == rest || (size_t)(slash - rest) >= sizeof sid) {
         api_error(req, 404, "not_found", "no such action");
         store_agent_done(&a);
         return;
     }
     memcpy(sid, rest, (size_t)(slash - rest));
     sid[slash - rest] = '\0';
+    if (strcmp(slash, "/accept") != 0 && strcmp(slash, "/decline") != 0) {
+        if (!api_incall_action(api, req, &a, sid, slash + 1))
+            api_error(req, 404, "not_found", "no such action");
+        store_agent_done(&a);
+        return;
+    }
     int accept = strcmp(slash, "/accept") == 0;
     struct routing_actions acts;
     routing_actions_init(&acts);
@@ -464,7 +494,7 @@ void api_on_call_action(struct httpd_req *req, void *user)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "call_sid", sid);
         cJSON_AddStringToObject(o, "result", accept ? "accepted" : "declined");
-        struct api_call *c = call_find(api, sid);
+        struct api_call *c = api_call_find(api, sid);
         if (accept && c)
             cJSON_AddStringToObject(o, "conference", c->room);
         api_json(req, 200, o);
@@ -472,7 +502,7 @@ void api_on_call_action(struct httpd_req *req, void *user)
     } else {
         answer_refusal(req, rc, err);
     }
-    carry_out(api, &acts);
+    api_carry_out(api, &acts);
     routing_actions_done(&acts);
     store_agent_done(&a);
 }
