@@ -2,8 +2,10 @@
  * End-to-end test of the agent API and the push with `dialtone serve` and `dialtone sim`
  * (test-failures.ini): two agents made available through the API, a websocket client that
  * gets its snapshot and then the queued call and its offer, the call in both agents' pending
- * offers, both accepting at once (exactly one wins, the other gets 409), and the emulator
- * showing the caller and the winner's endpoint in one conference named for the call.
+ * offers, both accepting at once (exactly one wins, the other gets 409), the emulator
+ * showing the caller and the winner's endpoint in one conference named for the call, hold,
+ * unhold, mute and hang-up by the winner (403 for the other) changing the emulator's state,
+ * and the end of the call putting the winner in wrap-up until a disposition is given.
  */
 #include <pthread.h>
 
@@ -137,6 +139,35 @@ static void *accept_thread(void *p)
     return NULL;
 }
 
+/* 1 when the emulator's conferences show call sid with "key":true. */
+static int conf_flag(const char *sid, const char *key)
+{
+    struct se_resp r = se_ctl("GET", "/sim/conferences", NULL);
+    int found = 0;
+    const cJSON *conf, *part;
+    cJSON_ArrayForEach(conf, cJSON_GetObjectItemCaseSensitive(r.json, "conferences"))
+    {
+        cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(conf, "participants"))
+        {
+            const char *ps = cJSON_GetStringValue(cJSON_GetObjectItem(part, "call_sid"));
+            if (ps && strcmp(ps, sid) == 0 && cJSON_IsTrue(cJSON_GetObjectItem(part, key)))
+                found = 1;
+        }
+    }
+    se_resp_done(&r);
+    return found;
+}
+
+static int wait_flag(const char *sid, const char *key, int want)
+{
+    for (int i = 0; i < WAIT / 50; i++) {
+        if (conf_flag(sid, key) == want)
+            return 1;
+        usleep(50000);
+    }
+    return 0;
+}
+
 static int in_one_conference(const char *caller, const char *room)
 {
     struct se_resp r = se_ctl("GET", "/sim/conferences", NULL);
@@ -254,6 +285,51 @@ TEST(call_offered_pushed_and_accepted_once)
     se_resp_done(&r);
     r = se_get("/metrics");
     CHECK(r.body.data && strstr(r.body.data, "dialtone_push_clients 1\n"));
+    se_resp_done(&r);
+
+    /* in the call: hold, mute and hang up through the API change the emulator's state */
+    const struct agent *w = &agents[runs[0].status == 200 ? 0 : 1];
+    const struct agent *l = &agents[runs[0].status == 200 ? 1 : 0];
+    char act[160];
+    snprintf(sqlbuf, sizeof sqlbuf, "SELECT conference_sid LIKE 'CF%%' FROM calls WHERE sid = '%s'",
+             caller);
+    SE_WAIT_Q(sqlbuf, "1", WAIT);
+    snprintf(act, sizeof act, "/api/v1/calls/%s/hold", caller);
+    r = api(l, "POST", act, NULL);
+    CHECK_INT(r.status, 403); /* not the loser's call */
+    se_resp_done(&r);
+    r = api(w, "POST", act, NULL);
+    CHECK_INT(r.status, 202);
+    se_resp_done(&r);
+    CHECK(wait_flag(caller, "hold", 1));
+    snprintf(act, sizeof act, "/api/v1/calls/%s/unhold", caller);
+    r = api(w, "POST", act, NULL);
+    se_resp_done(&r);
+    CHECK(wait_flag(caller, "hold", 0));
+    snprintf(act, sizeof act, "/api/v1/calls/%s/mute", caller);
+    r = api(w, "POST", act, NULL);
+    CHECK_INT(r.status, 202);
+    se_resp_done(&r);
+    CHECK(wait_flag(caller, "muted", 1));
+    snprintf(act, sizeof act, "/api/v1/calls/%s/hangup", caller);
+    r = api(w, "POST", act, NULL);
+    CHECK_INT(r.status, 202);
+    se_resp_done(&r);
+    snprintf(sqlbuf, sizeof sqlbuf, "SELECT status FROM calls WHERE sid = '%s'", caller);
+    SE_WAIT_Q(sqlbuf, "completed", WAIT);
+    int wrap = 0;
+    for (int i = 0; i < WAIT / 50 && !wrap; i++) {
+        r = api(w, "GET", "/api/v1/me", NULL);
+        const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "state"));
+        wrap = st && strcmp(st, "wrap-up") == 0;
+        se_resp_done(&r);
+        if (!wrap)
+            usleep(50000);
+    }
+    CHECK(wrap);
+    r = api(w, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\", \"notes\": \"ok\"}");
+    CHECK_INT(r.status, 200);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "state")), "available");
     se_resp_done(&r);
 
     wsc_free(ws.c);
