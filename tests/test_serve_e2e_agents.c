@@ -5,7 +5,9 @@
  * offers, both accepting at once (exactly one wins, the other gets 409), the emulator
  * showing the caller and the winner's endpoint in one conference named for the call, hold,
  * unhold, mute and hang-up by the winner (403 for the other) changing the emulator's state,
- * and the end of the call putting the winner in wrap-up until a disposition is given.
+ * and the end of the call putting the winner in wrap-up until a disposition is given; and an
+ * agent whose phone is busy: the caller, in its conference, offered again and connected to the
+ * next agent who accepts.
  */
 #include <pthread.h>
 
@@ -25,15 +27,17 @@ struct agent {
     char token[AGENTS_TOKEN_SIZE], auth[160];
 };
 
-static struct agent agents[2] = {{.name = "alice", .endpoint = "client:alice"},
-                                 {.name = "bob", .endpoint = "client:bob"}};
+static struct agent agents[4] = {{.name = "alice", .endpoint = "client:alice"},
+                                 {.name = "bob", .endpoint = "client:bob"},
+                                 {.name = "carol", .endpoint = "+14155550300"}, /* busy */
+                                 {.name = "dave", .endpoint = "client:dave"}};
 
-static void add_agents(void)
+static void add_agents(int from, int to)
 {
     sqlite3 *db = NULL;
     CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
     sqlite3_busy_timeout(db, 5000);
-    for (int i = 0; i < 2; i++) {
+    for (int i = from; i < to; i++) {
         char hash[AGENTS_HASH_SIZE];
         agents_token_new(agents[i].token, NULL, 0);
         agents_token_hash(agents[i].token, strlen(agents[i].token), hash);
@@ -195,7 +199,7 @@ static int in_one_conference(const char *caller, const char *room)
 TEST(call_offered_pushed_and_accepted_once)
 {
     SE_WAIT_Q("SELECT count(*) FROM queues WHERE twilio_sid LIKE 'QU%'", "1", WAIT);
-    add_agents();
+    add_agents(0, 2);
     for (int i = 0; i < 2; i++) {
         struct se_resp r = api(&agents[i], "POST", "/api/v1/me/state", "{\"state\":\"available\"}");
         CHECK_INT(r.status, 200);
@@ -339,6 +343,72 @@ TEST(call_offered_pushed_and_accepted_once)
     netloop_free(ws.loop);
 }
 
+/* Accepts sid as a; the status. */
+static long accept_as(const struct agent *a, const char *sid)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/calls/%s/accept", sid);
+    struct se_resp r = api(a, "POST", path, NULL);
+    long st = r.status;
+    se_resp_done(&r);
+    return st;
+}
+
+static void set_state(const struct agent *a, const char *json)
+{
+    struct se_resp r = api(a, "POST", "/api/v1/me/state", json);
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+}
+
+TEST(failed_agent_leg_puts_the_caller_back)
+{
+    add_agents(2, 4);
+    set_state(&agents[0], "{\"state\":\"offline\"}");
+    set_state(&agents[1], "{\"state\":\"break\",\"reason\":\"coffee\"}");
+    set_state(&agents[2], "{\"state\":\"available\"}");
+    struct se_resp pc = se_ctl("POST", "/sim/calls",
+                               "{\"from\": \"+14155550124\", \"patience\": 0, \"digits\": \"1\"}");
+    CHECK_INT(pc.status, 201);
+    char caller[64], room[96], sqlbuf[256];
+    const cJSON *call = cJSON_GetObjectItemCaseSensitive(pc.json, "call");
+    dt_strlcpy(caller, call ? cJSON_GetStringValue(cJSON_GetObjectItem(call, "sid")) : "",
+               sizeof caller);
+    se_resp_done(&pc);
+    snprintf(room, sizeof room, "call-%s", caller);
+    snprintf(sqlbuf, sizeof sqlbuf,
+             "SELECT count(*) FROM events WHERE type = 'offer.created' AND data LIKE '%%%s%%'",
+             caller);
+    SE_WAIT_Q(sqlbuf, "1", WAIT);
+    /* carol's phone is busy: the caller, already in its room, is offered again */
+    CHECK_INT(accept_as(&agents[2], caller), 200);
+    snprintf(sqlbuf, sizeof sqlbuf,
+             "SELECT count(*) FROM events WHERE type = 'call.connect_failed' AND data LIKE "
+             "'%%%s%%'",
+             caller);
+    SE_WAIT_Q(sqlbuf, "1", WAIT);
+    snprintf(sqlbuf, sizeof sqlbuf, "SELECT conference FROM calls WHERE sid = '%s'", caller);
+    CHECK_STR(se_q("%s", sqlbuf), room);
+    set_state(&agents[2], "{\"state\":\"break\",\"reason\":\"phone\"}");
+    set_state(&agents[3], "{\"state\":\"available\"}");
+    struct se_resp r = api(&agents[3], "GET", "/api/v1/calls/pending", NULL);
+    CHECK(r.body.data && strstr(r.body.data, caller));
+    se_resp_done(&r);
+    CHECK_INT(accept_as(&agents[3], caller), 200);
+    int ok = 0;
+    for (int i = 0; i < WAIT / 100 && !ok; i++) {
+        ok = in_one_conference(caller, room);
+        if (!ok)
+            usleep(100000);
+    }
+    CHECK(ok);
+    snprintf(sqlbuf, sizeof sqlbuf,
+             "SELECT count(*) FROM events WHERE type = 'call.connected' AND data LIKE '%%%s%%' "
+             "AND data LIKE '%%dave%%'",
+             caller);
+    SE_WAIT_Q(sqlbuf, "1", WAIT);
+}
+
 int main(void)
 {
     if (se_setup("data/scenarios/test-failures.ini", "10", CONF_EXTRA) != 0) {
@@ -347,6 +417,7 @@ int main(void)
         return 1;
     }
     RUN(call_offered_pushed_and_accepted_once);
+    RUN(failed_agent_leg_puts_the_caller_back);
     se_teardown();
     return check_done();
 }

@@ -56,7 +56,8 @@ struct api_call {
     char sid[72], queue[40], room[80];
     int64_t enqueued_ms;
     int in_room;     /* the caller left Twilio's queue for its room (an agent leg failed after) */
-    char agent[136]; /* the agent connected to it, once its leg was made; "" before */
+    char agent[136]; /* the agent who accepted it; "" while it waits */
+    char leg[72];    /* the agent's leg (its call sid) once Twilio made it, else "" */
     struct api_call *next;
 };
 

@@ -209,6 +209,7 @@ static void connect_failed(struct api *api, const char *sid, const char *agent, 
     routing_agent_wrapup_done(api->rt, agent, now, &acts, err, sizeof err);
     if (c) {
         c->agent[0] = '\0';
+        c->leg[0] = '\0';
         routing_requeue_front(api->rt, sid, c->queue, c->enqueued_ms, now, &acts, err, sizeof err);
     }
     cJSON *d = cJSON_CreateObject();
@@ -279,13 +280,13 @@ static void on_twilio(const struct twilio_result *res, void *arg)
         add_agent_leg(api, sid, agent);
         return;
     }
+    const cJSON *leg = cJSON_GetObjectItemCaseSensitive(res->json, "call_sid");
     struct api_call *c = api_call_find(api, sid);
-    if (c)
-        dt_strlcpy(c->agent, agent, sizeof c->agent);
+    if (c && cJSON_IsString(leg))
+        dt_strlcpy(c->leg, leg->valuestring, sizeof c->leg);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "call_sid", sid);
     cJSON_AddStringToObject(d, "agent", agent);
-    const cJSON *leg = cJSON_GetObjectItemCaseSensitive(res->json, "call_sid");
     cJSON_AddStringToObject(d, "agent_call_sid", cJSON_IsString(leg) ? leg->valuestring : "");
     api_emit(api, "call.connected", d);
 }
@@ -346,6 +347,30 @@ static int call_over(const cJSON *call)
             strcmp(st, "no-answer") == 0 || strcmp(st, "canceled") == 0);
 }
 
+static struct api_call *leg_find(struct api *api, const char *sid)
+{
+    for (struct api_call *c = api->calls; c; c = c->next)
+        if (c->leg[0] && strcmp(c->leg, sid) == 0)
+            return c;
+    return NULL;
+}
+
+/* The agent's leg ended without being answered (busy, no answer, failed): the caller, waiting
+ * in its conference, goes back to the front of the line. */
+static void leg_event(struct api *api, struct api_call *c, const cJSON *leg)
+{
+    const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(leg, "status"));
+    const cJSON *ans = cJSON_GetObjectItemCaseSensitive(leg, "answered_ms");
+    if (!st || (ans && cJSON_IsNumber(ans)) ||
+        (strcmp(st, "busy") != 0 && strcmp(st, "no-answer") != 0 && strcmp(st, "failed") != 0))
+        return; /* answered, or ended by the conference's end (canceled, completed) */
+    char sid[72], agent[136], why[96];
+    dt_strlcpy(sid, c->sid, sizeof sid);
+    dt_strlcpy(agent, c->agent, sizeof agent);
+    snprintf(why, sizeof why, "the agent's leg ended: %s", st ? st : "unknown");
+    connect_failed(api, sid, agent, why);
+}
+
 static void on_event(void *user, const struct store_event *ev)
 {
     struct api *api = user;
@@ -363,8 +388,11 @@ static void on_event(void *user, const struct store_event *ev)
     char err[256];
     int64_t now = server_now_ms();
     struct routing_call_info info;
+    struct api_call *byleg = sid ? leg_find(api, sid) : NULL;
     if (!sid) {
         /* not about one call */
+    } else if (byleg) {
+        leg_event(api, byleg, call);
     } else if (strcmp(ev->type, "call.queued") == 0 && queue && still_waiting(call)) {
         if (routing_call_get(api->rt, sid, &info) != DT_OK &&
             routing_call_waiting(api->rt, sid, queue, now, &acts, err, sizeof err) == DT_OK)
