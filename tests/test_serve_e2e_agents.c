@@ -7,7 +7,8 @@
  * unhold, mute and hang-up by the winner (403 for the other) changing the emulator's state,
  * and the end of the call putting the winner in wrap-up until a disposition is given; and an
  * agent whose phone is busy: the caller, in its conference, offered again and connected to the
- * next agent who accepts.
+ * next agent who accepts, who then transfers it back to the queue, where a third agent takes
+ * it into the same conference.
  */
 #include <pthread.h>
 
@@ -407,6 +408,41 @@ TEST(failed_agent_leg_puts_the_caller_back)
              "AND data LIKE '%%dave%%'",
              caller);
     SE_WAIT_Q(sqlbuf, "1", WAIT);
+
+    /* dave sends the caller back to the queue: he wraps up, bob gets it and is connected */
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/calls/%s/transfer", caller);
+    r = api(&agents[3], "POST", path, "{\"queue\": \"support\"}");
+    CHECK_INT(r.status, 202);
+    se_resp_done(&r);
+    snprintf(sqlbuf, sizeof sqlbuf,
+             "SELECT count(*) FROM events WHERE type = 'call.transferred' AND data LIKE '%%%s%%'",
+             caller);
+    SE_WAIT_Q(sqlbuf, "1", WAIT);
+    SE_WAIT_Q("SELECT state FROM agents WHERE name = 'dave'", "wrap-up", WAIT);
+    int queued = 0;
+    for (int i = 0; i < WAIT / 100 && !queued; i++) {
+        struct se_resp qr = se_ctl("GET", "/sim/queues", NULL);
+        queued = qr.body.data && strstr(qr.body.data, caller);
+        se_resp_done(&qr);
+        if (!queued)
+            usleep(100000);
+    }
+    CHECK(queued);
+    set_state(&agents[1], "{\"state\":\"available\"}");
+    CHECK_INT(accept_as(&agents[1], caller), 200);
+    snprintf(sqlbuf, sizeof sqlbuf,
+             "SELECT count(*) FROM events WHERE type = 'call.connected' AND data LIKE '%%%s%%' "
+             "AND data LIKE '%%bob%%'",
+             caller);
+    SE_WAIT_Q(sqlbuf, "1", WAIT);
+    ok = 0;
+    for (int i = 0; i < WAIT / 100 && !ok; i++) {
+        ok = in_one_conference(caller, room);
+        if (!ok)
+            usleep(100000);
+    }
+    CHECK(ok);
 }
 
 int main(void)

@@ -490,6 +490,18 @@ TEST(call_end_wrapup_and_incall)
     cJSON_Delete(o);
     CHECK_INT(http("POST", "/api/v1/calls/CA3000/hold", bob, NULL, &o), 503); /* no Twilio */
     cJSON_Delete(o);
+    static const char *const bad_xfer[] = {"{}", "{\"queue\":\"nope\"}", "{\"to\":\"5551\"}",
+                                           "{\"queue\":\"sales\",\"to\":\"+15551230009\"}", "[1]"};
+    for (size_t i = 0; i < sizeof bad_xfer / sizeof bad_xfer[0]; i++) {
+        CHECK_INT(http("POST", "/api/v1/calls/CA3000/transfer", bob, bad_xfer[i], &o), 400);
+        cJSON_Delete(o);
+    }
+    CHECK_INT(http("POST", "/api/v1/calls/CA3000/transfer", ax.alice, "{\"queue\":\"sales\"}", &o),
+              403);
+    cJSON_Delete(o);
+    CHECK_INT(http("POST", "/api/v1/calls/CA3000/transfer", bob, "{\"queue\":\"sales\"}", &o),
+              503); /* valid, but there is no Twilio client */
+    cJSON_Delete(o);
     /* the caller hangs up: bob goes to wrap-up */
     CHECK_INT(server_emit(ax.srv, "call.ended",
                           "{\"call\":{\"sid\":\"CA3000\",\"queue\":\"support\","

@@ -50,6 +50,10 @@ static void on_done(const struct twilio_result *res, void *arg)
 int api_incall_action(struct api *api, struct httpd_req *req, const struct store_agent *a,
                       const char *sid, const char *action)
 {
+    if (strcmp(action, "transfer") == 0) {
+        api_transfer(api, req, a, sid);
+        return 1;
+    }
     const struct incall *ic = NULL;
     for (size_t i = 0; i < sizeof incall_actions / sizeof incall_actions[0]; i++)
         if (strcmp(incall_actions[i].action, action) == 0)

@@ -83,6 +83,11 @@ void api_on_call_action(struct httpd_req *req, void *user);
 int api_incall_action(struct api *api, struct httpd_req *req, const struct store_agent *a,
                       const char *sid, const char *action);
 
+/* POST /api/v1/calls/{sid}/transfer {"queue": Q} or {"to": ENDPOINT} by agent a, answered
+ * (api_transfer.c). */
+void api_transfer(struct api *api, struct httpd_req *req, const struct store_agent *a,
+                  const char *sid);
+
 /* POST /api/v1/me/wrapup {"disposition", "notes"} (api_incall.c). */
 void api_on_wrapup(struct httpd_req *req, void *user);
 
