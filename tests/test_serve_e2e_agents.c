@@ -8,7 +8,8 @@
  * and the end of the call putting the winner in wrap-up until a disposition is given; and an
  * agent whose phone is busy: the caller, in its conference, offered again and connected to the
  * next agent who accepts, who then transfers it back to the queue, where a third agent takes
- * it into the same conference.
+ * it into the same conference; an outbound call: a bad number refused before Twilio, an agent
+ * on break refused, then a call to a busy number ending busy and the agent in wrap-up.
  */
 #include <pthread.h>
 
@@ -445,6 +446,35 @@ TEST(failed_agent_leg_puts_the_caller_back)
     CHECK(ok);
 }
 
+TEST(outbound_dial)
+{
+    set_state(&agents[0], "{\"state\":\"available\"}");
+    struct se_resp r = api(&agents[0], "POST", "/api/v1/calls", "{\"to\": \"+0123\"}");
+    CHECK_INT(r.status, 400);
+    CHECK_STR(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "error"), "code")),
+        "bad_number");
+    se_resp_done(&r);
+    CHECK_STR(se_q("SELECT count(*) FROM calls WHERE to_number = '+0123'"), "0");
+    r = api(&agents[2], "POST", "/api/v1/calls", "{\"to\": \"+14155550300\"}");
+    CHECK_INT(r.status, 409); /* carol is on break */
+    se_resp_done(&r);
+    r = api(&agents[0], "POST", "/api/v1/calls", "{\"to\": \"+14155550300\"}");
+    CHECK_INT(r.status, 202);
+    const char *room = cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "conference"));
+    CHECK(room && strncmp(room, "out-", 4) == 0);
+    se_resp_done(&r);
+    SE_WAIT_Q("SELECT state FROM agents WHERE name = 'alice'", "busy", 2000);
+    SE_WAIT_Q("SELECT count(*) FROM events WHERE type = 'call.dialing' AND data LIKE "
+              "'%+14155550300%'",
+              "1", WAIT);
+    /* the customer is busy: the call ends so, the agent's leg is hung up, alice wraps up */
+    SE_WAIT_Q("SELECT status FROM calls WHERE to_number = '+14155550300' AND direction = "
+              "'outbound-api' ORDER BY created_ms DESC LIMIT 1",
+              "busy", WAIT);
+    SE_WAIT_Q("SELECT state FROM agents WHERE name = 'alice'", "wrap-up", WAIT);
+}
+
 int main(void)
 {
     if (se_setup("data/scenarios/test-failures.ini", "10", CONF_EXTRA) != 0) {
@@ -454,6 +484,7 @@ int main(void)
     }
     RUN(call_offered_pushed_and_accepted_once);
     RUN(failed_agent_leg_puts_the_caller_back);
+    RUN(outbound_dial);
     se_teardown();
     return check_done();
 }

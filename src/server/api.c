@@ -28,6 +28,7 @@ static const struct httpd_route api_routes[] = {
     {.method = "POST", .path = "/api/v1/me/wrapup", .fn = api_on_wrapup},
     {.method = "GET", .path = "/api/v1/calls/pending", .fn = on_pending},
     {.method = "GET", .path = "/api/v1/calls", .fn = api_on_calls},
+    {.method = "POST", .path = "/api/v1/calls", .fn = api_on_dial},
     {.method = "GET", .path = "/api/v1/calls/", .prefix = 1, .fn = api_on_call},
     {.method = "POST", .path = "/api/v1/calls/", .prefix = 1, .fn = api_on_call_action},
     {.method = "GET", .path = "/api/v1/queues", .fn = on_queues},

@@ -58,6 +58,7 @@ struct api_call {
     int in_room;     /* the caller left Twilio's queue for its room (an agent leg failed after) */
     char agent[136]; /* the agent who accepted it; "" while it waits */
     char leg[72];    /* the agent's leg (its call sid) once Twilio made it, else "" */
+    int outbound;    /* an agent's outbound call: sid is the room until the customer's leg */
     struct api_call *next;
 };
 
@@ -90,6 +91,20 @@ void api_transfer(struct api *api, struct httpd_req *req, const struct store_age
 
 /* POST /api/v1/me/wrapup {"disposition", "notes"} (api_incall.c). */
 void api_on_wrapup(struct httpd_req *req, void *user);
+
+/* POST /api/v1/calls (api_dial.c). */
+void api_on_dial(struct httpd_req *req, void *user);
+
+/* Outbound calls' bookkeeping (api_route.c): a new call of agent under room; its agent leg;
+ * its sid once the customer's leg exists; forgetting it; hanging up its agent leg. */
+void api_call_outbound(struct api *api, const char *room, const char *agent);
+void api_call_set_leg(struct api *api, const char *sid, const char *leg);
+void api_call_rename(struct api *api, const char *sid, const char *new_sid);
+void api_call_forget(struct api *api, const char *sid);
+void api_hangup_leg(struct api *api, const char *sid);
+
+/* Makes sure routing knows agent a; 0 or the routing error. */
+int api_route_ensure(struct api *api, const struct store_agent *a);
 
 /* The call api knows by sid, or NULL. */
 struct api_call *api_call_find(struct api *api, const char *sid);

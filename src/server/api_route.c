@@ -350,7 +350,7 @@ static int call_over(const cJSON *call)
 static struct api_call *leg_find(struct api *api, const char *sid)
 {
     for (struct api_call *c = api->calls; c; c = c->next)
-        if (c->leg[0] && strcmp(c->leg, sid) == 0)
+        if (c->leg[0] && !c->outbound && strcmp(c->leg, sid) == 0)
             return c;
     return NULL;
 }
@@ -402,6 +402,8 @@ static void on_event(void *user, const struct store_event *ev)
         call_remove(api, sid);
     } else if (call_over(call)) {
         struct api_call *c = api_call_find(api, sid);
+        if (c && c->outbound)
+            api_hangup_leg(api, sid);
         if (c && c->agent[0])
             routing_agent_call_ended(api->rt, c->agent, now, &acts, err, sizeof err);
         if (c)
@@ -615,4 +617,63 @@ void api_route_done(struct api *api)
         call_remove(api, api->calls->sid);
     netloop_timer_free(api->timer);
     routing_free(api->rt);
+}
+
+/* ---- outbound calls' bookkeeping (api_dial.c) ------------------------------------------------ */
+
+void api_call_outbound(struct api *api, const char *room, const char *agent)
+{
+    struct api_call *c = call_add(api, room, "", server_now_ms());
+    c->outbound = 1;
+    dt_strlcpy(c->room, room, sizeof c->room);
+    dt_strlcpy(c->agent, agent, sizeof c->agent);
+}
+
+void api_call_set_leg(struct api *api, const char *sid, const char *leg)
+{
+    struct api_call *c = api_call_find(api, sid);
+    if (c)
+        dt_strlcpy(c->leg, leg, sizeof c->leg);
+}
+
+void api_call_rename(struct api *api, const char *sid, const char *new_sid)
+{
+    struct api_call *c = api_call_find(api, sid);
+    if (c && new_sid[0])
+        dt_strlcpy(c->sid, new_sid, sizeof c->sid);
+}
+
+void api_call_forget(struct api *api, const char *sid)
+{
+    call_remove(api, sid);
+}
+
+static void on_hung_up(const struct twilio_result *res, void *arg)
+{
+    (void)arg;
+    if (res->rc != DT_OK && res->rc != DT_ESTATE)
+        log_warn("hanging up an agent's leg: Twilio answered %d", res->status);
+}
+
+int api_route_ensure(struct api *api, const struct store_agent *a)
+{
+    struct routing_actions acts;
+    routing_actions_init(&acts);
+    int rc = ensure_agent(api, a, &acts);
+    api_carry_out(api, &acts);
+    routing_actions_done(&acts);
+    return rc;
+}
+
+void api_hangup_leg(struct api *api, const char *sid)
+{
+    struct api_call *c = api_call_find(api, sid);
+    if (!c || !c->leg[0] || !api->srv->twilio)
+        return;
+    struct form f;
+    form_init(&f);
+    form_add(&f, "Status", "completed");
+    twilio_call_update(api->srv->twilio, c->leg, &f, on_hung_up, NULL);
+    form_done(&f);
+    c->leg[0] = '\0';
 }

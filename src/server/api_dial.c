@@ -1,0 +1,191 @@
+/*
+ * api_dial: POST /api/v1/calls {"to": "+15551230000"}, an outbound call by an available agent.
+ * The number is checked before anything reaches Twilio (400 with the reason). The call gets a
+ * conference of its own ("out-" and random hex): the agent's leg is added first, then the
+ * customer's, with status callbacks for every event, so the call is stored and pushed like any
+ * other. The agent is busy from the request on; when the customer's leg ends, the agent's is
+ * hung up and the agent goes to wrap-up. A leg Twilio refuses ends the attempt the same way.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/rand.h>
+
+#include "dialtone/config.h"
+#include "dialtone/form.h"
+#include "dialtone/httpd.h"
+#include "dialtone/log.h"
+#include "dialtone/routing.h"
+#include "dialtone/store.h"
+#include "dialtone/twilio.h"
+#include "dialtone/util.h"
+#include "dialtone/valid.h"
+#include "server/api_int.h"
+#include "server/server_int.h"
+
+struct dial {
+    struct api *api;
+    char room[40], agent[136], to[40], endpoint[300];
+    int step; /* 0: the agent's leg, 1: the customer's */
+};
+
+static void on_leg(const struct twilio_result *res, void *arg);
+
+static int add_leg(struct dial *d, const char *to, const char *label, int customer)
+{
+    const struct config *cfg = d->api->srv->cfg;
+    char *cb = xasprintf("%s/twilio/status", cfg->twilio.public_base_url);
+    struct form f;
+    form_init(&f);
+    form_add(&f, "From", cfg->twilio.n_numbers ? cfg->twilio.numbers[0] : "");
+    form_add(&f, "To", to);
+    form_add(&f, "Label", label);
+    form_add(&f, "StartConferenceOnEnter", "true");
+    form_add(&f, "EndConferenceOnExit", "true");
+    form_add(&f, "StatusCallback", cb);
+    form_add(&f, "StatusCallbackEvent",
+             customer ? "initiated ringing answered completed" : "completed");
+    d->step = customer;
+    int rc = twilio_participant_create(d->api->srv->twilio, d->room, &f, on_leg, d);
+    form_done(&f);
+    free(cb);
+    return rc;
+}
+
+/* The attempt failed before the customer's leg existed: the agent is free again. */
+static void dial_failed(struct api *api, const char *room, const char *agent, const char *why)
+{
+    log_warn("dial from %s failed: %s", agent, why);
+    struct routing_actions acts;
+    routing_actions_init(&acts);
+    char err[256];
+    int64_t now = server_now_ms();
+    routing_agent_call_ended(api->rt, agent, now, &acts, err, sizeof err);
+    routing_agent_wrapup_done(api->rt, agent, now, &acts, err, sizeof err);
+    struct store_agent a;
+    if (store_agent_set_state(api->srv->store, agent, "available", NULL, now, err, sizeof err) ==
+            DT_OK &&
+        store_agent_get(api->srv->store, agent, &a, err, sizeof err) == DT_OK) {
+        api_emit(api, "agent.state", api_agent_json(api->srv->store, &a));
+        store_agent_done(&a);
+    }
+    api_call_forget(api, room);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "conference", room);
+    cJSON_AddStringToObject(d, "agent", agent);
+    cJSON_AddStringToObject(d, "reason", why);
+    api_emit(api, "call.dial_failed", d);
+    api_carry_out(api, &acts);
+    routing_actions_done(&acts);
+}
+
+static void on_leg(const struct twilio_result *res, void *arg)
+{
+    struct dial *d = arg;
+    struct api *api = d->api;
+    if (res->rc == DT_ESTATE) { /* the client is going away */
+        free(d);
+        return;
+    }
+    if (res->rc != DT_OK) {
+        char why[600];
+        snprintf(why, sizeof why, "Twilio answered %d: %s", res->status,
+                 res->error.message[0] ? res->error.message : "no detail");
+        if (d->step == 1) /* the agent is in the room alone: end it */
+            api_hangup_leg(api, d->room);
+        dial_failed(api, d->room, d->agent, why);
+        free(d);
+        return;
+    }
+    const cJSON *sid = cJSON_GetObjectItemCaseSensitive(res->json, "call_sid");
+    const char *s = cJSON_IsString(sid) ? sid->valuestring : "";
+    if (d->step == 0) {
+        api_call_set_leg(api, d->room, s);
+        if (add_leg(d, d->to, "customer", 1) != DT_OK) {
+            api_hangup_leg(api, d->room);
+            dial_failed(api, d->room, d->agent, "the customer's leg could not be requested");
+            free(d);
+        }
+        return;
+    }
+    api_call_rename(api, d->room, s);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "call_sid", s);
+    cJSON_AddStringToObject(o, "conference", d->room);
+    cJSON_AddStringToObject(o, "agent", d->agent);
+    cJSON_AddStringToObject(o, "to", d->to);
+    api_emit(api, "call.dialing", o);
+    free(d);
+}
+
+static void mark_busy(struct api *api, const char *agent)
+{
+    char err[256];
+    struct store_agent a;
+    if (store_agent_set_state(api->srv->store, agent, "busy", NULL, server_now_ms(), err,
+                              sizeof err) == DT_OK &&
+        store_agent_get(api->srv->store, agent, &a, err, sizeof err) == DT_OK) {
+        api_emit(api, "agent.state", api_agent_json(api->srv->store, &a));
+        store_agent_done(&a);
+    }
+}
+
+void api_on_dial(struct httpd_req *req, void *user)
+{
+    struct api *api = user;
+    struct store_agent a;
+    if (!api_begin(api, req, &a))
+        return;
+    cJSON *body = api_body(req);
+    const char *to = body ? cJSON_GetStringValue(cJSON_GetObjectItem(body, "to")) : NULL;
+    struct routing_agent_info info;
+    struct routing_actions acts;
+    routing_actions_init(&acts);
+    char err[256];
+    unsigned char rnd[8];
+    if (!body) {
+        /* answered */
+    } else if (!to || !valid_e164(to, strlen(to))) {
+        api_error(req, 400, "bad_number",
+                  "to must be an E.164 number: +, then 8 to 15 digits, the first not 0");
+    } else if (!api->srv->twilio) {
+        api_error(req, 503, "unavailable", "no Twilio client");
+    } else if (api_route_ensure(api, &a) != DT_OK ||
+               routing_agent_get(api->rt, a.name, &info) != DT_OK ||
+               info.state != DT_ROUTE_AVAILABLE) {
+        api_error(req, 409, "not_available", "only an available agent can dial");
+    } else if (RAND_bytes(rnd, sizeof rnd) != 1) {
+        api_error(req, 503, "unavailable", "no random bytes");
+    } else {
+        struct dial *d = xcalloc(1, sizeof *d);
+        d->api = api;
+        snprintf(d->room, sizeof d->room, "out-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1],
+                 rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+        dt_strlcpy(d->agent, a.name, sizeof d->agent);
+        dt_strlcpy(d->to, to, sizeof d->to);
+        routing_agent_busy(api->rt, a.name, d->room, 0, server_now_ms(), &acts, err, sizeof err);
+        api_call_outbound(api, d->room, a.name);
+        mark_busy(api, a.name);
+        char room[40];
+        dt_strlcpy(room, d->room, sizeof room);
+        if (add_leg(d, a.endpoint ? a.endpoint : "", "agent", 0) != DT_OK) {
+            free(d);
+            api_error(req, 503, "unavailable", "the request to Twilio could not be made");
+            api_carry_out(api, &acts);
+            dial_failed(api, room, a.name, "the agent's leg could not be requested");
+        } else {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "conference", room);
+            cJSON_AddStringToObject(o, "to", to);
+            cJSON_AddStringToObject(o, "result", "dialing");
+            api_json(req, 202, o);
+            cJSON_Delete(o);
+        }
+    }
+    api_carry_out(api, &acts);
+    routing_actions_done(&acts);
+    cJSON_Delete(body);
+    store_agent_done(&a);
+}
