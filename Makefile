@@ -4,6 +4,7 @@
 #   make test       build everything and run every test under ASan and UBSan
 #   make fuzz       build the libFuzzer targets with clang and run each for FUZZ_TIME seconds
 #   make bench      measure the emulator: concurrent calls, set-ups per second, memory per call
+#                   and the daemon: webhooks stored per second, push latency, memory per client
 #   make check-deps check that src/core includes no curses, libwebsockets or libcurl header
 #   make deps       install the Debian packages the project needs (only those missing)
 #   make clean      remove the build tree
@@ -186,8 +187,10 @@ build-fuzz: $(addprefix $(BUILD)/fuzz/bin/,$(FUZZ_NAMES))
 # ---- benchmark (not part of `make test`): the optimised binary, figures only ----------------
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory -j$(NPROC) build $(BUILD)/bench/sim_bench
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) build $(BUILD)/bench/sim_bench \
+		$(BUILD)/bench/serve_bench
 	$(Q)$(BUILD)/bench/sim_bench $(BUILD)/dialtone $(BENCH_CALLS)
+	$(Q)$(BUILD)/bench/serve_bench $(BUILD)/dialtone
 
 $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/libdialtone-net.a \
 		$(BUILD)/libdialtone-core.a
