@@ -291,6 +291,8 @@ TEST(call_offered_pushed_and_accepted_once)
     se_resp_done(&r);
     r = se_get("/metrics");
     CHECK(r.body.data && strstr(r.body.data, "dialtone_push_clients 1\n"));
+    CHECK(r.body.data && strstr(r.body.data, "dialtone_agents{state=\"busy\"} 1\n"));
+    CHECK(r.body.data && strstr(r.body.data, "dialtone_agents{state=\"available\"} 1\n"));
     se_resp_done(&r);
 
     /* in the call: hold, mute and hang up through the API change the emulator's state */

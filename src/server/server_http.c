@@ -156,8 +156,26 @@ static void put_push(struct server *s, struct dt_buf *b)
     dt_buf_printf(b, "dialtone_push_clients %zu\n", push_client_count(s->push));
 }
 
+static void put_agents(struct server *s, struct dt_buf *b)
+{
+    static const char *const states[] = {"offline", "available", "busy", "wrap-up", "break"};
+    size_t n[sizeof states / sizeof states[0]] = {0};
+    struct store_agent_list l;
+    char err[256];
+    if (store_agent_list(s->store, &l, err, sizeof err) != DT_OK)
+        return;
+    for (size_t i = 0; i < l.count; i++)
+        for (size_t k = 0; k < sizeof states / sizeof states[0]; k++)
+            if (l.items[i].state && strcmp(l.items[i].state, states[k]) == 0)
+                n[k]++;
+    store_agent_list_done(&l);
+    head(b, "dialtone_agents", "gauge", "Agents by state.");
+    for (size_t k = 0; k < sizeof states / sizeof states[0]; k++)
+        dt_buf_printf(b, "dialtone_agents{state=\"%s\"} %zu\n", states[k], n[k]);
+}
+
 static void (*const metric_writers[])(struct server *s, struct dt_buf *b) = {
-    put_process, put_calls, put_webhooks, put_queues, put_twilio, put_push,
+    put_process, put_calls, put_webhooks, put_queues, put_twilio, put_push, put_agents,
 };
 
 void server_on_metrics(struct httpd_req *req, void *user)
