@@ -9,6 +9,7 @@
 
 #include "dialtone/api.h"
 #include "dialtone/httpd.h"
+#include "dialtone/routing.h"
 #include "dialtone/store.h"
 #include "dialtone/util.h"
 #include "server/api_int.h"
@@ -167,6 +168,26 @@ static void on_queues(struct httpd_req *req, void *user)
     api_json(req, 200, o);
     cJSON_Delete(o);
     store_agent_done(&a);
+}
+
+cJSON *api_offers_json(struct api *api, const char *name)
+{
+    cJSON *arr = cJSON_CreateArray();
+    struct routing_offer_info offers[ROUTING_RING_OFFERS + 1];
+    size_t n = routing_agent_offers(api->rt, name, offers, ROUTING_RING_OFFERS + 1);
+    for (size_t i = 0; i < n && i < ROUTING_RING_OFFERS + 1; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "call_sid", offers[i].call_sid);
+        cJSON_AddStringToObject(o, "queue", offers[i].queue);
+        cJSON_AddStringToObject(o, "mode", routing_mode_name(offers[i].mode));
+        cJSON_AddNumberToObject(o, "offered_ms", (double)offers[i].offered_ms);
+        if (offers[i].expires_ms)
+            cJSON_AddNumberToObject(o, "expires_ms", (double)offers[i].expires_ms);
+        else
+            cJSON_AddNullToObject(o, "expires_ms");
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
 }
 
 struct api *api_new(struct server *srv, char *err, size_t errlen)

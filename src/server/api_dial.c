@@ -189,3 +189,47 @@ void api_on_dial(struct httpd_req *req, void *user)
     cJSON_Delete(body);
     store_agent_done(&a);
 }
+
+/* ---- outbound calls' bookkeeping ------------------------------------------------------------- */
+
+void api_call_outbound(struct api *api, const char *room, const char *agent)
+{
+    struct api_call *c = api_call_add(api, room, "", server_now_ms());
+    c->outbound = 1;
+    dt_strlcpy(c->room, room, sizeof c->room);
+    dt_strlcpy(c->agent, agent, sizeof c->agent);
+}
+
+void api_call_set_leg(struct api *api, const char *sid, const char *leg)
+{
+    struct api_call *c = api_call_find(api, sid);
+    if (c)
+        dt_strlcpy(c->leg, leg, sizeof c->leg);
+}
+
+void api_call_rename(struct api *api, const char *sid, const char *new_sid)
+{
+    struct api_call *c = api_call_find(api, sid);
+    if (c && new_sid[0])
+        dt_strlcpy(c->sid, new_sid, sizeof c->sid);
+}
+
+static void on_hung_up(const struct twilio_result *res, void *arg)
+{
+    (void)arg;
+    if (res->rc != DT_OK && res->rc != DT_ESTATE)
+        log_warn("hanging up an agent's leg: Twilio answered %d", res->status);
+}
+
+void api_hangup_leg(struct api *api, const char *sid)
+{
+    struct api_call *c = api_call_find(api, sid);
+    if (!c || !c->leg[0] || !api->srv->twilio)
+        return;
+    struct form f;
+    form_init(&f);
+    form_add(&f, "Status", "completed");
+    twilio_call_update(api->srv->twilio, c->leg, &f, on_hung_up, NULL);
+    form_done(&f);
+    c->leg[0] = '\0';
+}

@@ -106,6 +106,10 @@ void api_hangup_leg(struct api *api, const char *sid);
 /* Makes sure routing knows agent a; 0 or the routing error. */
 int api_route_ensure(struct api *api, const struct store_agent *a);
 
+/* Adds (or updates) the call sid waiting in queue since enqueued_ms; never NULL. */
+struct api_call *api_call_add(struct api *api, const char *sid, const char *queue,
+                              int64_t enqueued_ms);
+
 /* The call api knows by sid, or NULL. */
 struct api_call *api_call_find(struct api *api, const char *sid);
 

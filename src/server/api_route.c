@@ -46,8 +46,8 @@ struct api_call *api_call_find(struct api *api, const char *sid)
     return NULL;
 }
 
-static struct api_call *call_add(struct api *api, const char *sid, const char *queue,
-                                 int64_t enqueued_ms)
+struct api_call *api_call_add(struct api *api, const char *sid, const char *queue,
+                              int64_t enqueued_ms)
 {
     struct api_call *c = api_call_find(api, sid);
     if (!c) {
@@ -396,7 +396,7 @@ static void on_event(void *user, const struct store_event *ev)
     } else if (strcmp(ev->type, "call.queued") == 0 && queue && still_waiting(call)) {
         if (routing_call_get(api->rt, sid, &info) != DT_OK &&
             routing_call_waiting(api->rt, sid, queue, now, &acts, err, sizeof err) == DT_OK)
-            call_add(api, sid, queue, now);
+            api_call_add(api, sid, queue, now);
     } else if (!still_waiting(call) && routing_call_get(api->rt, sid, &info) == DT_OK) {
         routing_call_gone(api->rt, sid, now, &acts, err, sizeof err);
         call_remove(api, sid);
@@ -453,26 +453,6 @@ int api_route_state(struct api *api, const struct store_agent *a, const char *st
     api_carry_out(api, &acts); /* what fell due is real even when the change was refused */
     routing_actions_done(&acts);
     return rc;
-}
-
-cJSON *api_offers_json(struct api *api, const char *name)
-{
-    cJSON *arr = cJSON_CreateArray();
-    struct routing_offer_info offers[ROUTING_RING_OFFERS + 1];
-    size_t n = routing_agent_offers(api->rt, name, offers, ROUTING_RING_OFFERS + 1);
-    for (size_t i = 0; i < n && i < ROUTING_RING_OFFERS + 1; i++) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "call_sid", offers[i].call_sid);
-        cJSON_AddStringToObject(o, "queue", offers[i].queue);
-        cJSON_AddStringToObject(o, "mode", routing_mode_name(offers[i].mode));
-        cJSON_AddNumberToObject(o, "offered_ms", (double)offers[i].offered_ms);
-        if (offers[i].expires_ms)
-            cJSON_AddNumberToObject(o, "expires_ms", (double)offers[i].expires_ms);
-        else
-            cJSON_AddNullToObject(o, "expires_ms");
-        cJSON_AddItemToArray(arr, o);
-    }
-    return arr;
 }
 
 /* ---- accept and decline ---------------------------------------------------------------------- */
@@ -568,7 +548,7 @@ static void load_calls(struct api *api, struct routing_actions *acts)
     for (size_t i = 0; i < l.count; i++) {
         const struct store_call *c = &l.items[i];
         if (routing_call_waiting(api->rt, c->sid, c->queue, now, acts, err, sizeof err) == DT_OK)
-            call_add(api, c->sid, c->queue, c->created_ms);
+            api_call_add(api, c->sid, c->queue, c->created_ms);
     }
     store_call_list_done(&l);
 }
@@ -619,42 +599,6 @@ void api_route_done(struct api *api)
     routing_free(api->rt);
 }
 
-/* ---- outbound calls' bookkeeping (api_dial.c) ------------------------------------------------ */
-
-void api_call_outbound(struct api *api, const char *room, const char *agent)
-{
-    struct api_call *c = call_add(api, room, "", server_now_ms());
-    c->outbound = 1;
-    dt_strlcpy(c->room, room, sizeof c->room);
-    dt_strlcpy(c->agent, agent, sizeof c->agent);
-}
-
-void api_call_set_leg(struct api *api, const char *sid, const char *leg)
-{
-    struct api_call *c = api_call_find(api, sid);
-    if (c)
-        dt_strlcpy(c->leg, leg, sizeof c->leg);
-}
-
-void api_call_rename(struct api *api, const char *sid, const char *new_sid)
-{
-    struct api_call *c = api_call_find(api, sid);
-    if (c && new_sid[0])
-        dt_strlcpy(c->sid, new_sid, sizeof c->sid);
-}
-
-void api_call_forget(struct api *api, const char *sid)
-{
-    call_remove(api, sid);
-}
-
-static void on_hung_up(const struct twilio_result *res, void *arg)
-{
-    (void)arg;
-    if (res->rc != DT_OK && res->rc != DT_ESTATE)
-        log_warn("hanging up an agent's leg: Twilio answered %d", res->status);
-}
-
 int api_route_ensure(struct api *api, const struct store_agent *a)
 {
     struct routing_actions acts;
@@ -665,15 +609,7 @@ int api_route_ensure(struct api *api, const struct store_agent *a)
     return rc;
 }
 
-void api_hangup_leg(struct api *api, const char *sid)
+void api_call_forget(struct api *api, const char *sid)
 {
-    struct api_call *c = api_call_find(api, sid);
-    if (!c || !c->leg[0] || !api->srv->twilio)
-        return;
-    struct form f;
-    form_init(&f);
-    form_add(&f, "Status", "completed");
-    twilio_call_update(api->srv->twilio, c->leg, &f, on_hung_up, NULL);
-    form_done(&f);
-    c->leg[0] = '\0';
+    call_remove(api, sid);
 }
