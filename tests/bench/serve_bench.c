@@ -91,6 +91,32 @@ static double rss_mb(pid_t pid)
     return kb / 1024;
 }
 
+/* CPU seconds (user and system) the process pid has used, from /proc; 0 if unknown. */
+static double cpu_s(pid_t pid)
+{
+    char path[64], line[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    double s = 0;
+    if (f && fgets(line, sizeof line, f)) {
+        const char *p = strrchr(line, ')'); /* the command name may hold spaces */
+        unsigned long ut = 0, st = 0;
+        if (p &&
+            sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
+            s = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+    }
+    if (f)
+        fclose(f);
+    return s;
+}
+
+/* Prints the CPU the daemon and this program used over secs seconds (one core = 100%). */
+static void print_cpu(double serve_s, double self_s, double secs)
+{
+    printf("    CPU over the run                daemon %.0f%%, this program %.0f%% (of one core)\n",
+           100 * serve_s / secs, 100 * self_s / secs);
+}
+
 static int cmp_float(const void *a, const void *b)
 {
     float x = *(const float *)a, y = *(const float *)b;
@@ -371,6 +397,7 @@ static void bench_hooks(void)
 {
     h.lat = xmalloc(sizeof(float) * HOOK_MAX);
     pthread_t t[HOOK_CONNS];
+    double serve0 = cpu_s(g.child), self0 = cpu_s(getpid());
     uint64_t t0 = now_ns();
     h.deadline = t0 + (uint64_t)(HOOK_SECONDS * 1e9);
     for (int i = 0; i < HOOK_CONNS; i++)
@@ -378,6 +405,7 @@ static void bench_hooks(void)
     for (int i = 0; i < HOOK_CONNS; i++)
         pthread_join(t[i], NULL);
     double secs = (double)(now_ns() - t0) / 1e9;
+    double serve1 = cpu_s(g.child), self1 = cpu_s(getpid());
     long sent = atomic_load(&h.next);
     sent = sent > HOOK_MAX ? HOOK_MAX : sent;
     size_t n = 0;
@@ -401,6 +429,7 @@ static void bench_hooks(void)
            : rows > ok ? "more than"
                        : "MISSING some of",
            calls);
+    print_cpu(serve1 - serve0, self1 - self0, secs);
     free(h.lat);
 }
 
@@ -420,6 +449,8 @@ struct group {
 };
 
 static atomic_int ws_opened, ws_closed;
+static char ws_close_first[160]; /* how the first client to close was closed */
+static pthread_mutex_t ws_close_mu = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic uint64_t *push_sent; /* send time per push-test webhook, ns */
 static atomic_long push_got;
 static uint64_t push_start;       /* when the push test's first webhook goes, ns */
@@ -455,7 +486,11 @@ static void on_ws_message(struct wsc *c, const char *data, size_t len, int binar
 static void on_ws_close(struct wsc *c, const struct wsc_close_info *info, void *user)
 {
     struct client *cl = user;
-    (void)info;
+    pthread_mutex_lock(&ws_close_mu);
+    if (!ws_close_first[0])
+        snprintf(ws_close_first, sizeof ws_close_first, "code %d, %s%s", info->code,
+                 info->reason ? info->reason : "no reason", info->opened ? "" : ", never opened");
+    pthread_mutex_unlock(&ws_close_mu);
     cl->closed = 1;
     cl->ws = NULL;
     atomic_fetch_add(&ws_closed, 1);
@@ -538,6 +573,7 @@ static void bench_memory(void)
     struct group gr = {.loop = NULL};
     atomic_store(&ws_opened, 0);
     atomic_store(&ws_closed, 0);
+    ws_close_first[0] = '\0';
     uint64_t t0 = now_ns();
     if (group_start(&gr, MEM_CLIENTS, 0) < 0) {
         fprintf(stderr, "serve_bench: cannot start %d websocket clients\n", MEM_CLIENTS);
@@ -586,6 +622,7 @@ static void bench_push(void)
     struct group gr[PUSH_LOOPS];
     atomic_store(&ws_opened, 0);
     atomic_store(&ws_closed, 0);
+    ws_close_first[0] = '\0';
     push_sent = calloc(PUSH_N, sizeof *push_sent);
     for (int i = 0; i < PUSH_LOOPS; i++)
         if (group_start(&gr[i], PUSH_CLIENTS / PUSH_LOOPS, PUSH_N) < 0)
@@ -595,11 +632,13 @@ static void bench_push(void)
     uint64_t start = now_ns() + 50000000u;
     push_start = start;
     pthread_t t[PUSH_SENDERS];
+    double serve0 = cpu_s(g.child), self0 = cpu_s(getpid());
     for (long i = 0; i < PUSH_SENDERS; i++)
         pthread_create(&t[i], NULL, push_sender, (void *)(intptr_t)i);
     for (int i = 0; i < PUSH_SENDERS; i++)
         pthread_join(t[i], NULL);
     double secs = (double)(now_ns() - start) / 1e9;
+    double serve_s = cpu_s(g.child) - serve0, self_s = cpu_s(getpid()) - self0;
     long answered = 0;
     for (int i = 0; i < PUSH_N; i++)
         answered += atomic_load(&push_sent[i]) != 0;
@@ -634,6 +673,10 @@ static void bench_push(void)
            quantile(all, na, 0.5), quantile(all, na, 0.99), na ? all[na - 1] : 0);
     printf("    against the aim                 %7.2fx the p99 ceiling of %.0f ms\n",
            p99 / AIM_PUSH_P99_MS, AIM_PUSH_P99_MS);
+    print_cpu(serve_s, self_s, secs);
+    if (atomic_load(&ws_closed))
+        printf("    clients closed during the test  %7d (the first: %s)\n", atomic_load(&ws_closed),
+               ws_close_first);
     free(all);
     for (int i = 0; i < PUSH_LOOPS; i++)
         group_stop(&gr[i]);
@@ -658,6 +701,7 @@ int main(int argc, char **argv)
         return 2;
     }
     g.bin = argv[1];
+    setvbuf(stdout, NULL, _IOLBF, 0); /* the figures as they come, even into a pipe */
     signal(SIGPIPE, SIG_IGN);
     raise_nofile(); /* 1,000 clients here, as many connections in the daemon */
     snprintf(g.dir, sizeof g.dir, "/tmp/dialtone-serve-bench-XXXXXX");
