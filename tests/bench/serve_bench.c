@@ -35,6 +35,7 @@
 #include <arpa/inet.h>
 #include <sqlite3.h>
 
+#include "bench_util.h"
 #include "dialtone/form.h"
 #include "dialtone/netloop.h"
 #include "dialtone/sig.h"
@@ -70,65 +71,11 @@ static struct {
 
 static const char *const statuses[] = {"ringing", "in-progress", "completed"};
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static double rss_mb(pid_t pid)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    double kb = 0;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmRSS:", 6) == 0)
-            kb = strtod(line + 6, NULL);
-    if (f)
-        fclose(f);
-    return kb / 1024;
-}
-
-/* CPU seconds (user and system) the process pid has used, from /proc; 0 if unknown. */
-static double cpu_s(pid_t pid)
-{
-    char path[64], line[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    double s = 0;
-    if (f && fgets(line, sizeof line, f)) {
-        const char *p = strrchr(line, ')'); /* the command name may hold spaces */
-        unsigned long ut = 0, st = 0;
-        if (p &&
-            sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
-            s = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-    }
-    if (f)
-        fclose(f);
-    return s;
-}
-
 /* Prints the CPU the daemon and this program used over secs seconds (one core = 100%). */
 static void print_cpu(double serve_s, double self_s, double secs)
 {
     printf("    CPU over the run                daemon %.0f%%, this program %.0f%% (of one core)\n",
            100 * serve_s / secs, 100 * self_s / secs);
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* The q-quantile of v[0..n) (sorted in place), 0 when empty. */
-static float quantile(float *v, size_t n, double q)
-{
-    if (!n)
-        return 0;
-    return v[(size_t)(q * (double)(n - 1))];
 }
 
 /* ---- the daemon ---------------------------------------------------------------------------- */
@@ -238,84 +185,9 @@ static void cleanup_dir(void)
     rmdir(g.dir);
 }
 
-/* ---- a keep-alive HTTP/1.1 client for signed webhooks ---------------------------------------- */
-
-struct conn {
-    int fd;
-    char buf[4096];
-};
-
-static int conn_open(struct conn *c)
-{
-    c->fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)g.port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    int one = 1;
-    if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&a, sizeof a) < 0) {
-        if (c->fd >= 0)
-            close(c->fd);
-        c->fd = -1;
-        return -1;
-    }
-    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    struct timeval tv = {.tv_sec = 10};
-    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    return 0;
-}
-
-static void conn_drop(struct conn *c)
-{
-    if (c->fd >= 0)
-        close(c->fd);
-    c->fd = -1;
-}
-
-/* Content-Length of the header block h (NUL-terminated), 0 when absent. */
-static size_t content_length(const char *h)
-{
-    for (const char *p = strstr(h, "\r\n"); p; p = strstr(p + 2, "\r\n"))
-        if (strncasecmp(p + 2, "Content-Length:", 15) == 0)
-            return strtoul(p + 17, NULL, 10);
-    return 0;
-}
-
-/* Reads one response; returns its status, -1 when the connection failed (then dropped). */
-static int read_response(struct conn *c)
-{
-    size_t len = 0;
-    char *end = NULL;
-    while (!end) {
-        if (len >= sizeof c->buf - 1)
-            return conn_drop(c), -1;
-        ssize_t n = recv(c->fd, c->buf + len, sizeof c->buf - 1 - len, 0);
-        if (n <= 0)
-            return conn_drop(c), -1;
-        len += (size_t)n;
-        c->buf[len] = '\0';
-        end = strstr(c->buf, "\r\n\r\n");
-    }
-    int status = atoi(c->buf + 9);
-    size_t head = (size_t)(end + 4 - c->buf);
-    size_t body = content_length(c->buf);
-    int closing = strstr(c->buf, "Connection: close") != NULL;
-    while (len < head + body) {
-        size_t want = head + body - len;
-        ssize_t n = recv(c->fd, c->buf, want < sizeof c->buf ? want : sizeof c->buf, 0);
-        if (n <= 0)
-            return conn_drop(c), -1;
-        len += (size_t)n;
-    }
-    if (closing)
-        conn_drop(c);
-    return status;
-}
-
 /* Sends a signed status callback for call sid; returns the HTTP status or -1. */
 static int post_status(struct conn *c, const char *sid, int seq, const char *status)
 {
-    if (c->fd < 0 && conn_open(c) < 0)
-        return -1;
     struct form f;
     form_init(&f);
     char seqs[16], sig[DT_SIG_BUFSZ];
@@ -338,18 +210,9 @@ static int post_status(struct conn *c, const char *sid, int seq, const char *sta
                           "X-Twilio-Signature: %s\r\nContent-Length: %zu\r\n\r\n%s",
                           g.port, sig, strlen(body), body);
     free(body);
-    size_t len = strlen(req), off = 0;
-    while (off < len) {
-        ssize_t n = send(c->fd, req + off, len - off, MSG_NOSIGNAL);
-        if (n <= 0) {
-            free(req);
-            conn_drop(c);
-            return -1;
-        }
-        off += (size_t)n;
-    }
+    int rc = conn_request(c, req, strlen(req));
     free(req);
-    return read_response(c);
+    return rc;
 }
 
 /* ---- 1. webhooks at full speed ------------------------------------------------------------ */
@@ -364,7 +227,7 @@ static struct {
 static void *hook_worker(void *arg)
 {
     (void)arg;
-    struct conn c = {.fd = -1};
+    struct conn c = {.fd = -1, .port = g.port};
     char sid[40];
     while (now_ns() < h.deadline) {
         long i = atomic_fetch_add(&h.next, 1);
@@ -597,7 +460,7 @@ static void bench_memory(void)
 static void *push_sender(void *arg)
 {
     long k = (long)(intptr_t)arg;
-    struct conn c = {.fd = -1};
+    struct conn c = {.fd = -1, .port = g.port};
     char sid[40];
     uint64_t start = push_start;
     for (long i = k; i < PUSH_N; i += PUSH_SENDERS) {

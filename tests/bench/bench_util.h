@@ -1,0 +1,40 @@
+/*
+ * bench_util: helpers of the daemon's benchmark (tests/bench/serve_bench.c): a monotonic
+ * clock, a process's memory and CPU from /proc, quantiles, and a blocking keep-alive
+ * HTTP/1.1 connection to a loopback port. Not part of dialtone's libraries.
+ */
+#ifndef DIALTONE_BENCH_UTIL_H
+#define DIALTONE_BENCH_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t now_ns(void);
+/* VmRSS of pid in MB, from /proc; 0 if unknown. */
+double rss_mb(pid_t pid);
+/* CPU seconds (user and system) the process pid has used, from /proc; 0 if unknown. */
+double cpu_s(pid_t pid);
+/* qsort comparison of floats. */
+int cmp_float(const void *a, const void *b);
+/* The q-quantile of v[0..n), which must be sorted; 0 when empty. */
+float quantile(float *v, size_t n, double q);
+
+/* A keep-alive connection to 127.0.0.1:port; fd -1 until opened (conn_request opens it). */
+struct conn {
+    int fd;
+    int port;
+    char buf[4096];
+};
+
+/* Connects c->fd (TCP_NODELAY, 10 s receive timeout); 0, or -1 with fd -1. */
+int conn_open(struct conn *c);
+/* Closes the connection, if open. */
+void conn_drop(struct conn *c);
+/* Sends the whole request (reconnecting first when closed) and reads the response; returns
+ * its HTTP status, or -1 when the connection failed (it is then closed). The body is read
+ * and dropped; a response that closes the connection closes c. */
+int conn_request(struct conn *c, const char *req, size_t len);
+
+#endif
