@@ -3,6 +3,7 @@
  * each subcommand lives in src/cmd/cmd_NAME.c. `dialtone` with no arguments will open the
  * console once it exists; until then it prints help.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,17 @@ int cmd_usage(const struct cmd_entry *e)
 {
     fprintf(stderr, "usage: dialtone %s%s%s\n", e->name, e->args[0] ? " " : "", e->args);
     return 2;
+}
+
+int cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "dialtone %s: ", e->name);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    return cmd_usage(e);
 }
 
 static void print_help(FILE *out)

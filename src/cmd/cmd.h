@@ -22,4 +22,8 @@ extern const struct cmd_entry cmd_agent_entry;
 /* Prints "usage: dialtone NAME ARGS" for entry e to stderr and returns 2. */
 int cmd_usage(const struct cmd_entry *e);
 
+/* Prints "dialtone NAME: MESSAGE", then the usage line, to stderr; returns 2. */
+int cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 #endif

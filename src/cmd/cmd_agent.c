@@ -48,32 +48,20 @@ static void print_help(void)
            cmd_agent_entry.args);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "dialtone agent: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    return cmd_usage(&cmd_agent_entry);
-}
-
 /* Which options each verb takes, and how many operands. */
 static int check_verb(const struct agent_args *a, int operands)
 {
     const char *v = a->verb;
     int add = strcmp(v, "add") == 0, list = strcmp(v, "list") == 0;
     if (!add && !list && strcmp(v, "remove") != 0 && strcmp(v, "token") != 0)
-        return usage_error("unknown action '%s'", v);
+        return cmd_usage_error(&cmd_agent_entry, "unknown action '%s'", v);
     if (operands != (list ? 0 : 1))
-        return usage_error("%s takes %s", v, list ? "no name" : "one NAME");
+        return cmd_usage_error(&cmd_agent_entry, "%s takes %s", v, list ? "no name" : "one NAME");
     if (!add && (a->role || a->endpoint || a->queues))
-        return usage_error("--role, --endpoint and --queues go with add only");
+        return cmd_usage_error(&cmd_agent_entry,
+                               "--role, --endpoint and --queues go with add only");
     if (add && (!a->role || !a->endpoint))
-        return usage_error("add needs --role and --endpoint");
+        return cmd_usage_error(&cmd_agent_entry, "add needs --role and --endpoint");
     return -1;
 }
 
@@ -82,7 +70,7 @@ static int parse_args(int argc, char **argv, struct agent_args *a)
 {
     *a = (struct agent_args){0};
     if (argc < 2)
-        return usage_error("an action is needed: add, list, remove or token");
+        return cmd_usage_error(&cmd_agent_entry, "an action is needed: add, list, remove or token");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         print_help();
         return 0;
@@ -109,9 +97,9 @@ static int parse_args(int argc, char **argv, struct agent_args *a)
             print_help();
             return 0;
         case ':':
-            return usage_error("%s needs a value", argv[optind]);
+            return cmd_usage_error(&cmd_agent_entry, "%s needs a value", argv[optind]);
         default:
-            return usage_error("unknown option '%s'", argv[optind]);
+            return cmd_usage_error(&cmd_agent_entry, "unknown option '%s'", argv[optind]);
         }
     }
     int operands = argc - 1 - optind;

@@ -56,19 +56,6 @@ static void print_help(void)
            cmd_serve_entry.args);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "dialtone serve: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    return cmd_usage(&cmd_serve_entry);
-}
-
 /* Parses argv; -1 to go on with *path set (NULL: the default if present), else the status. */
 static int parse_options(int argc, char **argv, const char **path)
 {
@@ -85,13 +72,13 @@ static int parse_options(int argc, char **argv, const char **path)
             print_help();
             return 0;
         case ':':
-            return usage_error("%s needs a value", argv[optind - 1]);
+            return cmd_usage_error(&cmd_serve_entry, "%s needs a value", argv[optind - 1]);
         default:
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+            return cmd_usage_error(&cmd_serve_entry, "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)
-        return usage_error("unexpected argument '%s'", argv[optind]);
+        return cmd_usage_error(&cmd_serve_entry, "unexpected argument '%s'", argv[optind]);
     return -1;
 }
 

@@ -61,20 +61,6 @@ static void print_help(void)
            cmd_sim_entry.args);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Prints "dialtone sim: MESSAGE" and the usage line; returns 2. */
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "dialtone sim: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    return cmd_usage(&cmd_sim_entry);
-}
-
 static int parse_port(const char *s, int *out)
 {
     char *end;
@@ -117,7 +103,8 @@ static int take_option(struct sim_cli *o, int c, char **argv)
     case 'p':
         o->port_given = 1;
         return parse_port(optarg, &o->host.port) < 0
-                   ? usage_error("--port wants a number from 0 to 65535, not '%s'", optarg)
+                   ? cmd_usage_error(&cmd_sim_entry,
+                                     "--port wants a number from 0 to 65535, not '%s'", optarg)
                    : -1;
     case 'l':
         o->host.listen = optarg;
@@ -128,9 +115,10 @@ static int take_option(struct sim_cli *o, int c, char **argv)
     case 'a':
         o->host.account = optarg;
         return valid_sid(optarg, "AC") ? -1
-                                       : usage_error("--account wants AC and 32 hex digits, "
-                                                     "not '%s'",
-                                                     optarg);
+                                       : cmd_usage_error(&cmd_sim_entry,
+                                                         "--account wants AC and 32 hex digits, "
+                                                         "not '%s'",
+                                                         optarg);
     case 'e':
         o->token_env = optarg;
         return -1;
@@ -141,13 +129,15 @@ static int take_option(struct sim_cli *o, int c, char **argv)
         return -1;
     case 'x':
         return parse_speed(optarg, &o->host.speed) < 0
-                   ? usage_error("--speed wants a number above 0 and up to 100000, not '%s'",
-                                 optarg)
+                   ? cmd_usage_error(&cmd_sim_entry,
+                                     "--speed wants a number above 0 and up to 100000, not '%s'",
+                                     optarg)
                    : -1;
     case 'S':
         o->host.has_seed = 1;
         return parse_seed(optarg, &o->host.seed) < 0
-                   ? usage_error("--seed wants a non-negative integer, not '%s'", optarg)
+                   ? cmd_usage_error(&cmd_sim_entry,
+                                     "--seed wants a non-negative integer, not '%s'", optarg)
                    : -1;
     case 'L':
         o->log_level = optarg;
@@ -156,9 +146,9 @@ static int take_option(struct sim_cli *o, int c, char **argv)
         print_help();
         return 0;
     case ':':
-        return usage_error("%s needs a value", argv[optind - 1]);
+        return cmd_usage_error(&cmd_sim_entry, "%s needs a value", argv[optind - 1]);
     default:
-        return usage_error("unknown option '%s'", argv[optind - 1]);
+        return cmd_usage_error(&cmd_sim_entry, "unknown option '%s'", argv[optind - 1]);
     }
 }
 
@@ -176,14 +166,15 @@ static int parse_options(int argc, char **argv, struct sim_cli *o)
         if ((rc = take_option(o, c, argv)) >= 0)
             return rc;
     if (optind < argc)
-        return usage_error("unexpected argument '%s'", argv[optind]);
+        return cmd_usage_error(&cmd_sim_entry, "unexpected argument '%s'", argv[optind]);
     if (!o->port_given)
-        return usage_error("%s", "--port is required (0 picks a free port)");
+        return cmd_usage_error(&cmd_sim_entry, "%s", "--port is required (0 picks a free port)");
     if (!o->scenario)
-        return usage_error("%s", "--scenario is required");
+        return cmd_usage_error(&cmd_sim_entry, "%s", "--scenario is required");
     enum log_level lvl = DT_LOG_INFO;
     if (o->log_level && log_level_parse(o->log_level, &lvl) < 0)
-        return usage_error("--log-level wants error, warn, info or debug, not '%s'", o->log_level);
+        return cmd_usage_error(
+            &cmd_sim_entry, "--log-level wants error, warn, info or debug, not '%s'", o->log_level);
     if (o->log_level)
         log_set_level(lvl);
     const char *env = getenv(o->token_env);
