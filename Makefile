@@ -198,7 +198,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/libdialtone-net.a \
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PC_LIBS)
 
-$(BUILD)/bench/serve_bench: $(BUILD)/obj/tests/bench/bench_util.o
+$(BUILD)/bench/serve_bench $(BUILD)/bench/sim_bench: $(BUILD)/obj/tests/bench/bench_util.o
 
 # ---- checks --------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 /*
- * bench_util: helpers of the daemon's benchmark (tests/bench/serve_bench.c): a monotonic
- * clock, a process's memory and CPU from /proc, quantiles, and a blocking keep-alive
+ * bench_util: helpers of the benchmarks in tests/bench: a monotonic clock, a
+ * process's memory and CPU from /proc, stopping a child, quantiles, and a blocking keep-alive
  * HTTP/1.1 connection to a loopback port. Not part of dialtone's libraries.
  */
 #ifndef DIALTONE_BENCH_UTIL_H
@@ -16,6 +16,8 @@ uint64_t now_ns(void);
 double rss_mb(pid_t pid);
 /* CPU seconds (user and system) the process pid has used, from /proc; 0 if unknown. */
 double cpu_s(pid_t pid);
+/* Stops the child pid: SIGTERM, up to 5 s to exit, then SIGKILL; reaps it. pid <= 0: nothing. */
+void stop_child(pid_t pid);
 /* qsort comparison of floats. */
 int cmp_float(const void *a, const void *b);
 /* The q-quantile of v[0..n), which must be sorted; 0 when empty. */

@@ -161,16 +161,8 @@ static int start_serve(void)
 
 static void stop_serve(void)
 {
-    if (g.child <= 0)
-        return;
-    kill(g.child, SIGTERM);
-    for (int i = 0; i < 500; i++) {
-        if (waitpid(g.child, NULL, WNOHANG) == g.child)
-            return;
-        usleep(10000);
-    }
-    kill(g.child, SIGKILL);
-    waitpid(g.child, NULL, 0);
+    stop_child(g.child);
+    g.child = 0;
 }
 
 static void cleanup_dir(void)

@@ -24,6 +24,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
+#include "bench_util.h"
 #include "dialtone/httpd.h"
 #include "dialtone/netloop.h"
 #include "dialtone/util.h"
@@ -69,24 +70,7 @@ static void *loop_main(void *arg)
 
 static double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* VmRSS of pid in bytes, from /proc, 0 if unknown. */
-static double rss_bytes(pid_t pid)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    double kb = 0;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmRSS:", 6) == 0)
-            kb = strtod(line + 6, NULL);
-    if (f)
-        fclose(f);
-    return kb * 1024;
+    return (double)now_ns() / 1e9;
 }
 
 static size_t write_cb(char *p, size_t sz, size_t n, void *user)
@@ -194,16 +178,8 @@ static const char *write_scenario(void)
 
 static void stop_sim(void)
 {
-    if (b.child <= 0)
-        return;
-    kill(b.child, SIGTERM);
-    for (int i = 0; i < 500; i++) {
-        if (waitpid(b.child, NULL, WNOHANG) == b.child)
-            return;
-        usleep(10000);
-    }
-    kill(b.child, SIGKILL);
-    waitpid(b.child, NULL, 0);
+    stop_child(b.child);
+    b.child = 0;
 }
 
 /* Creates calls [from, to) through REST; returns how many the API accepted (201). */
@@ -235,7 +211,7 @@ static void stage(int *have, int target, double rss0)
         usleep(100000);
     double t_live = now_s() - t0;
     usleep(300000);
-    double rss1 = rss_bytes(b.child);
+    double rss1 = rss_mb(b.child) * 1048576.0;
     double eng = stat_of("memory_bytes");
     double per_call = live ? (rss1 - rss0) / live : 0;
     printf("\n  %d calls in progress at once (target %d)\n", live, target);
@@ -259,7 +235,7 @@ static int run(const char *bin, int calls)
         return 1;
     }
     usleep(200000);
-    double rss0 = rss_bytes(b.child);
+    double rss0 = rss_mb(b.child) * 1048576.0;
     printf("sim_bench: outbound calls through the REST API, each a 10-hour <Pause>\n");
     printf("  emulator RSS at rest              %6.1f MB\n", rss0 / 1048576);
     int have = 0;
