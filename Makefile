@@ -25,10 +25,12 @@ Q := $(if $(V),,@)
 # uses PC_MODULES only; the network layer (src/net) adds NET_PC_MODULES.
 PC_MODULES := sqlite3 libcrypto inih libcjson expat
 NET_PC_MODULES := libwebsockets libcurl
+# The console (src/console) adds the wide-character curses library.
+CONSOLE_PC_MODULES := ncursesw
 DEB_PACKAGES := build-essential pkg-config libsqlite3-dev libssl-dev libinih-dev libcjson-dev \
 	libexpat1-dev libcurl4-openssl-dev libwebsockets-dev libncurses-dev
 # Commands the tests use, and the package of each.
-DEB_TOOLS := sqlite3:sqlite3
+DEB_TOOLS := sqlite3:sqlite3 tmux:tmux
 FUZZ_TOOLS := clang:clang
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
@@ -40,7 +42,10 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 
 # Evaluated when a recipe runs, after `make deps` has installed what pkg-config needs.
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PC_MODULES) $(NET_PC_MODULES))
-PC_LIBS = $(shell $(PKG_CONFIG) --libs $(PC_MODULES) $(NET_PC_MODULES)) -lpthread -lm
+PC_LIBS = $(shell $(PKG_CONFIG) --libs $(PC_MODULES) $(NET_PC_MODULES) $(CONSOLE_PC_MODULES)) \
+	-lpthread -lm
+# Wide-character curses for the console's files only; the rest of the tree never sees it.
+CURSES_CFLAGS := -DNCURSES_WIDECHAR=1
 
 # Generated sources: the error dictionary table and the embedded schema migrations.
 GEN_SRC := $(BUILD)/gen/errors_table.c $(BUILD)/gen/migrations.c
@@ -48,6 +53,7 @@ CORE_SRC := $(sort $(wildcard src/core/*.c)) $(GEN_SRC)
 NET_SRC := $(sort $(wildcard src/net/*.c))
 SIM_SRC := $(sort $(wildcard src/sim/*.c))
 SERVER_SRC := $(sort $(wildcard src/server/*.c))
+CONSOLE_SRC := $(sort $(wildcard src/console/*.c))
 APP_SRC := src/main.c $(sort $(wildcard src/cmd/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -84,7 +90,8 @@ endef
 deps:
 	$(Q)missing=0; \
 	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing=1; \
-	[ $$missing = 1 ] || $(PKG_CONFIG) --exists $(PC_MODULES) $(NET_PC_MODULES) ncursesw \
+	[ $$missing = 1 ] || $(PKG_CONFIG) --exists $(PC_MODULES) $(NET_PC_MODULES) \
+		$(CONSOLE_PC_MODULES) \
 		|| missing=1; \
 	for t in $(DEB_TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing=1; done; \
 	if [ $$missing = 1 ]; then \
@@ -124,7 +131,14 @@ define variant
 $(1)/obj/%.o: %.c
 	@mkdir -p $$(@D)
 	@echo "  CC    $$<"
-	$(Q)$(2) $(BASE_CFLAGS) $(3) $$(PC_CFLAGS) -c -o $$@ $$<
+	$(Q)$(2) $(BASE_CFLAGS) $(3) $$(PC_CFLAGS) $$(EXTRA_CFLAGS) -c -o $$@ $$<
+
+$(1)/obj/src/console/%.o $(1)/obj/tests/test_console%.o $(1)/obj/tests/fuzz/fuzz_console%.o: \
+	EXTRA_CFLAGS := $(CURSES_CFLAGS)
+
+$(1)/libdialtone-console.a: $(patsubst %.c,$(1)/obj/%.o,$(CONSOLE_SRC))
+	@echo "  AR    $$@"
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
 
 $(1)/libdialtone-core.a: $(patsubst %.c,$(1)/obj/%.o,$(CORE_SRC))
 	@echo "  AR    $$@"
@@ -142,8 +156,8 @@ $(1)/libdialtone-server.a: $(patsubst %.c,$(1)/obj/%.o,$(SERVER_SRC))
 	@echo "  AR    $$@"
 	$(Q)rm -f $$@ && ar rcs $$@ $$^
 
-$(1)/dialtone: $(patsubst %.c,$(1)/obj/%.o,$(APP_SRC)) $(1)/libdialtone-server.a \
-		$(1)/libdialtone-sim.a $(1)/libdialtone-net.a $(1)/libdialtone-core.a
+$(1)/dialtone: $(patsubst %.c,$(1)/obj/%.o,$(APP_SRC)) $(1)/libdialtone-console.a \
+		$(1)/libdialtone-server.a $(1)/libdialtone-sim.a $(1)/libdialtone-net.a $(1)/libdialtone-core.a
 	@echo "  LINK  $$@"
 	$(Q)$(2) $(3) -o $$@ $$^ $$(PC_LIBS)
 
@@ -158,7 +172,8 @@ build: $(BUILD)/dialtone $(BUILD)/libdialtone-net.a $(BUILD)/libdialtone-core.a
 
 # Unit tests, linked against the sanitized libraries; fuzz targets linked with a replay
 # driver so that `make test` runs each over its seed corpus without clang.
-$(BUILD)/san/tests/%: $(BUILD)/san/obj/tests/%.o $(BUILD)/san/libdialtone-server.a \
+$(BUILD)/san/tests/%: $(BUILD)/san/obj/tests/%.o $(BUILD)/san/libdialtone-console.a \
+		$(BUILD)/san/libdialtone-server.a \
 		$(BUILD)/san/libdialtone-sim.a \
 		$(BUILD)/san/libdialtone-net.a $(BUILD)/san/libdialtone-core.a
 	@mkdir -p $(@D)
@@ -166,13 +181,14 @@ $(BUILD)/san/tests/%: $(BUILD)/san/obj/tests/%.o $(BUILD)/san/libdialtone-server
 	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PC_LIBS)
 
 $(BUILD)/san/fuzz/%: $(BUILD)/san/obj/tests/fuzz/%.o $(BUILD)/san/obj/tests/fuzz/replay.o \
-		$(BUILD)/san/libdialtone-server.a $(BUILD)/san/libdialtone-sim.a \
+		$(BUILD)/san/libdialtone-console.a $(BUILD)/san/libdialtone-server.a $(BUILD)/san/libdialtone-sim.a \
 		$(BUILD)/san/libdialtone-net.a $(BUILD)/san/libdialtone-core.a
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PC_LIBS)
 
-$(BUILD)/fuzz/bin/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(BUILD)/fuzz/libdialtone-server.a \
+$(BUILD)/fuzz/bin/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(BUILD)/fuzz/libdialtone-console.a \
+		$(BUILD)/fuzz/libdialtone-server.a \
 		$(BUILD)/fuzz/libdialtone-sim.a \
 		$(BUILD)/fuzz/libdialtone-net.a $(BUILD)/fuzz/libdialtone-core.a
 	@mkdir -p $(@D)
