@@ -24,6 +24,8 @@
     "[queue \"sales\"]\nmax_wait = 120\n"
 
 #define MAX_EVENTS 32
+#define TUESDAY_MS 1699920000000LL /* 2023-11-14 00:00 UTC, a Tuesday */
+#define HOUR_MS    3600000LL
 
 static struct {
     struct config cfg;
@@ -31,7 +33,7 @@ static struct {
     char types[MAX_EVENTS][32];
     char *data[MAX_EVENTS];
     int nev;
-    int wday, minute;
+    int64_t now_ms; /* the requests' time (plus the events so far) */
     const char *room; /* the URL's room= of the next request */
 } fx;
 
@@ -64,8 +66,7 @@ static void setup(const char *extra)
     free(text);
     if (store_open(":memory:", &fx.st, err, sizeof err) != 0)
         printf("  store: %s\n", err);
-    fx.wday = 2;
-    fx.minute = 10 * 60;
+    fx.now_ms = TUESDAY_MS + 10 * HOUR_MS;
 }
 
 static void teardown(void)
@@ -91,9 +92,7 @@ static int hook(enum webhooks_kind kind, const char *queue, char **twiml, const 
     char *body = form_encode(&f);
     struct webhooks_ctx c = {.cfg = &fx.cfg,
                              .store = fx.st,
-                             .now_ms = 1700000000000LL + fx.nev,
-                             .wday = fx.wday,
-                             .minute = fx.minute,
+                             .now_ms = fx.now_ms + fx.nev,
                              .emit = on_emit};
     struct webhooks_req r = {.kind = kind,
                              .params = &f,
@@ -179,7 +178,7 @@ TEST(voice_enqueues_in_first_queue)
 TEST(voice_after_hours_voicemail)
 {
     setup("[hours]\ntue = 09:00-17:00\n");
-    fx.minute = 18 * 60; /* Tuesday, 18:00 */
+    fx.now_ms = TUESDAY_MS + 18 * HOUR_MS; /* Tuesday, 18:00 UTC */
     char *tw = NULL, v[128];
     CHECK_INT(hook(DT_HOOK_VOICE, NULL, &tw, "CallSid", "CA2", "CallStatus", "ringing", NULL), 0);
     struct xt_node *x = xt_parse(tw);
@@ -199,7 +198,7 @@ TEST(voice_after_hours_voicemail)
     CHECK_STR(fx.types[0], "call.updated");
 
     /* open at 09:00 the same day */
-    fx.minute = 9 * 60;
+    fx.now_ms = TUESDAY_MS + 9 * HOUR_MS;
     CHECK_INT(hook(DT_HOOK_VOICE, NULL, &tw, "CallSid", "CA3", "CallStatus", "ringing", NULL), 0);
     CHECK(tw && strstr(tw, "<Enqueue"));
     free(tw);

@@ -30,11 +30,21 @@
  *   missed_offers_limit  missed offers in a row before an agent is set unavailable,
  *                    0-100, default 3 (0: never)
  *   hold_music_url   http(s) URL played while waiting, default none
+ *   timezone, mon ... sun, holidays, closed_message
+ *                    the queue's own business hours, as in [hours]; each one the queue
+ *                    leaves out comes from [hours] (its days all together: a queue that
+ *                    lists one day lists all it opens)
  *   [hours]          business hours; without a day key the lines are always open
- *   timezone         IANA zone name, default UTC
+ *   timezone         IANA zone name, default UTC, read from the system's time zone
+ *                    database ($TZDIR, else /usr/share/zoneinfo): an unknown zone is an
+ *                    error (UTC and GMT need no database)
  *   mon ... sun      "closed" or up to 4 ranges "HH:MM-HH:MM, ..." in ascending order,
  *                    within the day (end 24:00 at the latest); once any day is given,
  *                    days not given are closed
+ *   holidays         days closed all day, comma-separated: YYYY-MM-DD once, MM-DD every
+ *                    year; the key may repeat; at most DT_CONFIG_MAX_HOLIDAYS
+ *   closed_message   what callers hear after hours before the voicemail tone (<Say>),
+ *                    default a built-in message
  *   [ivr]            an optional menu callers hear before a queue ("press 1 for sales"),
  *                    answered with <Gather>; without it calls go to the first queue:
  *   prompt           what callers hear (read with <Say>), required with the section
@@ -62,28 +72,30 @@
 #define DIALTONE_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dialtone/log.h"
 
 /* Buffer sizes, terminating NUL included; values must be shorter. */
-#define DT_CONFIG_SID_SIZE    35 /* "AC"/"SK" + 32 hex */
-#define DT_CONFIG_SECRET_SIZE 128
-#define DT_CONFIG_E164_SIZE   17
-#define DT_CONFIG_URL_SIZE    192
-#define DT_CONFIG_PATH_SIZE   256
-#define DT_CONFIG_LISTEN_SIZE 64
-#define DT_CONFIG_NAME_SIZE   33 /* queue names and disposition codes */
-#define DT_CONFIG_LABEL_SIZE  65
-#define DT_CONFIG_TZ_SIZE     64
-#define DT_CONFIG_PROMPT_SIZE 191
-#define DT_CONFIG_IVR_KEYS    11 /* the keys 0-9 and '*' */
-#define DT_CONFIG_MAX_NUMBERS 32
-#define DT_CONFIG_MAX_QUEUES  64
-#define DT_CONFIG_MAX_DISPOS  32
-#define DT_CONFIG_MAX_RANGES  4
-#define DT_CONFIG_LINE_MAX    199     /* bytes per line, newline excluded */
-#define DT_CONFIG_FILE_MAX    1048576 /* bytes per file */
-#define DT_CONFIG_DEFAULT_API "https://api.twilio.com"
+#define DT_CONFIG_SID_SIZE     35 /* "AC"/"SK" + 32 hex */
+#define DT_CONFIG_SECRET_SIZE  128
+#define DT_CONFIG_E164_SIZE    17
+#define DT_CONFIG_URL_SIZE     192
+#define DT_CONFIG_PATH_SIZE    256
+#define DT_CONFIG_LISTEN_SIZE  64
+#define DT_CONFIG_NAME_SIZE    33 /* queue names and disposition codes */
+#define DT_CONFIG_LABEL_SIZE   65
+#define DT_CONFIG_TZ_SIZE      64
+#define DT_CONFIG_PROMPT_SIZE  191
+#define DT_CONFIG_IVR_KEYS     11 /* the keys 0-9 and '*' */
+#define DT_CONFIG_MAX_NUMBERS  32
+#define DT_CONFIG_MAX_QUEUES   64
+#define DT_CONFIG_MAX_DISPOS   32
+#define DT_CONFIG_MAX_RANGES   4
+#define DT_CONFIG_MAX_HOLIDAYS 32
+#define DT_CONFIG_LINE_MAX     199     /* bytes per line, newline excluded */
+#define DT_CONFIG_FILE_MAX     1048576 /* bytes per file */
+#define DT_CONFIG_DEFAULT_API  "https://api.twilio.com"
 
 enum config_routing {
     DT_ROUTING_RINGALL = 0,
@@ -109,17 +121,6 @@ struct config_server {
     size_t max_body;
 };
 
-struct config_queue {
-    char name[DT_CONFIG_NAME_SIZE];
-    enum config_routing routing;
-    int max_wait;            /* seconds */
-    int wrapup;              /* seconds; 0 = no wrap-up */
-    int reservation_timeout; /* seconds */
-    int service_level;       /* seconds */
-    int missed_offers_limit; /* 0 = never set unavailable */
-    char hold_music_url[DT_CONFIG_URL_SIZE];
-};
-
 /* Minutes after midnight, 0 <= start < end <= 1440. */
 struct config_range {
     int start;
@@ -131,10 +132,33 @@ struct config_day {
     struct config_range ranges[DT_CONFIG_MAX_RANGES];
 };
 
+/* A time zone read from the system's database (see config_zone_load). */
+struct config_zone;
+
+/*
+ * Business hours: [hours], or a queue's own. In a queue, each part left out (configured 0,
+ * timezone "", n_holidays 0, closed_message "") comes from [hours].
+ */
 struct config_hours {
-    int configured; /* 0: always open */
+    int configured; /* a day key was given; 0 in [hours]: always open */
     char timezone[DT_CONFIG_TZ_SIZE];
+    struct config_zone *zone;  /* owned: timezone read from the database; NULL for UTC */
     struct config_day days[7]; /* indexed like struct tm's tm_wday: 0 is Sunday */
+    int n_holidays;
+    int holidays[DT_CONFIG_MAX_HOLIDAYS]; /* YYYYMMDD, or MMDD for every year */
+    char closed_message[DT_CONFIG_PROMPT_SIZE];
+};
+
+struct config_queue {
+    char name[DT_CONFIG_NAME_SIZE];
+    enum config_routing routing;
+    int max_wait;            /* seconds */
+    int wrapup;              /* seconds; 0 = no wrap-up */
+    int reservation_timeout; /* seconds */
+    int service_level;       /* seconds */
+    int missed_offers_limit; /* 0 = never set unavailable */
+    char hold_music_url[DT_CONFIG_URL_SIZE];
+    struct config_hours hours; /* the queue's own; timezone "" when it sets none */
 };
 
 struct config_disposition {
@@ -221,6 +245,40 @@ const char *config_ivr_route(const struct config *cfg, const char *digits);
 /* 1 if the lines are open on day wday (0 Sunday .. 6) at minute (0-1439) of that day in the
  * configured time zone, else 0 (also for arguments out of range). */
 int config_hours_open(const struct config_hours *hours, int wday, int minute);
+
+/* A local date and time. */
+struct config_local {
+    int year, month, mday; /* month 1-12, mday 1-31 */
+    int wday;              /* 0 Sunday .. 6 */
+    int minute;            /* of the day, 0-1439 */
+};
+
+/*
+ * Reads zone name (an IANA name such as Europe/London) from the TZif file under $TZDIR, else
+ * /usr/share/zoneinfo, into *out (the caller's: config_zone_free). "UTC", "GMT", "Etc/UTC"
+ * and "Etc/GMT" give *out NULL when the file is missing, which stands for UTC. Errors:
+ * DT_EINVAL (a bad name, or not a TZif file), DT_ENOTFOUND (no such zone), DT_EIO, with
+ * the reason in err; *out NULL.
+ */
+int config_zone_load(const char *name, struct config_zone **out, char *err, size_t errlen);
+
+/* Frees z; NULL does nothing. */
+void config_zone_free(struct config_zone *z);
+
+/* The local date and time in zone z (NULL: UTC) at unix_s seconds since the epoch; after the
+ * zone's last listed change, its rule (the file's POSIX TZ footer) applies. Cannot fail. */
+void config_zone_local(const struct config_zone *z, int64_t unix_s, struct config_local *out);
+
+/*
+ * 1 if queue q (NULL: none, [hours] alone) is open at unix_s: not a holiday and within the
+ * day's hours, read in the queue's zone, with whatever the queue leaves out taken from
+ * [hours]. Else 0.
+ */
+int config_open_at(const struct config *cfg, const struct config_queue *q, int64_t unix_s);
+
+/* The after-hours message of queue q (NULL: [hours]'), or NULL when neither sets one.
+ * Borrowed from cfg. */
+const char *config_closed_message(const struct config *cfg, const struct config_queue *q);
 
 /* Registers cfg's secrets (auth_token, api_key_secret) with log_add_secret. Returns 0 or the
  * first error log_add_secret gave. */

@@ -82,6 +82,9 @@ static void wipe(void *p, size_t n)
 
 void config_done(struct config *cfg)
 {
+    config_zone_free(cfg->hours.zone);
+    for (size_t i = 0; i < cfg->n_queues; i++)
+        config_zone_free(cfg->queues[i].hours.zone);
     free(cfg->queues);
     wipe(cfg, sizeof *cfg);
 }
@@ -95,6 +98,9 @@ static void config_clone(struct config *dst, const struct config *src)
         dst->queues = xcalloc(src->n_queues, sizeof *dst->queues);
         memcpy(dst->queues, src->queues, src->n_queues * sizeof *dst->queues);
     }
+    dst->hours.zone = config_zone_dup(src->hours.zone);
+    for (size_t i = 0; i < src->n_queues; i++)
+        dst->queues[i].hours.zone = config_zone_dup(src->queues[i].hours.zone);
 }
 
 /* cfg takes over tmp's contents. */
@@ -305,7 +311,8 @@ static int on_pair(void *user, const char *section, const char *name, const char
     const struct config_key *k = config_key_find(ps->sec, name, &idx);
     if (!k)
         return fail(ps, "unknown key '%s' in [%s]", key, ps->sec_label);
-    if (k->kind != CONFIG_K_NUMBERS && (ps->seen & ((uint64_t)1 << idx)))
+    if (k->kind != CONFIG_K_NUMBERS && k->kind != CONFIG_K_HOLIDAYS &&
+        (ps->seen & ((uint64_t)1 << idx)))
         return fail(ps, "duplicate key '%s' in [%s]", key, ps->sec_label);
     ps->seen |= (uint64_t)1 << idx;
     char why[sizeof ps->msg];
@@ -475,6 +482,37 @@ int config_hours_open(const struct config_hours *hours, int wday, int minute)
             return 1;
     }
     return 0;
+}
+
+/* 1 if the local date is one of h's holidays. */
+static int holiday(const struct config_hours *h, const struct config_local *t)
+{
+    int md = t->month * 100 + t->mday, ymd = t->year * 10000 + md;
+    for (int i = 0; i < h->n_holidays; i++) {
+        if (h->holidays[i] == md || h->holidays[i] == ymd)
+            return 1;
+    }
+    return 0;
+}
+
+int config_open_at(const struct config *cfg, const struct config_queue *q, int64_t unix_s)
+{
+    const struct config_hours *g = &cfg->hours, *own = q ? &q->hours : NULL;
+    const struct config_hours *days = own && own->configured ? own : g;
+    const struct config_hours *zone = own && own->timezone[0] ? own : g;
+    const struct config_hours *off = own && own->n_holidays ? own : g;
+    struct config_local t;
+    config_zone_local(zone->zone, unix_s, &t);
+    if (holiday(off, &t))
+        return 0;
+    return config_hours_open(days, t.wday, t.minute);
+}
+
+const char *config_closed_message(const struct config *cfg, const struct config_queue *q)
+{
+    if (q && q->hours.closed_message[0])
+        return q->hours.closed_message;
+    return cfg->hours.closed_message[0] ? cfg->hours.closed_message : NULL;
 }
 
 int config_register_secrets(const struct config *cfg)

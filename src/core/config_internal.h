@@ -6,6 +6,7 @@
 #define DIALTONE_CONFIG_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dialtone/config.h"
 
@@ -20,26 +21,29 @@ enum config_sec {
 };
 
 enum config_kind {
-    CONFIG_K_TEXT,    /* non-empty text */
-    CONFIG_K_SECRET,  /* text, may be empty (unset) */
-    CONFIG_K_SID,     /* prefix + 32 hex digits, or empty */
-    CONFIG_K_URL,     /* http(s) URL, or empty */
-    CONFIG_K_NUMBERS, /* E.164 list; appends */
-    CONFIG_K_INT,     /* int in [min, max] */
-    CONFIG_K_SIZE,    /* size_t in [min, max] */
-    CONFIG_K_LEVEL,   /* log level name */
-    CONFIG_K_ROUTING, /* ringall | longest-idle */
-    CONFIG_K_LISTEN,  /* IP address */
-    CONFIG_K_TZ,      /* IANA zone name */
-    CONFIG_K_DAY,     /* business hours of day min (tm_wday) */
-    CONFIG_K_NAME,    /* a queue name: 1-32 letters, digits, '-' or '_' */
+    CONFIG_K_TEXT,     /* non-empty text */
+    CONFIG_K_SECRET,   /* text, may be empty (unset) */
+    CONFIG_K_SID,      /* prefix + 32 hex digits, or empty */
+    CONFIG_K_URL,      /* http(s) URL, or empty */
+    CONFIG_K_NUMBERS,  /* E.164 list; appends */
+    CONFIG_K_INT,      /* int in [min, max] */
+    CONFIG_K_SIZE,     /* size_t in [min, max] */
+    CONFIG_K_LEVEL,    /* log level name */
+    CONFIG_K_ROUTING,  /* ringall | longest-idle */
+    CONFIG_K_LISTEN,   /* IP address */
+    CONFIG_K_TZ,       /* IANA zone name */
+    CONFIG_K_DAY,      /* business hours of day min (tm_wday) */
+    CONFIG_K_NAME,     /* a queue name: 1-32 letters, digits, '-' or '_' */
+    CONFIG_K_HOLIDAYS, /* dates closed; appends */
+    CONFIG_K_MESSAGE,  /* after-hours message */
 };
 
 struct config_key {
     enum config_sec sec;
     const char *name;
     enum config_kind kind;
-    size_t off;  /* into struct config, or struct config_queue for CONFIG_SEC_QUEUE */
+    size_t off;  /* into struct config, or struct config_queue for CONFIG_SEC_QUEUE; for
+                    the hours' kinds (TZ, DAY, HOLIDAYS, MESSAGE) the struct config_hours */
     size_t size; /* of a string field */
     long min, max;
     const char *prefix; /* of a SID */
@@ -80,5 +84,15 @@ struct config_ivr_lines {
  */
 int config_ivr_check(struct config *cfg, const struct config_ivr_lines *lines, int *line, char *why,
                      size_t whylen);
+
+/* 1 if s looks like an IANA zone name: letters, digits, '_', '+', '-', '/' parts. */
+int config_tz_name_ok(const char *s);
+
+/* A copy of z (NULL for NULL); aborts on out-of-memory (config_tz.c). */
+struct config_zone *config_zone_dup(const struct config_zone *z);
+
+/* For tests: the offset in seconds east of UTC that POSIX TZ rule gives at unix_s, into *off.
+ * DT_EINVAL when rule does not parse. */
+int config_zone_rule_test(const char *rule, int64_t unix_s, int32_t *off);
 
 #endif

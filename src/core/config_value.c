@@ -21,16 +21,22 @@
 #define QU(f)                                                                                      \
     .sec = CONFIG_SEC_QUEUE, .off = offsetof(struct config_queue, f),                              \
     .size = sizeof(((struct config_queue *)0)->f)
-#define HR(f)                                                                                      \
-    .sec = CONFIG_SEC_HOURS, .off = offsetof(struct config, hours.f),                              \
-    .size = sizeof(((struct config *)0)->hours.f)
 #define IV(f)                                                                                      \
     .sec = CONFIG_SEC_IVR, .off = offsetof(struct config, ivr.f),                                  \
     .size = sizeof(((struct config *)0)->ivr.f)
-#define DAY(n, wday)                                                                               \
+/* The hours' keys point at the whole struct config_hours: of [hours] (HOURS, struct
+ * config) or of a queue (QUEUE, struct config_queue). */
+#define HK(S, T, n, k, d)                                                                          \
     {                                                                                              \
-        .sec = CONFIG_SEC_HOURS, .name = n, .kind = CONFIG_K_DAY, .min = wday                      \
+        .sec = CONFIG_SEC_##S, .off = offsetof(struct T, hours), .name = n, .kind = k, .min = d    \
     }
+#define HOURS_KEYS(S, T)                                                                           \
+    HK(S, T, "timezone", CONFIG_K_TZ, 0), HK(S, T, "sun", CONFIG_K_DAY, 0),                        \
+        HK(S, T, "mon", CONFIG_K_DAY, 1), HK(S, T, "tue", CONFIG_K_DAY, 2),                        \
+        HK(S, T, "wed", CONFIG_K_DAY, 3), HK(S, T, "thu", CONFIG_K_DAY, 4),                        \
+        HK(S, T, "fri", CONFIG_K_DAY, 5), HK(S, T, "sat", CONFIG_K_DAY, 6),                        \
+        HK(S, T, "holidays", CONFIG_K_HOLIDAYS, 0),                                                \
+        HK(S, T, "closed_message", CONFIG_K_MESSAGE, 0)
 
 static const struct config_key config_keys[] = {
     {TW(account_sid), .name = "account_sid", .kind = CONFIG_K_SID, .prefix = "AC"},
@@ -54,14 +60,8 @@ static const struct config_key config_keys[] = {
     {QU(missed_offers_limit), .name = "missed_offers_limit", .kind = CONFIG_K_INT, .min = 0,
      .max = 100},
     {QU(hold_music_url), .name = "hold_music_url", .kind = CONFIG_K_URL},
-    {HR(timezone), .name = "timezone", .kind = CONFIG_K_TZ},
-    DAY("sun", 0),
-    DAY("mon", 1),
-    DAY("tue", 2),
-    DAY("wed", 3),
-    DAY("thu", 4),
-    DAY("fri", 5),
-    DAY("sat", 6),
+    HOURS_KEYS(QUEUE, config_queue),
+    HOURS_KEYS(HOURS, config),
     {IV(prompt), .name = "prompt", .kind = CONFIG_K_TEXT},
     {IV(timeout), .name = "timeout", .kind = CONFIG_K_INT, .min = 1, .max = 60},
     {IV(fallback), .name = "default", .kind = CONFIG_K_NAME},
@@ -231,7 +231,7 @@ static int parse_day(struct config_day *day, const char *v)
     return 0;
 }
 
-static int tz_ok(const char *s)
+int config_tz_name_ok(const char *s)
 {
     size_t n = strlen(s);
     if (n == 0 || n >= DT_CONFIG_TZ_SIZE || s[0] == '/' || s[n - 1] == '/' || strstr(s, "//"))
@@ -324,13 +324,100 @@ static int set_string(char *field, const struct config_key *k, const char *v, ch
                              "%s must be a queue name: 1-%d letters, digits, '-' or '_'", k->name,
                              DT_CONFIG_NAME_SIZE - 1);
         return set_text(field, k->size, k->name, v, why, whylen);
-    case CONFIG_K_TZ:
-        if (!tz_ok(v))
-            return dt_seterr(why, whylen, DT_EINVAL,
-                             "%s must be a time zone name such as UTC or Europe/London", k->name);
-        return set_text(field, k->size, k->name, v, why, whylen);
     default:
         return dt_seterr(why, whylen, DT_EINVAL, "%s: unsupported key", k->name);
+    }
+}
+
+static int set_zone(struct config_hours *h, const struct config_key *k, const char *v, char *why,
+                    size_t whylen)
+{
+    if (!config_tz_name_ok(v) || strlen(v) >= sizeof h->timezone)
+        return dt_seterr(why, whylen, DT_EINVAL,
+                         "%s must be a time zone name such as UTC or Europe/London", k->name);
+    struct config_zone *z;
+    char reason[160];
+    if (config_zone_load(v, &z, reason, sizeof reason) != DT_OK)
+        return dt_seterr(why, whylen, DT_EINVAL, "%s: %s", k->name, reason);
+    config_zone_free(h->zone);
+    h->zone = z;
+    dt_strlcpy(h->timezone, v, sizeof h->timezone);
+    return 0;
+}
+
+/* "YYYY-MM-DD" (10 bytes) or "MM-DD" (5 bytes) at s: YYYYMMDD or MMDD, -1 if neither. */
+static int parse_date(const char *s, size_t n)
+{
+    int y = 0;
+    if (n == 10) {
+        for (int i = 0; i < 4; i++) {
+            if (!is_digit(s[i]))
+                return -1;
+            y = y * 10 + (s[i] - '0');
+        }
+        if (s[4] != '-' || y < 1970)
+            return -1;
+        s += 5;
+        n -= 5;
+    }
+    if (n != 5 || !is_digit(s[0]) || !is_digit(s[1]) || s[2] != '-' || !is_digit(s[3]) ||
+        !is_digit(s[4]))
+        return -1;
+    int m = (s[0] - '0') * 10 + (s[1] - '0'), d = (s[3] - '0') * 10 + (s[4] - '0');
+    static const int max_day[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1 || d > max_day[m])
+        return -1;
+    if (y && m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return -1;
+    return y * 10000 + m * 100 + d;
+}
+
+static int add_holidays(struct config_hours *h, const char *v, char *why, size_t whylen)
+{
+    int entry = 0;
+    for (const char *p = v;; p++) {
+        entry++;
+        size_t n = strcspn(p, ",");
+        const char *s = p;
+        size_t len = n;
+        while (len > 0 && (*s == ' ' || *s == '\t'))
+            s++, len--;
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+            len--;
+        int date = parse_date(s, len);
+        if (date < 0)
+            return dt_seterr(why, whylen, DT_EINVAL,
+                             "holidays: entry %d is not a date YYYY-MM-DD or MM-DD", entry);
+        if (h->n_holidays == DT_CONFIG_MAX_HOLIDAYS)
+            return dt_seterr(why, whylen, DT_EINVAL, "holidays: more than %d dates",
+                             DT_CONFIG_MAX_HOLIDAYS);
+        h->holidays[h->n_holidays++] = date;
+        p += n;
+        if (*p == '\0')
+            return 0;
+    }
+}
+
+/* The hours' keys, on the struct config_hours h. */
+static int set_hours(struct config_hours *h, const struct config_key *k, const char *v, char *why,
+                     size_t whylen)
+{
+    switch (k->kind) {
+    case CONFIG_K_TZ:
+        return set_zone(h, k, v, why, whylen);
+    case CONFIG_K_DAY:
+        if (parse_day(&h->days[k->min], v) != 0)
+            return dt_seterr(why, whylen, DT_EINVAL,
+                             "%s must be closed or up to %d ranges HH:MM-HH:MM in ascending order",
+                             k->name, DT_CONFIG_MAX_RANGES);
+        h->configured = 1;
+        return 0;
+    case CONFIG_K_HOLIDAYS:
+        return add_holidays(h, v, why, whylen);
+    default: /* CONFIG_K_MESSAGE */
+        if (*v == '\0')
+            return dt_seterr(why, whylen, DT_EINVAL, "%s must not be empty", k->name);
+        return set_text(h->closed_message, sizeof h->closed_message, k->name, v, why, whylen);
     }
 }
 
@@ -342,13 +429,11 @@ int config_key_set(struct config *cfg, size_t queue, const struct config_key *k,
     switch (k->kind) {
     case CONFIG_K_NUMBERS:
         return add_numbers(&cfg->twilio, value, why, whylen);
+    case CONFIG_K_TZ:
     case CONFIG_K_DAY:
-        if (parse_day(&cfg->hours.days[k->min], value) != 0)
-            return dt_seterr(why, whylen, DT_EINVAL,
-                             "%s must be closed or up to %d ranges HH:MM-HH:MM in ascending order",
-                             k->name, DT_CONFIG_MAX_RANGES);
-        cfg->hours.configured = 1;
-        return 0;
+    case CONFIG_K_HOLIDAYS:
+    case CONFIG_K_MESSAGE:
+        return set_hours((struct config_hours *)field, k, value, why, whylen);
     case CONFIG_K_INT:
     case CONFIG_K_SIZE:
     case CONFIG_K_LEVEL:

@@ -1,7 +1,11 @@
 /*
  * webhooks_voice: the webhooks whose answers drive the caller: the voice entry (business
  * hours, the IVR menu, the queue), the menu's keys, the queue's wait URL and action, and
- * voicemail. See dialtone/webhooks.h.
+ * voicemail. See dialtone/webhooks.h. Business hours are those of the queue the caller is
+ * routed to (config_open_at, at the webhook's now_ms): without a menu the first queue's at
+ * the entry; with one, the menu plays while any queue it leads to is open, and the key's
+ * queue decides. After hours: the queue's closed_message (else [hours]', else a built-in
+ * one) and voicemail.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +72,30 @@ static void add_enqueue(const struct webhooks_ctx *c, struct twiml *t, const cha
     free(action);
 }
 
+/* The queue called name, open now; NULL when there is none or it is after hours. */
+static const struct config_queue *open_queue(const struct webhooks_ctx *c, const char *name)
+{
+    const struct config_queue *q = config_queue_find(c->cfg, name);
+    return q && config_open_at(c->cfg, q, c->now_ms / 1000) ? q : NULL;
+}
+
+/* Voicemail after hours, with the message of queue q (NULL: [hours]'), else the built-in. */
+static void add_closed(const struct webhooks_ctx *c, struct twiml *t, const struct config_queue *q)
+{
+    const char *msg = config_closed_message(c->cfg, q);
+    hook_add_voicemail(c, t, msg ? msg : msg_closed);
+}
+
+/* 1 when a key of the menu (or its default) leads to a queue open now. */
+static int menu_open(const struct webhooks_ctx *c)
+{
+    const struct config_ivr *ivr = &c->cfg->ivr;
+    for (int i = 0; i < DT_CONFIG_IVR_KEYS; i++)
+        if (ivr->keys[i][0] && open_queue(c, ivr->keys[i]))
+            return 1;
+    return open_queue(c, config_ivr_route(c->cfg, NULL)) != NULL;
+}
+
 static int need_sid(const struct webhooks_req *r, char *err, size_t errlen)
 {
     if (!hook_param(r, "CallSid"))
@@ -87,8 +115,11 @@ int hook_voice(const struct webhooks_ctx *c, const struct webhooks_req *r, char 
     hook_update_init(c, r, "voice", &u);
     const char *event = "call.updated";
     const char *queue = config_ivr_route(cfg, NULL);
-    if (!queue || !config_hours_open(&cfg->hours, c->wday, c->minute)) {
+    const struct config_queue *first = config_queue_find(cfg, queue);
+    if (!queue) {
         hook_add_voicemail(c, t, msg_closed);
+    } else if (cfg->ivr.configured ? !menu_open(c) : !open_queue(c, queue)) {
+        add_closed(c, t, cfg->ivr.configured ? NULL : first);
     } else if (cfg->ivr.configured) {
         char *action = hook_url(c, DT_HOOK_IVR, NULL);
         char timeout[16];
@@ -100,7 +131,10 @@ int hook_voice(const struct webhooks_ctx *c, const struct webhooks_req *r, char 
                                        {.name = NULL}};
         twiml_gather_say(t, cfg->ivr.prompt, g);
         free(action);
-        add_enqueue(c, t, queue); /* no key pressed */
+        if (open_queue(c, queue)) /* no key pressed */
+            add_enqueue(c, t, queue);
+        else
+            add_closed(c, t, first);
     } else {
         add_enqueue(c, t, queue);
         u.queue = queue;
@@ -124,11 +158,13 @@ int hook_ivr(const struct webhooks_ctx *c, const struct webhooks_req *r, char **
     struct twiml *t = twiml_new();
     struct store_call_update u;
     hook_update_init(c, r, "ivr", &u);
-    if (queue) {
+    if (queue && open_queue(c, queue)) {
         add_enqueue(c, t, queue);
         u.queue = queue;
     } else {
-        hook_add_voicemail(c, t, msg_closed);
+        /* after hours: no queue stored, or routing would offer the call to agents */
+        add_closed(c, t, queue ? config_queue_find(c->cfg, queue) : NULL);
+        queue = NULL;
     }
     rc = hook_apply(c, &u, queue ? "call.queued" : "call.updated", err, errlen);
     if (rc != DT_OK) {
