@@ -18,15 +18,16 @@
 struct netloop;
 struct client;
 
-#define CLIENT_BACKOFF_MIN_MS  1000  /* first retry after a drop */
-#define CLIENT_BACKOFF_MAX_MS  30000 /* the backoff doubles up to this */
-#define CLIENT_UNAUTH_RETRY_MS 30000 /* retries while the token is refused */
-#define CLIENT_POLL_MS         3000  /* GET /api/v1/calls/pending */
-#define CLIENT_REQUEST_MS      15000 /* a REST request's whole transfer */
-#define CLIENT_MAX_URL         512   /* server URL, bytes */
-#define CLIENT_MAX_TOKEN       256   /* token, bytes */
-#define CLIENT_MAX_PATH        2048  /* path and query of a request, bytes */
-#define CLIENT_MAX_REQUESTS    256   /* REST requests in flight at once */
+#define CLIENT_BACKOFF_MIN_MS  1000              /* first retry after a drop */
+#define CLIENT_BACKOFF_MAX_MS  30000             /* the backoff doubles up to this */
+#define CLIENT_UNAUTH_RETRY_MS 30000             /* retries while the token is refused */
+#define CLIENT_POLL_MS         3000              /* GET /api/v1/calls/pending */
+#define CLIENT_REQUEST_MS      15000             /* a REST request's whole transfer */
+#define CLIENT_MAX_URL         512               /* server URL, bytes */
+#define CLIENT_MAX_TOKEN       256               /* token, bytes */
+#define CLIENT_MAX_PATH        2048              /* path and query of a request, bytes */
+#define CLIENT_MAX_REQUESTS    256               /* REST requests in flight at once */
+#define CLIENT_MAX_MESSAGE     ((size_t)4 << 20) /* a websocket message (the snapshot), bytes */
 
 /*
  * Connection states, as the status bar shows them:
@@ -56,8 +57,10 @@ struct client_callbacks {
      * seq order, each seq at most once over the client's whole life. After a reconnect with
      * ?after_seq=LAST the snapshot (current state, its seq the daemon's newest) is followed by
      * the events missed while away (seqs LAST+1 up to the snapshot's and on). The daemon's
-     * {"type": "resync"} is not passed on: the client reconnects without after_seq, so a fresh
-     * snapshot follows. ev is borrowed, valid during the call.
+     * {"type": "resync"} is not passed on: the client reconnects without after_seq (at once,
+     * or after the backoff when the last fresh start was under 10 s ago), so a fresh snapshot
+     * follows; so it does when the snapshot's seq is below LAST (the daemon's database was
+     * replaced). ev is borrowed, valid during the call.
      */
     void (*on_event)(const cJSON *ev, void *user);
     /* The answer of GET /api/v1/calls/pending ({"calls": [...], "offers": [...]}), polled at
@@ -89,8 +92,9 @@ struct client *client_new(struct netloop *loop, const char *server_url, const ch
 /*
  * Closes the websocket, stops the timers and ends every REST request in flight: each one's
  * fn is called from inside this call with status 0 and err "the console is shutting down", so
- * that its arg can be freed. No other callback runs. Free the client before its loop. NULL is
- * ignored.
+ * that its arg can be freed. No other callback runs. Free the client before its loop. Called
+ * from inside one of the client's own callbacks, it only marks the client, which is freed
+ * when that callback returns. NULL is ignored.
  */
 void client_free(struct client *c);
 
@@ -99,8 +103,9 @@ void client_free(struct client *c);
  * and body, if not NULL, as JSON (borrowed: printed before this returns). fn(..., arg) runs
  * later on the loop thread exactly once (also at client_free), never from inside this call.
  * A 401 answer also puts the connection OFFLINE. Returns 0; DT_EINVAL for a bad method or
- * path (not starting with "/", control characters, over CLIENT_MAX_PATH) or DT_ETOOBIG with
- * CLIENT_MAX_REQUESTS in flight: fn is never called then.
+ * path (not starting with "/", control characters, over CLIENT_MAX_PATH), DT_ETOOBIG with
+ * CLIENT_MAX_REQUESTS in flight or DT_ESTATE while the client is being freed: fn is never
+ * called then.
  */
 int client_request(struct client *c, const char *method, const char *path_and_query,
                    const cJSON *body, client_result_fn fn, void *arg);
