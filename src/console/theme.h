@@ -13,8 +13,9 @@
  *
  * Search path for a theme NAME (letters, digits, '-', '_'): $DIALTONE_THEMES/NAME.theme,
  * $XDG_CONFIG_HOME/dialtone/themes/NAME.theme (else ~/.config/dialtone/themes/), then
- * themes/NAME.theme in the executable's parent's parent directory (the source tree, for
- * build/dialtone), then ../share/dialtone/themes/ beside the executable (an install).
+ * ../share/dialtone/themes/ beside the executable (an install), then themes/ one and two
+ * directories above the executable's (the source tree, for build/dialtone and
+ * build/san/dialtone). "builtin" is the compiled-in theme.
  */
 #ifndef DIALTONE_CONSOLE_THEME_H
 #define DIALTONE_CONSOLE_THEME_H
