@@ -281,6 +281,32 @@ TEST(bad_urls_and_tokens)
         client_free(r.c);
         CHECK_INT(r.nconn, 0);
     }
+    static const struct {
+        const char *in, *base, *ws, *hp;
+    } parts[] = {
+        {"http://127.0.0.1:8080", "http://127.0.0.1:8080", "ws://127.0.0.1:8080/api/v1/events",
+         "127.0.0.1:8080"},
+        {"http://localhost/", "http://localhost", "ws://localhost/api/v1/events", "localhost"},
+        {"HTTP://[::1]:9/dialtone//", "http://[::1]:9/dialtone",
+         "ws://[::1]:9/dialtone/api/v1/events", "[::1]:9"},
+    };
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        struct client_url u;
+        CHECK_INT(client_url_parse(parts[i].in, &u, err, sizeof err), 0);
+        CHECK_STR(u.base, parts[i].base);
+        CHECK_STR(u.ws_url, parts[i].ws);
+        CHECK_STR(u.hostport, parts[i].hp);
+        client_url_done(&u);
+        CHECK(u.base == NULL);
+    }
+    static const char *const bad_hosts[] = {"http://[::1",   "http://[]:80", "http://[::1]x",
+                                            "http://a:b:80", "http://h/a b", "http://h/#x",
+                                            "http://h\\x",   "http://:80"};
+    for (size_t i = 0; i < sizeof bad_hosts / sizeof bad_hosts[0]; i++) {
+        struct client_url u;
+        CHECK_INT(client_url_parse(bad_hosts[i], &u, err, sizeof err), DT_EINVAL);
+        CHECK(u.base == NULL);
+    }
     CHECK_STR(client_conn_name(CLIENT_LIVE), "live");
     CHECK_STR(client_conn_name(CLIENT_RECONNECTING), "reconnecting");
     CHECK_STR(client_conn_name((enum client_conn)42), "?");

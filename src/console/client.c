@@ -195,12 +195,13 @@ static void ws_close(struct wsc *w, const struct wsc_close_info *info, void *use
     char why[256];
     const char *r = info->reason && info->reason[0] ? info->reason : "no reason given";
     if (info->opened)
-        snprintf(why, sizeof why, "lost the connection to the daemon at %s: %s", c->hostport, r);
+        snprintf(why, sizeof why, "lost the connection to the daemon at %s: %s", c->url.hostport,
+                 r);
     else if (info->http_status)
         snprintf(why, sizeof why, "the daemon at %s refused the event stream (HTTP %d)",
-                 c->hostport, info->http_status);
+                 c->url.hostport, info->http_status);
     else
-        snprintf(why, sizeof why, "cannot reach the daemon at %s: %s", c->hostport, r);
+        snprintf(why, sizeof why, "cannot reach the daemon at %s: %s", c->url.hostport, r);
     schedule(c, next_backoff(c));
     set_state(c, CLIENT_RECONNECTING, why);
     client_leave(c);
@@ -212,9 +213,9 @@ static void connect_now(struct client *c)
     c->conn_after = c->have_seq && !c->fresh_next;
     c->fresh_next = 0;
     if (c->conn_after)
-        snprintf(url, sizeof url, "%s?after_seq=%lld", c->ws_url, (long long)c->last_seq);
+        snprintf(url, sizeof url, "%s?after_seq=%lld", c->url.ws_url, (long long)c->last_seq);
     else
-        snprintf(url, sizeof url, "%s", c->ws_url);
+        snprintf(url, sizeof url, "%s", c->url.ws_url);
     const struct wsc_header hdr = {.name = "Authorization", .value = c->auth};
     struct wsc_options o = {
         .url = url,
@@ -234,7 +235,7 @@ static void connect_now(struct client *c)
         return;
     }
     char why[256];
-    snprintf(why, sizeof why, "connecting to the daemon at %s", c->hostport);
+    snprintf(why, sizeof why, "connecting to the daemon at %s", c->url.hostport);
     set_state(c,
               c->connected_once
                   ? (c->state == CLIENT_OFFLINE ? CLIENT_OFFLINE : CLIENT_RECONNECTING)
@@ -270,12 +271,43 @@ void client_retry_now(struct client *c)
 
 static int bad_char(unsigned char ch)
 {
-    return ch <= 0x20 || ch >= 0x7f || strchr("\"<>\\^`{|}?#@", ch);
+    return ch <= 0x20 || ch >= 0x7f || strchr("\"<>\\^`{|}?#@[]", ch);
 }
 
-/* Splits http://AUTHORITY[/PREFIX] into c->base, c->ws_url and c->hostport. */
-static int parse_url(struct client *c, const char *url, char *err, size_t errlen)
+/* Checks HOST[:PORT] (HOST a name, IPv4 or [IPv6]); 0 or DT_EINVAL with err filled. */
+static int check_authority(const char *a, size_t n, char *err, size_t errlen)
 {
+    size_t i = 0;
+    if (n > 0 && a[0] == '[') {
+        for (i = 1; i < n && (isxdigit((unsigned char)a[i]) || a[i] == ':' || a[i] == '.'); i++)
+            ;
+        if (i == 1 || i >= n || a[i] != ']')
+            return dt_seterr(err, errlen, DT_EINVAL, "the server URL's IPv6 address is malformed");
+        i++;
+    } else {
+        for (; i < n && (isalnum((unsigned char)a[i]) || strchr("-._", a[i])); i++)
+            ;
+        if (i == 0)
+            return dt_seterr(err, errlen, DT_EINVAL, "the server URL has no host");
+    }
+    if (i == n)
+        return 0;
+    if (a[i] != ':')
+        return dt_seterr(err, errlen, DT_EINVAL, "the server URL's host is malformed");
+    long port = 0;
+    if (++i == n)
+        return dt_seterr(err, errlen, DT_EINVAL, "the server URL's port is empty");
+    for (; i < n; i++)
+        if (!isdigit((unsigned char)a[i]) || (port = port * 10 + (a[i] - '0')) > 65535)
+            return dt_seterr(err, errlen, DT_EINVAL, "the server URL's port is not 1-65535");
+    if (port == 0)
+        return dt_seterr(err, errlen, DT_EINVAL, "the server URL's port is not 1-65535");
+    return 0;
+}
+
+int client_url_parse(const char *url, struct client_url *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
     if (!url || !*url)
         return dt_seterr(err, errlen, DT_EINVAL, "no server URL: give --server http://HOST:PORT");
     size_t n = strlen(url);
@@ -290,37 +322,31 @@ static int parse_url(struct client *c, const char *url, char *err, size_t errlen
         return dt_seterr(err, errlen, DT_EINVAL, "the server URL must start with http://");
     const char *auth = url + 7, *slash = strchr(auth, '/');
     size_t alen = slash ? (size_t)(slash - auth) : strlen(auth);
-    for (size_t i = 0; i < n; i++)
-        if (bad_char((unsigned char)url[i]))
-            return dt_seterr(err, errlen, DT_EINVAL,
-                             "the server URL has a character it cannot have (byte %zu)", i + 1);
-    if (alen == 0)
-        return dt_seterr(err, errlen, DT_EINVAL, "the server URL has no host");
-    const char *colon = memchr(auth, ']', alen) ? NULL : memchr(auth, ':', alen);
-    if (auth[0] == '[') {
-        const char *close = memchr(auth, ']', alen);
-        colon = close && close + 1 < auth + alen && close[1] == ':' ? close + 1 : NULL;
-    }
-    if (colon) {
-        const char *p = colon + 1, *e = auth + alen;
-        long port = 0;
-        if (p == e)
-            return dt_seterr(err, errlen, DT_EINVAL, "the server URL's port is empty");
-        for (; p < e; p++) {
-            if (!isdigit((unsigned char)*p) || (port = port * 10 + (*p - '0')) > 65535)
-                return dt_seterr(err, errlen, DT_EINVAL, "the server URL's port is not 1-65535");
-        }
-        if (port == 0)
-            return dt_seterr(err, errlen, DT_EINVAL, "the server URL's port is not 1-65535");
-    }
     const char *prefix = slash ? slash : "";
+    for (const char *p = prefix; *p; p++)
+        if (bad_char((unsigned char)*p))
+            return dt_seterr(err, errlen, DT_EINVAL,
+                             "the server URL's path has a character it cannot have");
+    int rc = check_authority(auth, alen, err, errlen);
+    if (rc != 0)
+        return rc;
     size_t plen = strlen(prefix);
     while (plen > 0 && prefix[plen - 1] == '/')
         plen--;
-    c->hostport = xstrndup(auth, alen);
-    c->base = xasprintf("http://%s%.*s", c->hostport, (int)plen, prefix);
-    c->ws_url = xasprintf("ws://%s%.*s%s", c->hostport, (int)plen, prefix, EVENTS_PATH);
+    out->hostport = xstrndup(auth, alen);
+    out->base = xasprintf("http://%s%.*s", out->hostport, (int)plen, prefix);
+    out->ws_url = xasprintf("ws://%s%.*s%s", out->hostport, (int)plen, prefix, EVENTS_PATH);
     return 0;
+}
+
+void client_url_done(struct client_url *u)
+{
+    if (!u)
+        return;
+    free(u->base);
+    free(u->ws_url);
+    free(u->hostport);
+    memset(u, 0, sizeof *u);
 }
 
 static int check_token(const char *token, char *err, size_t errlen)
@@ -351,7 +377,8 @@ struct client *client_new(struct netloop *loop, const char *server_url, const ch
     c->poll_ms = CLIENT_POLL_MS;
     uint64_t seed = netloop_now_ms() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
     rng_seed_from(&c->rng, &seed);
-    if (parse_url(c, server_url, err, errlen) != 0 || check_token(token, err, errlen) != 0)
+    if (client_url_parse(server_url, &c->url, err, errlen) != 0 ||
+        check_token(token, err, errlen) != 0)
         goto fail;
     c->auth = xasprintf("Bearer %s", token);
     struct httpc_options ho = {.connect_timeout_ms = 5000};
@@ -378,9 +405,7 @@ static void destroy(struct client *c)
         memset(c->auth, 0, strlen(c->auth));
         free(c->auth);
     }
-    free(c->base);
-    free(c->ws_url);
-    free(c->hostport);
+    client_url_done(&c->url);
     free(c);
 }
 

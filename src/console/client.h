@@ -110,6 +110,28 @@ void client_free(struct client *c);
 int client_request(struct client *c, const char *method, const char *path_and_query,
                    const cJSON *body, client_result_fn fn, void *arg);
 
+/*
+ * A server URL taken apart: http://HOST[:PORT][/PREFIX] gives base "http://HOST[:PORT][/PREFIX]"
+ * (no trailing '/'), ws_url "ws://HOST[:PORT][/PREFIX]/api/v1/events" and hostport
+ * "HOST[:PORT]" (for messages). HOST is a name (letters, digits, '-', '.', '_'), an IPv4
+ * address or an [IPv6] one; PORT 1-65535. Strings owned by the struct: client_url_done.
+ */
+struct client_url {
+    char *base;
+    char *ws_url;
+    char *hostport;
+};
+
+/*
+ * Parses url into *out (cleared first). Returns 0; DT_ETOOBIG over CLIENT_MAX_URL bytes;
+ * DT_EINVAL with err in words for https:// (no TLS for the websocket: use a tunnel), another
+ * scheme, a bad host or port, or a path with spaces, controls, '?', '#' or the like.
+ */
+int client_url_parse(const char *url, struct client_url *out, char *err, size_t errlen);
+
+/* Frees the strings of u and clears it. NULL is ignored. */
+void client_url_done(struct client_url *u);
+
 /* The seq of the newest event passed to on_event (or of the first snapshot), 0 before any. */
 int64_t client_last_seq(const struct client *c);
 

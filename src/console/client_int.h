@@ -29,10 +29,8 @@ struct client {
     struct httpc *http;
     struct client_callbacks cb;
     void *user;
-    char *base;     /* http://HOST[:PORT][/PREFIX], no trailing '/' */
-    char *ws_url;   /* ws://HOST[:PORT][/PREFIX]/api/v1/events */
-    char *hostport; /* HOST[:PORT] as given, for messages */
-    char *auth;     /* "Bearer TOKEN" */
+    struct client_url url;
+    char *auth; /* "Bearer TOKEN" */
 
     struct wsc *ws;
     enum client_conn state;

@@ -68,13 +68,13 @@ static void network_words(const struct client *c, const struct httpc_response *r
     }
     const char *e = res->error ? res->error : "unknown failure";
     if (strstr(e, "timed out") || strstr(e, "Timeout")) {
-        snprintf(buf, n, "the daemon at %s did not answer in time", c->hostport);
+        snprintf(buf, n, "the daemon at %s did not answer in time", c->url.hostport);
         return;
     }
     const char *last = e;
     for (const char *p = strstr(e, ": "); p; p = strstr(p + 2, ": "))
         last = p + 2;
-    snprintf(buf, n, "cannot reach the daemon at %s: %c%s", c->hostport,
+    snprintf(buf, n, "cannot reach the daemon at %s: %c%s", c->url.hostport,
              tolower((unsigned char)last[0]), last[0] ? last + 1 : "");
 }
 
@@ -156,7 +156,7 @@ static void req_done(const struct httpc_response *res, void *arg)
 static int send_req(struct client *c, const char *method, const char *path, const char *body,
                     client_result_fn fn, void *arg, struct client_req **out)
 {
-    char *url = xasprintf("%s%s", c->base, path);
+    char *url = xasprintf("%s%s", c->url.base, path);
     struct httpc_header h[3] = {
         {.name = "Authorization", .value = c->auth},
         {.name = "Accept", .value = "application/json"},
