@@ -26,6 +26,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_sim_entry,
     &cmd_serve_entry,
     &cmd_agent_entry,
+    &cmd_demo_entry,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
