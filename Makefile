@@ -2,6 +2,8 @@
 #
 #   make            install missing Debian packages, build build/dialtone and the core library
 #   make test       build everything and run every test under ASan and UBSan
+#   make demo       build, then run `dialtone demo`: the emulator, the daemon and the console
+#                   together (DEMO_ARGS passes options, e.g. DEMO_ARGS="--speed 2")
 #   make fuzz       build the libFuzzer targets with clang and run each for FUZZ_TIME seconds
 #   make bench      measure the emulator: concurrent calls, set-ups per second, memory per call
 #                   and the daemon: webhooks stored per second, push latency, memory per client
@@ -62,7 +64,7 @@ MIGRATIONS := $(sort $(wildcard data/migrations/*.sql))
 TEST_NAMES := $(patsubst tests/%.c,%,$(TEST_SRC))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
-.PHONY: all build test build-test fuzz build-fuzz bench check-deps deps deps-fuzz clean
+.PHONY: all build test build-test fuzz build-fuzz bench check-deps deps deps-fuzz clean demo
 .DEFAULT_GOAL := all
 
 all: deps
@@ -71,6 +73,11 @@ all: deps
 test: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) build build-test
 	$(Q)tests/run-tests.sh $(BUILD)/san $(TEST_NAMES) -- $(FUZZ_NAMES)
+
+# Interactive: the console opens in this terminal; quitting it stops everything.
+demo: deps
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) build
+	$(Q)$(BUILD)/dialtone demo $(DEMO_ARGS)
 
 fuzz: deps deps-fuzz
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) build-fuzz
