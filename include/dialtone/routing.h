@@ -217,6 +217,17 @@ int routing_agent_call_ended(struct routing *r, const char *agent, int64_t now_m
 int routing_agent_wrapup_done(struct routing *r, const char *agent, int64_t now_ms,
                               struct routing_actions *out, char *err, size_t errlen);
 
+/*
+ * At a restart: puts an agent who is not busy back in wrap-up after call_sid (may be ""), as
+ * the store had them, until due_ms (0: until routing_agent_wrapup_done), the wrap-up time
+ * counted from when it began rather than from now. A due_ms at or before now makes them
+ * available at once (wrapup-timer). Their offers are withdrawn (agent-away). Errors also:
+ * DT_ESTATE while the agent is busy.
+ */
+int routing_agent_wrapup_restore(struct routing *r, const char *agent, const char *call_sid,
+                                 int64_t due_ms, int64_t now_ms, struct routing_actions *out,
+                                 char *err, size_t errlen);
+
 /* A call starts waiting in queue, enqueued now. Errors also: DT_EEXIST when it already waits,
  * DT_ETOOBIG over cap. */
 int routing_call_waiting(struct routing *r, const char *call_sid, const char *queue, int64_t now_ms,

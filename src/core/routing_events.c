@@ -280,6 +280,37 @@ int routing_agent_wrapup_done(struct routing *r, const char *agent, int64_t now_
     return DT_OK;
 }
 
+int routing_agent_wrapup_restore(struct routing *r, const char *agent, const char *call_sid,
+                                 int64_t due_ms, int64_t now_ms, struct routing_actions *out,
+                                 char *err, size_t errlen)
+{
+    int a, q;
+    int rc = rt_lookup(r, agent, NULL, &a, &q, err, errlen);
+    if (rc != DT_OK ||
+        (rc = rt_check_text(call_sid, ROUTING_SID_MAX, 1, "call sid", err, errlen)) != DT_OK)
+        return rc;
+    if (due_ms != 0 && (rc = rt_check_time(due_ms, err, errlen)) != DT_OK)
+        return rc;
+    if ((rc = begin(r, now_ms, out, err, errlen)) != DT_OK)
+        return rc;
+    struct rt_agent *ag = &r->agents[a];
+    if (ag->state == DT_ROUTE_BUSY)
+        return dt_seterr(err, errlen, DT_ESTATE, "agent is on a call");
+    if (due_ms != 0 && due_ms <= r->now_ms) {
+        rt_set_state(r, a, DT_ROUTE_AVAILABLE, DT_ROUTE_WRAPUP_TIMER, NULL, out);
+        rt_distribute(r, out);
+        return DT_OK;
+    }
+    size_t first = out ? out->count : 0;
+    dt_strlcpy(ag->call_sid, call_sid, sizeof(ag->call_sid));
+    ag->call_wrapup_s = 0; /* the due time is given, not counted from now */
+    rt_set_state(r, a, DT_ROUTE_WRAPUP, DT_ROUTE_CALL_ENDED, NULL, out);
+    ag->wrap_due_ms = due_ms;
+    if (out && out->count > first) /* the state action comes first, then the withdrawals */
+        out->items[first].expires_ms = due_ms;
+    return DT_OK;
+}
+
 /* ---- calls -------------------------------------------------------------------------------- */
 
 /* Whether call x is served before call y: put back first, then older, then earlier. */
