@@ -302,6 +302,9 @@ TEST(bad_urls_and_tokens)
     static const char *const bad_hosts[] = {"http://[::1",   "http://[]:80", "http://[::1]x",
                                             "http://a:b:80", "http://h/a b", "http://h/#x",
                                             "http://h\\x",   "http://:80"};
+    char longhost[300] = "http://";
+    memset(longhost + 7, 'a', 254);
+    CHECK_INT(client_url_parse(longhost, &(struct client_url){0}, err, sizeof err), DT_EINVAL);
     for (size_t i = 0; i < sizeof bad_hosts / sizeof bad_hosts[0]; i++) {
         struct client_url u;
         CHECK_INT(client_url_parse(bad_hosts[i], &u, err, sizeof err), DT_EINVAL);

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -21,6 +20,7 @@
 #include "dialtone/wsc.h"
 
 #define EVENTS_PATH     "/api/v1/events"
+#define MAX_HOST        253   /* a DNS name at most, as wsc allows */
 #define AFRESH_QUIET_MS 10000 /* fresh starts closer than this wait for the backoff */
 #define UNAUTH_WHY      "the daemon refused the token (401): log in again with dialtone login"
 
@@ -193,7 +193,9 @@ static void ws_close(struct wsc *w, const struct wsc_close_info *info, void *use
         return;
     }
     char why[256];
-    const char *r = info->reason && info->reason[0] ? info->reason : "no reason given";
+    char code[32];
+    snprintf(code, sizeof code, "closed with code %d", info->code);
+    const char *r = info->reason && info->reason[0] ? info->reason : code;
     if (info->opened)
         snprintf(why, sizeof why, "lost the connection to the daemon at %s: %s", c->url.hostport,
                  r);
@@ -290,6 +292,9 @@ static int check_authority(const char *a, size_t n, char *err, size_t errlen)
         if (i == 0)
             return dt_seterr(err, errlen, DT_EINVAL, "the server URL has no host");
     }
+    if (i > MAX_HOST)
+        return dt_seterr(err, errlen, DT_EINVAL, "the server URL's host is over %d bytes",
+                         MAX_HOST);
     if (i == n)
         return 0;
     if (a[i] != ':')
