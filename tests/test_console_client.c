@@ -326,6 +326,7 @@ TEST(live_events_rest_and_poll)
     CHECK_INT(r.connecting, 1);
     CHECK_INT(r.live, 1);
     CHECK_INT(client_state(r.c), CLIENT_LIVE);
+    CHECK_INT(client_retry_at(r.c), 0);
     CHECK_STR(r.type[0], "snapshot");
     CHECK(loop_until_ge(dx.loop, &r.npending, 1, WAIT_MS)); /* the poll at connect */
     emit(3);
@@ -433,6 +434,7 @@ TEST(daemon_restart_replays_missed_events)
     CHECK(r.delays[1] >= 1600 && r.delays[1] <= 2400);
     CHECK(r.delays[2] >= 3200 && r.delays[2] <= 4800);
     CHECK(r.retry_at > netloop_now_ms());
+    CHECK_INT(client_retry_at(r.c), r.retry_at);
     /* back on the same port, with events the client has not seen */
     CHECK_INT(daemon_start(port), 0);
     emit(3);

@@ -435,6 +435,11 @@ enum client_conn client_state(const struct client *c)
     return c ? c->state : CLIENT_OFFLINE;
 }
 
+uint64_t client_retry_at(const struct client *c)
+{
+    return c ? c->retry_at : 0;
+}
+
 void client_set_timings(struct client *c, unsigned int backoff_min_ms, unsigned int backoff_max_ms,
                         unsigned int unauth_retry_ms, unsigned int poll_ms)
 {

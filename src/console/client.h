@@ -138,6 +138,10 @@ int64_t client_last_seq(const struct client *c);
 /* The current connection state. */
 enum client_conn client_state(const struct client *c);
 
+/* The netloop_now_ms time of the next connection attempt, 0 when none is scheduled (LIVE, or
+ * an attempt under way): what on_conn last said, for a countdown drawn on every tick. */
+uint64_t client_retry_at(const struct client *c);
+
 /* "connecting", "live", "reconnecting", "offline"; "?" for a value out of range. Static. */
 const char *client_conn_name(enum client_conn state);
 
