@@ -16,8 +16,8 @@
  * Normalises typed for the default country (ISO 3166 alpha-2, any case: "US", "gb"; NULL or
  * "" when none: then only international forms work) into out (outsz bytes). 0 with out set,
  * or DT_EINVAL with a reason meant for the agent in why ("a national number needs a default
- * country: set country in console.conf, or start with +", "too short for GB: 020 7946 0018
- * has 10 digits after the 0", "letters are not allowed: 'O'"...). DT_ETOOBIG when out is too
+ * country: set country in console.conf, or start with +", "too short for GB: expected 9 to 10
+ * digits after the 0, got 7", "letters are not allowed ('O'): ..."). DT_ETOOBIG when out is too
  * small.
  */
 int dialnum_normalize(const char *typed, const char *country, char *out, size_t outsz, char *why,
