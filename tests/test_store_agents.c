@@ -118,6 +118,81 @@ TEST(token_and_remove)
     store_close(st);
 }
 
+static void ev(struct store *st, const char *type, const char *data)
+{
+    char err[256];
+    CHECK_INT(store_event_append(st, type, 1, data, NULL, err, sizeof err), DT_OK);
+}
+
+TEST(restart_reads)
+{
+    char *path = NULL;
+    struct store *st = fixture_open(&path);
+    char err[256];
+    /* offers: CA1 to alice and bob, bob takes it; CA2 to alice, withdrawn; CA3 to alice and
+     * carol, open; CA1 offered to alice again later (a new round), open */
+    ev(st, "offer.created", "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"q\"}");
+    ev(st, "offer.created", "{\"call_sid\":\"CA1\",\"agent\":\"bob\",\"queue\":\"q\"}");
+    ev(st, "offer.created", "{\"call_sid\":\"CA2\",\"agent\":\"alice\",\"queue\":\"q\"}");
+    ev(st, "call.assigned", "{\"call_sid\":\"CA1\",\"agent\":\"bob\",\"queue\":\"q\"}");
+    ev(st, "offer.withdrawn", "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"why\":\"taken\"}");
+    ev(st, "offer.withdrawn", "{\"call_sid\":\"CA2\",\"agent\":\"alice\"}");
+    ev(st, "offer.created",
+       "{\"call_sid\":\"CA3\",\"agent\":\"alice\",\"queue\":\"q\",\"mode\":\"ringall\"}");
+    ev(st, "offer.created", "{\"call_sid\":\"CA3\",\"agent\":\"carol\",\"queue\":\"q\"}");
+    ev(st, "call.updated", "{\"call\":{\"sid\":\"CA3\"},\"agent\":\"carol\"}");
+    ev(st, "offer.created", "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"q\"}");
+    struct store_offer_list l;
+    CHECK_INT(store_offers_open(st, &l, err, sizeof err), DT_OK);
+    CHECK_INT(l.count, 3);
+    if (l.count == 3) {
+        CHECK_STR(l.items[0].call_sid, "CA1");
+        CHECK_STR(l.items[0].agent, "alice");
+        CHECK_STR(l.items[1].call_sid, "CA3");
+        CHECK_STR(l.items[1].agent, "alice");
+        CHECK_STR(l.items[1].mode, "ringall");
+        CHECK_STR(l.items[2].agent, "carol");
+        CHECK(l.items[2].mode == NULL);
+    }
+    store_offer_list_done(&l);
+    store_offer_list_done(NULL);
+
+    /* the last call.assigned of bob */
+    const char *types[] = {"call.assigned", "call.dialing"};
+    struct store_agent_event e;
+    CHECK_INT(store_agent_last_event(st, "bob", types, 2, &e, err, sizeof err), DT_OK);
+    CHECK_STR(e.type, "call.assigned");
+    CHECK(e.data && strstr(e.data, "\"CA1\""));
+    store_agent_event_done(&e);
+    ev(st, "call.dialing", "{\"call_sid\":\"CA9\",\"agent\":\"bob\",\"conference\":\"out-1\"}");
+    CHECK_INT(store_agent_last_event(st, "bob", types, 2, &e, err, sizeof err), DT_OK);
+    CHECK_STR(e.type, "call.dialing");
+    store_agent_event_done(&e);
+    CHECK_INT(store_agent_last_event(st, "bob", types, 1, &e, err, sizeof err), DT_OK);
+    CHECK_STR(e.type, "call.assigned");
+    store_agent_event_done(&e);
+    CHECK_INT(store_agent_last_event(st, "carol", types, 2, &e, err, sizeof err), DT_ENOTFOUND);
+    CHECK(e.type == NULL);
+    CHECK_INT(store_agent_last_event(st, "bob", types, 0, &e, err, sizeof err), DT_EINVAL);
+    CHECK_INT(store_agent_last_event(st, "", types, 1, &e, err, sizeof err), DT_EINVAL);
+
+    /* data_version moves when another connection commits, not for our own writes */
+    int64_t v1, v2, v3;
+    CHECK_INT(store_data_version(st, &v1, err, sizeof err), DT_OK);
+    CHECK_INT(store_agent_add(st, "dave", DT_ROLE_AGENT, NULL, NULL, 1, NULL, err, sizeof err),
+              DT_OK);
+    CHECK_INT(store_data_version(st, &v2, err, sizeof err), DT_OK);
+    CHECK_INT(v2, v1);
+    struct store *other = NULL;
+    CHECK_INT(store_open(path, &other, err, sizeof err), DT_OK);
+    CHECK_INT(store_agent_remove(other, "dave", err, sizeof err), DT_OK);
+    store_close(other);
+    CHECK_INT(store_data_version(st, &v3, err, sizeof err), DT_OK);
+    CHECK(v3 != v2);
+    store_close(st);
+    free(path);
+}
+
 int main(void)
 {
     if (fixture_init() != 0)
@@ -127,6 +202,7 @@ int main(void)
     RUN(endpoints);
     RUN(queues_set_read_replace);
     RUN(token_and_remove);
+    RUN(restart_reads);
     fixture_done();
     return check_done();
 }

@@ -48,4 +48,46 @@ int store_calls_waiting(struct store *st, const char *queue, int limit, struct s
 int store_agents_available(struct store *st, const char *queue, int64_t *n, char *err,
                            size_t errlen);
 
+/* ---- what a restart of the daemon reads back -------------------------------------------- */
+
+#define STORE_AGENT_EVENT_TYPES 8    /* types one store_agent_last_event looks for */
+#define STORE_OFFERS_OPEN_MAX   4096 /* offers store_offers_open returns at most */
+
+/* One stored event; strings owned: store_agent_event_done(). */
+struct store_agent_event {
+    int64_t seq;
+    char *type, *data; /* data: the event's JSON */
+};
+
+void store_agent_event_done(struct store_agent_event *e);
+
+/* The newest event whose type is one of the n types (1 to STORE_AGENT_EVENT_TYPES) and whose
+ * data has "agent": agent, into *out. Errors: DT_ENOTFOUND (none), DT_EINVAL, DT_EDB; *out
+ * zeroed on error. */
+int store_agent_last_event(struct store *st, const char *agent, const char *const *types, size_t n,
+                           struct store_agent_event *out, char *err, size_t errlen);
+
+/* An offer announced in the event log and never closed; strings owned (NULL when the event
+ * lacked them). */
+struct store_offer {
+    char *call_sid, *agent, *queue, *mode;
+};
+
+struct store_offer_list {
+    struct store_offer *items;
+    size_t count;
+};
+
+void store_offer_list_done(struct store_offer_list *l);
+
+/* Offers still open in the event log: for each call and agent, an "offer.created" with no
+ * later "offer.withdrawn" or "call.assigned" for the same call and agent, ordered by call and
+ * agent, at most STORE_OFFERS_OPEN_MAX. Reads the whole log: for the daemon's start. Errors:
+ * DT_EDB (out empty). */
+int store_offers_open(struct store *st, struct store_offer_list *out, char *err, size_t errlen);
+
+/* SQLite's data_version into *v: it changes when another connection (dialtone agent, say)
+ * commits to the database. Errors: DT_EDB (*v 0). */
+int store_data_version(struct store *st, int64_t *v, char *err, size_t errlen);
+
 #endif

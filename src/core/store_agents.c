@@ -1,8 +1,11 @@
 /*
- * store_agents: agents' queues, token hashes and removal (see store_agents.h). Statements are
+ * store_agents: agents' queues, token hashes and removal, and what a restart of the daemon
+ * reads back from the event log (see store_agents.h). Statements are
  * prepared per call: these run from the command line and the API, never per webhook.
  */
 #include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dialtone/store_agents.h"
@@ -230,6 +233,125 @@ int store_agents_available(struct store *st, const char *queue, int64_t *n, char
         *n = sqlite3_column_int64(s, 0);
     else
         rc = store_dberr(st, "counting available agents", err, errlen);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ---- what a restart needs ------------------------------------------------------------------ */
+
+static char *col_dup(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? xstrdup((const char *)t) : NULL;
+}
+
+void store_agent_event_done(struct store_agent_event *e)
+{
+    if (!e)
+        return;
+    free(e->type);
+    free(e->data);
+    *e = (struct store_agent_event){0};
+}
+
+int store_agent_last_event(struct store *st, const char *agent, const char *const *types, size_t n,
+                           struct store_agent_event *out, char *err, size_t errlen)
+{
+    *out = (struct store_agent_event){0};
+    if (n == 0 || n > STORE_AGENT_EVENT_TYPES)
+        return dt_seterr(err, errlen, DT_EINVAL, "1 to %d event types", STORE_AGENT_EVENT_TYPES);
+    int rc = store_check_text(agent, AGENT_NAME_MAX, 1, "agent name", err, errlen);
+    for (size_t i = 0; rc == DT_OK && i < n; i++)
+        rc = store_check_text(types[i], STORE_EVENT_TYPE_MAX, 1, "event type", err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    char sql[256] = "SELECT seq, type, data FROM events WHERE type IN (?2";
+    for (size_t i = 1; i < n; i++)
+        snprintf(sql + strlen(sql), sizeof sql - strlen(sql), ", ?%zu", i + 2);
+    snprintf(sql + strlen(sql), sizeof sql - strlen(sql),
+             ") AND json_extract(data, '$.agent') = ?1 ORDER BY seq DESC LIMIT 1");
+    sqlite3_stmt *s = prep(st, sql, err, errlen);
+    if (!s)
+        return DT_EDB;
+    store_bind_text(s, 1, agent);
+    for (size_t i = 0; i < n; i++)
+        store_bind_text(s, (int)i + 2, types[i]);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        out->seq = sqlite3_column_int64(s, 0);
+        out->type = col_dup(s, 1);
+        out->data = col_dup(s, 2);
+    } else if (step == SQLITE_DONE) {
+        rc = dt_seterr(err, errlen, DT_ENOTFOUND, "no such event");
+    } else {
+        rc = store_dberr(st, "reading events", err, errlen);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+void store_offer_list_done(struct store_offer_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->count; i++) {
+        free(l->items[i].call_sid);
+        free(l->items[i].agent);
+        free(l->items[i].queue);
+        free(l->items[i].mode);
+    }
+    free(l->items);
+    *l = (struct store_offer_list){0};
+}
+
+int store_offers_open(struct store *st, struct store_offer_list *out, char *err, size_t errlen)
+{
+    *out = (struct store_offer_list){0};
+    sqlite3_stmt *s = prep(
+        st,
+        "SELECT c, a, q, m FROM (SELECT json_extract(data, '$.call_sid') AS c, "
+        "json_extract(data, '$.agent') AS a, json_extract(data, '$.queue') AS q, "
+        "json_extract(data, '$.mode') AS m, type, row_number() OVER (PARTITION BY "
+        "json_extract(data, '$.call_sid'), json_extract(data, '$.agent') ORDER BY seq DESC) AS rn "
+        "FROM events WHERE type IN ('offer.created', 'offer.withdrawn', 'call.assigned')) "
+        "WHERE rn = 1 AND type = 'offer.created' AND c IS NOT NULL AND a IS NOT NULL "
+        "ORDER BY c, a LIMIT ?1",
+        err, errlen);
+    if (!s)
+        return DT_EDB;
+    sqlite3_bind_int(s, 1, STORE_OFFERS_OPEN_MAX);
+    int step, rc = DT_OK;
+    size_t cap = 0;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (out->count == cap) {
+            cap = cap ? 2 * cap : 16;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
+        }
+        struct store_offer *o = &out->items[out->count++];
+        o->call_sid = col_dup(s, 0);
+        o->agent = col_dup(s, 1);
+        o->queue = col_dup(s, 2);
+        o->mode = col_dup(s, 3);
+    }
+    if (step != SQLITE_DONE) {
+        rc = store_dberr(st, "reading offers", err, errlen);
+        store_offer_list_done(out);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_data_version(struct store *st, int64_t *v, char *err, size_t errlen)
+{
+    *v = 0;
+    sqlite3_stmt *s = prep(st, "PRAGMA data_version", err, errlen);
+    if (!s)
+        return DT_EDB;
+    int rc = DT_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *v = sqlite3_column_int64(s, 0);
+    else
+        rc = store_dberr(st, "reading the data version", err, errlen);
     sqlite3_finalize(s);
     return rc;
 }
