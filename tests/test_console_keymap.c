@@ -94,11 +94,10 @@ TEST(action_names)
 TEST(key_names_round_trip)
 {
     static const char *const names[] = {
-        "a",     "?",      "G",         "F1",     "F10",      "F12",          "C-c",
-        "C-x",   "Enter",  "Esc",       "Tab",    "BTab",     "Up",           "Down",
-        "Left",  "Right",  "PgUp",      "PgDn",   "Home",     "End",          "Space",
-        "Comma", "Delete", "Backspace", "Resize", "\xc3\xa9", "\xe5\xbc\xa0", ":",
-        "/"};
+        "a",      "?",         "G",      "F1",       "F10",          "F12",   "C-c",       "C-x",
+        "Enter",  "Esc",       "Tab",    "BTab",     "Up",           "Down",  "Left",      "Right",
+        "PgUp",   "PgDn",      "Home",   "End",      "Space",        "Comma", "Semicolon", "Hash",
+        "Delete", "Backspace", "Resize", "\xc3\xa9", "\xe5\xbc\xa0", ":",     "/"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         int key = -1;
         char buf[KM_KEY_NAME_MAX];

@@ -137,6 +137,9 @@ static const struct {
     {.name = "Del", .key = KM_KEY_DELETE},
     {.name = "PageUp", .key = KM_KEY_PGUP},
     {.name = "PageDown", .key = KM_KEY_PGDN},
+    /* ';' and '#' start comments in the config file */
+    {.name = "Semicolon", .key = ';'},
+    {.name = "Hash", .key = '#'},
     {.name = "S-Tab", .key = KM_KEY_BTAB},
 };
 

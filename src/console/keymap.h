@@ -118,7 +118,8 @@ int km_parse_override(struct keymap *km, const char *action_name, const char *ke
                       size_t errlen);
 
 /*
- * Key names: "a", "?", "é" (the character itself, case-sensitive), "Space", "Comma", "F1".."F12",
+ * Key names: "a", "?", "é" (the character itself, case-sensitive), "Space", "Comma",
+ * "Semicolon", "Hash" (the config file's separator and comment characters), "F1".."F12",
  * "C-c" (also "Ctrl-c", "^C"), "Enter", "Esc", "Tab", "BTab", "Backspace", "Delete", "Up",
  * "Down", "Left", "Right", "PgUp", "PgDn", "Home", "End", "Resize" (names case-insensitive).
  * km_key_parse: 0 with *key set, or DT_EINVAL. km_key_name writes the canonical name into
