@@ -8,9 +8,11 @@
  *     theme = default
  *     country = US
  *     [keys]
- *     hold = H, F7          # see km_parse_override
+ *     hold = H, F7
  *     offer.accept = y
  *
+ * Comments are lines starting with '#' or ';'. [keys] lines are km_parse_override's
+ * `action = keys`, an action optionally prefixed by its context.
  * DIALTONE_SERVER, DIALTONE_TOKEN, DIALTONE_THEME and DIALTONE_COUNTRY override the file.
  * A file holding a token that group or others may read is refused.
  */
@@ -70,6 +72,10 @@ int cconf_parse(struct cconf *c, const char *name, const char *text, size_t len,
  * the user's own), DT_EIO / DT_ETOOBIG when it cannot be read, DT_EINVAL as cconf_parse.
  */
 int cconf_load(struct cconf *c, const char *path, char *err, size_t errlen);
+
+/* cconf_load without the permission check, for `dialtone login`, which rewrites the file
+ * with mode 0600 and keeps its other settings. */
+int cconf_load_any(struct cconf *c, const char *path, char *err, size_t errlen);
 
 /* Applies DIALTONE_SERVER, DIALTONE_TOKEN, DIALTONE_THEME, DIALTONE_COUNTRY when set and not
  * empty. 0, or DT_EINVAL naming the bad variable (c unchanged then). */
