@@ -1,5 +1,6 @@
 /*
- * api: the agent API's routes (see dialtone/api.h): who am I, my state, pending calls, queues.
+ * api: the agent API's routes (see dialtone/api.h): who am I (with the configured wrap-up
+ * dispositions), my state, the agents (to pick a transfer target), pending calls, queues.
  * The call history and detail are in api_calls.c.
  */
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "dialtone/api.h"
+#include "dialtone/config.h"
 #include "dialtone/httpd.h"
 #include "dialtone/routing.h"
 #include "dialtone/store.h"
@@ -22,6 +24,7 @@ static void on_me(struct httpd_req *req, void *user);
 static void on_state(struct httpd_req *req, void *user);
 static void on_pending(struct httpd_req *req, void *user);
 static void on_queues(struct httpd_req *req, void *user);
+static void on_agents(struct httpd_req *req, void *user);
 
 static const struct httpd_route api_routes[] = {
     {.method = "GET", .path = "/api/v1/me", .fn = on_me},
@@ -33,6 +36,7 @@ static const struct httpd_route api_routes[] = {
     {.method = "GET", .path = "/api/v1/calls/", .prefix = 1, .fn = api_on_call},
     {.method = "POST", .path = "/api/v1/calls/", .prefix = 1, .fn = api_on_call_action},
     {.method = "GET", .path = "/api/v1/queues", .fn = on_queues},
+    {.method = "GET", .path = "/api/v1/agents", .fn = on_agents},
 };
 
 /* Authenticates req; 1 with *a filled, 0 when it was answered (401 or 503). */
@@ -55,8 +59,45 @@ static void on_me(struct httpd_req *req, void *user)
     if (!api_begin(api, req, &a))
         return;
     cJSON *o = api_agent_json(api->srv->store, &a);
+    const struct config *cfg = api->srv->cfg;
+    cJSON *ds = cJSON_AddArrayToObject(o, "dispositions");
+    for (size_t i = 0; i < cfg->n_dispositions; i++) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "code", cfg->dispositions[i].code);
+        cJSON_AddStringToObject(d, "label", cfg->dispositions[i].label);
+        cJSON_AddItemToArray(ds, d);
+    }
     api_json(req, 200, o);
     cJSON_Delete(o);
+    store_agent_done(&a);
+}
+
+/* Every agent, by name, without tokens; endpoints only for a supervisor (a phone number is
+ * personal). */
+static void on_agents(struct httpd_req *req, void *user)
+{
+    struct api *api = user;
+    struct store_agent a;
+    if (!api_begin(api, req, &a))
+        return;
+    struct store_agent_list l;
+    char err[256];
+    if (store_agent_list(api->srv->store, &l, err, sizeof err) != DT_OK) {
+        api_error(req, 503, "unavailable", "the database is not answering");
+        store_agent_done(&a);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(o, "agents");
+    for (size_t i = 0; i < l.count; i++) {
+        cJSON *j = api_agent_json(api->srv->store, &l.items[i]);
+        if (a.role != DT_ROLE_SUPERVISOR)
+            cJSON_DeleteItemFromObjectCaseSensitive(j, "endpoint");
+        cJSON_AddItemToArray(arr, j);
+    }
+    api_json(req, 200, o);
+    cJSON_Delete(o);
+    store_agent_list_done(&l);
     store_agent_done(&a);
 }
 

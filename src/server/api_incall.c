@@ -50,8 +50,8 @@ static void on_done(const struct twilio_result *res, void *arg)
 int api_incall_action(struct api *api, struct httpd_req *req, const struct store_agent *a,
                       const char *sid, const char *action)
 {
-    if (strcmp(action, "transfer") == 0) {
-        api_transfer(api, req, a, sid);
+    if (strncmp(action, "transfer", 8) == 0 && (action[8] == '\0' || action[8] == '/')) {
+        api_transfer(api, req, a, sid, action + 8);
         return 1;
     }
     const struct incall *ic = NULL;

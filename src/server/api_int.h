@@ -59,6 +59,7 @@ struct api_call {
     char agent[136]; /* the agent who accepted it; "" while it waits */
     char leg[72];    /* the agent's leg (its call sid) once Twilio made it, else "" */
     int outbound;    /* an agent's outbound call: sid is the room until the customer's leg */
+    struct api_xfer *xfer; /* a transfer to an agent or a warm one under way (api_xfer.c) */
     struct api_call *next;
 };
 
@@ -69,7 +70,8 @@ struct api {
     void (*prev_sink)(void *user, const struct store_event *ev); /* the push */
     void *prev_user;
     struct api_call *calls;
-    struct api_op *ops; /* Twilio requests in flight */
+    struct api_op *ops;   /* Twilio requests in flight */
+    unsigned xfer_serial; /* numbers transfers, so late answers find theirs or none */
 };
 
 /* Sets up routing from the configuration and the store, and hooks the event sink
@@ -84,10 +86,29 @@ void api_on_call_action(struct httpd_req *req, void *user);
 int api_incall_action(struct api *api, struct httpd_req *req, const struct store_agent *a,
                       const char *sid, const char *action);
 
-/* POST /api/v1/calls/{sid}/transfer {"queue": Q} or {"to": ENDPOINT} by agent a, answered
- * (api_transfer.c). */
+/* POST /api/v1/calls/{sid}/transfer {"queue": Q}, {"to": ENDPOINT} or {"agent": NAME}, with
+ * "warm": true for a consultation first; step "" (start), "/complete" or "/cancel" (a warm
+ * one's end). By agent a, answered (api_transfer.c). */
 void api_transfer(struct api *api, struct httpd_req *req, const struct store_agent *a,
-                  const char *sid);
+                  const char *sid, const char *step);
+
+/* Transfers with a new party in the call's conference (api_xfer.c): start one to agent (a
+ * name) or to (an endpoint), warm or cold, for agent a who has call c; complete or cancel a
+ * warm one. Each answers req. */
+struct api_xfer;
+void api_xfer_start(struct api *api, struct httpd_req *req, const struct store_agent *a,
+                    struct api_call *c, const char *agent, const char *to, int warm);
+void api_xfer_complete(struct api *api, struct httpd_req *req, struct api_call *c);
+void api_xfer_cancel(struct api *api, struct httpd_req *req, struct api_call *c);
+/* An event (type, its parsed data) as the transfers see it: a party joining or its leg ending.
+ * 1 when it was a transfer party's own leg (nothing else to do with it). */
+int api_xfer_event(struct api *api, const char *type, const struct cJSON *data);
+/* Call c ended: its transfer, if any, is over (the target agent freed); c->xfer is freed. */
+void api_xfer_call_over(struct api *api, struct api_call *c);
+
+/* An agent's call attempt ended with nothing to wrap up (busy -> available, stored and
+ * announced), api_route.c. */
+void api_agent_release(struct api *api, const char *agent);
 
 /* POST /api/v1/me/wrapup {"disposition", "notes"} (api_incall.c). */
 void api_on_wrapup(struct httpd_req *req, void *user);

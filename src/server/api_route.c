@@ -68,6 +68,7 @@ static void call_remove(struct api *api, const char *sid)
         if (strcmp((*p)->sid, sid) == 0) {
             struct api_call *c = *p;
             *p = c->next;
+            free(c->xfer);
             free(c);
             return;
         }
@@ -200,13 +201,12 @@ static struct api_op *op_new(struct api *api, const char *sid, const char *agent
 static void connect_failed(struct api *api, const char *sid, const char *agent, const char *why)
 {
     log_warn("routing: connecting %s to %s failed: %s", sid, agent, why);
+    api_agent_release(api, agent);
     struct api_call *c = api_call_find(api, sid);
     struct routing_actions acts;
     routing_actions_init(&acts);
     int64_t now = server_now_ms();
     char err[256];
-    routing_agent_call_ended(api->rt, agent, now, &acts, err, sizeof err);
-    routing_agent_wrapup_done(api->rt, agent, now, &acts, err, sizeof err);
     if (c) {
         c->agent[0] = '\0';
         c->leg[0] = '\0';
@@ -217,6 +217,26 @@ static void connect_failed(struct api *api, const char *sid, const char *agent, 
     cJSON_AddStringToObject(d, "agent", agent);
     cJSON_AddStringToObject(d, "reason", why);
     api_emit(api, "call.connect_failed", d);
+    api_carry_out(api, &acts);
+    routing_actions_done(&acts);
+}
+
+void api_agent_release(struct api *api, const char *agent)
+{
+    struct routing_actions acts;
+    routing_actions_init(&acts);
+    char err[256];
+    struct store_agent a;
+    if (routing_agent_call_ended(api->rt, agent, server_now_ms(), &acts, err, sizeof err) == DT_OK)
+        api_carry_out(api, &acts); /* stores wrap-up: the step below is the daemon's own */
+    int64_t now = server_now_ms();
+    if (routing_agent_wrapup_done(api->rt, agent, now, &acts, err, sizeof err) == DT_OK &&
+        store_agent_set_state(api->srv->store, agent, "available", NULL, now, err, sizeof err) ==
+            DT_OK &&
+        store_agent_get(api->srv->store, agent, &a, err, sizeof err) == DT_OK) {
+        api_emit(api, "agent.state", api_agent_json(api->srv->store, &a));
+        store_agent_done(&a);
+    }
     api_carry_out(api, &acts);
     routing_actions_done(&acts);
 }
@@ -376,11 +396,19 @@ static void on_event(void *user, const struct store_event *ev)
     struct api *api = user;
     if (api->prev_sink)
         api->prev_sink(api->prev_user, ev);
-    if (strncmp(ev->type, "call.", 5) != 0 || strcmp(ev->type, "call.assigned") == 0 ||
-        strcmp(ev->type, "call.connected") == 0 || strcmp(ev->type, "call.connect_failed") == 0)
+    int conf = strcmp(ev->type, "conference.updated") == 0;
+    if (!conf &&
+        (strncmp(ev->type, "call.", 5) != 0 || strcmp(ev->type, "call.assigned") == 0 ||
+         strcmp(ev->type, "call.connected") == 0 || strcmp(ev->type, "call.connect_failed") == 0 ||
+         strcmp(ev->type, "call.transferred") == 0))
         return;
     cJSON *root;
     const cJSON *call = event_call(ev, &root);
+    int party = api_xfer_event(api, ev->type, root);
+    if (conf || party) {
+        cJSON_Delete(root);
+        return;
+    }
     const char *sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "sid"));
     const char *queue = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "queue"));
     struct routing_actions acts;
@@ -402,6 +430,8 @@ static void on_event(void *user, const struct store_event *ev)
         call_remove(api, sid);
     } else if (call_over(call)) {
         struct api_call *c = api_call_find(api, sid);
+        if (c)
+            api_xfer_call_over(api, c);
         if (c && c->outbound)
             api_hangup_leg(api, sid);
         if (c && c->agent[0])

@@ -53,7 +53,11 @@ int hook_amd(const struct webhooks_ctx *c, const struct webhooks_req *r, char **
 /*
  * Conference callbacks carry the participant's CallSid (not on conference-start and -end),
  * the ConferenceSid, the FriendlyName (the daemon's room) and a SequenceNumber per
- * conference. A participant's call learns its conference; every callback is an event.
+ * conference. A participant's call learns its conference from every callback but its leaving
+ * (a late leave from a conference the call left must not take it back there); every callback
+ * is an event. The stored event's type names the conference: a call that leaves for a queue
+ * and comes back joins a new conference of the same name whose numbers start over, and its
+ * callbacks are not repeats of the old one's.
  */
 int hook_conference(const struct webhooks_ctx *c, const struct webhooks_req *r, char **twiml,
                     char *err, size_t errlen)
@@ -65,12 +69,15 @@ int hook_conference(const struct webhooks_ctx *c, const struct webhooks_req *r, 
     const char *sid = hook_param(r, "CallSid");
     struct store_apply_result res = {.duplicate = 0};
     if (sid) {
+        char type[TYPE_BUF];
+        snprintf(type, sizeof type, "conference:%.40s", csid);
+        int leave = strcmp(event, "participant-leave") == 0;
         struct store_call_update u;
-        hook_update_init(c, r, "conference", &u);
+        hook_update_init(c, r, type, &u);
         u.status = NULL; /* ParticipantCallStatus is the participant's, not a CallStatus */
         u.error_code = u.sip_code = STORE_ABSENT;
-        u.conference = hook_param(r, "FriendlyName");
-        u.conference_sid = csid;
+        u.conference = leave ? NULL : hook_param(r, "FriendlyName");
+        u.conference_sid = leave ? NULL : csid;
         int rc = store_call_apply(c->store, &u, &res, err, errlen);
         if (rc != DT_OK)
             return rc;

@@ -1,0 +1,411 @@
+/*
+ * End-to-end test of transfers with `dialtone serve` and `dialtone sim` (test-failures.ini):
+ * the agents list (endpoints for supervisors only) and the dispositions in /me; refusals (an
+ * unknown, offline, busy or same target agent, a warm transfer to a queue, another agent's
+ * call); a cold transfer to an agent (the caller with the new agent in the emulator's
+ * conference, the first agent gone and in wrap-up, hold now the new agent's); a warm transfer
+ * to a number completed (the caller with the number, the agent gone), one to a busy number
+ * failing, and one to an agent canceled then completed (mute then the new agent's); and hold on a
+ * call that went back to its queue and on to another agent, in a new conference of the same name
+ * (the conference sid must follow), with signed conference callbacks that reuse sequence numbers.
+ */
+#include "dialtone/agents.h"
+#include "serve_e2e_fixture.h"
+
+#define WAIT 20000
+
+#define CONF_EXTRA                                                                                 \
+    "[queue \"support\"]\nmax_wait = 3600\n"                                                       \
+    "[dispositions]\nresolved = Resolved\nspam = Spam call\n"
+
+#define PARTY "+14155550199" /* no endpoint in the scenario: answers as a person */
+
+struct agent {
+    const char *name, *endpoint, *role;
+    char token[AGENTS_TOKEN_SIZE], auth[160];
+};
+
+static struct agent agents[] = {
+    {.name = "alice", .endpoint = "client:alice", .role = "agent"},
+    {.name = "bob", .endpoint = "client:bob", .role = "agent"},
+    {.name = "carol", .endpoint = "client:carol", .role = "agent"},
+    {.name = "sue", .endpoint = "client:sue", .role = "supervisor"},
+};
+enum { ALICE, BOB, CAROL, SUE, NAGENTS };
+
+static void add_agents(void)
+{
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    for (int i = 0; i < NAGENTS; i++) {
+        char hash[AGENTS_HASH_SIZE];
+        agents_token_new(agents[i].token, NULL, 0);
+        agents_token_hash(agents[i].token, strlen(agents[i].token), hash);
+        char *hdr = xasprintf("Authorization: Bearer %s", agents[i].token);
+        dt_strlcpy(agents[i].auth, hdr, sizeof agents[i].auth);
+        free(hdr);
+        char *q = sqlite3_mprintf(
+            "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
+            "VALUES (%Q, %Q, %Q, 0, %Q, 0); INSERT INTO agent_queues (agent_id, queue) "
+            "VALUES (last_insert_rowid(), 'support');",
+            agents[i].name, agents[i].role, agents[i].endpoint, hash);
+        CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_free(q);
+    }
+    sqlite3_close(db);
+}
+
+static struct se_resp api(int who, const char *method, const char *path, const char *body)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", se.base, path);
+    const char *hdrs[] = {agents[who].auth, "Content-Type: application/json", NULL};
+    return se_http(method, url, hdrs, body, body ? strlen(body) : 0, NULL);
+}
+
+/* POSTs /api/v1/calls/{sid}/{action} as who; the status, and the error code in code. */
+static long act(int who, const char *sid, const char *action, const char *body, char *code,
+                size_t n)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/calls/%s/%s", sid, action);
+    struct se_resp r = api(who, "POST", path, body);
+    long st = r.status;
+    const char *c =
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "error"), "code"));
+    if (code)
+        dt_strlcpy(code, c ? c : "", n);
+    se_resp_done(&r);
+    return st;
+}
+
+static void set_state(int who, const char *json)
+{
+    struct se_resp r = api(who, "POST", "/api/v1/me/state", json);
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+/* ---- the emulator's conferences ------------------------------------------------------------ */
+
+/* Whether the live conference room has a participant whose call sid or "to" is who, with
+ * "key":true when key is not NULL. */
+static int in_room(const char *room, const char *who, const char *key)
+{
+    struct se_resp r = se_ctl("GET", "/sim/conferences", NULL);
+    int found = 0;
+    const cJSON *conf, *part;
+    cJSON_ArrayForEach(conf, cJSON_GetObjectItemCaseSensitive(r.json, "conferences"))
+    {
+        const char *name = str(conf, "friendly_name"), *st = str(conf, "status");
+        if (!name || strcmp(name, room) != 0 || (st && strcmp(st, "completed") == 0))
+            continue;
+        cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(conf, "participants"))
+        {
+            const char *sid = str(part, "call_sid"), *to = str(part, "to");
+            if (((sid && strcmp(sid, who) == 0) || (to && strcmp(to, who) == 0)) &&
+                (!key || cJSON_IsTrue(cJSON_GetObjectItem(part, key))))
+                found = 1;
+        }
+    }
+    se_resp_done(&r);
+    return found;
+}
+
+static int wait_room(const char *room, const char *who, const char *key, int want)
+{
+    for (int i = 0; i < WAIT / 50; i++) {
+        if (in_room(room, who, key) == want)
+            return 1;
+        usleep(50000);
+    }
+    printf("  waited for %s %s %s in %s to be %d\n", who, key ? "with" : "", key ? key : "", room,
+           want);
+    return 0;
+}
+
+static int count_events(const char *type, const char *a, const char *b)
+{
+    return atoi(se_q("SELECT count(*) FROM events WHERE type = '%s' AND data LIKE '%%%s%%' AND "
+                     "data LIKE '%%%s%%'",
+                     type, a, b ? b : ""));
+}
+
+static int wait_event(const char *type, const char *a, const char *b, int want)
+{
+    for (int i = 0; i < WAIT / 50; i++) {
+        if (count_events(type, a, b) >= want)
+            return 1;
+        usleep(50000);
+    }
+    printf("  no %s event with %s %s\n", type, a, b ? b : "");
+    return 0;
+}
+
+static int wait_state(int who, const char *state)
+{
+    char sql[160], buf[64];
+    snprintf(sql, sizeof sql, "SELECT state FROM agents WHERE name = '%s'", agents[who].name);
+    return strcmp(se_wait_q(sql, state, WAIT, buf, sizeof buf), state) == 0;
+}
+
+/* A new caller taken by agent who: its sid in sid, its room in room; 0 or -1. */
+static int call_for(int who, char *sid, size_t n, char *room, size_t rn)
+{
+    struct se_resp pc =
+        se_ctl("POST", "/sim/calls", "{\"from\": \"+14155550123\", \"patience\": 0}");
+    const cJSON *call = cJSON_GetObjectItemCaseSensitive(pc.json, "call");
+    dt_strlcpy(sid, call && str(call, "sid") ? str(call, "sid") : "", n);
+    se_resp_done(&pc);
+    snprintf(room, rn, "call-%s", sid);
+    if (sid[0] != 'C' || !wait_event("offer.created", sid, agents[who].name, 1))
+        return -1;
+    if (act(who, sid, "accept", NULL, NULL, 0) != 200)
+        return -1;
+    char sql[200], buf[64];
+    snprintf(sql, sizeof sql, "SELECT conference_sid LIKE 'CF%%' FROM calls WHERE sid = '%s'", sid);
+    if (strcmp(se_wait_q(sql, "1", WAIT, buf, sizeof buf), "1") != 0 ||
+        !wait_event("call.connected", sid, agents[who].name, 1) ||
+        !wait_room(room, agents[who].endpoint, NULL, 1))
+        return -1;
+    return 0;
+}
+
+/* ---- the tests ----------------------------------------------------------------------------- */
+
+TEST(agents_list_and_dispositions)
+{
+    SE_WAIT_Q("SELECT count(*) FROM queues WHERE twilio_sid LIKE 'QU%'", "1", WAIT);
+    add_agents();
+    struct se_resp r = api(ALICE, "GET", "/api/v1/agents", NULL);
+    CHECK_INT(r.status, 200);
+    const cJSON *arr = cJSON_GetObjectItem(r.json, "agents");
+    CHECK_INT(cJSON_GetArraySize(arr), NAGENTS);
+    const cJSON *a0 = cJSON_GetArrayItem(arr, 0);
+    CHECK_STR(str(a0, "name"), "alice");
+    CHECK_STR(str(a0, "state"), "offline");
+    CHECK(cJSON_GetObjectItem(a0, "since") != NULL);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(a0, "queues"), 0)),
+              "support");
+    CHECK(cJSON_GetObjectItem(a0, "endpoint") == NULL); /* not for an agent */
+    CHECK(r.body.data && !strstr(r.body.data, "token") && !strstr(r.body.data, "client:"));
+    se_resp_done(&r);
+    r = api(SUE, "GET", "/api/v1/agents", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "agents"), 0), "endpoint"),
+              "client:alice");
+    se_resp_done(&r);
+    r = se_get("/api/v1/agents");
+    CHECK_INT(r.status, 401);
+    se_resp_done(&r);
+
+    r = api(BOB, "GET", "/api/v1/me", NULL);
+    const cJSON *ds = cJSON_GetObjectItem(r.json, "dispositions");
+    CHECK_INT(cJSON_GetArraySize(ds), 2);
+    CHECK_STR(str(cJSON_GetArrayItem(ds, 1), "code"), "spam");
+    CHECK_STR(str(cJSON_GetArrayItem(ds, 1), "label"), "Spam call");
+    se_resp_done(&r);
+}
+
+TEST(cold_transfer_to_an_agent)
+{
+    set_state(ALICE, "{\"state\":\"available\"}");
+    char sid[64], room[96], code[64];
+    CHECK_INT(call_for(ALICE, sid, sizeof sid, room, sizeof room), 0);
+
+    /* refusals */
+    CHECK_INT(act(BOB, sid, "transfer", "{\"agent\": \"carol\"}", code, sizeof code), 403);
+    CHECK_INT(act(ALICE, sid, "transfer", "{\"agent\": \"zed\"}", code, sizeof code), 404);
+    CHECK_STR(code, "unknown_agent");
+    CHECK_INT(act(ALICE, sid, "transfer", "{\"agent\": \"carol\"}", code, sizeof code), 409);
+    CHECK_STR(code, "agent_unavailable"); /* carol is offline */
+    CHECK_INT(act(ALICE, sid, "transfer", "{\"agent\": \"alice\"}", code, sizeof code), 400);
+    CHECK_INT(
+        act(ALICE, sid, "transfer", "{\"queue\": \"support\", \"warm\": true}", code, sizeof code),
+        400);
+    CHECK_STR(code, "warm_queue");
+    CHECK_INT(act(ALICE, sid, "transfer", "{\"agent\": \"bob\", \"to\": \"+14155550199\"}", code,
+                  sizeof code),
+              400);
+    CHECK_INT(act(ALICE, sid, "transfer/complete", NULL, code, sizeof code), 409);
+    CHECK_STR(code, "no_transfer");
+    CHECK_INT(count_events("call.transferred", sid, NULL), 0);
+
+    /* bob takes it: the caller with bob, alice out and wrapping up */
+    set_state(BOB, "{\"state\":\"available\"}");
+    CHECK_INT(act(ALICE, sid, "transfer", "{\"agent\": \"bob\"}", code, sizeof code), 202);
+    CHECK(wait_event("call.transferred", sid, "\"phase\":\"completed\"", 1));
+    CHECK(wait_state(ALICE, "wrap-up"));
+    CHECK(wait_state(BOB, "busy"));
+    CHECK(wait_room(room, "client:bob", NULL, 1));
+    CHECK(wait_room(room, "client:alice", NULL, 0));
+    CHECK(wait_event("call.connected", sid, "bob", 1));
+    CHECK(wait_room(room, sid, "hold", 0)); /* off hold once bob joined */
+    CHECK(in_room(room, sid, NULL));
+
+    /* the call is bob's now */
+    CHECK_INT(act(ALICE, sid, "hold", NULL, code, sizeof code), 403);
+    CHECK_INT(act(BOB, sid, "hold", NULL, code, sizeof code), 202);
+    CHECK(wait_room(room, sid, "hold", 1));
+    CHECK_INT(act(BOB, sid, "unhold", NULL, code, sizeof code), 202);
+    CHECK(wait_room(room, sid, "hold", 0));
+
+    /* bob is busy: not a target for alice's next call */
+    struct se_resp r = api(ALICE, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+    char sid2[64], room2[96];
+    CHECK_INT(call_for(ALICE, sid2, sizeof sid2, room2, sizeof room2), 0);
+    CHECK_INT(act(ALICE, sid2, "transfer", "{\"agent\": \"bob\"}", code, sizeof code), 409);
+    CHECK_STR(code, "agent_unavailable");
+    CHECK_INT(act(BOB, sid, "hangup", NULL, code, sizeof code), 202);
+    CHECK(wait_state(BOB, "wrap-up"));
+    r = api(BOB, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
+    se_resp_done(&r);
+
+    /* a warm transfer of that call to a number, completed: the caller with the number */
+    CHECK_INT(
+        act(ALICE, sid2, "transfer", "{\"to\": \"" PARTY "\", \"warm\": true}", code, sizeof code),
+        202);
+    CHECK(wait_event("call.transferred", sid2, "\"phase\":\"started\"", 1));
+    CHECK_INT(act(ALICE, sid2, "transfer", "{\"to\": \"" PARTY "\"}", code, sizeof code), 409);
+    CHECK_STR(code, "transfer_in_progress");
+    CHECK(wait_room(room2, sid2, "hold", 1)); /* the caller waits on hold */
+    CHECK(wait_event("call.transferred", sid2, "\"phase\":\"connected\"", 1));
+    CHECK(in_room(room2, PARTY, NULL) && in_room(room2, "client:alice", NULL));
+    CHECK_INT(act(ALICE, sid2, "transfer/complete", NULL, code, sizeof code), 200);
+    CHECK(wait_event("call.transferred", sid2, "\"phase\":\"completed\"", 1));
+    CHECK(wait_room(room2, "client:alice", NULL, 0));
+    CHECK(wait_room(room2, sid2, "hold", 0));
+    CHECK(in_room(room2, PARTY, NULL) && in_room(room2, sid2, NULL));
+    CHECK(wait_state(ALICE, "wrap-up"));
+    CHECK_INT(act(ALICE, sid2, "hold", NULL, code, sizeof code), 403); /* nobody's call now */
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT status FROM calls WHERE sid = '%s'", sid2);
+    CHECK_STR(se_q("%s", sql), "in-progress");
+    r = api(ALICE, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+}
+
+TEST(warm_transfer_to_an_agent_canceled_then_completed)
+{
+    set_state(BOB, "{\"state\":\"offline\"}");
+    char sid[64], room[96], code[64];
+    CHECK_INT(call_for(ALICE, sid, sizeof sid, room, sizeof room), 0);
+    /* a busy number: the transfer fails, the caller is alice's again, off hold */
+    CHECK_INT(act(ALICE, sid, "transfer", "{\"to\": \"+14155550300\", \"warm\": true}", code,
+                  sizeof code),
+              202);
+    CHECK(wait_event("call.transferred", sid, "\"phase\":\"failed\"", 1));
+    CHECK(wait_room(room, sid, "hold", 0));
+    CHECK(in_room(room, "client:alice", NULL));
+    CHECK_INT(act(ALICE, sid, "transfer/complete", NULL, code, sizeof code), 409);
+    set_state(CAROL, "{\"state\":\"available\"}");
+    CHECK_INT(
+        act(ALICE, sid, "transfer", "{\"agent\": \"carol\", \"warm\": true}", code, sizeof code),
+        202);
+    CHECK(wait_state(CAROL, "busy"));
+    CHECK(wait_event("call.transferred", sid, "\"phase\":\"connected\"", 1));
+    CHECK(in_room(room, "client:carol", NULL) && in_room(room, "client:alice", NULL));
+    CHECK(wait_room(room, sid, "hold", 1));
+    CHECK_INT(act(CAROL, sid, "transfer/cancel", NULL, code, sizeof code), 403);
+    CHECK_INT(act(ALICE, sid, "transfer/cancel", NULL, code, sizeof code), 200);
+    CHECK(wait_event("call.transferred", sid, "\"phase\":\"canceled\"", 1));
+    CHECK(wait_room(room, "client:carol", NULL, 0));
+    CHECK(wait_room(room, sid, "hold", 0));
+    CHECK(wait_state(CAROL, "available"));
+    CHECK(in_room(room, "client:alice", NULL));
+    CHECK_INT(act(ALICE, sid, "transfer/cancel", NULL, code, sizeof code), 409);
+
+    /* again, completed: the call is carol's, mute is hers */
+    CHECK_INT(
+        act(ALICE, sid, "transfer", "{\"agent\": \"carol\", \"warm\": true}", code, sizeof code),
+        202);
+    CHECK(wait_event("call.transferred", sid, "\"phase\":\"connected\"", 2));
+    CHECK_INT(act(ALICE, sid, "transfer/complete", NULL, code, sizeof code), 200);
+    CHECK(wait_room(room, "client:alice", NULL, 0));
+    CHECK(wait_room(room, sid, "hold", 0));
+    CHECK(in_room(room, "client:carol", NULL));
+    CHECK(wait_state(ALICE, "wrap-up"));
+    CHECK_STR(se_q("SELECT state FROM agents WHERE name = 'carol'"), "busy");
+    CHECK_INT(act(ALICE, sid, "mute", NULL, code, sizeof code), 403);
+    CHECK_INT(act(CAROL, sid, "mute", NULL, code, sizeof code), 202);
+    CHECK(wait_room(room, sid, "muted", 1));
+    CHECK_INT(act(CAROL, sid, "hangup", NULL, code, sizeof code), 202);
+    CHECK(wait_state(CAROL, "wrap-up"));
+    struct se_resp r = api(ALICE, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"spam\"}");
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+    r = api(CAROL, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+}
+
+/* The call's stored conference sid follows it into a new conference of the same name. */
+TEST(hold_after_the_call_moved_to_a_new_conference)
+{
+    set_state(CAROL, "{\"state\":\"offline\"}");
+    char sid[64], room[96], code[64], sql[200];
+    CHECK_INT(call_for(ALICE, sid, sizeof sid, room, sizeof room), 0);
+    snprintf(sql, sizeof sql, "SELECT conference_sid FROM calls WHERE sid = '%s'", sid);
+    char first[64];
+    dt_strlcpy(first, se_q("%s", sql), sizeof first);
+    CHECK_INT(act(ALICE, sid, "transfer", "{\"queue\": \"support\"}", code, sizeof code), 202);
+    CHECK(wait_state(ALICE, "wrap-up"));
+    set_state(BOB, "{\"state\":\"available\"}");
+    CHECK(wait_event("offer.created", sid, "bob", 1));
+    CHECK_INT(act(BOB, sid, "accept", NULL, code, sizeof code), 200);
+    CHECK(wait_event("call.connected", sid, "bob", 1));
+    CHECK(wait_room(room, "client:bob", NULL, 1));
+    for (int i = 0; i < WAIT / 50 && strcmp(se_q("%s", sql), first) == 0; i++)
+        usleep(50000);
+    CHECK(strcmp(se_q("%s", sql), first) != 0); /* the new conference's sid */
+    CHECK_INT(act(BOB, sid, "hold", NULL, code, sizeof code), 202);
+    CHECK(wait_room(room, sid, "hold", 1));
+    CHECK_INT(act(BOB, sid, "mute", NULL, code, sizeof code), 202);
+    CHECK(wait_room(room, sid, "muted", 1));
+
+    /* signed callbacks: a new conference numbering from 1 again is not a repeat, a late leave
+     * from the old one does not take the call back */
+    const char *const steps[][3] = {
+        {"CF00000000000000000000000000000001", "participant-join", "1"},
+        {"CF00000000000000000000000000000002", "participant-join", "1"},
+        {"CF00000000000000000000000000000001", "participant-leave", "2"}};
+    for (size_t i = 0; i < 3; i++) {
+        char *body = se_form("AccountSid", SE_ACCOUNT, "ConferenceSid", steps[i][0], "FriendlyName",
+                             "call-CAfeed", "StatusCallbackEvent", steps[i][1], "SequenceNumber",
+                             steps[i][2], "CallSid", "CA000000000000000000000000000000fe", NULL);
+        struct se_resp r = se_hook("/twilio/conference", body, 1);
+        CHECK_INT(r.status, 200);
+        se_resp_done(&r);
+        free(body);
+    }
+    CHECK_STR(se_q("SELECT conference_sid FROM calls WHERE sid = "
+                   "'CA000000000000000000000000000000fe'"),
+              "CF00000000000000000000000000000002");
+    CHECK_STR(se_q("SELECT count(*) FROM call_events WHERE call_sid = "
+                   "'CA000000000000000000000000000000fe'"),
+              "3");
+}
+
+int main(void)
+{
+    if (se_setup("data/scenarios/test-failures.ini", "10", CONF_EXTRA) != 0) {
+        printf("setup failed\n");
+        se_teardown();
+        return 1;
+    }
+    RUN(agents_list_and_dispositions);
+    RUN(cold_transfer_to_an_agent);
+    RUN(warm_transfer_to_an_agent_canceled_then_completed);
+    RUN(hold_after_the_call_moved_to_a_new_conference);
+    se_teardown();
+    return check_done();
+}
