@@ -7,6 +7,7 @@
 #   make fuzz       build the libFuzzer targets with clang and run each for FUZZ_TIME seconds
 #   make bench      measure the emulator: concurrent calls, set-ups per second, memory per call
 #                   and the daemon: webhooks stored per second, push latency, memory per client
+#                   and the console on 1,000,000 calls: history pages, start-up, memory
 #   make check-deps check that src/core includes no curses, libwebsockets or libcurl header
 #   make deps       install the Debian packages the project needs (only those missing)
 #   make clean      remove the build tree
@@ -18,6 +19,7 @@ CC ?= cc
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
 BENCH_CALLS ?= 1000
+BENCH_HISTORY_CALLS ?= 1000000
 PKG_CONFIG ?= pkg-config
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
@@ -211,9 +213,10 @@ build-fuzz: $(addprefix $(BUILD)/fuzz/bin/,$(FUZZ_NAMES))
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) build $(BUILD)/bench/sim_bench \
-		$(BUILD)/bench/serve_bench
+		$(BUILD)/bench/serve_bench $(BUILD)/bench/console_bench
 	$(Q)$(BUILD)/bench/sim_bench $(BUILD)/dialtone $(BENCH_CALLS)
 	$(Q)$(BUILD)/bench/serve_bench $(BUILD)/dialtone
+	$(Q)$(BUILD)/bench/console_bench $(BUILD)/dialtone $(BENCH_HISTORY_CALLS)
 
 $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/libdialtone-net.a \
 		$(BUILD)/libdialtone-core.a
@@ -221,7 +224,8 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/libdialtone-net.a \
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PC_LIBS)
 
-$(BUILD)/bench/serve_bench $(BUILD)/bench/sim_bench: $(BUILD)/obj/tests/bench/bench_util.o
+$(BUILD)/bench/serve_bench $(BUILD)/bench/sim_bench $(BUILD)/bench/console_bench: \
+	$(BUILD)/obj/tests/bench/bench_util.o
 
 # ---- checks --------------------------------------------------------------------------------
 
