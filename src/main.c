@@ -27,6 +27,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_serve_entry,
     &cmd_agent_entry,
     &cmd_demo_entry,
+    &cmd_login_entry,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

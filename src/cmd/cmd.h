@@ -19,6 +19,7 @@ extern const struct cmd_entry cmd_sim_entry;
 extern const struct cmd_entry cmd_serve_entry;
 extern const struct cmd_entry cmd_agent_entry;
 extern const struct cmd_entry cmd_demo_entry;
+extern const struct cmd_entry cmd_login_entry;
 
 /* Prints "usage: dialtone NAME ARGS" for entry e to stderr and returns 2. */
 int cmd_usage(const struct cmd_entry *e);

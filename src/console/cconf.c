@@ -107,6 +107,17 @@ static void set_value(struct cconf *c, const char *key, const char *v)
     }
 }
 
+int cconf_set(struct cconf *c, const char *key, const char *value, char *err, size_t errlen)
+{
+    if (!c || !key || !value)
+        return dt_seterr(err, errlen, DT_EINVAL, "no key or value");
+    const char *why = check_value(key, value);
+    if (why)
+        return dt_seterr(err, errlen, DT_EINVAL, "%s", why);
+    set_value(c, key, value);
+    return 0;
+}
+
 /* ---- parsing ------------------------------------------------------------------------------- */
 
 struct cparse {

@@ -73,6 +73,10 @@ int cconf_parse(struct cconf *c, const char *name, const char *text, size_t len,
  */
 int cconf_load(struct cconf *c, const char *path, char *err, size_t errlen);
 
+/* Sets key ("server", "token", "theme" or "country") to value with the file's checks. 0, or
+ * DT_EINVAL with the reason in err (never quoting a token); c unchanged then. */
+int cconf_set(struct cconf *c, const char *key, const char *value, char *err, size_t errlen);
+
 /* cconf_load without the permission check, for `dialtone login`, which rewrites the file
  * with mode 0600 and keeps its other settings. */
 int cconf_load_any(struct cconf *c, const char *path, char *err, size_t errlen);
