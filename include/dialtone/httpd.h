@@ -170,6 +170,18 @@ void httpd_defer(struct httpd_req *req);
 int httpd_req_gone(const struct httpd_req *req);
 
 /*
+ * For a handler that gathers deferred requests to answer them together (the daemon stores
+ * the webhooks of one loop round in one transaction): httpd_flush_soon arms fn(user, 0) to
+ * run once on the loop thread after the requests read so far in this loop round have gone
+ * through their handlers (a 0 ms timer, before the loop next waits). Arming it again before
+ * it ran does nothing; the server has one such slot, for one holder. httpd_free calls
+ * fn(user, 1) when it is still armed, before it frees the requests: the holder must then let
+ * go of them without answering.
+ */
+typedef void (*httpd_flush_fn)(void *user, int freeing);
+void httpd_flush_soon(struct httpd *h, httpd_flush_fn fn, void *user);
+
+/*
  * Rebuilds a decoded query the way httpd_req_query does, from its fragments as lws hands
  * them over ("a=b c"): appends to out (a struct dt_buf) the '&'-joined re-encoded pairs.
  * Exposed for tests and fuzzing. Never fails.

@@ -70,6 +70,18 @@ int store_tx_begin(struct store *st, char *err, size_t errlen);
 int store_tx_commit(struct store *st, char *err, size_t errlen);
 void store_tx_rollback(struct store *st);
 
+/*
+ * Parts of a transaction of store_tx_begin, so that one failing part is undone alone (the
+ * daemon logs and applies several webhooks in one transaction, each in a part): after
+ * store_tx_savepoint, store_tx_release keeps the part's writes in the transaction and
+ * store_tx_undo undoes them alone. Parts do not nest. Errors: DT_ESTATE with no transaction
+ * open, DT_EDB (also when SQLite itself rolled the whole transaction back, after an I/O error
+ * or a full disk: the caller must then give it up with store_tx_rollback).
+ */
+int store_tx_savepoint(struct store *st, char *err, size_t errlen);
+int store_tx_release(struct store *st, char *err, size_t errlen);
+int store_tx_undo(struct store *st, char *err, size_t errlen);
+
 /* 1 while a transaction of store_tx_begin is open. */
 int store_tx_open(const struct store *st);
 

@@ -50,10 +50,21 @@ static int run_simple(struct store *st, enum store_sql id, const char *what, cha
     return rc == SQLITE_DONE ? DT_OK : store_dberr(st, what, err, errlen);
 }
 
+/* DT_EDB when the caller's transaction was rolled back by SQLite itself (after an I/O error,
+ * a full disk): a savepoint would then quietly begin a transaction of its own. */
+static int tx_alive(struct store *st, char *err, size_t errlen)
+{
+    if (sqlite3_get_autocommit(st->db))
+        return dt_seterr(err, errlen, DT_EDB, "the transaction was rolled back by the database");
+    return DT_OK;
+}
+
 int store_begin(struct store *st, char *err, size_t errlen)
 {
-    if (st->in_tx)
-        return run_simple(st, SQL_SAVEPOINT, "savepoint", err, errlen);
+    if (st->in_tx) {
+        int rc = tx_alive(st, err, errlen);
+        return rc == DT_OK ? run_simple(st, SQL_SAVEPOINT, "savepoint", err, errlen) : rc;
+    }
     return run_simple(st, SQL_BEGIN, "begin", err, errlen);
 }
 
@@ -90,7 +101,9 @@ int store_tx_commit(struct store *st, char *err, size_t errlen)
 {
     if (!st->in_tx)
         return dt_seterr(err, errlen, DT_ESTATE, "no transaction is open");
-    int rc = run_simple(st, SQL_COMMIT, "commit", err, errlen);
+    int rc = tx_alive(st, err, errlen);
+    if (rc == DT_OK)
+        rc = run_simple(st, SQL_COMMIT, "commit", err, errlen);
     if (rc != DT_OK) {
         if (!sqlite3_get_autocommit(st->db))
             run_simple(st, SQL_ROLLBACK, "rollback", NULL, 0);
@@ -106,6 +119,34 @@ void store_tx_rollback(struct store *st)
     if (!sqlite3_get_autocommit(st->db))
         run_simple(st, SQL_ROLLBACK, "rollback", NULL, 0);
     st->in_tx = 0;
+}
+
+int store_tx_savepoint(struct store *st, char *err, size_t errlen)
+{
+    if (!st->in_tx)
+        return dt_seterr(err, errlen, DT_ESTATE, "no transaction is open");
+    int rc = tx_alive(st, err, errlen);
+    return rc == DT_OK ? run_simple(st, SQL_TX_SAVEPOINT, "savepoint", err, errlen) : rc;
+}
+
+int store_tx_release(struct store *st, char *err, size_t errlen)
+{
+    if (!st->in_tx)
+        return dt_seterr(err, errlen, DT_ESTATE, "no transaction is open");
+    int rc = tx_alive(st, err, errlen);
+    return rc == DT_OK ? run_simple(st, SQL_TX_RELEASE, "release", err, errlen) : rc;
+}
+
+int store_tx_undo(struct store *st, char *err, size_t errlen)
+{
+    if (!st->in_tx)
+        return dt_seterr(err, errlen, DT_ESTATE, "no transaction is open");
+    int rc = tx_alive(st, err, errlen);
+    if (rc == DT_OK)
+        rc = run_simple(st, SQL_TX_ROLLBACK_TO, "rollback to", err, errlen);
+    if (rc == DT_OK)
+        rc = run_simple(st, SQL_TX_RELEASE, "release", err, errlen);
+    return rc;
 }
 
 int store_tx_open(const struct store *st)
@@ -285,6 +326,11 @@ static int configure(struct store *st, int in_memory, char *err, size_t errlen)
         rc = exec1(st, "PRAGMA synchronous=NORMAL", NULL, 0, err, errlen);
     if (rc == DT_OK)
         rc = exec1(st, "PRAGMA foreign_keys=ON", NULL, 0, err, errlen);
+    /* Savepoints inside a transaction (the daemon stores each webhook of a batch in one)
+     * journal the pages they change: in memory, not in a temporary file made and unlinked
+     * for every transaction. */
+    if (rc == DT_OK)
+        rc = exec1(st, "PRAGMA temp_store=MEMORY", NULL, 0, err, errlen);
     return rc;
 }
 

@@ -140,23 +140,61 @@ static int insert_event(struct store *st, const struct store_call_update *u, int
     return rc;
 }
 
+/* What read_pos learns of a call besides its position: whether an update would leave its
+ * indexed columns (all but the status) as they are, for a stale one (:fill) and a fresh one. */
+struct call_keys {
+    int same_fill, same_apply;
+};
+
+/* Whether COALESCE(old, new) (identity columns) leaves the column as it is. */
+static int keeps_first(const unsigned char *old, const char *new)
+{
+    return old || !new;
+}
+
+/* Whether an update of an overwritable column keeps it, when only filling in and when not. */
+static void keeps_value(const unsigned char *old, const char *new, struct call_keys *k)
+{
+    if (!new)
+        return;
+    if (!old)
+        k->same_fill = k->same_apply = 0;
+    else if (strcmp((const char *)old, new) != 0)
+        k->same_apply = 0;
+}
+
+static void read_keys(sqlite3_stmt *s, const struct store_call_update *u, struct call_keys *k)
+{
+    const char *first[] = {u->parent_sid, u->direction, u->from, u->to};
+    const char *over[] = {u->queue, u->agent, u->conference_sid};
+    k->same_fill = k->same_apply = sqlite3_column_int64(s, 9) <= u->ts_ms;
+    for (int i = 0; i < 4; i++)
+        if (!keeps_first(sqlite3_column_text(s, 2 + i), first[i]))
+            k->same_fill = k->same_apply = 0;
+    for (int i = 0; i < 3; i++)
+        keeps_value(sqlite3_column_text(s, 6 + i), over[i], k);
+}
+
 /* Reads the call's current status and sequence; *exists 0 for a new call, *has_status 0 when
- * the row has no status yet. */
-static int read_pos(struct store *st, const char *sid, int *exists, int *has_status,
-                    struct callstate_pos *pos, char *err, size_t errlen)
+ * the row has no status yet; *keys for an existing call. */
+static int read_pos(struct store *st, const struct store_call_update *u, int *exists,
+                    int *has_status, struct callstate_pos *pos, struct call_keys *keys, char *err,
+                    size_t errlen)
 {
     sqlite3_stmt *s = store_stmt(st, SQL_CALL_POS, err, errlen);
     if (!s)
         return DT_EDB;
-    store_bind_text(s, 1, sid);
+    store_bind_text(s, 1, u->sid);
     int step = sqlite3_step(s), rc = DT_OK;
     *exists = *has_status = 0;
     pos->seq = -1;
+    *keys = (struct call_keys){0};
     if (step == SQLITE_ROW) {
         *exists = 1;
         const char *t = (const char *)sqlite3_column_text(s, 0);
         *has_status = t && callstate_parse(t, &pos->status) == DT_OK;
         pos->seq = sqlite3_column_int64(s, 1);
+        read_keys(s, u, keys);
     } else if (step != SQLITE_DONE) {
         rc = store_dberr(st, "reading call", err, errlen);
     }
@@ -199,31 +237,66 @@ static void merge_status(const struct store_call_update *u, int had_status,
         m->ended_ms = u->ts_ms;
 }
 
-static int upsert_call(struct store *st, const struct store_call_update *u, const struct merged *m,
-                       char *err, size_t errlen)
+/* The optional integer parameters (NULL when negative) of the upsert and the update, after
+ * :sid, :status, :status_seq and the text fields (text_fields) in the cached indexes. */
+static const char *const int_params[] = {
+    ":error_code",         ":sip_code", ":queue_time_s", ":duration_s", ":recording_duration_s",
+    ":recording_channels", ":ts",       ":answered_ms",  ":ended_ms",   ":fill",
+};
+
+#define N_TEXT (sizeof text_fields / sizeof text_fields[0])
+#define N_INT  (sizeof int_params / sizeof int_params[0])
+_Static_assert(3 + N_TEXT + N_INT <= STORE_CALL_PARAMS, "STORE_CALL_PARAMS is too small");
+
+/* The statement's index of each parameter (0 when it has none), looked up on first use: by
+ * name, each lookup is a walk over the names. */
+static const int *param_index(struct store *st, int light, sqlite3_stmt *s)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_CALL_UPSERT, err, errlen);
+    int *idx = st->call_params[light];
+    if (!st->call_params_ready[light]) {
+        idx[0] = sqlite3_bind_parameter_index(s, ":sid");
+        idx[1] = sqlite3_bind_parameter_index(s, ":status");
+        idx[2] = sqlite3_bind_parameter_index(s, ":status_seq");
+        for (size_t i = 0; i < N_TEXT; i++)
+            idx[3 + i] = sqlite3_bind_parameter_index(s, text_fields[i].param);
+        for (size_t i = 0; i < N_INT; i++)
+            idx[3 + N_TEXT + i] = sqlite3_bind_parameter_index(s, int_params[i]);
+        st->call_params_ready[light] = 1;
+    }
+    return idx;
+}
+
+/* Writes the merged call: the plain update when it leaves the indexed columns alone (light),
+ * else the upsert. The update lacks some of the upsert's parameters: those bind nowhere. */
+static int upsert_call(struct store *st, const struct store_call_update *u, const struct merged *m,
+                       int light, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = store_stmt(st, light ? SQL_CALL_UPDATE : SQL_CALL_UPSERT, err, errlen);
     if (!s)
         return DT_EDB;
-    store_bind_named_text(s, ":sid", u->sid);
-    for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++)
-        store_bind_named_text(s, text_fields[i].param, text_field(u, &text_fields[i]));
-    store_bind_named_text(s, ":status", m->has_status ? callstate_name(m->pos.status) : NULL);
-    store_bind_named_int(s, ":status_seq", m->pos.seq);
-    store_bind_opt_int(s, sqlite3_bind_parameter_index(s, ":error_code"), u->error_code);
-    store_bind_opt_int(s, sqlite3_bind_parameter_index(s, ":sip_code"), u->sip_code);
-    store_bind_opt_int(s, sqlite3_bind_parameter_index(s, ":queue_time_s"), u->queue_time_s);
-    store_bind_opt_int(s, sqlite3_bind_parameter_index(s, ":duration_s"), u->duration_s);
-    store_bind_opt_int(s, sqlite3_bind_parameter_index(s, ":recording_duration_s"),
-                       u->recording_duration_s);
-    store_bind_opt_int(s, sqlite3_bind_parameter_index(s, ":recording_channels"),
-                       u->recording_channels);
-    store_bind_named_int(s, ":ts", u->ts_ms);
+    const int *idx = param_index(st, light, s);
     int answered = u->status && strcmp(u->status, "in-progress") == 0;
-    store_bind_opt_int(s, sqlite3_bind_parameter_index(s, ":answered_ms"),
-                       answered ? u->ts_ms : STORE_ABSENT);
-    store_bind_opt_int(s, sqlite3_bind_parameter_index(s, ":ended_ms"), m->ended_ms);
-    store_bind_named_int(s, ":fill", m->fill);
+    const int64_t ints[N_INT] = {
+        u->error_code,
+        u->sip_code,
+        u->queue_time_s,
+        u->duration_s,
+        u->recording_duration_s,
+        u->recording_channels,
+        u->ts_ms,
+        answered ? u->ts_ms : STORE_ABSENT,
+        m->ended_ms,
+        m->fill,
+    };
+    store_bind_text(s, idx[0], u->sid);
+    store_bind_text(s, idx[1], m->has_status ? callstate_name(m->pos.status) : NULL);
+    sqlite3_bind_int64(s, idx[2], m->pos.seq);
+    for (size_t i = 0; i < N_TEXT; i++)
+        if (idx[3 + i])
+            store_bind_text(s, idx[3 + i], text_field(u, &text_fields[i]));
+    for (size_t i = 0; i < N_INT; i++)
+        if (idx[3 + N_TEXT + i])
+            store_bind_opt_int(s, idx[3 + N_TEXT + i], ints[i]);
     int rc = sqlite3_step(s) == SQLITE_DONE ? DT_OK : store_dberr(st, "saving call", err, errlen);
     sqlite3_reset(s);
     return rc;
@@ -234,17 +307,19 @@ static int apply_locked(struct store *st, const struct store_call_update *u,
 {
     int dup = 0, exists, had_status;
     struct callstate_pos cur = {DT_CALL_QUEUED, -1};
+    struct call_keys keys;
     struct merged m;
     int rc = insert_event(st, u, &dup, err, errlen);
     if (rc != DT_OK || dup) {
         res->duplicate = dup;
         return rc;
     }
-    rc = read_pos(st, u->sid, &exists, &had_status, &cur, err, errlen);
+    rc = read_pos(st, u, &exists, &had_status, &cur, &keys, err, errlen);
     if (rc != DT_OK)
         return rc;
     merge_status(u, had_status, &cur, res, &m);
-    return upsert_call(st, u, &m, err, errlen);
+    int light = exists && (m.fill ? keys.same_fill : keys.same_apply);
+    return upsert_call(st, u, &m, light, err, errlen);
 }
 
 int store_call_apply(struct store *st, const struct store_call_update *u,

@@ -18,10 +18,14 @@ enum store_sql {
     SQL_SAVEPOINT,
     SQL_RELEASE,
     SQL_ROLLBACK_TO,
+    SQL_TX_SAVEPOINT,
+    SQL_TX_RELEASE,
+    SQL_TX_ROLLBACK_TO,
     SQL_WEBHOOK_INSERT,
     SQL_EVENT_INSERT,
     SQL_CALL_POS,
     SQL_CALL_UPSERT,
+    SQL_CALL_UPDATE,
     SQL_CALL_GET,
     SQL_CALL_EVENTS,
     SQL_AGENT_INSERT,
@@ -46,6 +50,9 @@ extern const char *const store_sql_text[STORE_SQL_COUNT];
 /* History statements are cached per combination of filters, one bit each (store_history.c). */
 #define STORE_HISTORY_VARIANTS 256
 
+/* Room for the parameters of the call upsert (store_calls.c). */
+#define STORE_CALL_PARAMS 40
+
 /* The columns of a call, in the order store_read_call() expects them. */
 #define STORE_CALL_COLUMNS                                                                         \
     "sid, parent_sid, account_sid, direction, from_number, to_number, caller_name, queue, "        \
@@ -60,6 +67,9 @@ struct store {
     int in_tx; /* a transaction begun with store_tx_begin is open */
     sqlite3_stmt *stmt[STORE_SQL_COUNT];
     sqlite3_stmt *history[STORE_HISTORY_VARIANTS];
+    /* Parameter indexes of the call upsert [0] and update [1] (store_calls.c). */
+    int call_params[2][STORE_CALL_PARAMS];
+    int call_params_ready[2];
 };
 
 /* The cached statement id, prepared on first use, reset and with bindings cleared. NULL on

@@ -5,11 +5,49 @@
 #include "store_int.h"
 
 /*
- * Inserts a call or merges a callback into it. The status and its sequence come decided by the
- * merge rule (store_calls.c). Identity fields keep their first value; the others are
- * overwritten by the values a callback carries, except that a stale callback (:fill = 1) only
- * fills in what is still NULL; a finished recording never goes back to in-progress.
+ * Merging a callback into a call. The status and its sequence come decided by the merge rule
+ * (store_calls.c). Identity fields keep their first value; the others are overwritten by the
+ * values a callback carries, except that a stale callback (:fill = 1) only fills in what is
+ * still NULL; a finished recording never goes back to in-progress. FILL(col, :param) is one
+ * such overwrite-or-fill assignment.
  */
+#define FILL(col, v)                                                                               \
+    col " = CASE WHEN :fill THEN COALESCE(" col ", " v ") ELSE COALESCE(" v ", " col ") END, "
+
+/* The assignments to the columns no index holds, and the status, shared by the upsert and
+ * the update. The recording's final states are compared one by one: an IN list would make
+ * SQLite build a temporary table at every run. */
+/* clang-format off */
+#define CALL_SET_PLAIN                                                                             \
+    "account_sid = COALESCE(account_sid, :account_sid), "                                          \
+    "caller_name = COALESCE(caller_name, :caller_name), "                                          \
+    FILL("error_code", ":error_code")                                                              \
+    FILL("error_message", ":error_message")                                                        \
+    FILL("sip_code", ":sip_code")                                                                  \
+    FILL("answered_by", ":answered_by")                                                            \
+    FILL("queue_result", ":queue_result")                                                          \
+    FILL("queue_time_s", ":queue_time_s")                                                          \
+    FILL("duration_s", ":duration_s")                                                              \
+    FILL("price", ":price")                                                                        \
+    FILL("price_unit", ":price_unit")                                                              \
+    FILL("recording_sid", ":recording_sid")                                                        \
+    FILL("recording_url", ":recording_url")                                                        \
+    FILL("recording_duration_s", ":recording_duration_s")                                          \
+    FILL("recording_channels", ":recording_channels")                                              \
+    FILL("recording_source", ":recording_source")                                                  \
+    FILL("conference", ":conference")                                                              \
+    "recording_status = CASE WHEN (recording_status = 'completed' OR "                              \
+    "recording_status = 'absent' OR recording_status = 'failed') "                                 \
+    "AND :recording_status = 'in-progress' THEN recording_status "                                 \
+    "WHEN :fill THEN COALESCE(recording_status, :recording_status) "                               \
+    "ELSE COALESCE(:recording_status, recording_status) END, "                                     \
+    "answered_ms = CASE WHEN answered_ms IS NULL THEN :answered_ms "                               \
+    "WHEN :answered_ms IS NULL THEN answered_ms ELSE MIN(answered_ms, :answered_ms) END, "         \
+    "ended_ms = COALESCE(:ended_ms, ended_ms), "                                                   \
+    "updated_ms = MAX(updated_ms, :ts), "                                                          \
+    "status = :status, status_seq = :status_seq"
+
+/* Inserts a call or merges a callback into it, every column. */
 static const char call_upsert[] =
     "INSERT INTO calls (sid, parent_sid, account_sid, direction, from_number, to_number, "
     "caller_name, queue, agent, status, status_seq, error_code, error_message, sip_code, "
@@ -23,62 +61,21 @@ static const char call_upsert[] =
     ":answered_ms, :ended_ms, :ts, :recording_channels, :recording_source, :conference, "
     ":conference_sid) "
     "ON CONFLICT (sid) DO UPDATE SET "
-    "parent_sid = COALESCE(parent_sid, excluded.parent_sid), "
-    "account_sid = COALESCE(account_sid, excluded.account_sid), "
-    "direction = COALESCE(direction, excluded.direction), "
-    "from_number = COALESCE(from_number, excluded.from_number), "
-    "to_number = COALESCE(to_number, excluded.to_number), "
-    "caller_name = COALESCE(caller_name, excluded.caller_name), "
-    "queue = CASE WHEN :fill THEN COALESCE(queue, excluded.queue) "
-    "ELSE COALESCE(excluded.queue, queue) END, "
-    "agent = CASE WHEN :fill THEN COALESCE(agent, excluded.agent) "
-    "ELSE COALESCE(excluded.agent, agent) END, "
-    "error_code = CASE WHEN :fill THEN COALESCE(error_code, excluded.error_code) "
-    "ELSE COALESCE(excluded.error_code, error_code) END, "
-    "error_message = CASE WHEN :fill THEN COALESCE(error_message, excluded.error_message) "
-    "ELSE COALESCE(excluded.error_message, error_message) END, "
-    "sip_code = CASE WHEN :fill THEN COALESCE(sip_code, excluded.sip_code) "
-    "ELSE COALESCE(excluded.sip_code, sip_code) END, "
-    "answered_by = CASE WHEN :fill THEN COALESCE(answered_by, excluded.answered_by) "
-    "ELSE COALESCE(excluded.answered_by, answered_by) END, "
-    "queue_result = CASE WHEN :fill THEN COALESCE(queue_result, excluded.queue_result) "
-    "ELSE COALESCE(excluded.queue_result, queue_result) END, "
-    "queue_time_s = CASE WHEN :fill THEN COALESCE(queue_time_s, excluded.queue_time_s) "
-    "ELSE COALESCE(excluded.queue_time_s, queue_time_s) END, "
-    "duration_s = CASE WHEN :fill THEN COALESCE(duration_s, excluded.duration_s) "
-    "ELSE COALESCE(excluded.duration_s, duration_s) END, "
-    "price = CASE WHEN :fill THEN COALESCE(price, excluded.price) "
-    "ELSE COALESCE(excluded.price, price) END, "
-    "price_unit = CASE WHEN :fill THEN COALESCE(price_unit, excluded.price_unit) "
-    "ELSE COALESCE(excluded.price_unit, price_unit) END, "
-    "recording_sid = CASE WHEN :fill THEN COALESCE(recording_sid, excluded.recording_sid) "
-    "ELSE COALESCE(excluded.recording_sid, recording_sid) END, "
-    "recording_url = CASE WHEN :fill THEN COALESCE(recording_url, excluded.recording_url) "
-    "ELSE COALESCE(excluded.recording_url, recording_url) END, "
-    "recording_duration_s = CASE WHEN :fill THEN COALESCE(recording_duration_s, "
-    "excluded.recording_duration_s) "
-    "ELSE COALESCE(excluded.recording_duration_s, recording_duration_s) END, "
-    "recording_channels = CASE WHEN :fill THEN COALESCE(recording_channels, "
-    "excluded.recording_channels) "
-    "ELSE COALESCE(excluded.recording_channels, recording_channels) END, "
-    "recording_source = CASE WHEN :fill THEN COALESCE(recording_source, excluded.recording_source) "
-    "ELSE COALESCE(excluded.recording_source, recording_source) END, "
-    "conference = CASE WHEN :fill THEN COALESCE(conference, excluded.conference) "
-    "ELSE COALESCE(excluded.conference, conference) END, "
-    "conference_sid = CASE WHEN :fill THEN COALESCE(conference_sid, excluded.conference_sid) "
-    "ELSE COALESCE(excluded.conference_sid, conference_sid) END, "
-    "recording_status = CASE WHEN recording_status IN ('completed', 'absent', 'failed') "
-    "AND excluded.recording_status = 'in-progress' THEN recording_status "
-    "WHEN :fill THEN COALESCE(recording_status, excluded.recording_status) "
-    "ELSE COALESCE(excluded.recording_status, recording_status) END, "
-    "status = excluded.status, "
-    "status_seq = excluded.status_seq, "
-    "created_ms = MIN(created_ms, excluded.created_ms), "
-    "answered_ms = CASE WHEN answered_ms IS NULL THEN excluded.answered_ms "
-    "WHEN excluded.answered_ms IS NULL THEN answered_ms "
-    "ELSE MIN(answered_ms, excluded.answered_ms) END, "
-    "ended_ms = COALESCE(excluded.ended_ms, ended_ms), "
-    "updated_ms = MAX(updated_ms, excluded.updated_ms)";
+    "parent_sid = COALESCE(parent_sid, :parent_sid), "
+    "direction = COALESCE(direction, :direction), "
+    "from_number = COALESCE(from_number, :from), "
+    "to_number = COALESCE(to_number, :to), "
+    FILL("queue", ":queue")
+    FILL("agent", ":agent")
+    FILL("conference_sid", ":conference_sid")
+    "created_ms = MIN(created_ms, :ts), "
+    CALL_SET_PLAIN;
+/* clang-format on */
+
+/* Merges a callback into an existing call when no indexed column but the status changes
+ * (store_calls.c checks): SQLite rewrites the entries of every index whose columns an UPDATE
+ * assigns, changed or not, and a call has ten. */
+static const char call_update[] = "UPDATE calls SET " CALL_SET_PLAIN " WHERE sid = :sid";
 
 #define AGENT_COLUMNS                                                                              \
     "id, name, role, endpoint, state, state_reason, state_since_ms, token_hash, created_ms"
@@ -93,13 +90,18 @@ const char *const store_sql_text[STORE_SQL_COUNT] = {
     [SQL_SAVEPOINT] = "SAVEPOINT store_write",
     [SQL_RELEASE] = "RELEASE store_write",
     [SQL_ROLLBACK_TO] = "ROLLBACK TO store_write",
+    [SQL_TX_SAVEPOINT] = "SAVEPOINT store_part",
+    [SQL_TX_RELEASE] = "RELEASE store_part",
+    [SQL_TX_ROLLBACK_TO] = "ROLLBACK TO store_part",
     [SQL_WEBHOOK_INSERT] = "INSERT INTO webhook_log (received_ms, path, signature_ok, "
                            "remote_addr, body) VALUES (?1, ?2, ?3, ?4, ?5)",
     [SQL_EVENT_INSERT] = "INSERT INTO call_events (call_sid, type, status, seq, ts_ms, payload) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
                          "ON CONFLICT (call_sid, type, seq, status) DO NOTHING",
-    [SQL_CALL_POS] = "SELECT status, status_seq FROM calls WHERE sid = ?1",
+    [SQL_CALL_POS] = "SELECT status, status_seq, parent_sid, direction, from_number, to_number, "
+                     "queue, agent, conference_sid, created_ms FROM calls WHERE sid = ?1",
     [SQL_CALL_UPSERT] = call_upsert,
+    [SQL_CALL_UPDATE] = call_update,
     [SQL_CALL_GET] = "SELECT " STORE_CALL_COLUMNS " FROM calls WHERE sid = ?1",
     [SQL_CALL_EVENTS] = "SELECT id, call_sid, type, status, seq, ts_ms, payload FROM call_events "
                         "WHERE call_sid = ?1 ORDER BY id",

@@ -51,6 +51,9 @@ struct httpd {
     struct httpd_req *reqs; /* every live request, for httpd_free */
     struct httpd_upgrade *upgrades;
     size_t nupgrades;
+    struct netloop_timer *flush; /* httpd_flush_soon's timer, NULL until first armed */
+    httpd_flush_fn flush_fn;
+    void *flush_user;
 };
 
 /* lws's per-transaction data ("per session" in lws, but lws 4.1 frees and re-allocates it

@@ -304,6 +304,9 @@ void httpd_free(struct httpd *h)
         return;
     netloop_fd_remove(h->watch);
     netloop_timer_free(h->retry);
+    if (h->flush && netloop_timer_pending(h->flush) && h->flush_fn)
+        h->flush_fn(h->flush_user, 1);
+    netloop_timer_free(h->flush);
     if (h->lfd >= 0) {
         shutdown(h->lfd, SHUT_RDWR); /* refuse at once, even before the loop's copy closes */
         close(h->lfd);
@@ -321,6 +324,25 @@ void httpd_free(struct httpd *h)
         lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
     }
     free_server(h);
+}
+
+static void on_flush(struct netloop_timer *t, void *user)
+{
+    (void)t;
+    struct httpd *h = user;
+    if (h->flush_fn)
+        h->flush_fn(h->flush_user, 0);
+}
+
+void httpd_flush_soon(struct httpd *h, httpd_flush_fn fn, void *user)
+{
+    if (!h->flush)
+        h->flush = netloop_timer_new(h->loop, on_flush, h);
+    if (netloop_timer_pending(h->flush))
+        return;
+    h->flush_fn = fn;
+    h->flush_user = user;
+    netloop_timer_start(h->flush, 0);
 }
 
 int httpd_port(const struct httpd *h)

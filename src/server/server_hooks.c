@@ -3,7 +3,9 @@
  * this order: a form body (415 otherwise) that parses (400), the X-Twilio-Signature over the
  * configured public base URL plus the path and query (403, a log line and the rejection
  * count, nothing else); then it goes into the webhook audit log and through the handler
- * (dialtone/webhooks.h), which stores it, and only then is the 200 with its TwiML sent. The
+ * (dialtone/webhooks.h), which stores it, and only then is the 200 with its TwiML sent.
+ * Webhooks that arrive together are stored together, in one transaction (a group commit:
+ * see below), which is what lets the daemon keep up with thousands a second. The
  * body cap is the listener's (httpd answers 413 past [server] max_body, 411 to a chunked body
  * and 100 Continue to "Expect: 100-continue").
  */
@@ -24,11 +26,6 @@
 #include "server/server_int.h"
 
 #define FORM_CTYPE "application/x-www-form-urlencoded"
-
-static int emit(void *user, const char *type, const char *data)
-{
-    return server_emit(user, type, data, NULL);
-}
 
 /* Answers status with a short text, counts it and logs it with the reason. */
 static void refuse(struct server *s, struct httpd_req *req, int status, const char *text,
@@ -64,6 +61,70 @@ static int check_signature(struct server *s, struct httpd_req *req, const struct
     return rc;
 }
 
+/* ---- group commit ---------------------------------------------------------------------------
+ * A good webhook is deferred into the current batch; the batch runs once the loop round that
+ * read it is over (httpd_flush_soon), or when it is full: one transaction in which each
+ * webhook is logged and handled in a part of its own (store_tx_savepoint), so that one that
+ * fails is undone alone. Only after the commit are the answers and events released. When the
+ * transaction as a whole fails, each webhook is tried again in a transaction of its own. */
+
+/* An event appended inside the batch's transaction, for the sink once it commits. */
+struct held {
+    int64_t seq, ts_ms;
+    char *type, *data;
+};
+
+/* A webhook waiting for its batch's commit. */
+struct pending {
+    struct httpd_req *req; /* deferred */
+    enum webhooks_kind kind;
+    int64_t received_ms;
+    struct form params, query;
+    int status; /* 200, 400 or 500 once run */
+    char *twiml;
+    char why[160];
+};
+
+struct hook_batch {
+    struct server *s;
+    size_t n;
+    struct held *events;
+    size_t nevents, capevents;
+    struct pending items[SERVER_HOOK_BATCH];
+};
+
+static void drop_events(struct hook_batch *b, size_t from)
+{
+    for (size_t i = from; i < b->nevents; i++) {
+        free(b->events[i].type);
+        free(b->events[i].data);
+    }
+    b->nevents = from;
+}
+
+/* The handlers' event function inside a batch: appended now, handed to the sink later. */
+static int batch_emit(void *user, const char *type, const char *data)
+{
+    struct hook_batch *b = user;
+    struct server *s = b->s;
+    char err[256];
+    int64_t seq = 0, now = server_now_ms();
+    int rc = store_event_append(s->store, type, now, data, &seq, err, sizeof err);
+    if (rc != DT_OK) {
+        s->counters.event_errors++;
+        log_error("event %s lost: %s", type ? type : "(none)", err);
+        return rc;
+    }
+    s->counters.events++;
+    if (b->nevents == b->capevents) {
+        b->capevents = b->capevents ? 2 * b->capevents : 16;
+        b->events = xrealloc(b->events, b->capevents * sizeof *b->events);
+    }
+    b->events[b->nevents++] =
+        (struct held){.seq = seq, .ts_ms = now, .type = xstrdup(type), .data = xstrdup(data)};
+    return DT_OK;
+}
+
 /* The local day and minute of the day, for business hours. */
 static void local_time(int64_t now_ms, int *wday, int *minute)
 {
@@ -75,58 +136,163 @@ static void local_time(int64_t now_ms, int *wday, int *minute)
 }
 
 /*
- * Logs the webhook and runs its handler in one store transaction, so that the audit log, the
- * call and its events are durable together before the answer goes out. Returns the HTTP
- * status, with the TwiML in *twiml (to free) for a 200. A request the handler refuses (400)
- * is still kept in the audit log.
+ * Logs and handles p in a part of the open transaction, setting p->status: 200 (with
+ * p->twiml), 400 (refused by its handler, undone but still kept in the audit log) or 500.
+ * Returns 0, or an error when the transaction as a whole can no longer be committed.
  */
-static int store_and_handle(struct server *s, struct httpd_req *req, enum webhooks_kind kind,
-                            const struct form *params, const struct form *query, char **twiml,
-                            char *why, size_t whylen)
+static int run_one(struct hook_batch *b, struct pending *p, char *err, size_t errlen)
 {
-    size_t len;
-    const char *body = httpd_req_body(req, &len);
-    int64_t now = server_now_ms();
-    struct store_webhook w = {.received_ms = now,
-                              .path = httpd_req_path(req),
+    struct server *s = b->s;
+    size_t len, ev0 = b->nevents, held0 = s->nheld;
+    const char *body = httpd_req_body(p->req, &len);
+    struct store_webhook w = {.received_ms = p->received_ms,
+                              .path = httpd_req_path(p->req),
                               .signature_ok = 1,
-                              .remote_addr = httpd_req_remote(req),
+                              .remote_addr = httpd_req_remote(p->req),
                               .body = body,
                               .body_len = len};
-    int rc = store_tx_begin(s->store, why, whylen);
+    int rc = store_tx_savepoint(s->store, err, errlen);
     if (rc != DT_OK)
-        return 500;
-    rc = store_webhook_log(s->store, &w, NULL, why, whylen);
-    if (rc != DT_OK) {
-        store_tx_rollback(s->store);
-        return 500;
+        return rc;
+    int hrc = store_webhook_log(s->store, &w, NULL, p->why, sizeof p->why);
+    if (hrc == DT_OK) {
+        struct webhooks_ctx ctx = {.cfg = s->cfg,
+                                   .store = s->store,
+                                   .now_ms = p->received_ms,
+                                   .emit = batch_emit,
+                                   .emit_user = b};
+        local_time(p->received_ms, &ctx.wday, &ctx.minute);
+        struct webhooks_req r = {.kind = p->kind,
+                                 .params = &p->params,
+                                 .queue = form_get(&p->query, "queue"),
+                                 .room = form_get(&p->query, "room"),
+                                 .body = body,
+                                 .body_len = len};
+        hrc = webhooks_handle(&ctx, &r, &p->twiml, p->why, sizeof p->why);
     }
-    struct webhooks_ctx ctx = {
-        .cfg = s->cfg, .store = s->store, .now_ms = now, .emit = emit, .emit_user = s};
-    local_time(now, &ctx.wday, &ctx.minute);
-    struct webhooks_req r = {.kind = kind,
-                             .params = params,
-                             .queue = form_get(query, "queue"),
-                             .room = form_get(query, "room"),
-                             .body = body,
-                             .body_len = len};
-    rc = webhooks_handle(&ctx, &r, twiml, why, whylen);
+    if (hrc == DT_OK) {
+        p->status = 200;
+        return store_tx_release(s->store, err, errlen);
+    }
+    free(p->twiml);
+    p->twiml = NULL;
+    rc = store_tx_undo(s->store, err, errlen);
+    if (rc == DT_OK && s->nheld != held0) /* events held elsewhere cannot be undone alone */
+        rc = dt_seterr(err, errlen, DT_ESTATE, "a handler emitted outside its webhook");
+    if (rc != DT_OK)
+        return rc;
+    drop_events(b, ev0);
+    p->status = hrc == DT_EINVAL || hrc == DT_ETOOBIG ? 400 : 500;
+    if (p->status == 400) {
+        char ignored[64];
+        store_webhook_log(s->store, &w, NULL, ignored, sizeof ignored);
+    }
+    return DT_OK;
+}
+
+/* Runs items [from, to) in one transaction. Returns 0 once it committed (each item with its
+ * status); otherwise nothing of them is stored, their events are dropped and each is a 500. */
+static int run_items(struct hook_batch *b, size_t from, size_t to, char *err, size_t errlen)
+{
+    struct server *s = b->s;
+    size_t ev0 = b->nevents;
+    int rc = store_tx_begin(s->store, err, errlen);
+    for (size_t i = from; rc == DT_OK && i < to; i++)
+        rc = run_one(b, &b->items[i], err, errlen);
     if (rc == DT_OK)
-        rc = store_tx_commit(s->store, why, whylen);
+        rc = store_tx_commit(s->store, err, errlen);
     else
         store_tx_rollback(s->store);
     if (rc == DT_OK) {
         server_events_release(s);
-        return 200;
+        return DT_OK;
     }
     server_events_drop(s);
-    free(*twiml);
-    *twiml = NULL;
-    int bad = rc == DT_EINVAL || rc == DT_ETOOBIG;
-    char ignored[64];
-    if (bad)
-        store_webhook_log(s->store, &w, NULL, ignored, sizeof ignored);
-    return bad ? 400 : 500;
+    drop_events(b, ev0);
+    for (size_t i = from; i < to; i++) {
+        free(b->items[i].twiml);
+        b->items[i].twiml = NULL;
+        b->items[i].status = 500;
+        dt_strlcpy(b->items[i].why, err, sizeof b->items[i].why);
+    }
+    return rc;
+}
+
+static void batch_free(struct hook_batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        form_done(&b->items[i].params);
+        form_done(&b->items[i].query);
+        free(b->items[i].twiml);
+    }
+    drop_events(b, 0);
+    free(b->events);
+    free(b);
+}
+
+/* Stores the batch, then answers its webhooks and hands its events to the sink. */
+static void batch_run(struct hook_batch *b)
+{
+    struct server *s = b->s;
+    char err[256];
+    if (run_items(b, 0, b->n, err, sizeof err) != DT_OK && b->n > 1) {
+        log_warn("webhooks: a batch of %zu failed (%s); storing them one by one", b->n, err);
+        for (size_t i = 0; i < b->n; i++)
+            run_items(b, i, i + 1, err, sizeof err);
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        struct pending *p = &b->items[i];
+        if (p->status == 200) {
+            s->counters.webhooks_accepted++;
+            httpd_respond_str(p->req, 200, "text/xml", p->twiml);
+        } else {
+            refuse(s, p->req, p->status, p->status == 400 ? "bad request\n" : "internal error\n",
+                   p->why);
+        }
+    }
+    for (size_t i = 0; s->sink && i < b->nevents; i++) {
+        const struct held *h = &b->events[i];
+        struct store_event ev = {.seq = h->seq,
+                                 .type = h->type,
+                                 .ts_ms = h->ts_ms,
+                                 .data = h->data,
+                                 .data_len = strlen(h->data)};
+        s->sink(s->sink_user, &ev);
+    }
+    batch_free(b);
+}
+
+static void on_flush(void *user, int freeing)
+{
+    struct server *s = user;
+    struct hook_batch *b = s->batch;
+    s->batch = NULL;
+    if (!b)
+        return;
+    if (freeing)
+        batch_free(b); /* the server is going: its requests are freed unanswered */
+    else
+        batch_run(b);
+}
+
+/* Defers req into the current batch, which takes over params and query. */
+static void batch_add(struct server *s, struct httpd_req *req, enum webhooks_kind kind,
+                      struct form *params, struct form *query)
+{
+    if (s->batch && s->batch->n == SERVER_HOOK_BATCH)
+        on_flush(s, 0); /* full: its requests are all deferred, so they may be answered now */
+    if (!s->batch) {
+        s->batch = xcalloc(1, sizeof *s->batch);
+        s->batch->s = s;
+    }
+    struct pending *p = &s->batch->items[s->batch->n++];
+    *p = (struct pending){.req = req, .kind = kind, .received_ms = server_now_ms(), .status = 500};
+    p->params = *params;
+    p->query = *query;
+    form_init(params);
+    form_init(query);
+    httpd_defer(req);
+    httpd_flush_soon(s->httpd, on_flush, s);
 }
 
 void server_on_webhook(struct httpd_req *req, void *user)
@@ -154,15 +320,7 @@ void server_on_webhook(struct httpd_req *req, void *user)
     } else if (check_signature(s, req, &params, why, sizeof why) != DT_OK) {
         refuse(s, req, 403, "bad signature\n", why);
     } else {
-        char *twiml = NULL;
-        int status = store_and_handle(s, req, kind, &params, &query, &twiml, why, sizeof why);
-        if (status == 200) {
-            s->counters.webhooks_accepted++;
-            httpd_respond_str(req, 200, "text/xml", twiml);
-        } else {
-            refuse(s, req, status, status == 400 ? "bad request\n" : "internal error\n", why);
-        }
-        free(twiml);
+        batch_add(s, req, kind, &params, &query);
     }
     form_done(&params);
     form_done(&query);

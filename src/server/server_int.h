@@ -13,6 +13,7 @@
 struct httpd_req;
 struct queue_sync;
 struct held_event;
+struct hook_batch;
 
 struct server {
     const struct config *cfg;
@@ -29,6 +30,8 @@ struct server {
     /* Events emitted inside a store transaction, for the sink once it commits. */
     struct held_event *held;
     size_t nheld, capheld;
+    /* Webhooks waiting for their group commit (server_hooks.c), or NULL. */
+    struct hook_batch *batch;
 };
 
 /* Wall-clock time in ms since the epoch. */
@@ -38,7 +41,9 @@ int64_t server_now_ms(void);
 void server_on_healthz(struct httpd_req *req, void *user);
 void server_on_metrics(struct httpd_req *req, void *user);
 
-/* POST /twilio/... (server_hooks.c). */
+/* POST /twilio/... (server_hooks.c). Webhooks read in one loop round are stored in one
+ * transaction, at most this many. */
+#define SERVER_HOOK_BATCH 64
 void server_on_webhook(struct httpd_req *req, void *user);
 
 /* After the store transaction that emitted them committed: hands the held events to the sink.

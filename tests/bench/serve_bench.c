@@ -11,6 +11,10 @@
  * Prints the figures and their ratio to the aims. Figures only: no pass or fail on timing.
  *
  *   serve_bench DIALTONE_BINARY    (run by `make bench`)
+ *
+ * For profiling: SERVE_BENCH_ONLY=hooks,push,memory runs only the parts named;
+ * SERVE_BENCH_HOOKS=N sends at most N webhooks in part 1; DIALTONE_BINARY may be a script
+ * that runs `dialtone serve` under perf or valgrind (it is also run for `agent add`).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -68,6 +72,8 @@ static struct {
     int port;
     pid_t child;
 } g;
+
+static long hook_max = HOOK_MAX; /* SERVE_BENCH_HOOKS */
 
 static const char *const statuses[] = {"ringing", "in-progress", "completed"};
 
@@ -223,7 +229,7 @@ static void *hook_worker(void *arg)
     char sid[40];
     while (now_ns() < h.deadline) {
         long i = atomic_fetch_add(&h.next, 1);
-        if (i >= HOOK_MAX)
+        if (i >= hook_max)
             break;
         snprintf(sid, sizeof sid, "CA%032lx", (unsigned long)(i / 3));
         uint64_t t0 = now_ns();
@@ -250,7 +256,7 @@ static long count_rows(const char *sql)
 
 static void bench_hooks(void)
 {
-    h.lat = xmalloc(sizeof(float) * HOOK_MAX);
+    h.lat = xmalloc(sizeof(float) * (size_t)(hook_max > 0 ? hook_max : 1));
     pthread_t t[HOOK_CONNS];
     double serve0 = cpu_s(g.child), self0 = cpu_s(getpid());
     uint64_t t0 = now_ns();
@@ -262,7 +268,7 @@ static void bench_hooks(void)
     double secs = (double)(now_ns() - t0) / 1e9;
     double serve1 = cpu_s(g.child), self1 = cpu_s(getpid());
     long sent = atomic_load(&h.next);
-    sent = sent > HOOK_MAX ? HOOK_MAX : sent;
+    sent = sent > hook_max ? hook_max : sent;
     size_t n = 0;
     for (long i = 0; i < sent; i++)
         if (h.lat[i] >= 0)
@@ -540,6 +546,13 @@ static void bench_push(void)
 
 /* ---- main ---------------------------------------------------------------------------------- */
 
+/* 1 when part name is to run (SERVE_BENCH_ONLY unset, or listing it). */
+static int part_on(const char *name)
+{
+    const char *only = getenv("SERVE_BENCH_ONLY");
+    return !only || strstr(only, name) != NULL;
+}
+
 static void raise_nofile(void)
 {
     struct rlimit r;
@@ -556,6 +569,9 @@ int main(int argc, char **argv)
         return 2;
     }
     g.bin = argv[1];
+    const char *nh = getenv("SERVE_BENCH_HOOKS");
+    if (nh && atol(nh) >= 0 && atol(nh) <= HOOK_MAX)
+        hook_max = atol(nh);
     setvbuf(stdout, NULL, _IOLBF, 0); /* the figures as they come, even into a pipe */
     signal(SIGPIPE, SIG_IGN);
     raise_nofile(); /* 1,000 clients here, as many connections in the daemon */
@@ -574,9 +590,12 @@ int main(int argc, char **argv)
     }
     usleep(300000);
     printf("serve_bench: the daemon on loopback port %d, a fresh database\n", g.port);
-    bench_memory();
-    bench_hooks();
-    bench_push();
+    if (part_on("memory"))
+        bench_memory();
+    if (part_on("hooks"))
+        bench_hooks();
+    if (part_on("push"))
+        bench_push();
     printf("\n  daemon RSS at the end              %6.1f MB\n", rss_mb(g.child));
     stop_serve();
     cleanup_dir();
