@@ -1,10 +1,11 @@
 /*
  * Tests for the console's client: against the real daemon in process (server, push and agent
- * API on an in-memory store, on a loopback port): the snapshot, live events in order, REST answers
- * and errors in words, the pending poll, a bad token going OFFLINE, the daemon stopped and started
- * again with the missed events replayed once each; against a scripted websocket endpoint:
- * deduplication by seq, the after_seq asked for, resync and a restarted event log. The client is
- * freed in every state (ASan checks that nothing leaks).
+ * API on an in-memory store, on a loopback port): the snapshot, live events in order, REST
+ * answers and errors in words, the pending poll, a bad token going OFFLINE, the daemon stopped
+ * and started again with the missed events replayed once each, a resync when the client falls
+ * behind; against a scripted websocket endpoint: deduplication by seq, the after_seq asked for,
+ * resync and a restarted event log. The client is freed in every state (ASan checks that
+ * nothing leaks).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +130,16 @@ static int wait_type(struct netloop *loop, const struct rec *r, const char *t, i
     return count_type(r, t) > 0;
 }
 
+/* Runs the loop until the last message seen has this seq, or ms ran out. */
+static int wait_seq(struct netloop *loop, const struct rec *r, long long seq, int ms)
+{
+    uint64_t end = netloop_now_ms() + (uint64_t)ms;
+    int never = 0;
+    while (!(r->nev && r->seq[r->nev - 1] == seq) && netloop_now_ms() < end)
+        net_run_until(loop, &never, 5);
+    return r->nev && r->seq[r->nev - 1] == seq;
+}
+
 /* ---- the daemon in process -------------------------------------------------------------- */
 
 static struct {
@@ -143,7 +154,7 @@ static struct {
     int port;
 } dx;
 
-static int daemon_start(int port)
+static int daemon_start(int port, size_t queue_msgs)
 {
     char conf[512], err[256] = "";
     snprintf(conf, sizeof conf,
@@ -159,7 +170,8 @@ static int daemon_start(int port)
     struct server_options so = {.cfg = &dx.cfg, .loop = dx.loop, .store = dx.st};
     dx.srv = server_new(&so, err, sizeof err);
     if (dx.srv)
-        dx.push = push_new(dx.srv, NULL, err, sizeof err);
+        dx.push =
+            push_new(dx.srv, &(struct push_options){.queue_msgs = queue_msgs}, err, sizeof err);
     if (dx.push)
         dx.api = api_new(dx.srv, err, sizeof err);
     if (!dx.api) {
@@ -184,7 +196,7 @@ static void daemon_stop(void)
     dx.srv = NULL;
 }
 
-static int daemon_setup(void)
+static int daemon_setup(size_t queue_msgs)
 {
     char err[256] = "";
     memset(&dx, 0, sizeof dx);
@@ -200,7 +212,7 @@ static int daemon_setup(void)
                     sizeof err);
     const char *q[] = {"support"};
     store_agent_set_queues(dx.st, "alice", q, 1, err, sizeof err);
-    return daemon_start(0);
+    return daemon_start(0, queue_msgs);
 }
 
 static void daemon_teardown(void)
@@ -318,7 +330,7 @@ TEST(bad_urls_and_tokens)
 
 TEST(live_events_rest_and_poll)
 {
-    CHECK_INT(daemon_setup(), 0);
+    CHECK_INT(daemon_setup(0), 0);
     struct rec r;
     CHECK(connect_rec(dx.loop, dx.url, dx.token, &r) != NULL);
     CHECK_INT(r.nconn, 0); /* nothing from inside client_new */
@@ -380,7 +392,7 @@ TEST(live_events_rest_and_poll)
 
 TEST(bad_token_goes_offline)
 {
-    CHECK_INT(daemon_setup(), 0);
+    CHECK_INT(daemon_setup(0), 0);
     struct rec r;
     CHECK(connect_rec(dx.loop, dx.url, "dt_not-a-token", &r) != NULL);
     CHECK(loop_until_ge(dx.loop, &r.offline, 1, WAIT_MS));
@@ -416,7 +428,7 @@ TEST(bad_token_goes_offline)
 
 TEST(daemon_restart_replays_missed_events)
 {
-    CHECK_INT(daemon_setup(), 0);
+    CHECK_INT(daemon_setup(0), 0);
     struct rec r;
     CHECK(connect_rec(dx.loop, dx.url, dx.token, &r) != NULL);
     CHECK(loop_until_ge(dx.loop, &r.nev, 1, WAIT_MS));
@@ -436,7 +448,7 @@ TEST(daemon_restart_replays_missed_events)
     CHECK(r.retry_at > netloop_now_ms());
     CHECK_INT(client_retry_at(r.c), r.retry_at);
     /* back on the same port, with events the client has not seen */
-    CHECK_INT(daemon_start(port), 0);
+    CHECK_INT(daemon_start(port, 0), 0);
     emit(3);
     client_retry_now(r.c); /* the `r` key: no need to wait for the backoff */
     CHECK(loop_until_ge(dx.loop, &r.live, 2, WAIT_MS));
@@ -454,6 +466,29 @@ TEST(daemon_restart_replays_missed_events)
     CHECK_INT(client_last_seq(r.c), 6);
     daemon_stop(); /* freed while RECONNECTING */
     CHECK(loop_until_ge(dx.loop, &r.reconnecting, 2, WAIT_MS));
+    client_free(r.c);
+    daemon_teardown();
+}
+
+TEST(daemon_resync_starts_afresh)
+{
+    CHECK_INT(daemon_setup(4), 0); /* a queue of 4 messages per client */
+    struct rec r;
+    CHECK(connect_rec(dx.loop, dx.url, dx.token, &r) != NULL);
+    CHECK(loop_until_ge(dx.loop, &r.nev, 1, WAIT_MS));
+    emit(40); /* more than the queue holds at once: the daemon says resync and closes */
+    CHECK(loop_until_ge(dx.loop, &r.live, 2, WAIT_MS));
+    CHECK(wait_seq(dx.loop, &r, 40, WAIT_MS));
+    CHECK_INT(count_type(&r, "snapshot"), 2);
+    CHECK_STR(r.type[r.nev - 1], "snapshot");
+    CHECK_INT(client_last_seq(r.c), 40);
+    CHECK(r.nev < 40); /* the events it could not take are not replayed: the snapshot has them */
+    for (int i = 2; i < r.nev - 1; i++)
+        CHECK(r.seq[i] > r.seq[i - 1]);
+    emit(1);
+    CHECK(wait_seq(dx.loop, &r, 41, WAIT_MS));
+    CHECK_STR(r.type[r.nev - 1], "test.event");
+    CHECK_INT(client_state(r.c), CLIENT_LIVE);
     client_free(r.c);
     daemon_teardown();
 }
@@ -585,6 +620,7 @@ int main(void)
     RUN(live_events_rest_and_poll);
     RUN(bad_token_goes_offline);
     RUN(daemon_restart_replays_missed_events);
+    RUN(daemon_resync_starts_afresh);
     RUN(dedupe_after_seq_and_resync);
     RUN(unreachable_and_requests_at_free);
     return check_done();
