@@ -194,6 +194,7 @@ struct model_history {
     int has_more;
     int loaded;   /* the first page came */
     int loading;  /* a page is being fetched */
+    int stale;    /* a call ended since the first page came: F4 asks again */
     unsigned gen; /* bumped by every new query: answers of older ones are dropped */
     char filter[MODEL_INPUT_SIZE]; /* the applied filter */
     int filter_editing;            /* `/` pressed: keys edit filter_edit */
