@@ -15,7 +15,8 @@ struct demo_child_opts {
     const char *out_path;   /* stdout appended to this file; NULL: inherited */
     const char *err_path;   /* stderr appended to this file; NULL: inherited */
     int own_group;          /* 1: a process group of its own and stdin from /dev/null, so that
-                               the terminal's Ctrl-C reaches only the demo, which stops it */
+                               the terminal's Ctrl-C reaches only the demo, which stops it;
+                               SIGTERM when the demo dies */
     const char *const *env; /* NAME=VALUE strings added to its environment, NULL-terminated
                                (NULL: none) */
 };

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -88,6 +89,8 @@ pid_t demo_spawn(const char *const argv[], const struct demo_child_opts *o)
         return pid;
     child_signals();
     if (o->own_group) {
+        /* Never outlive the demo, even when it is killed with SIGKILL. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         setpgid(0, 0);
         child_redirect(0, "/dev/null", O_RDONLY);
     }
