@@ -15,6 +15,7 @@
 #   cl_wait_screen TEXT [S]     polls the pane until it shows TEXT (fixed string)
 #   cl_wait_http URL PATTERN [S] polls a GET until its body matches PATTERN (grep -E)
 #   cl_http METHOD URL [BODY] [TOKEN]   prints the answer's body
+#   cl_json SQL                 SQL over the JSON on stdin (@J), with sqlite3's JSON functions
 
 CL_ACCOUNT=AC0123456789abcdef0123456789abcdef
 CL_TOKEN=console-e2e-token-7f3e
@@ -244,6 +245,14 @@ cl_wait_http() {
         sleep 0.1
         i=$((i + 1))
     done
+}
+
+# cl_json SQL: runs SQL (sqlite3's JSON functions) with @J standing for the JSON read from
+# stdin; prints the rows.
+cl_json() {
+    local j="CAST(readfile('$dir/json.tmp') AS TEXT)"
+    cat >"$dir/json.tmp"
+    sqlite3 :memory: "${1//@J/$j}"
 }
 
 cl_sql() {
