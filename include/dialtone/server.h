@@ -92,6 +92,7 @@ struct server_counters {
     uint64_t webhooks_failed;   /* 500: the store failed */
     uint64_t events;            /* emitted */
     uint64_t event_errors;      /* could not be stored */
+    uint64_t webhook_commits;   /* transactions that stored webhooks: a batch of them in one */
 };
 
 void server_get_counters(const struct server *s, struct server_counters *out);

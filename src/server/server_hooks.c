@@ -204,6 +204,7 @@ static int run_items(struct hook_batch *b, size_t from, size_t to, char *err, si
     else
         store_tx_rollback(s->store);
     if (rc == DT_OK) {
+        s->counters.webhook_commits++;
         server_events_release(s);
         return DT_OK;
     }

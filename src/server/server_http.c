@@ -84,6 +84,10 @@ static void put_webhooks(struct server *s, struct dt_buf *b)
                   (unsigned long long)c->webhooks_invalid);
     dt_buf_printf(b, "dialtone_webhooks_total{result=\"failed\"} %llu\n",
                   (unsigned long long)c->webhooks_failed);
+    head(b, "dialtone_webhook_commits_total", "counter",
+         "Transactions that stored webhooks; those that arrive together share one.");
+    dt_buf_printf(b, "dialtone_webhook_commits_total %llu\n",
+                  (unsigned long long)c->webhook_commits);
     head(b, "dialtone_events_total", "counter", "Events emitted, and events that were lost.");
     dt_buf_printf(b, "dialtone_events_total{result=\"stored\"} %llu\n",
                   (unsigned long long)c->events);
