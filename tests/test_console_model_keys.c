@@ -10,528 +10,543 @@
 static struct model_cmd cmds[MODEL_CMDS_MAX];
 
 /* Runs a command line; returns the number of commands. */
-static int command(struct model *m, const char *line) {
-  fx_key(m, ':', KA_COMMAND, cmds);
-  CHECK(m->prompt.open);
-  CHECK(model_text_focus(m));
-  fx_type(m, line);
-  int n = fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
-  CHECK(!m->prompt.open);
-  return n;
+static int command(struct model *m, const char *line)
+{
+    fx_key(m, ':', KA_COMMAND, cmds);
+    CHECK(m->prompt.open);
+    CHECK(model_text_focus(m));
+    fx_type(m, line);
+    int n = fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
+    CHECK(!m->prompt.open);
+    return n;
 }
 
-TEST(command_line) {
-  struct model *m = fx_new();
-  CHECK_INT(command(m, "state break lunch"), 1);
-  CHECK_STR(cmds[0].method, "POST");
-  CHECK_STR(cmds[0].path, "/api/v1/me/state");
-  CHECK_STR(cmds[0].body, "{\"state\":\"break\",\"reason\":\"lunch\"}");
-  CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_STATE);
-  CHECK_INT(command(m, "state available"), 1);
-  CHECK_STR(cmds[0].body, "{\"state\":\"available\"}");
-  CHECK_INT(command(m, "state break"), 0);
-  CHECK(strstr(m->prompt.message, "needs a reason") != NULL);
-  CHECK_INT(command(m, "theme light"), 1);
-  CHECK_INT(cmds[0].kind, MODEL_CMD_THEME);
-  CHECK_STR(cmds[0].arg, "light");
-  CHECK_INT(command(m, "frobnicate now"), 0);
-  CHECK_STR(m->prompt.message,
-            "Unknown command: frobnicate (try dial, state, theme, help, q)");
-  /* the message goes with the next key */
-  fx_key(m, 'j', KA_DOWN, cmds);
-  CHECK_STR(m->prompt.message, "");
-  CHECK_INT(command(m, "dial 12"), 0);
-  CHECK(strncmp(m->prompt.message, "Cannot dial: ", 13) == 0);
-  CHECK_INT(m->call.phase, MODEL_CALL_NONE);
-  CHECK_INT(command(m, "q"), 1);
-  CHECK_INT(cmds[0].kind, MODEL_CMD_QUIT);
-  /* editing: backspace, C-u, Esc */
-  fx_key(m, ':', KA_COMMAND, cmds);
-  fx_type(m, "thx");
-  fx_key(m, KM_KEY_BACKSPACE, KA_NONE, cmds);
-  CHECK_STR(m->prompt.text, "th");
-  fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
-  CHECK_STR(m->prompt.text, "");
-  fx_key(m, 0x1b5b, KA_NONE, cmds); /* a code point, typed */
-  fx_key(m, 0x202e, KA_NONE, cmds); /* a bidi override is not typed */
-  fx_key(m, 0x7f, KA_NONE, cmds);
-  CHECK_STR(m->prompt.text, "\xe1\xad\x9b");
-  CHECK_INT(fx_key(m, KM_KEY_F(10), KA_QUIT, cmds),
-            0); /* the command line takes every key */
-  fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
-  CHECK(!m->prompt.open);
-  model_free(m);
+TEST(command_line)
+{
+    struct model *m = fx_new();
+    CHECK_INT(command(m, "state break lunch"), 1);
+    CHECK_STR(cmds[0].method, "POST");
+    CHECK_STR(cmds[0].path, "/api/v1/me/state");
+    CHECK_STR(cmds[0].body, "{\"state\":\"break\",\"reason\":\"lunch\"}");
+    CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_STATE);
+    CHECK_INT(command(m, "state available"), 1);
+    CHECK_STR(cmds[0].body, "{\"state\":\"available\"}");
+    CHECK_INT(command(m, "state break"), 0);
+    CHECK(strstr(m->prompt.message, "needs a reason") != NULL);
+    CHECK_INT(command(m, "theme light"), 1);
+    CHECK_INT(cmds[0].kind, MODEL_CMD_THEME);
+    CHECK_STR(cmds[0].arg, "light");
+    CHECK_INT(command(m, "frobnicate now"), 0);
+    CHECK_STR(m->prompt.message, "Unknown command: frobnicate (try dial, state, theme, help, q)");
+    /* the message goes with the next key */
+    fx_key(m, 'j', KA_DOWN, cmds);
+    CHECK_STR(m->prompt.message, "");
+    CHECK_INT(command(m, "dial 12"), 0);
+    CHECK(strncmp(m->prompt.message, "Cannot dial: ", 13) == 0);
+    CHECK_INT(m->call.phase, MODEL_CALL_NONE);
+    CHECK_INT(command(m, "q"), 1);
+    CHECK_INT(cmds[0].kind, MODEL_CMD_QUIT);
+    /* editing: backspace, C-u, Esc */
+    fx_key(m, ':', KA_COMMAND, cmds);
+    fx_type(m, "thx");
+    fx_key(m, KM_KEY_BACKSPACE, KA_NONE, cmds);
+    CHECK_STR(m->prompt.text, "th");
+    fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
+    CHECK_STR(m->prompt.text, "");
+    fx_key(m, 0x1b5b, KA_NONE, cmds); /* a code point, typed */
+    fx_key(m, 0x202e, KA_NONE, cmds); /* a bidi override is not typed */
+    fx_key(m, 0x7f, KA_NONE, cmds);
+    CHECK_STR(m->prompt.text, "\xe1\xad\x9b");
+    CHECK_INT(fx_key(m, KM_KEY_F(10), KA_QUIT, cmds), 0); /* the command line takes every key */
+    fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
+    CHECK(!m->prompt.open);
+    model_free(m);
 }
 
-TEST(state_menu) {
-  struct model *m = fx_new();
-  fx_key(m, KM_KEY_F(5), KA_STATE_MENU, cmds);
-  CHECK(m->menu.open);
-  CHECK_INT(model_key_context(m), KM_MENU);
-  fx_key(m, 'j', KA_DOWN, cmds);
-  fx_key(m, 'j', KA_DOWN, cmds);
-  fx_key(m, 'j', KA_DOWN, cmds);
-  CHECK_INT(m->menu.selected, 2);
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-  CHECK_STR(cmds[0].body, "{\"state\":\"offline\"}");
-  CHECK(!m->menu.open);
-  fx_key(m, KM_KEY_F(5), KA_STATE_MENU, cmds);
-  fx_key(m, 'j', KA_DOWN, cmds);
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
-  CHECK(m->prompt.open); /* a break asks for its reason */
-  CHECK_STR(m->prompt.text, "state break ");
-  fx_type(m, "training");
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-  CHECK_STR(cmds[0].body, "{\"state\":\"break\",\"reason\":\"training\"}");
-  fx_result(m, cmds[0].tag, 409, NULL, "you are busy");
-  CHECK(fx_toast_has(m, "Changing state failed: you are busy"));
-  model_free(m);
-}
-
-TEST(screens_help_and_theme) {
-  struct model *m = fx_new();
-  fx_key(m, KM_KEY_F(3), KA_VIEW_DIALPAD, cmds);
-  CHECK_INT(m->screen, MODEL_SCR_DIALPAD);
-  CHECK_INT(model_key_context(m), KM_DIALPAD);
-  fx_key(m, KM_KEY_F(1), KA_HELP, cmds);
-  CHECK(m->help_open);
-  CHECK_INT(model_key_context(m), KM_HELP);
-  CHECK(!model_text_focus(m));
-  fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
-  CHECK(!m->help_open);
-  fx_key(m, KM_KEY_F(2), KA_VIEW_QUEUE, cmds);
-  CHECK_INT(m->screen, MODEL_SCR_QUEUE);
-  CHECK_INT(fx_key(m, 'T', KA_NEXT_THEME, cmds), 1);
-  CHECK_INT(cmds[0].kind, MODEL_CMD_THEME);
-  CHECK_STR(cmds[0].arg, "light");
-  model_set_theme(m, "monochrome");
-  fx_key(m, 'T', KA_NEXT_THEME, cmds);
-  CHECK_STR(cmds[0].arg, "default");
-  CHECK_INT(fx_key(m, 'r', KA_REFRESH, cmds), 1);
-  CHECK_INT(cmds[0].kind, MODEL_CMD_REFRESH);
-  CHECK_INT(fx_key(m, 'q', KA_QUIT, cmds), 1);
-  CHECK_INT(cmds[0].kind, MODEL_CMD_QUIT);
-  CHECK_INT(fx_key(m, KM_KEY_RESIZE, KA_NONE, cmds), 0);
-  /* no room for commands: nothing written, the reducer says so */
-  CHECK_INT(model_apply_key(m, 'r', KA_REFRESH, NULL, 0), 0);
-  model_free(m);
-}
-
-TEST(dialpad_validates_and_dials) {
-  struct model *m = fx_new();
-  fx_key(m, KM_KEY_F(3), KA_VIEW_DIALPAD, cmds);
-  CHECK(model_text_focus(m));
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
-  CHECK_STR(m->dialpad.message, "Type a number first");
-  fx_type(m, "+1 415 555");
-  CHECK_STR(m->dialpad.buf, "+1 415 555");
-  CHECK_STR(m->dialpad.message, "");
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
-  CHECK(m->dialpad.message[0] != '\0'); /* dialnum's words */
-  CHECK_INT(m->dialpad.message_level, MODEL_ERROR);
-  fx_type(m, "-0100");
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-  CHECK_STR(cmds[0].path, "/api/v1/calls");
-  CHECK_STR(cmds[0].body, "{\"to\":\"+14155550100\"}");
-  CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_DIAL);
-  CHECK_INT(m->call.phase, MODEL_CALL_DIALING);
-  CHECK_INT(m->screen, MODEL_SCR_CALL);
-  CHECK_INT(m->dialpad.n_recent, 1);
-  CHECK_STR(m->dialpad.recent[0], "+14155550100");
-  CHECK_STR(m->dialpad.buf, "");
-  /* the daemon refuses: the call is forgotten, the toast and the dialpad say
-   * why */
-  fx_result(m, cmds[0].tag, 409, NULL, "only an available agent can dial");
-  CHECK_INT(m->call.phase, MODEL_CALL_NONE);
-  CHECK(fx_toast_has(
-      m, "Call to +14155550100 failed: only an available agent can dial."));
-  CHECK_STR(m->dialpad.message, "only an available agent can dial");
-  /* recent numbers: newest first, no repeats, at most MODEL_RECENT_MAX */
-  for (int i = 0; i < MODEL_RECENT_MAX + 2; i++) {
-    char num[32];
-    snprintf(num, sizeof num, "+1415555%04d", i % 11);
-    fx_key(m, KM_KEY_F(3), KA_VIEW_DIALPAD, cmds);
-    fx_type(m, num);
+TEST(state_menu)
+{
+    struct model *m = fx_new();
+    fx_key(m, KM_KEY_F(5), KA_STATE_MENU, cmds);
+    CHECK(m->menu.open);
+    CHECK_INT(model_key_context(m), KM_MENU);
+    fx_key(m, 'j', KA_DOWN, cmds);
+    fx_key(m, 'j', KA_DOWN, cmds);
+    fx_key(m, 'j', KA_DOWN, cmds);
+    CHECK_INT(m->menu.selected, 2);
     CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-    fx_result(m, cmds[0].tag, 0, NULL, "could not reach the daemon");
-  }
-  CHECK_INT(m->dialpad.n_recent, MODEL_RECENT_MAX);
-  CHECK_STR(m->dialpad.recent[0], "+14155550000");
-  CHECK_STR(m->dialpad.recent[1], "+14155550010");
-  fx_key(m, KM_KEY_F(3), KA_VIEW_DIALPAD, cmds);
-  fx_key(m, KM_KEY_DOWN, KA_DOWN, cmds);
-  fx_key(m, KM_KEY_DOWN, KA_DOWN, cmds);
-  CHECK_STR(m->dialpad.buf, "+14155550010");
-  fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
-  CHECK_STR(m->dialpad.buf, "");
-  fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
-  CHECK_INT(m->screen, MODEL_SCR_QUEUE);
-  model_free(m);
+    CHECK_STR(cmds[0].body, "{\"state\":\"offline\"}");
+    CHECK(!m->menu.open);
+    fx_key(m, KM_KEY_F(5), KA_STATE_MENU, cmds);
+    fx_key(m, 'j', KA_DOWN, cmds);
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
+    CHECK(m->prompt.open); /* a break asks for its reason */
+    CHECK_STR(m->prompt.text, "state break ");
+    fx_type(m, "training");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    CHECK_STR(cmds[0].body, "{\"state\":\"break\",\"reason\":\"training\"}");
+    fx_result(m, cmds[0].tag, 409, NULL, "you are busy");
+    CHECK(fx_toast_has(m, "Changing state failed: you are busy"));
+    model_free(m);
 }
 
-TEST(dialling_during_a_call_is_refused) {
-  struct model *m = fx_new();
-  FX_EV(m, 11, "call.assigned",
-        "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"%s\"}",
-        "support");
-  CHECK_INT(command(m, "dial +14155550100"), 0);
-  CHECK_STR(m->call.sid, "CA1");
-  CHECK(fx_toast_has(m, "Finish the current call first"));
-  model_free(m);
+TEST(screens_help_and_theme)
+{
+    struct model *m = fx_new();
+    fx_key(m, KM_KEY_F(3), KA_VIEW_DIALPAD, cmds);
+    CHECK_INT(m->screen, MODEL_SCR_DIALPAD);
+    CHECK_INT(model_key_context(m), KM_DIALPAD);
+    fx_key(m, KM_KEY_F(1), KA_HELP, cmds);
+    CHECK(m->help_open);
+    CHECK_INT(model_key_context(m), KM_HELP);
+    CHECK(!model_text_focus(m));
+    fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
+    CHECK(!m->help_open);
+    fx_key(m, KM_KEY_F(2), KA_VIEW_QUEUE, cmds);
+    CHECK_INT(m->screen, MODEL_SCR_QUEUE);
+    CHECK_INT(fx_key(m, 'T', KA_NEXT_THEME, cmds), 1);
+    CHECK_INT(cmds[0].kind, MODEL_CMD_THEME);
+    CHECK_STR(cmds[0].arg, "light");
+    model_set_theme(m, "monochrome");
+    fx_key(m, 'T', KA_NEXT_THEME, cmds);
+    CHECK_STR(cmds[0].arg, "default");
+    CHECK_INT(fx_key(m, 'r', KA_REFRESH, cmds), 1);
+    CHECK_INT(cmds[0].kind, MODEL_CMD_REFRESH);
+    CHECK_INT(fx_key(m, 'q', KA_QUIT, cmds), 1);
+    CHECK_INT(cmds[0].kind, MODEL_CMD_QUIT);
+    CHECK_INT(fx_key(m, KM_KEY_RESIZE, KA_NONE, cmds), 0);
+    /* no room for commands: nothing written, the reducer says so */
+    CHECK_INT(model_apply_key(m, 'r', KA_REFRESH, NULL, 0), 0);
+    model_free(m);
+}
+
+TEST(dialpad_validates_and_dials)
+{
+    struct model *m = fx_new();
+    fx_key(m, KM_KEY_F(3), KA_VIEW_DIALPAD, cmds);
+    CHECK(model_text_focus(m));
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
+    CHECK_STR(m->dialpad.message, "Type a number first");
+    fx_type(m, "+1 415 555");
+    CHECK_STR(m->dialpad.buf, "+1 415 555");
+    CHECK_STR(m->dialpad.message, "");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
+    CHECK(m->dialpad.message[0] != '\0'); /* dialnum's words */
+    CHECK_INT(m->dialpad.message_level, MODEL_ERROR);
+    fx_type(m, "-0100");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls");
+    CHECK_STR(cmds[0].body, "{\"to\":\"+14155550100\"}");
+    CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_DIAL);
+    CHECK_INT(m->call.phase, MODEL_CALL_DIALING);
+    CHECK_INT(m->screen, MODEL_SCR_CALL);
+    CHECK_INT(m->dialpad.n_recent, 1);
+    CHECK_STR(m->dialpad.recent[0], "+14155550100");
+    CHECK_STR(m->dialpad.buf, "");
+    /* the daemon refuses: the call is forgotten, the toast and the dialpad say
+     * why */
+    fx_result(m, cmds[0].tag, 409, NULL, "only an available agent can dial");
+    CHECK_INT(m->call.phase, MODEL_CALL_NONE);
+    CHECK(fx_toast_has(m, "Call to +14155550100 failed: only an available agent can dial."));
+    CHECK_STR(m->dialpad.message, "only an available agent can dial");
+    /* recent numbers: newest first, no repeats, at most MODEL_RECENT_MAX */
+    for (int i = 0; i < MODEL_RECENT_MAX + 2; i++) {
+        char num[32];
+        snprintf(num, sizeof num, "+1415555%04d", i % 11);
+        fx_key(m, KM_KEY_F(3), KA_VIEW_DIALPAD, cmds);
+        fx_type(m, num);
+        CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+        fx_result(m, cmds[0].tag, 0, NULL, "could not reach the daemon");
+    }
+    CHECK_INT(m->dialpad.n_recent, MODEL_RECENT_MAX);
+    CHECK_STR(m->dialpad.recent[0], "+14155550000");
+    CHECK_STR(m->dialpad.recent[1], "+14155550010");
+    fx_key(m, KM_KEY_F(3), KA_VIEW_DIALPAD, cmds);
+    fx_key(m, KM_KEY_DOWN, KA_DOWN, cmds);
+    fx_key(m, KM_KEY_DOWN, KA_DOWN, cmds);
+    CHECK_STR(m->dialpad.buf, "+14155550010");
+    fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
+    CHECK_STR(m->dialpad.buf, "");
+    fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
+    CHECK_INT(m->screen, MODEL_SCR_QUEUE);
+    model_free(m);
+}
+
+TEST(dialling_during_a_call_is_refused)
+{
+    struct model *m = fx_new();
+    FX_EV(m, 11, "call.assigned", "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"%s\"}",
+          "support");
+    CHECK_INT(command(m, "dial +14155550100"), 0);
+    CHECK_STR(m->call.sid, "CA1");
+    CHECK(fx_toast_has(m, "Finish the current call first"));
+    model_free(m);
 }
 
 /* Ann Lee's call connected to alice. */
-static struct model *connected(void) {
-  struct model *m = fx_new();
-  FX_EV(m, 11, "call.assigned",
-        "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"%s\"}",
-        "support");
-  FX_EV(m, 12, "call.connected",
-        "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"x\":%d}", 0);
-  return m;
+static struct model *connected(void)
+{
+    struct model *m = fx_new();
+    FX_EV(m, 11, "call.assigned", "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"%s\"}",
+          "support");
+    FX_EV(m, 12, "call.connected", "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"x\":%d}", 0);
+    return m;
 }
 
-TEST(call_keys_need_a_call) {
-  struct model *m = fx_new();
-  fx_key(m, KM_KEY_F(2), KA_VIEW_CALL, cmds);
-  CHECK_INT(fx_key(m, 'h', KA_HOLD, cmds), 0);
-  CHECK(fx_toast_has(m, "There is no call"));
-  FX_EV(m, 11, "call.assigned",
-        "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"%s\"}",
-        "support");
-  CHECK_INT(fx_key(m, 'h', KA_HOLD, cmds), 0);
-  CHECK(fx_toast_has(m, "still being set up"));
-  CHECK_INT(fx_key(m, 'x', KA_HANGUP, cmds), 1); /* hanging up works at once */
-  CHECK_STR(cmds[0].path, "/api/v1/calls/CA1/hangup");
-  fx_result(m, cmds[0].tag, 503, NULL, "no Twilio client");
-  CHECK(fx_toast_has(m, "Hanging up failed: no Twilio client"));
-  model_free(m);
+TEST(call_keys_need_a_call)
+{
+    struct model *m = fx_new();
+    fx_key(m, KM_KEY_F(2), KA_VIEW_CALL, cmds);
+    CHECK_INT(fx_key(m, 'h', KA_HOLD, cmds), 0);
+    CHECK(fx_toast_has(m, "There is no call"));
+    FX_EV(m, 11, "call.assigned", "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"%s\"}",
+          "support");
+    CHECK_INT(fx_key(m, 'h', KA_HOLD, cmds), 0);
+    CHECK(fx_toast_has(m, "still being set up"));
+    CHECK_INT(fx_key(m, 'x', KA_HANGUP, cmds), 1); /* hanging up works at once */
+    CHECK_STR(cmds[0].path, "/api/v1/calls/CA1/hangup");
+    fx_result(m, cmds[0].tag, 503, NULL, "no Twilio client");
+    CHECK(fx_toast_has(m, "Hanging up failed: no Twilio client"));
+    model_free(m);
 }
 
-TEST(transfer_dialog) {
-  struct model *m = connected();
-  CHECK_INT(fx_key(m, 't', KA_TRANSFER, cmds), 0);
-  CHECK(m->transfer.open);
-  CHECK(model_text_focus(m));
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
-  CHECK(m->transfer.message[0] != '\0');
-  fx_key(m, KM_KEY_TAB, KA_NONE, cmds);
-  CHECK_STR(m->transfer.target, "support");
-  fx_key(m, KM_KEY_TAB, KA_NONE, cmds);
-  CHECK_STR(m->transfer.target, "sales");
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-  CHECK_STR(cmds[0].path, "/api/v1/calls/CA1/transfer");
-  CHECK_STR(cmds[0].body, "{\"queue\":\"sales\"}");
-  fx_result(m, cmds[0].tag, 400, NULL, "no such queue");
-  CHECK(m->transfer.open);
-  CHECK_STR(m->transfer.message, "no such queue");
-  fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
-  fx_type(m, "(415) 555-0100");
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-  CHECK_STR(cmds[0].body, "{\"to\":\"+14155550100\"}");
-  fx_result(m, cmds[0].tag, 202,
-            "{\"call_sid\":\"CA1\",\"result\":\"transferring\"}", NULL);
-  CHECK(!m->transfer.open);
-  fx_key(m, 't', KA_TRANSFER, cmds);
-  fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
-  CHECK(!m->transfer.open);
-  model_free(m);
+TEST(transfer_dialog)
+{
+    struct model *m = connected();
+    CHECK_INT(fx_key(m, 't', KA_TRANSFER, cmds), 0);
+    CHECK(m->transfer.open);
+    CHECK(model_text_focus(m));
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
+    CHECK(m->transfer.message[0] != '\0');
+    fx_key(m, KM_KEY_TAB, KA_NONE, cmds);
+    CHECK_STR(m->transfer.target, "support");
+    fx_key(m, KM_KEY_TAB, KA_NONE, cmds);
+    CHECK_STR(m->transfer.target, "sales");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls/CA1/transfer");
+    CHECK_STR(cmds[0].body, "{\"queue\":\"sales\"}");
+    fx_result(m, cmds[0].tag, 400, NULL, "no such queue");
+    CHECK(m->transfer.open);
+    CHECK_STR(m->transfer.message, "no such queue");
+    fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
+    fx_type(m, "(415) 555-0100");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    CHECK_STR(cmds[0].body, "{\"to\":\"+14155550100\"}");
+    fx_result(m, cmds[0].tag, 202, "{\"call_sid\":\"CA1\",\"result\":\"transferring\"}", NULL);
+    CHECK(!m->transfer.open);
+    fx_key(m, 't', KA_TRANSFER, cmds);
+    fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
+    CHECK(!m->transfer.open);
+    model_free(m);
 }
 
-TEST(wrap_up_form) {
-  struct model *m = connected();
-  FX_EV(m, 13, "call.ended", "{\"call\":%s}",
-        fx_call("CA1", "Ann Lee", "+14155550123", "+1500", "support",
-                "completed", NULL));
-  CHECK_INT(model_key_context(m), KM_WRAPUP);
-  CHECK(!model_text_focus(m));
-  CHECK_INT(m->wrapup.n_dispos, 4);
-  fx_key(m, 'j', KA_DOWN, cmds);
-  CHECK_INT(m->wrapup.selected, 1);
-  fx_key(m, KM_KEY_TAB, KA_NONE, cmds);
-  CHECK(model_text_focus(m));
-  fx_type(m, "call back \"Tuesday\"");
-  fx_key(m, KM_KEY_BACKSPACE, KA_NONE, cmds);
-  CHECK_STR(m->wrapup.notes, "call back \"Tuesday");
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-  CHECK_STR(cmds[0].method, "POST");
-  CHECK_STR(cmds[0].path, "/api/v1/me/wrapup");
-  CHECK_STR(
-      cmds[0].body,
-      "{\"disposition\":\"follow-up\",\"notes\":\"call back \\\"Tuesday\"}");
-  CHECK(m->wrapup.submitting);
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0); /* one at a time */
-  fx_result(m, cmds[0].tag, 400, NULL,
-            "disposition must be one of the configured codes");
-  CHECK(m->wrapup.open);
-  CHECK(!m->wrapup.submitting);
-  CHECK_STR(m->wrapup.message,
-            "disposition must be one of the configured codes");
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-  fx_result(m, cmds[0].tag, 200, fx_agent("available", NULL), NULL);
-  CHECK(!m->wrapup.open);
-  CHECK_INT(m->call.phase, MODEL_CALL_NONE);
-  CHECK_INT(m->screen, MODEL_SCR_QUEUE);
-  model_free(m);
+TEST(wrap_up_form)
+{
+    struct model *m = connected();
+    FX_EV(m, 13, "call.ended", "{\"call\":%s}",
+          fx_call("CA1", "Ann Lee", "+14155550123", "+1500", "support", "completed", NULL));
+    CHECK_INT(model_key_context(m), KM_WRAPUP);
+    CHECK(!model_text_focus(m));
+    CHECK_INT(m->wrapup.n_dispos, 4);
+    fx_key(m, 'j', KA_DOWN, cmds);
+    CHECK_INT(m->wrapup.selected, 1);
+    fx_key(m, KM_KEY_TAB, KA_NONE, cmds);
+    CHECK(model_text_focus(m));
+    fx_type(m, "call back \"Tuesday\"");
+    fx_key(m, KM_KEY_BACKSPACE, KA_NONE, cmds);
+    CHECK_STR(m->wrapup.notes, "call back \"Tuesday");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    CHECK_STR(cmds[0].method, "POST");
+    CHECK_STR(cmds[0].path, "/api/v1/me/wrapup");
+    CHECK_STR(cmds[0].body, "{\"disposition\":\"follow-up\",\"notes\":\"call back \\\"Tuesday\"}");
+    CHECK(m->wrapup.submitting);
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0); /* one at a time */
+    fx_result(m, cmds[0].tag, 400, NULL, "disposition must be one of the configured codes");
+    CHECK(m->wrapup.open);
+    CHECK(!m->wrapup.submitting);
+    CHECK_STR(m->wrapup.message, "disposition must be one of the configured codes");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    fx_result(m, cmds[0].tag, 200, fx_agent("available", NULL), NULL);
+    CHECK(!m->wrapup.open);
+    CHECK_INT(m->call.phase, MODEL_CALL_NONE);
+    CHECK_INT(m->screen, MODEL_SCR_QUEUE);
+    model_free(m);
 }
 
-TEST(dispositions_from_the_agent) {
-  struct model *m = model_new();
-  fx_event(m, "{\"type\":\"snapshot\",\"seq\":1,\"data\":{\"agent\":{\"name\":"
-              "\"alice\",\"state\":"
-              "\"available\",\"dispositions\":[{\"code\":\"sold\",\"label\":"
-              "\"Sold\"},\"spam\","
-              "7,{\"label\":\"x\"}]},\"pending\":[],\"queues\":[]}}");
-  CHECK_INT(m->wrapup.n_dispos, 2);
-  CHECK_STR(m->wrapup.dispos[0].code, "sold");
-  CHECK_STR(m->wrapup.dispos[1].label, "spam");
-  model_free(m);
+TEST(typing_in_the_wrap_up_list_starts_the_notes)
+{
+    struct model *m = connected();
+    FX_EV(m, 13, "agent.state", "%s", fx_agent("wrap-up", NULL));
+    CHECK(m->wrapup.open);
+    CHECK_INT(model_key_context(m), KM_WRAPUP);
+    fx_key(m, 'j', KA_DOWN, cmds); /* bound: moves */
+    fx_key(m, 'N', KA_NONE, cmds); /* not bound: typed */
+    CHECK(m->wrapup.notes_focus);
+    fx_type(m, "o answer");
+    CHECK_STR(m->wrapup.notes, "No answer");
+    fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
+    CHECK(!m->wrapup.notes_focus);
+    CHECK_INT(m->wrapup.selected, 1);
+    model_free(m);
 }
 
-TEST(offer_keys) {
-  struct model *m = fx_new();
-  FX_EV(m, 11, "offer.created",
-        "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"support\","
-        "\"expires_ms\":%d}",
-        0);
-  CHECK_INT(fx_key(m, 'd', KA_DECLINE, cmds), 1);
-  CHECK_STR(cmds[0].path, "/api/v1/calls/CA1/decline");
-  CHECK_INT(m->n_offers, 0);
-  CHECK_STR(m->popup_sid, "");
-  FX_EV(m, 12, "offer.created",
-        "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"support\","
-        "\"expires_ms\":%d}",
-        0);
-  m->popup_sid[0] =
-      '\0'; /* the popup was put away; the queue's row still accepts */
-  CHECK(m->waiting[0].offered);
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
-  CHECK_STR(m->popup_sid, "CA1");
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-  CHECK_STR(cmds[0].path, "/api/v1/calls/CA1/accept");
-  fx_result(m, cmds[0].tag, 409, NULL, "the call was taken");
-  CHECK(fx_toast_has(m, "Another agent took the call first"));
-  CHECK_INT(m->n_offers, 0);
-  CHECK_STR(m->accepting_sid, "");
-  model_free(m);
+TEST(dispositions_from_the_agent)
+{
+    struct model *m = model_new();
+    fx_event(m, "{\"type\":\"snapshot\",\"seq\":1,\"data\":{\"agent\":{\"name\":"
+                "\"alice\",\"state\":"
+                "\"available\",\"dispositions\":[{\"code\":\"sold\",\"label\":"
+                "\"Sold\"},\"spam\","
+                "7,{\"label\":\"x\"}]},\"pending\":[],\"queues\":[]}}");
+    CHECK_INT(m->wrapup.n_dispos, 2);
+    CHECK_STR(m->wrapup.dispos[0].code, "sold");
+    CHECK_STR(m->wrapup.dispos[1].label, "spam");
+    model_free(m);
+}
+
+TEST(offer_keys)
+{
+    struct model *m = fx_new();
+    FX_EV(m, 11, "offer.created",
+          "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"support\","
+          "\"expires_ms\":%d}",
+          0);
+    CHECK_INT(fx_key(m, 'd', KA_DECLINE, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls/CA1/decline");
+    CHECK_INT(m->n_offers, 0);
+    CHECK_STR(m->popup_sid, "");
+    FX_EV(m, 12, "offer.created",
+          "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"support\","
+          "\"expires_ms\":%d}",
+          0);
+    m->popup_sid[0] = '\0'; /* the popup was put away; the queue's row still accepts */
+    CHECK(m->waiting[0].offered);
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
+    CHECK_STR(m->popup_sid, "CA1");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls/CA1/accept");
+    fx_result(m, cmds[0].tag, 409, NULL, "the call was taken");
+    CHECK(fx_toast_has(m, "Another agent took the call first"));
+    CHECK_INT(m->n_offers, 0);
+    CHECK_STR(m->accepting_sid, "");
+    model_free(m);
 }
 
 /* A history page of n calls from index first; the last with a busy error. */
-static const char *page(int first, int n, const char *next) {
-  static char b[65536];
-  size_t k = (size_t)snprintf(b, sizeof b, "{\"calls\":[");
-  for (int i = 0; i < n; i++) {
-    char sid[16];
-    snprintf(sid, sizeof sid, "CA%d", first + i);
-    int busy = i == n - 1;
-    k += (size_t)snprintf(
-        b + k, sizeof b - k, "%s%s", i ? "," : "",
-        fx_call(
-            sid, "Ann Lee", "+14155550123", "+15005550006", "support",
-            busy ? "busy" : "completed",
-            busy ? "{\"code\":31486,\"message\":\"Busy Here\",\"sip_code\":486,"
-                   "\"category\":\"busy\",\"category_label\":\"busy\","
-                   "\"action\":"
-                   "\"The line was busy; try again later.\",\"retryable\":true,"
-                   "\"bad_number\":false}"
-                 : NULL));
-  }
-  snprintf(b + k, sizeof b - k, "],\"next_cursor\":%s%s%s}", next ? "\"" : "",
-           next ? next : "null", next ? "\"" : "");
-  return b;
-}
-
-TEST(history_pages_with_a_cursor) {
-  struct model *m = fx_new();
-  CHECK_INT(fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds), 1);
-  CHECK_STR(cmds[0].method, "GET");
-  CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50");
-  CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_HISTORY);
-  CHECK(m->history.loading);
-  fx_result(m, cmds[0].tag, 200, page(0, 20, "1767323025000.CA19"), NULL);
-  CHECK_INT(m->history.count, 20);
-  CHECK(m->history.has_more);
-  CHECK(!m->history.loading);
-  const struct model_hist_row *r = &m->history.rows[19];
-  CHECK_STR(r->badge, "31486 busy");
-  CHECK_INT(r->category, DT_ERRCAT_BUSY);
-  CHECK_STR(r->number, "+14155550123");
-  CHECK_STR(m->history.rows[0].badge, "");
-  /* F4 again does not ask again */
-  CHECK_INT(fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds), 0);
-  /* moving down: near the end the next page is asked for, once */
-  int asked = 0, tag = 0;
-  for (int i = 0; i < 15; i++) {
-    int n = fx_key(m, 'j', KA_DOWN, cmds);
-    if (n) {
-      asked++;
-      tag = cmds[0].tag;
-      CHECK_STR(cmds[0].path,
-                "/api/v1/calls?limit=50&cursor=1767323025000.CA19");
+static const char *page(int first, int n, const char *next)
+{
+    static char b[65536];
+    size_t k = (size_t)snprintf(b, sizeof b, "{\"calls\":[");
+    for (int i = 0; i < n; i++) {
+        char sid[16];
+        snprintf(sid, sizeof sid, "CA%d", first + i);
+        int busy = i == n - 1;
+        k += (size_t)snprintf(
+            b + k, sizeof b - k, "%s%s", i ? "," : "",
+            fx_call(sid, "Ann Lee", "+14155550123", "+15005550006", "support",
+                    busy ? "busy" : "completed",
+                    busy ? "{\"code\":31486,\"message\":\"Busy Here\",\"sip_code\":486,"
+                           "\"category\":\"busy\",\"category_label\":\"busy\","
+                           "\"action\":"
+                           "\"The line was busy; try again later.\",\"retryable\":true,"
+                           "\"bad_number\":false}"
+                         : NULL));
     }
-  }
-  CHECK_INT(asked, 1);
-  fx_result(m, tag, 200, page(20, 5, NULL), NULL);
-  CHECK_INT(m->history.count, 25);
-  CHECK(!m->history.has_more);
-  CHECK_STR(m->history.rows[20].sid, "CA20");
-  CHECK_INT(fx_key(m, 'G', KA_END, cmds), 0); /* the last page is in */
-  CHECK_INT(m->history.selected, 24);
-  /* a failed page says why */
-  CHECK_INT(fx_key(m, 'r', KA_REFRESH, cmds), 1);
-  CHECK_INT(m->history.count, 0);
-  fx_result(m, cmds[0].tag, 0, NULL, "could not reach the daemon");
-  CHECK_STR(m->history.message, "could not reach the daemon");
-  CHECK(!m->history.loading);
-  model_free(m);
+    snprintf(b + k, sizeof b - k, "],\"next_cursor\":%s%s%s}", next ? "\"" : "",
+             next ? next : "null", next ? "\"" : "");
+    return b;
 }
 
-TEST(history_filter_is_a_new_query) {
-  struct model *m = fx_new();
-  fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds);
-  int old = cmds[0].tag;
-  CHECK_INT(fx_key(m, '/', KA_FILTER, cmds), 0);
-  CHECK(model_text_focus(m));
-  fx_type(m, "busy +14155550123 lee queue:support");
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-  CHECK_STR(cmds[0].path,
-            "/api/v1/calls?limit=50&outcome=busy&number=%2B14155550123"
-            "&queue=support&text=lee");
-  CHECK_STR(m->history.filter, "busy +14155550123 lee queue:support");
-  CHECK(!model_text_focus(m));
-  int cur = cmds[0].tag;
-  CHECK(cur != old);
-  /* the first query's late answer is dropped */
-  fx_result(m, old, 200, page(0, 3, NULL), NULL);
-  CHECK_INT(m->history.count, 0);
-  fx_result(m, cur, 200, page(0, 3, NULL), NULL);
-  CHECK_INT(m->history.count, 3);
-  /* a bare error code is matched here */
-  fx_key(m, '/', KA_FILTER, cmds);
-  fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
-  fx_type(m, "31486");
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-  CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50");
-  fx_result(m, cmds[0].tag, 200, page(0, 3, NULL), NULL);
-  CHECK_INT(m->history.count, 1);
-  CHECK_INT(m->history.rows[0].error_code, 31486);
-  /* Esc leaves the filter as it was */
-  fx_key(m, '/', KA_FILTER, cmds);
-  fx_type(m, "zzz");
-  CHECK_INT(fx_key(m, KM_KEY_ESC, KA_BACK, cmds), 0);
-  CHECK_STR(m->history.filter, "31486");
-  /* text with spaces and odd bytes is escaped */
-  fx_key(m, '/', KA_FILTER, cmds);
-  fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
-  fx_type(m, "a&b=c");
-  fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
-  CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50&text=a%26b%3Dc");
-  model_free(m);
+TEST(history_pages_with_a_cursor)
+{
+    struct model *m = fx_new();
+    CHECK_INT(fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds), 1);
+    CHECK_STR(cmds[0].method, "GET");
+    CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50");
+    CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_HISTORY);
+    CHECK(m->history.loading);
+    fx_result(m, cmds[0].tag, 200, page(0, 20, "1767323025000.CA19"), NULL);
+    CHECK_INT(m->history.count, 20);
+    CHECK(m->history.has_more);
+    CHECK(!m->history.loading);
+    const struct model_hist_row *r = &m->history.rows[19];
+    CHECK_STR(r->badge, "31486 busy");
+    CHECK_INT(r->category, DT_ERRCAT_BUSY);
+    CHECK_STR(r->number, "+14155550123");
+    CHECK_STR(m->history.rows[0].badge, "");
+    /* F4 again does not ask again */
+    CHECK_INT(fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds), 0);
+    /* moving down: near the end the next page is asked for, once */
+    int asked = 0, tag = 0;
+    for (int i = 0; i < 15; i++) {
+        int n = fx_key(m, 'j', KA_DOWN, cmds);
+        if (n) {
+            asked++;
+            tag = cmds[0].tag;
+            CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50&cursor=1767323025000.CA19");
+        }
+    }
+    CHECK_INT(asked, 1);
+    fx_result(m, tag, 200, page(20, 5, NULL), NULL);
+    CHECK_INT(m->history.count, 25);
+    CHECK(!m->history.has_more);
+    CHECK_STR(m->history.rows[20].sid, "CA20");
+    CHECK_INT(fx_key(m, 'G', KA_END, cmds), 0); /* the last page is in */
+    CHECK_INT(m->history.selected, 24);
+    /* a failed page says why */
+    CHECK_INT(fx_key(m, 'r', KA_REFRESH, cmds), 1);
+    CHECK_INT(m->history.count, 0);
+    fx_result(m, cmds[0].tag, 0, NULL, "could not reach the daemon");
+    CHECK_STR(m->history.message, "could not reach the daemon");
+    CHECK(!m->history.loading);
+    model_free(m);
 }
 
-TEST(a_call_ended_makes_the_history_stale) {
-  struct model *m = fx_new();
-  fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds);
-  fx_result(m, cmds[0].tag, 200, page(0, 2, NULL), NULL);
-  fx_key(m, KM_KEY_F(2), KA_VIEW_QUEUE, cmds);
-  FX_EV(m, 11, "call.ended", "{\"call\":%s}",
-        fx_call("CA1", "Ann Lee", "+14155550123", "+1500", "support",
-                "completed", NULL));
-  CHECK_INT(fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds), 1);
-  model_free(m);
+TEST(history_filter_is_a_new_query)
+{
+    struct model *m = fx_new();
+    fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds);
+    int old = cmds[0].tag;
+    CHECK_INT(fx_key(m, '/', KA_FILTER, cmds), 0);
+    CHECK(model_text_focus(m));
+    fx_type(m, "busy +14155550123 lee queue:support");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50&outcome=busy&number=%2B14155550123"
+                            "&queue=support&text=lee");
+    CHECK_STR(m->history.filter, "busy +14155550123 lee queue:support");
+    CHECK(!model_text_focus(m));
+    int cur = cmds[0].tag;
+    CHECK(cur != old);
+    /* the first query's late answer is dropped */
+    fx_result(m, old, 200, page(0, 3, NULL), NULL);
+    CHECK_INT(m->history.count, 0);
+    fx_result(m, cur, 200, page(0, 3, NULL), NULL);
+    CHECK_INT(m->history.count, 3);
+    /* a bare error code is matched here */
+    fx_key(m, '/', KA_FILTER, cmds);
+    fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
+    fx_type(m, "31486");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50");
+    fx_result(m, cmds[0].tag, 200, page(0, 3, NULL), NULL);
+    CHECK_INT(m->history.count, 1);
+    CHECK_INT(m->history.rows[0].error_code, 31486);
+    /* Esc leaves the filter as it was */
+    fx_key(m, '/', KA_FILTER, cmds);
+    fx_type(m, "zzz");
+    CHECK_INT(fx_key(m, KM_KEY_ESC, KA_BACK, cmds), 0);
+    CHECK_STR(m->history.filter, "31486");
+    /* text with spaces and odd bytes is escaped */
+    fx_key(m, '/', KA_FILTER, cmds);
+    fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
+    fx_type(m, "a&b=c");
+    fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
+    CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50&text=a%26b%3Dc");
+    model_free(m);
 }
 
-TEST(call_detail) {
-  struct model *m = fx_new();
-  fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds);
-  fx_result(m, cmds[0].tag, 200, page(0, 2, NULL), NULL);
-  fx_key(m, 'j', KA_DOWN, cmds);
-  CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-  CHECK_STR(cmds[0].path, "/api/v1/calls/CA1");
-  CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_DETAIL);
-  CHECK_INT(m->screen, MODEL_SCR_DETAIL);
-  CHECK(m->detail.loading);
-  char body[4096];
-  const char *call = fx_call(
-      "CA1", "Ann Lee", "+14155550123", "+15005550006", "support", "busy",
-      "{\"code\":31486,\"message\":\"Busy Here\",\"sip_code\":486,"
-      "\"category\":\"busy\",\"category_label\":\"busy\",\"action\":"
-      "\"The line was busy; try again later.\",\"retryable\":true,"
-      "\"bad_number\":false}");
-  snprintf(body, sizeof body,
-           "%.*s,\"timeline\":[{\"ts\":\"" FX_TS
-           "\",\"type\":\"status\",\"status\":"
-           "\"ringing\",\"seq\":1},{\"ts\":\"" FX_TS
-           "\",\"type\":\"status\",\"status\":"
-           "\"busy\",\"seq\":2},{\"ts\":\"" FX_TS
-           "\",\"type\":\"recording\",\"status\":"
-           "null}]}",
-           (int)strlen(call) - 1, call);
-  fx_result(m, cmds[0].tag, 200, body, NULL);
-  const struct model_detail *d = &m->detail;
-  CHECK(d->loaded);
-  CHECK_STR(d->sid, "CA1");
-  CHECK(d->has_error);
-  CHECK_INT(d->error_code, 31486);
-  CHECK_INT(d->sip_code, 486);
-  CHECK_INT(d->category, DT_ERRCAT_BUSY);
-  CHECK_STR(d->action, "The line was busy; try again later.");
-  CHECK(d->retryable);
-  CHECK_INT(d->n_events, 3);
-  CHECK_STR(d->events[1].status, "busy");
-  CHECK_STR(d->events[2].status, "");
-  CHECK(!d->has_recording);
-  fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
-  CHECK_INT(m->screen, MODEL_SCR_HISTORY);
-  /* a failed load, and an answer that is not an object */
-  fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
-  fx_result(m, cmds[0].tag, 404, NULL, "no such call");
-  CHECK_STR(m->detail.message, "no such call");
-  fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
-  fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
-  fx_result(m, cmds[0].tag, 200, "[1]", NULL);
-  CHECK_STR(m->detail.message, "the daemon's answer is not JSON");
-  model_free(m);
+TEST(a_call_ended_makes_the_history_stale)
+{
+    struct model *m = fx_new();
+    fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds);
+    fx_result(m, cmds[0].tag, 200, page(0, 2, NULL), NULL);
+    fx_key(m, KM_KEY_F(2), KA_VIEW_QUEUE, cmds);
+    FX_EV(m, 11, "call.ended", "{\"call\":%s}",
+          fx_call("CA1", "Ann Lee", "+14155550123", "+1500", "support", "completed", NULL));
+    CHECK_INT(fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds), 1);
+    model_free(m);
 }
 
-TEST(hostile_sids_are_escaped_in_paths) {
-  struct model *m = fx_new();
-  FX_EV(m, 11, "offer.created",
-        "{\"call_sid\":\"../../me/state?x=1 "
-        "#\",\"agent\":\"alice\",\"queue\":\"%s\"}",
-        "support");
-  CHECK_INT(fx_key(m, 'a', KA_ACCEPT, cmds), 1);
-  CHECK_STR(cmds[0].path,
-            "/api/v1/calls/..%2F..%2Fme%2Fstate%3Fx%3D1%20%23/accept");
-  model_free(m);
+TEST(call_detail)
+{
+    struct model *m = fx_new();
+    fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds);
+    fx_result(m, cmds[0].tag, 200, page(0, 2, NULL), NULL);
+    fx_key(m, 'j', KA_DOWN, cmds);
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls/CA1");
+    CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_DETAIL);
+    CHECK_INT(m->screen, MODEL_SCR_DETAIL);
+    CHECK(m->detail.loading);
+    char body[4096];
+    const char *call = fx_call("CA1", "Ann Lee", "+14155550123", "+15005550006", "support", "busy",
+                               "{\"code\":31486,\"message\":\"Busy Here\",\"sip_code\":486,"
+                               "\"category\":\"busy\",\"category_label\":\"busy\",\"action\":"
+                               "\"The line was busy; try again later.\",\"retryable\":true,"
+                               "\"bad_number\":false}");
+    snprintf(body, sizeof body,
+             "%.*s,\"timeline\":[{\"ts\":\"" FX_TS "\",\"type\":\"status\",\"status\":"
+             "\"ringing\",\"seq\":1},{\"ts\":\"" FX_TS "\",\"type\":\"status\",\"status\":"
+             "\"busy\",\"seq\":2},{\"ts\":\"" FX_TS "\",\"type\":\"recording\",\"status\":"
+             "null}]}",
+             (int)strlen(call) - 1, call);
+    fx_result(m, cmds[0].tag, 200, body, NULL);
+    const struct model_detail *d = &m->detail;
+    CHECK(d->loaded);
+    CHECK_STR(d->sid, "CA1");
+    CHECK(d->has_error);
+    CHECK_INT(d->error_code, 31486);
+    CHECK_INT(d->sip_code, 486);
+    CHECK_INT(d->category, DT_ERRCAT_BUSY);
+    CHECK_STR(d->action, "The line was busy; try again later.");
+    CHECK(d->retryable);
+    CHECK_INT(d->n_events, 3);
+    CHECK_STR(d->events[1].status, "busy");
+    CHECK_STR(d->events[2].status, "");
+    CHECK(!d->has_recording);
+    fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
+    CHECK_INT(m->screen, MODEL_SCR_HISTORY);
+    /* a failed load, and an answer that is not an object */
+    fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
+    fx_result(m, cmds[0].tag, 404, NULL, "no such call");
+    CHECK_STR(m->detail.message, "no such call");
+    fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
+    fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
+    fx_result(m, cmds[0].tag, 200, "[1]", NULL);
+    CHECK_STR(m->detail.message, "the daemon's answer is not JSON");
+    model_free(m);
 }
 
-TEST(unknown_tags_are_ignored) {
-  struct model *m = fx_new();
-  model_apply_result(m, 0, 200, NULL, NULL);
-  model_apply_result(m, 255, 200, NULL, NULL);
-  model_apply_result(m, -1, 500, NULL, "x");
-  CHECK_INT(m->n_toasts, 0);
-  fx_check(m);
-  model_free(m);
+TEST(hostile_sids_are_escaped_in_paths)
+{
+    struct model *m = fx_new();
+    FX_EV(m, 11, "offer.created",
+          "{\"call_sid\":\"../../me/state?x=1 "
+          "#\",\"agent\":\"alice\",\"queue\":\"%s\"}",
+          "support");
+    CHECK_INT(fx_key(m, 'a', KA_ACCEPT, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls/..%2F..%2Fme%2Fstate%3Fx%3D1%20%23/accept");
+    model_free(m);
 }
 
-int main(void) {
-  RUN(command_line);
-  RUN(state_menu);
-  RUN(screens_help_and_theme);
-  RUN(dialpad_validates_and_dials);
-  RUN(dialling_during_a_call_is_refused);
-  RUN(call_keys_need_a_call);
-  RUN(transfer_dialog);
-  RUN(wrap_up_form);
-  RUN(dispositions_from_the_agent);
-  RUN(offer_keys);
-  RUN(history_pages_with_a_cursor);
-  RUN(history_filter_is_a_new_query);
-  RUN(a_call_ended_makes_the_history_stale);
-  RUN(call_detail);
-  RUN(hostile_sids_are_escaped_in_paths);
-  RUN(unknown_tags_are_ignored);
-  return check_done();
+TEST(unknown_tags_are_ignored)
+{
+    struct model *m = fx_new();
+    model_apply_result(m, 0, 200, NULL, NULL);
+    model_apply_result(m, 255, 200, NULL, NULL);
+    model_apply_result(m, -1, 500, NULL, "x");
+    CHECK_INT(m->n_toasts, 0);
+    fx_check(m);
+    model_free(m);
+}
+
+int main(void)
+{
+    RUN(command_line);
+    RUN(state_menu);
+    RUN(screens_help_and_theme);
+    RUN(dialpad_validates_and_dials);
+    RUN(dialling_during_a_call_is_refused);
+    RUN(call_keys_need_a_call);
+    RUN(transfer_dialog);
+    RUN(wrap_up_form);
+    RUN(typing_in_the_wrap_up_list_starts_the_notes);
+    RUN(dispositions_from_the_agent);
+    RUN(offer_keys);
+    RUN(history_pages_with_a_cursor);
+    RUN(history_filter_is_a_new_query);
+    RUN(a_call_ended_makes_the_history_stale);
+    RUN(call_detail);
+    RUN(hostile_sids_are_escaped_in_paths);
+    RUN(unknown_tags_are_ignored);
+    return check_done();
 }

@@ -16,25 +16,24 @@
 
 /* The commands a key produced so far. */
 struct rd_out {
-  struct model_cmd *cmds;
-  size_t max, n;
+    struct model_cmd *cmds;
+    size_t max, n;
 };
 
 /* Which part of the screen has the keyboard, topmost first. */
 enum rd_layer {
-  RD_HELP,
-  RD_PROMPT,
-  RD_MENU,
-  RD_TRANSFER,
-  RD_POPUP,
-  RD_FILTER,
-  RD_WRAPUP,
-  RD_SCREEN,
+    RD_HELP,
+    RD_PROMPT,
+    RD_MENU,
+    RD_TRANSFER,
+    RD_POPUP,
+    RD_FILTER,
+    RD_WRAPUP,
+    RD_SCREEN,
 };
 enum rd_layer rd_layer(const struct model *st);
 
-/* ---- strings and JSON (model.c)
- * ------------------------------------------------------------- */
+/* ---- strings and JSON (model.c) -------------------------------------------------------------- */
 
 /* Copies src (NULL: "") into dst of n bytes through tx_sanitize. */
 void rd_copy(char *dst, size_t n, const char *src);
@@ -43,8 +42,7 @@ const char *rd_str(const cJSON *o, const char *key);
 /* rd_copy of rd_str(o, key). */
 void rd_set(char *dst, size_t n, const cJSON *o, const char *key);
 /* The number member key of o as a whole number within [lo, hi], else dflt. */
-int64_t rd_int(const cJSON *o, const char *key, int64_t lo, int64_t hi,
-               int64_t dflt);
+int64_t rd_int(const cJSON *o, const char *key, int64_t lo, int64_t hi, int64_t dflt);
 /* "2026-01-02T03:04:05.678Z" as ms since the epoch, or 0 when malformed. */
 int64_t rd_iso_ms(const char *s);
 /* 1 when name is one of the agent's queues (or the agent is a supervisor, or
@@ -58,23 +56,35 @@ int rd_text_add(char *buf, size_t n, int cp);
 /* Removes the last UTF-8 character of buf. */
 void rd_text_backspace(char *buf);
 
-/* ---- commands (model.c)
- * --------------------------------------------------------------------- */
+/* ---- commands (model.c) ---------------------------------------------------------------------- */
 
 /* Adds a request: method, path (printf format; use rd_esc for parts from
  * outside), body JSON (borrowed, may be NULL) and tag. 0, or DT_ETOOBIG when
  * out is full or the texts too long (a toast says so). */
-int rd_request(struct model *st, struct rd_out *o, const char *method, int tag,
-               const cJSON *body, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+int rd_request(struct model *st, struct rd_out *o, const char *method, int tag, const cJSON *body,
+               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Adds a command without a request (quit, theme, refresh). */
 int rd_simple(struct rd_out *o, enum model_cmd_kind kind, const char *arg);
 /* Percent-escapes s for a path segment or query value into out (n bytes); cut
  * when short. */
 char *rd_esc(const char *s, char *out, size_t n);
 
-/* ---- steps shared between the reducer files
- * ------------------------------------------------- */
+/* ---- the waiting list and the offers (reducer_waiting.c) ---------------------------------- */
+
+/* The index of the waiting caller of call sid, or -1. */
+int rd_caller_find(const struct model *st, const char *sid);
+/* Removes the waiting caller of call sid, if any. */
+void rd_caller_remove(struct model *st, const char *sid);
+/* Adds or updates the caller of call (calljson) when it waits in one of the agent's queues. */
+void rd_caller_put(struct model *st, const cJSON *call);
+/* Replaces the waiting list with the array calls (calljson objects). */
+void rd_waiting_replace(struct model *st, const cJSON *calls);
+/* Adds or updates the offer {"call_sid", "queue", "mode", "expires_ms"}; popup: show it. */
+void rd_offer_put(struct model *st, const cJSON *offer, int popup);
+/* Replaces the offers with the poll's array; the popup shows a new one. */
+void rd_offers_replace(struct model *st, const cJSON *offers);
+
+/* ---- steps shared between the reducer files -------------------------------------------------- */
 
 /* The waiting list and queue figures after a change: sorted, positions, offered
  * flags, per-queue counts, selection in range (reducer_events.c). */
@@ -97,8 +107,8 @@ int rd_dial(struct model *st, struct rd_out *o, const char *e164);
 /* Normalises what was typed into E.164 (or a checked sip:/client: endpoint)
  * with the default country: 0, or DT_EINVAL with why in words (reducer_text.c).
  */
-int rd_dialnum(const struct model *st, const char *typed, char *out, size_t n,
-               char *why, size_t whylen);
+int rd_dialnum(const struct model *st, const char *typed, char *out, size_t n, char *why,
+               size_t whylen);
 /* Starts a new history query (first page) with the filter now in st
  * (reducer_results.c). */
 int rd_history_query(struct model *st, struct rd_out *o);
@@ -113,7 +123,6 @@ int rd_text_key(struct model *st, int key, struct rd_out *o);
 /* Runs a command line (without the ':'); reducer_text.c. */
 void rd_command(struct model *st, const char *line, struct rd_out *o);
 /* Asks for an agent state change. */
-int rd_state(struct model *st, struct rd_out *o, const char *state,
-             const char *reason);
+int rd_state(struct model *st, struct rd_out *o, const char *state, const char *reason);
 
 #endif

@@ -44,117 +44,120 @@ static const char snapshot[] =
     "\"support\",\"routing\":\"ringall\",\"waiting\":1,\"longest_wait_s\":5,"
     "\"agents_available\":1}]}}";
 
-static void check(const struct model *m) {
-  char err[256];
-  if (model_check(m, err, sizeof err) != DT_OK) {
-    fprintf(stderr, "fuzz_console_events: %s\n", err);
-    abort();
-  }
-}
-
-static void check_cmds(const struct model_cmd *c, int n) {
-  if (n < 0 || n > MODEL_CMDS_MAX)
-    abort();
-  for (int i = 0; i < n; i++) {
-    if (c[i].kind != MODEL_CMD_REQUEST)
-      continue;
-    size_t pl = strnlen(c[i].path, sizeof c[i].path);
-    if (pl == sizeof c[i].path || strncmp(c[i].path, "/api/v1/", 8) != 0)
-      abort();
-    for (size_t k = 0; k < pl; k++) /* escaped: no space, control or raw byte */
-      if ((unsigned char)c[i].path[k] <= 0x20 ||
-          (unsigned char)c[i].path[k] >= 0x7f)
+static void check(const struct model *m)
+{
+    char err[256];
+    if (model_check(m, err, sizeof err) != DT_OK) {
+        fprintf(stderr, "fuzz_console_events: %s\n", err);
         abort();
-    if (strnlen(c[i].body, sizeof c[i].body) == sizeof c[i].body)
-      abort();
-    if (c[i].body[0]) {
-      cJSON *b = cJSON_Parse(c[i].body);
-      if (!cJSON_IsObject(b))
+    }
+}
+
+static void check_cmds(const struct model_cmd *c, int n)
+{
+    if (n < 0 || n > MODEL_CMDS_MAX)
         abort();
-      cJSON_Delete(b);
+    for (int i = 0; i < n; i++) {
+        if (c[i].kind != MODEL_CMD_REQUEST)
+            continue;
+        size_t pl = strnlen(c[i].path, sizeof c[i].path);
+        if (pl == sizeof c[i].path || strncmp(c[i].path, "/api/v1/", 8) != 0)
+            abort();
+        for (size_t k = 0; k < pl; k++) /* escaped: no space, control or raw byte */
+            if ((unsigned char)c[i].path[k] <= 0x20 || (unsigned char)c[i].path[k] >= 0x7f)
+                abort();
+        if (strnlen(c[i].body, sizeof c[i].body) == sizeof c[i].body)
+            abort();
+        if (c[i].body[0]) {
+            cJSON *b = cJSON_Parse(c[i].body);
+            if (!cJSON_IsObject(b))
+                abort();
+            cJSON_Delete(b);
+        }
     }
-  }
 }
 
-static void json_line(struct model *m, const char *text) {
-  cJSON *j = cJSON_Parse(text);
-  if (!j)
-    return;
-  if (cJSON_GetObjectItemCaseSensitive(j, "calls") &&
-      cJSON_GetObjectItemCaseSensitive(j, "offers"))
-    model_apply_pending(m, j);
-  else
-    model_apply_event(m, j);
-  cJSON_Delete(j);
+static void json_line(struct model *m, const char *text)
+{
+    cJSON *j = cJSON_Parse(text);
+    if (!j)
+        return;
+    if (cJSON_GetObjectItemCaseSensitive(j, "calls") &&
+        cJSON_GetObjectItemCaseSensitive(j, "offers"))
+        model_apply_pending(m, j);
+    else
+        model_apply_event(m, j);
+    cJSON_Delete(j);
 }
 
-static void keys_line(struct model *m, const char *keys, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    unsigned char b = (unsigned char)keys[i];
-    int key = b;
-    /* the high bytes stand for the special keys */
-    if (b >= 0xf0)
-      key = KM_KEY_UP + (b - 0xf0);
-    struct model_cmd cmds[MODEL_CMDS_MAX];
-    int got = model_apply_key(m, key, (enum km_action)(b % KA_COUNT), cmds,
-                              MODEL_CMDS_MAX);
-    check_cmds(cmds, got);
-    check(m);
-  }
-}
-
-static void result_line(struct model *m, const char *text) {
-  int kind = 0, status = 0, used = 0;
-  if (sscanf(text, "%d %d %n", &kind, &status, &used) < 2)
-    return;
-  unsigned gen = kind == MODEL_TAG_HISTORY  ? m->history.gen
-                 : kind == MODEL_TAG_DETAIL ? m->detail.gen
-                                            : 0;
-  int tag = (int)(((gen & 0x7fffff) << 8) | ((unsigned)kind & 0xff));
-  cJSON *j = cJSON_Parse(text + used);
-  model_apply_result(m, tag, status, j,
-                     status >= 200 && status < 300 ? NULL : "refused");
-  cJSON_Delete(j);
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  struct model *m = model_new();
-  uint64_t mono = 1000;
-  int64_t wall = INT64_C(1767323045000);
-  model_tick(m, mono, wall);
-  model_resize(m, 30, 100);
-  cJSON *snap = cJSON_Parse(snapshot);
-  model_apply_event(m, snap);
-  cJSON_Delete(snap);
-  check(m);
-  char *line = malloc(LINE_MAX_BYTES + 1);
-  size_t pos = 0;
-  while (pos < size) {
-    const uint8_t *nl = memchr(data + pos, '\n', size - pos);
-    size_t len = nl ? (size_t)(nl - (data + pos)) : size - pos;
-    size_t n = len < LINE_MAX_BYTES ? len : LINE_MAX_BYTES;
-    memcpy(line, data + pos, n);
-    line[n] = '\0';
-    pos += len + 1;
-    if (n == 0)
-      continue;
-    if (line[0] == '!') {
-      keys_line(m, line + 1, n - 1);
-    } else if (line[0] == '=') {
-      result_line(m, line + 1);
-    } else if (line[0] == '+') {
-      long step = strtol(line + 1, NULL, 10);
-      if (step > 0 && step < 86400000L) {
-        mono += (uint64_t)step;
-        wall += step;
-      }
-      model_tick(m, mono, wall);
-    } else {
-      json_line(m, line);
+static void keys_line(struct model *m, const char *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)keys[i];
+        int key = b;
+        /* the high bytes stand for the special keys */
+        if (b >= 0xf0)
+            key = KM_KEY_UP + (b - 0xf0);
+        struct model_cmd cmds[MODEL_CMDS_MAX];
+        int got = model_apply_key(m, key, (enum km_action)(b % KA_COUNT), cmds, MODEL_CMDS_MAX);
+        check_cmds(cmds, got);
+        check(m);
     }
+}
+
+static void result_line(struct model *m, const char *text)
+{
+    int kind = 0, status = 0, used = 0;
+    if (sscanf(text, "%d %d %n", &kind, &status, &used) < 2)
+        return;
+    unsigned gen = kind == MODEL_TAG_HISTORY  ? m->history.gen
+                   : kind == MODEL_TAG_DETAIL ? m->detail.gen
+                                              : 0;
+    int tag = (int)(((gen & 0x7fffff) << 8) | ((unsigned)kind & 0xff));
+    cJSON *j = cJSON_Parse(text + used);
+    model_apply_result(m, tag, status, j, status >= 200 && status < 300 ? NULL : "refused");
+    cJSON_Delete(j);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct model *m = model_new();
+    uint64_t mono = 1000;
+    int64_t wall = INT64_C(1767323045000);
+    model_tick(m, mono, wall);
+    model_resize(m, 30, 100);
+    cJSON *snap = cJSON_Parse(snapshot);
+    model_apply_event(m, snap);
+    cJSON_Delete(snap);
     check(m);
-  }
-  free(line);
-  model_free(m);
-  return 0;
+    char *line = malloc(LINE_MAX_BYTES + 1);
+    size_t pos = 0;
+    while (pos < size) {
+        const uint8_t *nl = memchr(data + pos, '\n', size - pos);
+        size_t len = nl ? (size_t)(nl - (data + pos)) : size - pos;
+        size_t n = len < LINE_MAX_BYTES ? len : LINE_MAX_BYTES;
+        memcpy(line, data + pos, n);
+        line[n] = '\0';
+        pos += len + 1;
+        if (n == 0)
+            continue;
+        if (line[0] == '!') {
+            keys_line(m, line + 1, n - 1);
+        } else if (line[0] == '=') {
+            result_line(m, line + 1);
+        } else if (line[0] == '+') {
+            long step = strtol(line + 1, NULL, 10);
+            if (step > 0 && step < 86400000L) {
+                mono += (uint64_t)step;
+                wall += step;
+            }
+            model_tick(m, mono, wall);
+        } else {
+            json_line(m, line);
+        }
+        check(m);
+    }
+    free(line);
+    model_free(m);
+    return 0;
 }
