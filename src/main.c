@@ -1,11 +1,12 @@
 /*
  * dialtone: one binary with subcommands, as git and tmux have. The table below is the list;
- * each subcommand lives in src/cmd/cmd_NAME.c. `dialtone` with no arguments will open the
- * console once it exists; until then it prints help.
+ * each subcommand lives in src/cmd/cmd_NAME.c. `dialtone` with no arguments opens the console
+ * when stdin and stdout are a terminal, and prints the help otherwise.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "dialtone/version.h"
@@ -19,15 +20,8 @@ static const struct cmd_entry cmd_version_entry = {
     .name = "version", .args = "", .summary = "print the version", .main = cmd_version_main};
 
 static const struct cmd_entry *const commands[] = {
-    &cmd_help_entry,
-    &cmd_version_entry,
-    &cmd_errors_entry,
-    &cmd_sign_entry,
-    &cmd_sim_entry,
-    &cmd_serve_entry,
-    &cmd_agent_entry,
-    &cmd_demo_entry,
-    &cmd_login_entry,
+    &cmd_help_entry,  &cmd_version_entry, &cmd_errors_entry, &cmd_sign_entry, &cmd_sim_entry,
+    &cmd_serve_entry, &cmd_console_entry, &cmd_agent_entry,  &cmd_demo_entry, &cmd_login_entry,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -87,6 +81,11 @@ static int cmd_version_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
+        if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+            char name[] = "console";
+            char *args[] = {name, NULL};
+            return cmd_console_entry.main(1, args);
+        }
         print_help(stdout);
         return 0;
     }

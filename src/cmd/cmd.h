@@ -18,6 +18,7 @@ extern const struct cmd_entry cmd_sign_entry;
 extern const struct cmd_entry cmd_sim_entry;
 extern const struct cmd_entry cmd_serve_entry;
 extern const struct cmd_entry cmd_agent_entry;
+extern const struct cmd_entry cmd_console_entry;
 extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_login_entry;
 

@@ -170,6 +170,10 @@ static int conf_apply(struct app *a, char *err, size_t errlen)
 int app_model_start(struct app *a, char *err, size_t errlen)
 {
     a->km = km_new();
+    /* The terminal is in raw mode, so C-c is a key rather than SIGINT: let it quit, as a
+     * person expects (the config file's [keys] may still rebind it). */
+    if (km_lookup(a->km, KM_GLOBAL, KM_CTRL('c')) == KA_NONE)
+        km_bind(a->km, KM_GLOBAL, KM_CTRL('c'), KA_QUIT);
     a->model = model_new();
     theme_builtin(&a->theme);
     const char *name = a->opt->theme;
