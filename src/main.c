@@ -19,10 +19,21 @@ static const struct cmd_entry cmd_help_entry = {
 static const struct cmd_entry cmd_version_entry = {
     .name = "version", .args = "", .summary = "print the version", .main = cmd_version_main};
 
+/* One row per line, so that a new subcommand is a one-line change. */
+/* clang-format off */
 static const struct cmd_entry *const commands[] = {
-    &cmd_help_entry,  &cmd_version_entry, &cmd_errors_entry, &cmd_sign_entry, &cmd_sim_entry,
-    &cmd_serve_entry, &cmd_console_entry, &cmd_agent_entry,  &cmd_demo_entry, &cmd_login_entry,
+    &cmd_help_entry,
+    &cmd_version_entry,
+    &cmd_errors_entry,
+    &cmd_sign_entry,
+    &cmd_sim_entry,
+    &cmd_serve_entry,
+    &cmd_console_entry,
+    &cmd_agent_entry,
+    &cmd_demo_entry,
+    &cmd_login_entry,
 };
+/* clang-format on */
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
