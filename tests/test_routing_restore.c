@@ -97,6 +97,9 @@ TEST(removed_agent_offer_moves_on)
                   fx_index(&f, DT_ROUTE_OFFER, "CA1", "bob"),
               1);
     CHECK_INT(routing_accept(f.r, "CA1", "amy", 2500, NULL, NULL, 0), DT_ENOTFOUND);
+    CHECK_INT(routing_agent_count(f.r), 1);
+    CHECK_STR(routing_agent_at(f.r, 0), "bob");
+    CHECK(routing_agent_at(f.r, 1) == NULL);
     fx_done(&f);
 }
 

@@ -311,6 +311,8 @@ size_t routing_agent_offers(const struct routing *r, const char *agent,
 /* How many agents, queues and waiting calls there are. */
 size_t routing_agent_count(const struct routing *r);
 size_t routing_queue_count(const struct routing *r);
+/* The id of the i-th agent in id order (i below routing_agent_count), or NULL. */
+const char *routing_agent_at(const struct routing *r, size_t i);
 size_t routing_call_count(const struct routing *r);
 
 /* Names: "ringall"/"longest-idle"; "offline", "available", "busy", "wrap-up", "break";

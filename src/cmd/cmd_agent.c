@@ -218,6 +218,14 @@ static int do_list(struct store *st, char *err, size_t errlen)
     return rc;
 }
 
+static int do_remove(struct store *st, const char *name, char *err, size_t errlen)
+{
+    int rc = store_agent_remove(st, name, err, errlen);
+    if (rc == DT_OK)
+        printf("removed %s; a running daemon takes their offers back within a second\n", name);
+    return rc;
+}
+
 static int run(const struct agent_args *a, char *err, size_t errlen)
 {
     struct config cfg;
@@ -232,7 +240,7 @@ static int run(const struct agent_args *a, char *err, size_t errlen)
         else if (strcmp(a->verb, "list") == 0)
             rc = do_list(st, err, errlen);
         else if (strcmp(a->verb, "remove") == 0)
-            rc = store_agent_remove(st, a->name, err, errlen);
+            rc = do_remove(st, a->name, err, errlen);
         else
             rc = issue_token(st, a, DT_ROLE_AGENT, 0, err, errlen);
     }

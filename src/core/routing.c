@@ -397,6 +397,11 @@ size_t routing_agent_count(const struct routing *r)
     return r->n_agents;
 }
 
+const char *routing_agent_at(const struct routing *r, size_t i)
+{
+    return i < r->n_agents ? r->agents[r->agent_order[i]].id : NULL;
+}
+
 size_t routing_queue_count(const struct routing *r)
 {
     return r->n_queues;

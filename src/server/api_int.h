@@ -70,6 +70,7 @@ struct api {
     void (*prev_sink)(void *user, const struct store_event *ev); /* the push */
     void *prev_user;
     struct api_call *calls;
+    struct api_restore *restore; /* api_restore.c */
     struct api_op *ops;   /* Twilio requests in flight */
     unsigned xfer_serial; /* numbers transfers, so late answers find theirs or none */
 };
@@ -78,6 +79,12 @@ struct api {
  * (api_route.c). Returns 0 or DT_EINVAL with err. */
 int api_route_init(struct api *api, char *err, size_t errlen);
 void api_route_done(struct api *api);
+
+/* After a restart: stale offers withdrawn, busy and wrap-up agents reconciled with their
+ * calls, waiting calls checked with Twilio; then agents removed or changed by another process
+ * followed (api_restore.c). init at the end of api_route_init, done first in api_route_done. */
+void api_restore_init(struct api *api);
+void api_restore_done(struct api *api);
 
 /* POST /api/v1/calls/{sid}/accept, /decline (api_route.c), /hangup, /hold, /unhold, /mute,
  * /unmute (api_incall.c). */

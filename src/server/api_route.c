@@ -613,11 +613,13 @@ int api_route_init(struct api *api, char *err, size_t errlen)
     api->prev_sink = api->srv->sink;
     api->prev_user = api->srv->sink_user;
     server_set_event_sink(api->srv, on_event, api);
+    api_restore_init(api);
     return DT_OK;
 }
 
 void api_route_done(struct api *api)
 {
+    api_restore_done(api);
     if (api->srv && api->srv->sink_user == api)
         server_set_event_sink(api->srv, api->prev_sink, api->prev_user);
     for (struct api_op *op = api->ops; op; op = op->next)
