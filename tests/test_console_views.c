@@ -213,7 +213,8 @@ TEST(status_bar_and_legend)
     model_set_conn(m, CLIENT_RECONNECTING, 100000 + 4500, "connection refused");
     draw(m, 30, 100);
     CHECK(strstr(row(0), "reconnecting in 5s") != NULL);
-    CHECK(strstr(row(1), "Lost the daemon: connection refused. Retrying in 5 s") != NULL);
+    CHECK(strstr(row(1), "Reconnecting in 5 s (r: now). Lost the daemon: connection refused") !=
+          NULL);
     model_set_conn(m, CLIENT_OFFLINE, 0, "the daemon refused the token (401)");
     draw(m, 30, 100);
     CHECK(strstr(row(1), "Offline: the daemon refused the token (401)") != NULL);

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "console/keymap.h"
 #include "console/view.h"
@@ -64,7 +65,7 @@ void view_call_draw(const struct view_ctx *c, struct view_rect r)
     if (k->phase == MODEL_CALL_CONNECTED || k->phase == MODEL_CALL_DIALING)
         cx += view_textf(c, y, cx, w - (cx - x), 0, TR_NORMAL, "  %s",
                          view_duration(secs, dur, sizeof dur));
-    if (k->progress[0])
+    if (k->progress[0] && strcasecmp(k->progress, phase_text(k)) != 0)
         cx += view_textf(c, y, cx, w - (cx - x), 0, TR_DIM, "  %s", k->progress);
     y += 2;
     cx = x;

@@ -61,7 +61,8 @@ void view_detail_draw(const struct view_ctx *c, struct view_rect r)
     snprintf(buf, sizeof buf, "%s talking, %s waiting", view_duration(d->duration_s, t1, sizeof t1),
              view_duration(d->queue_time_s, t2, sizeof t2));
     y = field(c, y, w, "Duration", buf);
-    snprintf(buf, sizeof buf, "%s %s", d->price, d->price[0] ? d->price_unit : "");
+    snprintf(buf, sizeof buf, "%s%s%s", d->price, d->price[0] ? " " : "",
+             d->price[0] ? d->price_unit : "");
     y = field(c, y, w, "Cost", buf);
     if (d->has_recording) {
         snprintf(buf, sizeof buf, "%s, %s, %s  %s", d->rec_sid, d->rec_status,

@@ -20,8 +20,8 @@ void view_menu_draw(const struct view_ctx *c)
     for (int i = 0; i < MODEL_MENU_ITEMS; i++) {
         int sel = (size_t)i == m->menu.selected;
         int cur = strcmp(m->agent.state, items[i].state) == 0;
-        view_textf(c, in.y + i, in.x, in.w, 1, sel ? TR_SELECTED : TR_POPUP, "%s %s",
-                   cur ? "*" : " ", items[i].label);
+        view_textf(c, in.y + i, in.x, in.w, 1, sel ? TR_SELECTED : TR_POPUP, "%s%s %s",
+                   sel ? ">" : " ", cur ? "*" : " ", items[i].label);
     }
     view_text(c, in.y + in.h - 1, in.x, in.w, 0, TR_DIM, "Enter sets it, Esc closes");
 }

@@ -23,7 +23,7 @@ void view_offer_draw(const struct view_ctx *c)
     const struct model_offer *of = popup_offer(m);
     if (!of)
         return;
-    struct view_rect in = view_box(c, 10, 56, TR_POPUP, "Incoming call");
+    struct view_rect in = view_box(c, 9, 56, TR_POPUP, "Incoming call");
     int y = in.y;
     char dur[32], keys[64];
     view_text(c, y++, in.x, in.w, 0, TR_POPUP_TITLE, of->name[0] ? of->name : "Unknown caller");

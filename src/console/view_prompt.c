@@ -21,7 +21,7 @@ void view_prompt_draw(const struct view_ctx *c, int y)
 void view_toasts_draw(const struct view_ctx *c, int bottom)
 {
     const struct model *m = c->m;
-    int maxw = c->cols * 3 / 4;
+    int maxw = c->cols - 2;
     int y = bottom;
     for (size_t i = m->n_toasts; i-- > 0 && y > 1; y--) {
         const struct model_toast *t = &m->toasts[i];

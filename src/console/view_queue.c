@@ -48,8 +48,8 @@ static void draw_row(const struct view_ctx *c, int y, int w, const struct model_
     x += COL_QUEUE;
     view_text(c, y, x, COL_WAIT, 0, role,
               view_duration(view_since_s(c, k->since_ms), dur, sizeof dur));
-    if (k->offered && !selected)
-        view_text(c, y, 0, 1, 0, TR_OFFER, ">");
+    if (k->offered)
+        view_text(c, y, 0, 1, 0, selected ? TR_SELECTED : TR_OFFER, ">");
 }
 
 void view_queue_draw(const struct view_ctx *c, struct view_rect r)

@@ -121,11 +121,11 @@ void view_banner_draw(const struct view_ctx *c, int y)
         break;
     case CLIENT_RECONNECTING:
         if (k->retry_at_ms && secs_until(c, k->retry_at_ms) > 0)
-            snprintf(buf, sizeof buf, " Lost the daemon%s%s. Retrying in %ld s (r: now).",
-                     k->why[0] ? ": " : "", k->why, secs_until(c, k->retry_at_ms));
+            snprintf(buf, sizeof buf, " Reconnecting in %ld s (r: now). Lost the daemon%s%s",
+                     secs_until(c, k->retry_at_ms), k->why[0] ? ": " : "", k->why);
         else
-            snprintf(buf, sizeof buf, " Lost the daemon%s%s. Reconnecting...",
-                     k->why[0] ? ": " : "", k->why);
+            snprintf(buf, sizeof buf, " Reconnecting... Lost the daemon%s%s", k->why[0] ? ": " : "",
+                     k->why);
         break;
     case CLIENT_OFFLINE:
         snprintf(buf, sizeof buf, " Offline%s%s", k->why[0] ? ": " : "", k->why);
