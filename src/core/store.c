@@ -348,8 +348,9 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
     }
     struct store *st = xcalloc(1, sizeof *st);
     int rc = DT_OK;
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_open_v2(path, &st->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         rc = dt_seterr(err, errlen, DT_EDB, "cannot open %s: %s", path,
                        st->db ? sqlite3_errmsg(st->db) : "out of memory");
     }
@@ -357,6 +358,8 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
         rc = configure(st, in_memory, err, errlen);
     if (rc == DT_OK)
         rc = migrate(st, err, errlen);
+    if (rc == DT_OK && !in_memory)
+        rc = store_ckpt_start(st, path, err, errlen);
     if (rc != DT_OK) {
         store_close(st);
         return rc;
@@ -369,6 +372,7 @@ void store_close(struct store *st)
 {
     if (!st)
         return;
+    store_ckpt_stop(st);
     for (int i = 0; i < STORE_SQL_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
     store_history_finalize(st);

@@ -1,7 +1,8 @@
 /*
  * store_int: what the store's source files (store.c, store_sql.c, store_calls.c,
- * store_history.c, store_people.c, store_events.c) share and nothing else sees: the struct behind
- * the opaque handle, the statement cache, and small helpers for binding and reading columns.
+ * store_history.c, store_people.c, store_events.c, store_ckpt.c) share and nothing else sees:
+ * the struct behind the opaque handle, the statement cache, and small helpers for binding and
+ * reading columns.
  */
 #ifndef DIALTONE_STORE_INT_H
 #define DIALTONE_STORE_INT_H
@@ -67,6 +68,7 @@ struct store {
     int in_tx; /* a transaction begun with store_tx_begin is open */
     sqlite3_stmt *stmt[STORE_SQL_COUNT];
     sqlite3_stmt *history[STORE_HISTORY_VARIANTS];
+    struct store_ckpt *ckpt; /* the checkpoint thread of a database file (store_ckpt.c) */
     /* Parameter indexes of the call upsert [0] and update [1] (store_calls.c). */
     int call_params[2][STORE_CALL_PARAMS];
     int call_params_ready[2];
@@ -105,6 +107,12 @@ int64_t store_col_int(sqlite3_stmt *s, int i);
 
 /* Reads a row of STORE_CALL_COLUMNS into *c (zeroed first). */
 void store_read_call(sqlite3_stmt *s, struct store_call *c);
+
+/* Starts the thread that checkpoints the WAL of the database file path beside st's writes,
+ * in place of SQLite's checkpoints inside commits; stops it (nothing when none). DT_EDB or
+ * DT_EIO when it cannot start (store_ckpt.c). */
+int store_ckpt_start(struct store *st, const char *path, char *err, size_t errlen);
+void store_ckpt_stop(struct store *st);
 
 /* Frees the cached history statements (store_history.c). */
 void store_history_finalize(struct store *st);
