@@ -4,6 +4,7 @@
  */
 #include "ws_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -104,6 +105,55 @@ void ws_queue_clear(struct ws_queue *q)
 int ws_write_msg(struct lws *wsi, struct ws_msg *m)
 {
     int n = lws_write(wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
+    return n < 0 ? -1 : 0;
+}
+
+/* Appends the header of an unmasked final text frame of len bytes; returns its size. */
+static size_t frame_head(unsigned char *p, size_t len)
+{
+    p[0] = 0x81;
+    if (len < 126) {
+        p[1] = (unsigned char)len;
+        return 2;
+    }
+    if (len <= 0xffff) {
+        p[1] = 126;
+        p[2] = (unsigned char)(len >> 8);
+        p[3] = (unsigned char)len;
+        return 4;
+    }
+    p[1] = 127;
+    for (int i = 0; i < 8; i++)
+        p[2 + i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+    return 10;
+}
+
+int ws_write_queued(struct lws *wsi, struct ws_queue *q, size_t max_msgs, size_t max_bytes)
+{
+    if (q->n == 1 || max_msgs < 2) {
+        struct ws_msg *m = ws_queue_pop(q);
+        int rc = m ? ws_write_msg(wsi, m) : 0;
+        ws_msg_unref(m);
+        return rc;
+    }
+    size_t k = 0, total = 0;
+    for (; k < q->n && k < max_msgs; k++) {
+        size_t len = q->ring[(q->head + k) % q->cap]->len;
+        if (k > 0 && total + len + 10 > max_bytes)
+            break;
+        total += len + 10;
+    }
+    unsigned char *buf = xmalloc(LWS_PRE + total), *p = buf + LWS_PRE;
+    for (size_t i = 0; i < k; i++) {
+        struct ws_msg *m = ws_queue_pop(q);
+        p += frame_head(p, m->len);
+        memcpy(p, m->data + LWS_PRE, m->len);
+        p += m->len;
+        ws_msg_unref(m);
+    }
+    size_t len = (size_t)(p - (buf + LWS_PRE));
+    int n = lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_RAW);
+    free(buf);
     return n < 0 ? -1 : 0;
 }
 

@@ -66,6 +66,15 @@ void ws_queue_clear(struct ws_queue *q);
  */
 int ws_write_msg(struct lws *wsi, struct ws_msg *m);
 
+/*
+ * The server's side only (its frames are not masked): writes the oldest queued messages, up
+ * to max_msgs of them and max_bytes (at least one), as text frames in one write from a
+ * writeable callback, so that a client behind by several messages costs one send, not one
+ * each. lws keeps what the socket does not take, as for ws_write_msg. Returns 0, or -1 when
+ * the connection failed.
+ */
+int ws_write_queued(struct lws *wsi, struct ws_queue *q, size_t max_msgs, size_t max_bytes);
+
 /* Writes a ping frame from a writeable callback (with a few bytes of payload: lws 4.1 does
  * not report an empty pong). Returns 0 or -1. */
 int ws_write_ping(struct lws *wsi);

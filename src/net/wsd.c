@@ -24,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MIN_TICK_MS 5
+#define MIN_TICK_MS             5
+#define WSD_WRITES_PER_CALLBACK 64          /* messages written in one writeable callback at most */
+#define WSD_WRITE_BYTES         (64 * 1024) /* and bytes, unless the first alone is more */
 
 enum cl_state { CL_PENDING, CL_OPEN, CL_CLOSING, CL_GONE };
 
@@ -200,8 +202,11 @@ int wsd_close(struct wsd_client *cl, int code, const char *reason)
     return DT_OK;
 }
 
-/* One frame per writeable callback: a ping that is due, else the oldest message, else (when
- * closing with nothing left) the close frame. */
+/* In a writeable callback: a ping that is due, else the queued messages in one write (up to
+ * WSD_WRITES_PER_CALLBACK and WSD_WRITE_BYTES, so that one client cannot hold the loop), else
+ * (when closing with nothing left) the close frame. One frame per callback would leave a
+ * client that is sent an event per webhook further behind at every loop round, and one send
+ * per frame costs the loop more than the frames themselves. */
 static int on_writeable(struct wsd_client *cl, struct lws *wsi)
 {
     if (cl->state == CL_GONE)
@@ -211,18 +216,14 @@ static int on_writeable(struct wsd_client *cl, struct lws *wsi)
         cl->last_ping_ms = netloop_now_ms();
         if (ws_write_ping(wsi) < 0)
             return -1;
+    } else if (cl->q.n == 0) {
+        if (cl->state != CL_CLOSING || cl->close_sent)
+            return 0;
+        cl->close_sent = 1; /* lws goes on to send the close frame */
+        ws_close_frame(wsi, &cl->close);
+        return -1;
     } else {
-        struct ws_msg *m = ws_queue_pop(&cl->q);
-        if (!m) {
-            if (cl->state != CL_CLOSING || cl->close_sent)
-                return 0;
-            cl->close_sent = 1; /* lws goes on to send the close frame */
-            ws_close_frame(wsi, &cl->close);
-            return -1;
-        }
-        int rc = ws_write_msg(wsi, m);
-        ws_msg_unref(m);
-        if (rc < 0)
+        if (ws_write_queued(wsi, &cl->q, WSD_WRITES_PER_CALLBACK, WSD_WRITE_BYTES) < 0)
             return -1;
     }
     if (cl->q.n > 0 || cl->ping_due || cl->state == CL_CLOSING)
