@@ -5,7 +5,9 @@
  * call); a cold transfer to an agent (the caller with the new agent in the emulator's
  * conference, the first agent gone and in wrap-up, hold now the new agent's); a warm transfer
  * to a number completed (the caller with the number, the agent gone), one to a busy number
- * failing, and one to an agent canceled then completed (mute then the new agent's); and hold on a
+ * failing, and one to an agent canceled then completed (mute then the new agent's); a cold
+ * transfer to an agent whose phone is busy (the caller back first in line, on hold, until the
+ * next agent joins); a warm transfer of an outbound call (its conference lives on); and hold on a
  * call that went back to its queue and on to another agent, in a new conference of the same name
  * (the conference sid must follow), with signed conference callbacks that reuse sequence numbers.
  */
@@ -29,9 +31,10 @@ static struct agent agents[] = {
     {.name = "alice", .endpoint = "client:alice", .role = "agent"},
     {.name = "bob", .endpoint = "client:bob", .role = "agent"},
     {.name = "carol", .endpoint = "client:carol", .role = "agent"},
+    {.name = "dan", .endpoint = "+14155550300", .role = "agent"}, /* busy */
     {.name = "sue", .endpoint = "client:sue", .role = "supervisor"},
 };
-enum { ALICE, BOB, CAROL, SUE, NAGENTS };
+enum { ALICE, BOB, CAROL, DAN, SUE, NAGENTS };
 
 static void add_agents(void)
 {
@@ -348,6 +351,81 @@ TEST(warm_transfer_to_an_agent_canceled_then_completed)
     se_resp_done(&r);
 }
 
+TEST(cold_transfer_to_an_agent_whose_phone_is_busy)
+{
+    set_state(CAROL, "{\"state\":\"offline\"}");
+    char sid[64], room[96], code[64];
+    CHECK_INT(call_for(ALICE, sid, sizeof sid, room, sizeof room), 0);
+    set_state(DAN, "{\"state\":\"available\"}");
+    CHECK_INT(act(ALICE, sid, "transfer", "{\"agent\": \"dan\"}", code, sizeof code), 202);
+    CHECK(wait_event("call.transferred", sid, "\"phase\":\"completed\"", 1));
+    CHECK(wait_state(ALICE, "wrap-up"));
+    /* dan's leg is busy: dan is free again, the caller waits first in line, on hold */
+    CHECK(wait_event("call.connect_failed", sid, "dan", 1));
+    CHECK(wait_state(DAN, "available"));
+    CHECK(in_room(room, sid, "hold"));
+    CHECK(wait_room(room, "client:alice", NULL, 0));
+    set_state(DAN, "{\"state\":\"break\",\"reason\":\"phone\"}");
+    set_state(CAROL, "{\"state\":\"available\"}");
+    CHECK(wait_event("offer.created", sid, "carol", 1));
+    CHECK_INT(act(CAROL, sid, "accept", NULL, code, sizeof code), 200);
+    CHECK(wait_event("call.connected", sid, "carol", 1));
+    CHECK(wait_room(room, "client:carol", NULL, 1));
+    CHECK(wait_room(room, sid, "hold", 0)); /* with carol, off hold */
+    CHECK_INT(act(CAROL, sid, "hangup", NULL, code, sizeof code), 202);
+    CHECK(wait_state(CAROL, "wrap-up"));
+    struct se_resp r = api(CAROL, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+    r = api(ALICE, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+}
+
+/* An outbound call's legs end the conference on leaving: the transfer must take the agent's
+ * out without ending it. */
+TEST(warm_transfer_of_an_outbound_call)
+{
+    set_state(CAROL, "{\"state\":\"offline\"}");
+    struct se_resp r = api(ALICE, "POST", "/api/v1/calls", "{\"to\": \"" PARTY "\"}");
+    CHECK_INT(r.status, 202);
+    char room[64], sid[64], code[64], sql[200];
+    dt_strlcpy(room, str(r.json, "conference") ? str(r.json, "conference") : "", sizeof room);
+    se_resp_done(&r);
+    CHECK(wait_event("call.dialing", room, NULL, 1));
+    dt_strlcpy(sid,
+               se_q("SELECT json_extract(data, '$.call_sid') FROM events WHERE type = "
+                    "'call.dialing' AND data LIKE '%%%s%%'",
+                    room),
+               sizeof sid);
+    CHECK(sid[0] == 'C');
+    snprintf(sql, sizeof sql, "SELECT conference_sid LIKE 'CF%%' FROM calls WHERE sid = '%s'", sid);
+    SE_WAIT_Q(sql, "1", WAIT);
+    CHECK(wait_room(room, sid, NULL, 1));
+    set_state(CAROL, "{\"state\":\"available\"}");
+    CHECK_INT(
+        act(ALICE, sid, "transfer", "{\"agent\": \"carol\", \"warm\": true}", code, sizeof code),
+        202);
+    CHECK(wait_event("call.transferred", sid, "\"phase\":\"connected\"", 1));
+    CHECK_INT(act(ALICE, sid, "transfer/complete", NULL, code, sizeof code), 200);
+    CHECK(wait_room(room, "client:alice", NULL, 0));
+    CHECK(wait_room(room, sid, "hold", 0));
+    CHECK(in_room(room, "client:carol", NULL) && in_room(room, sid, NULL));
+    snprintf(sql, sizeof sql, "SELECT status FROM calls WHERE sid = '%s'", sid);
+    CHECK_STR(se_q("%s", sql), "in-progress");
+    CHECK(wait_state(ALICE, "wrap-up"));
+    CHECK_INT(act(CAROL, sid, "hangup", NULL, code, sizeof code), 202);
+    SE_WAIT_Q(sql, "completed", WAIT);
+    CHECK(wait_state(CAROL, "wrap-up"));
+    CHECK(wait_room(room, "client:carol", NULL, 0));
+    r = api(CAROL, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+    r = api(ALICE, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+}
+
 /* The call's stored conference sid follows it into a new conference of the same name. */
 TEST(hold_after_the_call_moved_to_a_new_conference)
 {
@@ -405,6 +483,8 @@ int main(void)
     RUN(agents_list_and_dispositions);
     RUN(cold_transfer_to_an_agent);
     RUN(warm_transfer_to_an_agent_canceled_then_completed);
+    RUN(cold_transfer_to_an_agent_whose_phone_is_busy);
+    RUN(warm_transfer_of_an_outbound_call);
     RUN(hold_after_the_call_moved_to_a_new_conference);
     se_teardown();
     return check_done();

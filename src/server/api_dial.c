@@ -1,10 +1,11 @@
 /*
  * api_dial: POST /api/v1/calls {"to": "+15551230000"}, an outbound call by an available agent.
  * The number is checked before anything reaches Twilio (400 with the reason). The call gets a
- * conference of its own ("out-" and random hex): the agent's leg is added first, then the
- * customer's, with status callbacks for every event, so the call is stored and pushed like any
- * other. The agent is busy from the request on; when the customer's leg ends, the agent's is
- * hung up and the agent goes to wrap-up. A leg Twilio refuses ends the attempt the same way.
+ * conference of its own ("out-" and random hex, its events and recording reported like an
+ * inbound call's): the agent's leg is added first, then the customer's, with status callbacks
+ * for every event, so the call is stored and pushed like any other. The agent is busy from the
+ * request on; when the customer's leg ends, the agent's is hung up and the agent goes to
+ * wrap-up. A leg Twilio refuses ends the attempt the same way.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,10 +48,22 @@ static int add_leg(struct dial *d, const char *to, const char *label, int custom
     form_add(&f, "StatusCallback", cb);
     form_add(&f, "StatusCallbackEvent",
              customer ? "initiated ringing answered completed" : "completed");
+    char *conf_cb = xasprintf("%s/twilio/conference", cfg->twilio.public_base_url);
+    char *rec_cb = xasprintf("%s/twilio/recording", cfg->twilio.public_base_url);
+    if (!customer) { /* the first leg makes the conference: its callbacks, its recording */
+        form_add(&f, "ConferenceStatusCallback", conf_cb);
+        form_add(&f, "ConferenceStatusCallbackMethod", "POST");
+        form_add(&f, "ConferenceStatusCallbackEvent", "start end join leave mute hold");
+        form_add(&f, "ConferenceRecord", "record-from-start");
+        form_add(&f, "ConferenceRecordingStatusCallback", rec_cb);
+        form_add(&f, "ConferenceRecordingStatusCallbackMethod", "POST");
+    }
     d->step = customer;
     int rc = twilio_participant_create(d->api->srv->twilio, d->room, &f, on_leg, d);
     form_done(&f);
     free(cb);
+    free(conf_cb);
+    free(rec_cb);
     return rc;
 }
 
@@ -58,27 +71,13 @@ static int add_leg(struct dial *d, const char *to, const char *label, int custom
 static void dial_failed(struct api *api, const char *room, const char *agent, const char *why)
 {
     log_warn("dial from %s failed: %s", agent, why);
-    struct routing_actions acts;
-    routing_actions_init(&acts);
-    char err[256];
-    int64_t now = server_now_ms();
-    routing_agent_call_ended(api->rt, agent, now, &acts, err, sizeof err);
-    routing_agent_wrapup_done(api->rt, agent, now, &acts, err, sizeof err);
-    struct store_agent a;
-    if (store_agent_set_state(api->srv->store, agent, "available", NULL, now, err, sizeof err) ==
-            DT_OK &&
-        store_agent_get(api->srv->store, agent, &a, err, sizeof err) == DT_OK) {
-        api_emit(api, "agent.state", api_agent_json(api->srv->store, &a));
-        store_agent_done(&a);
-    }
+    api_agent_release(api, agent); /* stored available, after the wrap-up routing passes by */
     api_call_forget(api, room);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "conference", room);
     cJSON_AddStringToObject(d, "agent", agent);
     cJSON_AddStringToObject(d, "reason", why);
     api_emit(api, "call.dial_failed", d);
-    api_carry_out(api, &acts);
-    routing_actions_done(&acts);
 }
 
 static void on_leg(const struct twilio_result *res, void *arg)
