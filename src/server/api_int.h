@@ -71,8 +71,8 @@ struct api {
     void *prev_user;
     struct api_call *calls;
     struct api_restore *restore; /* api_restore.c */
-    struct api_op *ops;   /* Twilio requests in flight */
-    unsigned xfer_serial; /* numbers transfers, so late answers find theirs or none */
+    struct api_op *ops;          /* Twilio requests in flight */
+    unsigned xfer_serial;        /* numbers transfers, so late answers find theirs or none */
 };
 
 /* Sets up routing from the configuration and the store, and hooks the event sink
@@ -112,6 +112,8 @@ void api_xfer_cancel(struct api *api, struct httpd_req *req, struct api_call *c)
 int api_xfer_event(struct api *api, const char *type, const struct cJSON *data);
 /* Call c ended: its transfer, if any, is over (the target agent freed); c->xfer is freed. */
 void api_xfer_call_over(struct api *api, struct api_call *c);
+/* Frees a transfer's memory (NULL does nothing). */
+void api_xfer_free(struct api_xfer *x);
 
 /* An agent's call attempt ended with nothing to wrap up (busy -> available, stored and
  * announced), api_route.c. */

@@ -68,7 +68,7 @@ static void call_remove(struct api *api, const char *sid)
         if (strcmp((*p)->sid, sid) == 0) {
             struct api_call *c = *p;
             *p = c->next;
-            free(c->xfer);
+            api_xfer_free(c->xfer);
             free(c);
             return;
         }

@@ -45,11 +45,12 @@ struct api_xfer {
     unsigned serial;
     int warm;
     enum xf_phase phase;
-    char by[136];    /* the transferring agent */
-    char agent[136]; /* the target agent, "" for an endpoint */
-    char to[300];    /* what was dialled */
-    char party[72];  /* the party's leg once Twilio made it, else "" */
-    char conf[72];   /* the conference's sid (CF...) */
+    char by[136];      /* the transferring agent */
+    char agent[136];   /* the target agent, "" for an endpoint */
+    char to[300];      /* what was dialled */
+    char party[72];    /* the party's leg once Twilio made it, else "" */
+    char conf[72];     /* the conference's sid (CF...) */
+    struct hold *hold; /* the caller's hold request, shared with its answer */
 };
 
 /* A Participants create in flight: finds its transfer again by call and serial. */
@@ -57,6 +58,14 @@ struct xop {
     struct api *api;
     char sid[72];
     unsigned serial;
+};
+
+/* The caller's hold request: the unhold waits for its answer, so that the two never cross.
+ * Freed by the last of the transfer and the answer to let go of it. */
+struct hold {
+    int refs, answered, unhold;
+    struct twilio *tw;
+    char conf[72], leg[72];
 };
 
 /* A leg leaving the conference without ending it: EndConferenceOnExit off, then hung up. */
@@ -135,6 +144,77 @@ static void drop_leg(struct api *api, const char *conf, const char *leg)
     form_done(&f);
 }
 
+static void hold_release(struct hold *h)
+{
+    if (h && --h->refs == 0)
+        free(h);
+}
+
+static void unhold_now(struct hold *h)
+{
+    struct form f;
+    form_init(&f);
+    form_add(&f, "Hold", "false");
+    char *what = xasprintf("taking %s off hold", h->leg);
+    if (twilio_participant_update(h->tw, h->conf, h->leg, &f, on_logged, what) != DT_OK) {
+        log_warn("transfer: %s could not be requested", what);
+        free(what);
+    }
+    form_done(&f);
+}
+
+static void on_held(const struct twilio_result *res, void *arg)
+{
+    struct hold *h = arg;
+    h->answered = 1;
+    if (res->rc != DT_OK && res->rc != DT_ESTATE)
+        log_warn("transfer: holding %s: Twilio answered %d: %s", h->leg, res->status,
+                 res->error.message[0] ? res->error.message : "no detail");
+    if (h->unhold && res->rc != DT_ESTATE)
+        unhold_now(h);
+    hold_release(h);
+}
+
+/* Puts the caller leg on hold in conf for transfer x. */
+static void hold_caller(struct api *api, struct api_xfer *x, const char *leg)
+{
+    struct hold *h = xcalloc(1, sizeof *h);
+    h->refs = 2;
+    h->tw = api->srv->twilio;
+    dt_strlcpy(h->conf, x->conf, sizeof h->conf);
+    dt_strlcpy(h->leg, leg, sizeof h->leg);
+    struct form f;
+    form_init(&f);
+    form_add(&f, "Hold", "true");
+    if (twilio_participant_update(h->tw, h->conf, h->leg, &f, on_held, h) != DT_OK) {
+        log_warn("transfer: holding %s could not be requested", leg);
+        h->refs = 1;
+        h->answered = 1;
+    }
+    form_done(&f);
+    x->hold = h;
+}
+
+/* Takes the caller off hold: now, or once the hold was answered. */
+static void unhold_caller(struct api_xfer *x)
+{
+    struct hold *h = x->hold;
+    if (!h || !h->tw)
+        return;
+    if (h->answered)
+        unhold_now(h);
+    else
+        h->unhold = 1;
+}
+
+void api_xfer_free(struct api_xfer *x)
+{
+    if (!x)
+        return;
+    hold_release(x->hold);
+    free(x);
+}
+
 /* ---- events and agents ---------------------------------------------------------------------- */
 
 static void emit(struct api *api, const struct api_call *c, const struct api_xfer *x,
@@ -194,11 +274,11 @@ static void abort_xfer(struct api *api, struct api_call *c, const char *phase, c
     c->xfer = NULL;
     if (hangup)
         hang_up(api->srv->twilio, x->party);
-    set_participant(api, x->conf, c->sid, "Hold", "false");
+    unhold_caller(x);
     if (x->agent[0])
         api_agent_release(api, x->agent);
     emit(api, c, x, phase, why);
-    free(x);
+    api_xfer_free(x);
 }
 
 /* Cold: the party's leg exists; the call becomes the target agent's. */
@@ -361,7 +441,7 @@ void api_xfer_start(struct api *api, struct httpd_req *req, const struct store_a
     dt_strlcpy(x->conf, conf, sizeof x->conf);
     store_agent_done(&t);
     if (add_party(api, c, x) != DT_OK) {
-        free(x);
+        api_xfer_free(x);
         api_error(req, 503, "unavailable", "the request to Twilio could not be made");
         return;
     }
@@ -375,7 +455,7 @@ void api_xfer_start(struct api *api, struct httpd_req *req, const struct store_a
         api_carry_out(api, &acts);
         routing_actions_done(&acts);
     }
-    set_participant(api, conf, c->sid, "Hold", "true");
+    hold_caller(api, x, c->sid);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "call_sid", c->sid);
     cJSON_AddStringToObject(o, "result", "transferring");
@@ -400,7 +480,7 @@ void api_xfer_complete(struct api *api, struct httpd_req *req, struct api_call *
     }
     c->xfer = NULL;
     drop_leg(api, x->conf, c->leg);
-    set_participant(api, x->conf, c->sid, "Hold", "false");
+    unhold_caller(x);
     if (x->agent[0]) {
         dt_strlcpy(c->agent, x->agent, sizeof c->agent);
         dt_strlcpy(c->leg, x->party, sizeof c->leg);
@@ -419,7 +499,7 @@ void api_xfer_complete(struct api *api, struct httpd_req *req, struct api_call *
     api_json(req, 200, o);
     cJSON_Delete(o);
     emit(api, c, x, "completed", NULL);
-    free(x);
+    api_xfer_free(x);
 }
 
 void api_xfer_cancel(struct api *api, struct httpd_req *req, struct api_call *c)
@@ -460,13 +540,13 @@ static void on_join(struct api *api, const char *sid)
         }
         if (x->phase == XF_HANDED && c->leg[0] && strcmp(c->leg, sid) == 0) {
             c->xfer = NULL;
-            set_participant(api, x->conf, c->sid, "Hold", "false");
+            unhold_caller(x);
             cJSON *d = cJSON_CreateObject();
             cJSON_AddStringToObject(d, "call_sid", c->sid);
             cJSON_AddStringToObject(d, "agent", c->agent);
             cJSON_AddStringToObject(d, "agent_call_sid", c->leg);
             api_emit(api, "call.connected", d);
-            free(x);
+            api_xfer_free(x);
             return;
         }
     }
@@ -511,5 +591,5 @@ void api_xfer_call_over(struct api *api, struct api_call *c)
             api_agent_release(api, x->agent);
         emit(api, c, x, "canceled", "the caller hung up");
     }
-    free(x);
+    api_xfer_free(x);
 }
