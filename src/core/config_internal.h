@@ -88,6 +88,10 @@ int config_ivr_check(struct config *cfg, const struct config_ivr_lines *lines, i
 /* 1 if s looks like an IANA zone name: letters, digits, '_', '+', '-', '/' parts. */
 int config_tz_name_ok(const char *s);
 
+/* Parses the len bytes of a TZif file into a new zone (config_zone_free), or NULL when they
+ * are not a sound one (config_tz.c). */
+struct config_zone *config_zone_parse(const unsigned char *p, size_t len);
+
 /* A copy of z (NULL for NULL); aborts on out-of-memory (config_tz.c). */
 struct config_zone *config_zone_dup(const struct config_zone *z);
 

@@ -258,8 +258,7 @@ static size_t block_size(const struct tzif_head *h, size_t tsize)
            h->isut;
 }
 
-/* Parses a TZif file into a new zone; NULL when it is not a sound one. */
-static struct config_zone *parse_tzif(const unsigned char *p, size_t len)
+struct config_zone *config_zone_parse(const unsigned char *p, size_t len)
 {
     struct tzif_head h;
     size_t tsize = 4;
@@ -335,7 +334,7 @@ int config_zone_load(const char *name, struct config_zone **out, char *err, size
         return dt_seterr(err, errlen, rc == DT_EIO ? DT_ENOTFOUND : rc,
                          "no such time zone in the time zone database (%s)", dir);
     }
-    *out = parse_tzif((const unsigned char *)b.data, b.len);
+    *out = config_zone_parse((const unsigned char *)b.data, b.len);
     dt_buf_done(&b);
     if (!*out)
         return dt_seterr(err, errlen, DT_EINVAL, "the time zone's file is not a TZif file");
