@@ -45,7 +45,8 @@ int64_t server_now_ms(void)
     return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-/* Business hours are read in [hours]' zone: the daemon's local time is that zone's. */
+/* The daemon's local time is [hours]' zone. Business hours no longer depend on it: each queue's
+ * are read in its own zone by the config module (config_open_at). */
 static void set_zone(const char *tz)
 {
     setenv("TZ", tz && tz[0] ? tz : "UTC", 1);
