@@ -1,8 +1,8 @@
 /*
- * console_model_fixture: what the console model's tests share: events shaped
- * exactly as the daemon sends them (push.c's envelope, calljson.c's call,
- * api_common.c's agent), a model that has seen its first snapshot, and helpers
- * that apply JSON and keys and check the model's invariants after each step.
+ * console_model_fixture: what the console model's tests share: events shaped exactly as the daemon
+ * sends them (push.c's envelope, calljson.c's call, api_common.c's agent), a model that has seen
+ * its first snapshot, and helpers that apply JSON and keys and check the model's invariants after
+ * each step.
  */
 #ifndef DIALTONE_TEST_CONSOLE_MODEL_FIXTURE_H
 #define DIALTONE_TEST_CONSOLE_MODEL_FIXTURE_H
@@ -24,8 +24,7 @@
 
 static char fx_buf[8192];
 
-/* A call as calljson_new writes it. error is JSON text ("null" or an object).
- */
+/* A call as calljson_new writes it. error is JSON text ("null" or an object). */
 static inline const char *fx_call(const char *sid, const char *name, const char *from,
                                   const char *to, const char *queue, const char *status,
                                   const char *error)
@@ -60,8 +59,8 @@ static inline void fx_check(const struct model *m)
     CHECK_INT(rc, 0);
 }
 
-/* Applies the JSON text (printf format) as a websocket message; returns
- * model_apply_event's result, or -100 when the text does not parse. */
+/* Applies the JSON text (printf format) as a websocket message; returns model_apply_event's result,
+ * or -100 when the text does not parse. */
 static inline int fx_event(struct model *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static inline int fx_event(struct model *m, const char *fmt, ...)
@@ -112,8 +111,7 @@ static inline int fx_snapshot(struct model *m, int seq, const char *state, const
                     seq, fx_agent(state, NULL), pending);
 }
 
-/* A model that saw a snapshot: alice, available, in support and sales; Ann Lee
- * waiting. */
+/* A model that saw a snapshot: alice, available, in support and sales; Ann Lee waiting. */
 static inline struct model *fx_new(void)
 {
     struct model *m = model_new();

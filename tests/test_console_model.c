@@ -1,7 +1,6 @@
 /*
- * Tests of the console model's events: the snapshot, the websocket's events as
- * the daemon frames them, the pending poll, seq ordering, and text from outside
- * made harmless.
+ * Tests of the console model's events: the snapshot, the websocket's events as the daemon frames
+ * them, the pending poll, seq ordering, and text from outside made harmless.
  */
 #include "console/sanitize.h"
 #include "console_model_fixture.h"
@@ -111,8 +110,7 @@ TEST(accepted_call_connects)
     CHECK_STR(cmds[0].body, "");
     CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_ACCEPT);
     CHECK_STR(m->popup_sid, "");
-    /* ringall: winning withdraws the offer as taken, by this agent: no toast for
-     * that */
+    /* ringall: winning withdraws the offer as taken, by this agent: no toast for that */
     FX_EV(m, 12, "offer.withdrawn",
           "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"support\","
           "\"why\":\"taken\"}%s",
@@ -258,8 +256,7 @@ static const char *error_json(int code, int sip)
     return b;
 }
 
-/* Dials +14155550100 from the command line; the daemon starts the customer's
- * leg CA9. */
+/* Dials +14155550100 from the command line; the daemon starts the customer's leg CA9. */
 static struct model *dialling(void)
 {
     struct model *m = fx_new();
@@ -366,8 +363,7 @@ TEST(reconnect_snapshot_replaces_the_state)
     struct model *m = fx_new();
     FX_EV(m, 11, "offer.created", "%s", OFFER("CA1", "alice"));
     CHECK_STR(m->popup_sid, "CA1");
-    /* away for a while: Ann Lee was served, Cy waits, alice went on a break
-     * elsewhere */
+    /* away for a while: Ann Lee was served, Cy waits, alice went on a break elsewhere */
     fx_event(m,
              "{\"type\":\"snapshot\",\"seq\":40,\"ts\":\"" FX_TS "\",\"data\":{\"agent\":%s,"
              "\"pending\":[%s],\"queues\":[{\"name\":\"sales\",\"routing\":"
@@ -383,8 +379,7 @@ TEST(reconnect_snapshot_replaces_the_state)
     CHECK_STR(m->agent.reason, "lunch");
     CHECK_INT(m->n_queues, 1);
     CHECK_INT(m->queues[0].waiting, 1);
-    /* the events missed meanwhile still apply after it (client.h: seqs after the
-     * last seen) */
+    /* the events missed meanwhile still apply after it (client.h: seqs after the last seen) */
     FX_EV(m, 12, "call.queued", "{\"call\":%s}",
           fx_call("CA6", "Di", "+14155550198", "+1500", "sales", "in-progress", NULL));
     CHECK_INT(m->n_waiting, 2);
@@ -432,8 +427,7 @@ TEST(pending_poll_replaces_waiting_and_offers)
 {
     struct model *m = fx_new();
     FX_EV(m, 11, "offer.created", "%s", OFFER("CA1", "alice"));
-    /* the offer's withdrawal and a new caller's events were lost; the poll knows
-     */
+    /* the offer's withdrawal and a new caller's events were lost; the poll knows */
     int rc = fx_pending(
         m,
         "{\"calls\":[%s,%s],\"offers\":[{\"call_sid\":\"CA5\","

@@ -1,7 +1,7 @@
 /*
- * Tests of the console model's keys and REST answers: text fields, the command
- * line, the state menu, the wrap-up form, the dialpad, transfers, the history's
- * pages and filter, the call detail, and what failed requests say.
+ * Tests of the console model's keys and REST answers: text fields, the command line, the state
+ * menu, the wrap-up form, the dialpad, transfers, the history's pages and filter, the call detail,
+ * and what failed requests say.
  */
 #include "console_model_fixture.h"
 #include "dialtone/errors.h"
@@ -142,8 +142,7 @@ TEST(dialpad_validates_and_dials)
     CHECK_INT(m->dialpad.n_recent, 1);
     CHECK_STR(m->dialpad.recent[0], "+14155550100");
     CHECK_STR(m->dialpad.buf, "");
-    /* the daemon refuses: the call is forgotten, the toast and the dialpad say
-     * why */
+    /* the daemon refuses: the call is forgotten, the toast and the dialpad say why */
     fx_result(m, cmds[0].tag, 409, NULL, "only an available agent can dial");
     CHECK_INT(m->call.phase, MODEL_CALL_NONE);
     CHECK(fx_toast_has(m, "Call to +14155550100 failed: only an available agent can dial."));

@@ -1,8 +1,7 @@
 /*
- * model: the console's state (see model.h): its lifecycle, the small inputs
- * (connection, size, theme, country, clocks), toasts, the invariant check, and
- * the helpers the reducer's files share (reducer.h): sanitized copies out of
- * JSON, commands, the keyboard's layer.
+ * model: the console's state (see model.h): its lifecycle, the small inputs (connection, size,
+ * theme, country, clocks), toasts, the invariant check, and the helpers the reducer's files share
+ * (reducer.h): sanitized copies out of JSON, commands, the keyboard's layer.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -315,9 +314,7 @@ void rd_text_backspace(char *buf)
     buf[len] = '\0';
 }
 
-/* ---- commands
- * -------------------------------------------------------------------------------
- */
+/* ---- commands -------------------------------------------------------------------------------- */
 
 char *rd_esc(const char *s, char *out, size_t n)
 {
@@ -384,9 +381,7 @@ int rd_simple(struct rd_out *o, enum model_cmd_kind kind, const char *arg)
     return DT_OK;
 }
 
-/* ---- invariants
- * -----------------------------------------------------------------------------
- */
+/* ---- invariants ------------------------------------------------------------------------------ */
 
 static int str_ok(const char *s, size_t size)
 {

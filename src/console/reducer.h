@@ -1,8 +1,7 @@
 /*
- * reducer: what the model's files (model.c, reducer_*.c) share and nobody else
- * uses: reading JSON fields into sanitized fixed-size strings, building
- * commands, the layer that has the keyboard, and the steps one reducer file
- * asks of another.
+ * reducer: what the model's files (model.c, reducer_*.c) share and nobody else uses: reading JSON
+ * fields into sanitized fixed-size strings, building commands, the layer that has the keyboard, and
+ * the steps one reducer file asks of another.
  */
 #ifndef DIALTONE_CONSOLE_REDUCER_H
 #define DIALTONE_CONSOLE_REDUCER_H
@@ -45,31 +44,30 @@ void rd_set(char *dst, size_t n, const cJSON *o, const char *key);
 int64_t rd_int(const cJSON *o, const char *key, int64_t lo, int64_t hi, int64_t dflt);
 /* "2026-01-02T03:04:05.678Z" as ms since the epoch, or 0 when malformed. */
 int64_t rd_iso_ms(const char *s);
-/* 1 when name is one of the agent's queues (or the agent is a supervisor, or
- * its queues are not known yet). */
+/* 1 when name is one of the agent's queues (or the agent is a supervisor, or its queues are not
+ * known yet). */
 int rd_my_queue(const struct model *st, const char *queue);
 /* 1 when agent names this console's agent. */
 int rd_is_me(const struct model *st, const char *agent);
-/* Appends the UTF-8 of code point cp to the field buf (size n) if it is
- * printable text and fits; 1 when added. */
+/* Appends the UTF-8 of code point cp to the field buf (size n) if it is printable text and fits; 1
+ * when added. */
 int rd_text_add(char *buf, size_t n, int cp);
 /* Removes the last UTF-8 character of buf. */
 void rd_text_backspace(char *buf);
 
 /* ---- commands (model.c) ---------------------------------------------------------------------- */
 
-/* Adds a request: method, path (printf format; use rd_esc for parts from
- * outside), body JSON (borrowed, may be NULL) and tag. 0, or DT_ETOOBIG when
- * out is full or the texts too long (a toast says so). */
+/* Adds a request: method, path (printf format; use rd_esc for parts from outside), body JSON
+ * (borrowed, may be NULL) and tag. 0, or DT_ETOOBIG when out is full or the texts too long (a toast
+ * says so). */
 int rd_request(struct model *st, struct rd_out *o, const char *method, int tag, const cJSON *body,
                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Adds a command without a request (quit, theme, refresh). */
 int rd_simple(struct rd_out *o, enum model_cmd_kind kind, const char *arg);
-/* Percent-escapes s for a path segment or query value into out (n bytes); cut
- * when short. */
+/* Percent-escapes s for a path segment or query value into out (n bytes); cut when short. */
 char *rd_esc(const char *s, char *out, size_t n);
 
-/* ---- the waiting list and the offers (reducer_waiting.c) ---------------------------------- */
+/* ---- the waiting list and the offers (reducer_waiting.c) ------------------------------------- */
 
 /* The index of the waiting caller of call sid, or -1. */
 int rd_caller_find(const struct model *st, const char *sid);
@@ -86,11 +84,10 @@ void rd_offers_replace(struct model *st, const cJSON *offers);
 
 /* ---- steps shared between the reducer files -------------------------------------------------- */
 
-/* The waiting list and queue figures after a change: sorted, positions, offered
- * flags, per-queue counts, selection in range (reducer_events.c). */
+/* The waiting list and queue figures after a change: sorted, positions, offered flags, per-queue
+ * counts, selection in range (reducer_events.c). */
 void rd_waiting_fixup(struct model *st);
-/* Removes offer i, and moves the popup to the newest remaining offer if it
- * showed it. */
+/* Removes offer i, and moves the popup to the newest remaining offer if it showed it. */
 void rd_offer_remove(struct model *st, size_t i);
 /* The offer of call sid, or -1. */
 int rd_offer_find(const struct model *st, const char *sid);
@@ -98,27 +95,21 @@ int rd_offer_find(const struct model *st, const char *sid);
 void rd_wrapup_open(struct model *st);
 /* Closes the wrap-up form and forgets the call. */
 void rd_wrapup_close(struct model *st);
-/* Forgets the current call without a wrap-up (failed to connect, failed to
- * dial). */
+/* Forgets the current call without a wrap-up (failed to connect, failed to dial). */
 void rd_call_clear(struct model *st);
-/* Dials e164: the request, the call in DIALING, the number among the recent
- * ones. */
+/* Dials e164: the request, the call in DIALING, the number among the recent ones. */
 int rd_dial(struct model *st, struct rd_out *o, const char *e164);
-/* Normalises what was typed into E.164 (or a checked sip:/client: endpoint)
- * with the default country: 0, or DT_EINVAL with why in words (reducer_text.c).
- */
+/* Normalises what was typed into E.164 (or a checked sip:/client: endpoint) with the default
+ * country: 0, or DT_EINVAL with why in words (reducer_text.c). */
 int rd_dialnum(const struct model *st, const char *typed, char *out, size_t n, char *why,
                size_t whylen);
-/* Starts a new history query (first page) with the filter now in st
- * (reducer_results.c). */
+/* Starts a new history query (first page) with the filter now in st (reducer_results.c). */
 int rd_history_query(struct model *st, struct rd_out *o);
-/* Asks for the next history page when the selection is near the end and there
- * is one. */
+/* Asks for the next history page when the selection is near the end and there is one. */
 int rd_history_more(struct model *st, struct rd_out *o);
 /* Asks for the call detail of sid and opens the detail screen. */
 int rd_detail_open(struct model *st, struct rd_out *o, const char *sid);
-/* Handles a key while a text field has the keyboard: 1 when consumed
- * (reducer_text.c). */
+/* Handles a key while a text field has the keyboard: 1 when consumed (reducer_text.c). */
 int rd_text_key(struct model *st, int key, struct rd_out *o);
 /* Runs a command line (without the ':'); reducer_text.c. */
 void rd_command(struct model *st, const char *line, struct rd_out *o);

@@ -1,8 +1,7 @@
 /*
- * reducer_events: the daemon's messages applied to the model: the snapshot,
- * every event of the websocket (README "Events on a websocket"), and the
- * pending poll that replaces the waiting list and the offers. Events about
- * other agents change only the waiting list.
+ * reducer_events: the daemon's messages applied to the model: the snapshot, every event of the
+ * websocket (README "Events on a websocket"), and the pending poll that replaces the waiting list
+ * and the offers. Events about other agents change only the waiting list.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +11,7 @@
 #include "console/reducer.h"
 #include "dialtone/util.h"
 
-/* ---- the call
- * -------------------------------------------------------------------------------
- */
+/* ---- the call -------------------------------------------------------------------------------- */
 
 void rd_call_clear(struct model *st)
 {
@@ -85,8 +82,7 @@ static const char *progress_words(const char *status)
     return status;
 }
 
-/* The toast of a failed outbound call, from the error the dictionary explained.
- */
+/* The toast of a failed outbound call, from the error the dictionary explained. */
 static void dial_failure_toast(struct model *st, const cJSON *call)
 {
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(call, "error");
@@ -114,8 +110,7 @@ static int status_failed(const char *s)
            strcmp(s, "canceled") == 0;
 }
 
-/* call.updated, conference.updated, call.ended: the waiting list and my call.
- */
+/* call.updated, conference.updated, call.ended: the waiting list and my call. */
 static void on_call(struct model *st, const cJSON *d, int ended)
 {
     const cJSON *call = cJSON_GetObjectItemCaseSensitive(d, "call");
@@ -170,9 +165,7 @@ static void on_queued(struct model *st, const cJSON *d)
     rd_waiting_fixup(st);
 }
 
-/* ---- the agent
- * ------------------------------------------------------------------------------
- */
+/* ---- the agent ------------------------------------------------------------------------------- */
 
 static void agent_from_json(struct model *st, const cJSON *a, int whole)
 {
@@ -215,8 +208,7 @@ static void agent_from_json(struct model *st, const cJSON *a, int whole)
             w->selected = 0;
         }
     }
-    /* The state decides the forms: wrap-up opens the form, the others close it.
-     */
+    /* The state decides the forms: wrap-up opens the form, the others close it. */
     if (strcmp(ag->state, "wrap-up") == 0) {
         rd_wrapup_open(st);
     } else if (strcmp(ag->state, "busy") != 0) {
@@ -386,9 +378,7 @@ static void on_mine(struct model *st, const char *type, const cJSON *d, int64_t 
     st->dirty = 1;
 }
 
-/* ---- entry points
- * ---------------------------------------------------------------------------
- */
+/* ---- entry points ---------------------------------------------------------------------------- */
 
 int model_apply_event(struct model *st, const cJSON *ev)
 {

@@ -1,9 +1,8 @@
 /*
- * reducer_keys: key actions (already looked up in the keymap) applied to the
- * model, layer by layer: the help, the state menu, the offer popup, the wrap-up
- * form, then the screen's own actions, then the global ones. Text fields get
- * their keys first (reducer_text.c). Actions that need the daemon become REST
- * commands; their answers come back to reducer_results.c.
+ * reducer_keys: key actions (already looked up in the keymap) applied to the model, layer by layer:
+ * the help, the state menu, the offer popup, the wrap-up form, then the screen's own actions, then
+ * the global ones. Text fields get their keys first (reducer_text.c). Actions that need the daemon
+ * become REST commands; their answers come back to reducer_results.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -54,9 +53,7 @@ static size_t page_rows(const struct model *st)
     return st->rows > 8 ? (size_t)(st->rows - 6) : 1;
 }
 
-/* ---- requests
- * -------------------------------------------------------------------------------
- */
+/* ---- requests -------------------------------------------------------------------------------- */
 
 /* POST /api/v1/calls/SID/what with no body. */
 static int call_post(struct model *st, struct rd_out *o, const char *sid, const char *what, int tag)
@@ -118,9 +115,7 @@ static void submit_wrapup(struct model *st, struct rd_out *o)
     cJSON_Delete(b);
 }
 
-/* ---- the call
- * -------------------------------------------------------------------------------
- */
+/* ---- the call -------------------------------------------------------------------------------- */
 
 static void call_action(struct model *st, struct rd_out *o, enum km_action a)
 {
@@ -195,9 +190,7 @@ int rd_dial(struct model *st, struct rd_out *o, const char *e164)
     return DT_OK;
 }
 
-/* ---- layers
- * ---------------------------------------------------------------------------------
- */
+/* ---- layers ---------------------------------------------------------------------------------- */
 
 /* The actions every layer falls back to; 1 when handled. */
 static int global_action(struct model *st, enum km_action a, struct rd_out *o)

@@ -1,8 +1,7 @@
 /*
- * reducer_results: the answers to the model's REST requests, and the queries
- * that page through the history (GET /api/v1/calls, keyset cursors) and open
- * one call (GET /api/v1/calls/SID). An answer to a superseded history or detail
- * query is dropped by its tag's generation.
+ * reducer_results: the answers to the model's REST requests, and the queries that page through the
+ * history (GET /api/v1/calls, keyset cursors) and open one call (GET /api/v1/calls/SID). An answer
+ * to a superseded history or detail query is dropped by its tag's generation.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +21,7 @@ static int make_tag(enum model_tag kind, unsigned gen)
     return (int)(((gen & GEN_MASK) << 8) | (unsigned)kind);
 }
 
-/* ---- history
- * --------------------------------------------------------------------------------
- */
+/* ---- history --------------------------------------------------------------------------------- */
 
 /* The filter's words mapped onto the API's parameters. */
 static const struct {
@@ -51,9 +48,9 @@ static int all_digits(const char *s)
     return *s && strspn(s, "0123456789") == strlen(s);
 }
 
-/* Turns the filter into query parameters: `key:value` words for the API's
- * filters, outcome words, numbers (+E.164 or typed nationally), a bare 1-6
- * digit error code (matched here), and the other words as text. */
+/* Turns the filter into query parameters: `key:value` words for the API's filters, outcome words,
+ * numbers (+E.164 or typed nationally), a bare 1-6 digit error code (matched here), and the other
+ * words as text. */
 static void filter_query(struct model *st, char *q, size_t n)
 {
     struct model_history *h = &st->history;
@@ -197,9 +194,7 @@ static void history_append(struct model *st, const cJSON *body)
     h->message[0] = '\0';
 }
 
-/* ---- detail
- * ---------------------------------------------------------------------------------
- */
+/* ---- detail ---------------------------------------------------------------------------------- */
 
 int rd_detail_open(struct model *st, struct rd_out *o, const char *sid)
 {
@@ -271,9 +266,7 @@ static void detail_fill(struct model_detail *d, const cJSON *c)
     d->loaded = 1;
 }
 
-/* ---- answers
- * --------------------------------------------------------------------------------
- */
+/* ---- answers --------------------------------------------------------------------------------- */
 
 static const char *const tag_what[MODEL_TAG_COUNT] = {
     [MODEL_TAG_ACCEPT] = "Accepting the call",

@@ -1,11 +1,9 @@
 /*
- * reducer_text: the console's text fields (the `:` command line, the transfer
- * target, the history filter, the wrap-up notes and the dialpad) and the
- * command line's commands:
- * `:dial NUMBER`, `:state available|break REASON|offline`, `:theme NAME`,
- * `:help`, `:q`. Printable keys are typed at the end of a field, Backspace
- * removes the last character, C-u clears the field, Enter submits and Esc
- * leaves.
+ * reducer_text: the console's text fields (the `:` command line, the transfer target, the history
+ * filter, the wrap-up notes and the dialpad) and the command line's commands: `:dial NUMBER`,
+ * `:state available|break REASON|offline`, `:theme NAME`, `:help`, `:q`. Printable keys are typed
+ * at the end of a field, Backspace removes the last character, C-u clears the field, Enter submits
+ * and Esc leaves.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -124,9 +122,7 @@ void rd_command(struct model *st, const char *line, struct rd_out *o)
     }
 }
 
-/* ---- fields
- * ---------------------------------------------------------------------------------
- */
+/* ---- fields ---------------------------------------------------------------------------------- */
 
 /* The editing keys common to every field; 1 when key was one of them. */
 static int edit(char *buf, size_t n, int key)
@@ -211,8 +207,7 @@ static int transfer_key(struct model *st, int key, struct rd_out *o)
     return 1;
 }
 
-/* The history filter: a bare error code is matched here (the daemon has no such
- * filter). */
+/* The history filter: a bare error code is matched here (the daemon has no such filter). */
 static int filter_key(struct model *st, int key, struct rd_out *o)
 {
     struct model_history *h = &st->history;

@@ -1,7 +1,7 @@
 /*
- * reducer_waiting: the callers waiting in the agent's queues and the offers made to the agent:
- * kept sorted by queue and arrival with positions, offers filled in from the waiting list,
- * the popup on the newest offer, and both lists replaced whole by the snapshot and the poll.
+ * reducer_waiting: the callers waiting in the agent's queues and the offers made to the agent: kept
+ * sorted by queue and arrival with positions, offers filled in from the waiting list, the popup on
+ * the newest offer, and both lists replaced whole by the snapshot and the poll.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -115,9 +115,7 @@ void rd_waiting_replace(struct model *st, const cJSON *calls)
     }
 }
 
-/* ---- offers
- * ---------------------------------------------------------------------------------
- */
+/* ---- offers ---------------------------------------------------------------------------------- */
 
 void rd_offer_remove(struct model *st, size_t i)
 {
@@ -149,8 +147,7 @@ static void offer_fill(const struct model *st, struct model_offer *of)
     of->since_ms = c->since_ms;
 }
 
-/* An offer from {"call_sid", "queue", "mode", "expires_ms"}; the newest shows
- * in the popup. */
+/* An offer from {"call_sid", "queue", "mode", "expires_ms"}; the newest shows in the popup. */
 void rd_offer_put(struct model *st, const cJSON *d, int popup)
 {
     struct model_offer of = {0};

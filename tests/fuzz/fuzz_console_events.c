@@ -1,18 +1,17 @@
 /*
- * Fuzz target for the console model's reducer. The input is lines, each applied
- * in turn to a model that has seen a snapshot (agent alice in support and
- * sales, one caller waiting):
+ * Fuzz target for the console model's reducer. The input is lines, each applied in turn to a
+ * model that has seen a snapshot (agent alice in support and sales, one caller waiting):
  *
- *   {...}            a websocket message (model_apply_event), or, when it has
- * "calls" and "offers", the pending poll's answer (model_apply_pending); !BYTES
- * keys: each byte a key, with the action (byte % KA_COUNT); =KIND STATUS {} the
- * answer to a request of tag KIND (its generation is the model's current one
- * for history and detail), with a JSON body; +MS              the clocks move
- * on by MS milliseconds (model_tick).
+ *   {...}            a websocket message (model_apply_event), or, when it has "calls" and
+ *                    "offers", the pending poll's answer (model_apply_pending);
+ *   !BYTES           keys: each byte a key, with the action (byte % KA_COUNT); bytes from
+ *                    0xf0 stand for the special keys (KM_KEY_UP + byte - 0xf0);
+ *   =KIND STATUS {}  the answer to a request of tag KIND (its generation is the model's
+ *                    current one for history and detail), with a JSON body;
+ *   +MS              the clocks move on by MS milliseconds (model_tick).
  *
- * After every line the model's invariants must hold (model_check) and every
- * command a key produced must be well-formed; it aborts otherwise. The
- * sanitizers catch the rest.
+ * After every line the model's invariants must hold (model_check) and every command a key
+ * produced must be well-formed; it aborts otherwise. The sanitizers catch the rest.
  */
 #include <stdint.h>
 #include <stdio.h>
