@@ -78,7 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (pad && n + 5 < outsz && w != cols)
             abort();
-        if (!pad && tx_width(rawsan) <= cols && outsz > flen + 1 && strcmp(small, rawsan) != 0)
+        if (!pad && cols > 0 && tx_width(rawsan) <= cols && outsz > flen + 1 &&
+            strcmp(small, rawsan) != 0)
             abort(); /* what fits is unchanged */
     }
     free(rawsan);
