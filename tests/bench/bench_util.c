@@ -1,8 +1,10 @@
 /*
  * bench_util: what the daemon's benchmark needs besides the daemon: a clock, a process's
- * memory and CPU from /proc, quantiles, and a blocking keep-alive HTTP/1.1 connection to a
- * loopback port. See bench_util.h.
+ * memory and CPU from /proc, quantiles, a blocking keep-alive HTTP/1.1 connection to a
+ * loopback port and a bare websocket client. See bench_util.h.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -167,4 +169,141 @@ int conn_request(struct conn *c, const char *req, size_t len)
         off += (size_t)n;
     }
     return read_response(c);
+}
+
+/* ---- a bare websocket client ------------------------------------------------------------- */
+
+int rws_open(struct rws *c, int port, const char *path, const char *extra)
+{
+    *c = (struct rws){.fd = -1};
+    struct conn k = {.fd = -1, .port = port};
+    if (conn_open(&k) < 0)
+        return -1;
+    c->fd = k.fd;
+    char req[1024];
+    int n = snprintf(req, sizeof req,
+                     "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+                     "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     "Sec-WebSocket-Version: 13\r\n%s\r\n\r\n",
+                     path, port, extra);
+    if (n <= 0 || (size_t)n >= sizeof req || send(c->fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
+        rws_close(c);
+        return -1;
+    }
+    /* the 101's headers, byte by byte so that no frame after them is read here */
+    char head[2048];
+    size_t len = 0;
+    while (len < sizeof head - 1) {
+        if (recv(c->fd, head + len, 1, 0) != 1)
+            break;
+        len++;
+        if (len >= 4 && memcmp(head + len - 4, "\r\n\r\n", 4) == 0)
+            break;
+    }
+    head[len] = '\0';
+    if (strncmp(head, "HTTP/1.1 101", 12) != 0) {
+        rws_close(c);
+        return -1;
+    }
+    fcntl(c->fd, F_SETFL, O_NONBLOCK);
+    return 0;
+}
+
+/* Sends a pong (masked with a zero key, as a client must) with the ping's payload. */
+static void pong(struct rws *c, const unsigned char *payload, size_t len)
+{
+    unsigned char f[2 + 4 + 125];
+    if (len > 125)
+        return;
+    f[0] = 0x8a;
+    f[1] = (unsigned char)(0x80 | len);
+    memset(f + 2, 0, 4);
+    memcpy(f + 6, payload, len);
+    send(c->fd, f, 6 + len, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* Hands over the whole frames at the start of the buffer; returns how many were messages. */
+static int rws_frames(struct rws *c, rws_msg_fn fn, void *user)
+{
+    int msgs = 0;
+    size_t off = 0;
+    for (;;) {
+        const unsigned char *p = (const unsigned char *)c->buf + off;
+        size_t avail = c->len - off, head = 2;
+        if (avail < 2)
+            break;
+        uint64_t plen = p[1] & 0x7f;
+        if (plen == 126) {
+            head = 4;
+            if (avail < head)
+                break;
+            plen = (uint64_t)p[2] << 8 | p[3];
+        } else if (plen == 127) {
+            head = 10;
+            if (avail < head)
+                break;
+            plen = 0;
+            for (int i = 0; i < 8; i++)
+                plen = plen << 8 | p[2 + i];
+        }
+        if (plen > (1u << 26)) {
+            c->closed = 1;
+            break;
+        }
+        if (avail < head + plen)
+            break;
+        int op = p[0] & 0x0f;
+        char *data = c->buf + off + head;
+        if (op == 0x1 || op == 0x2 || op == 0x0) {
+            char keep = data[plen]; /* the next frame's first byte, or past the end */
+            data[plen] = '\0';
+            fn(c, data, (size_t)plen, user);
+            data[plen] = keep;
+            msgs++;
+        } else if (op == 0x8) {
+            c->closed = 1;
+            c->close_code = plen >= 2 ? ((unsigned char)data[0] << 8 | (unsigned char)data[1]) : 0;
+        } else if (op == 0x9) {
+            pong(c, (const unsigned char *)data, (size_t)plen);
+        }
+        off += head + (size_t)plen;
+    }
+    memmove(c->buf, c->buf + off, c->len - off);
+    c->len -= off;
+    return msgs;
+}
+
+int rws_read(struct rws *c, rws_msg_fn fn, void *user)
+{
+    int msgs = 0;
+    while (!c->closed) {
+        if (c->cap - c->len < 65536) {
+            c->cap = c->cap ? c->cap * 2 : 262144;
+            c->buf = realloc(c->buf, c->cap + 1);
+            if (!c->buf)
+                abort();
+        }
+        ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        if (n <= 0) {
+            c->closed = 1;
+            break;
+        }
+        c->len += (size_t)n;
+        msgs += rws_frames(c, fn, user);
+    }
+    return c->closed ? -1 : msgs;
+}
+
+void rws_close(struct rws *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    free(c->buf);
+    c->buf = NULL;
+    c->len = c->cap = 0;
 }

@@ -39,4 +39,30 @@ void conn_drop(struct conn *c);
  * and dropped; a response that closes the connection closes c. */
 int conn_request(struct conn *c, const char *req, size_t len);
 
+/*
+ * A bare websocket client for measuring the daemon rather than a client library: an upgrade
+ * over a blocking socket, then frames read from a non-blocking one (the caller polls it with
+ * epoll) and handed over whole. The server's frames are never masked; its pings are answered.
+ */
+struct rws {
+    int fd;
+    char *buf; /* bytes read and not yet used */
+    size_t len, cap;
+    int closed;     /* a close frame came, or the connection ended */
+    int close_code; /* from the close frame, 0 when none */
+};
+
+/* Called with each text or binary message (NUL-terminated after len). */
+typedef void (*rws_msg_fn)(struct rws *c, const char *data, size_t len, void *user);
+
+/* Connects to 127.0.0.1:port, asks for path with the header line extra ("Authorization:
+ * Bearer ..."), waits up to 10 s for the 101 and leaves the socket non-blocking. 0, or -1 with
+ * the connection closed. */
+int rws_open(struct rws *c, int port, const char *path, const char *extra);
+/* Reads what the socket has and hands over each whole message; returns the messages handed
+ * over, or -1 once the connection is over (closed set). */
+int rws_read(struct rws *c, rws_msg_fn fn, void *user);
+/* Closes the connection and frees the buffer. */
+void rws_close(struct rws *c);
+
 #endif

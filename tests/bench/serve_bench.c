@@ -13,7 +13,8 @@
  *   serve_bench DIALTONE_BINARY    (run by `make bench`)
  *
  * For profiling: SERVE_BENCH_ONLY=hooks,push,memory runs only the parts named;
- * SERVE_BENCH_HOOKS=N sends at most N webhooks in part 1; DIALTONE_BINARY may be a script
+ * SERVE_BENCH_HOOKS=N sends at most N webhooks in part 1, for at most SERVE_BENCH_SECONDS
+ * (10 by default); DIALTONE_BINARY may be a script
  * that runs `dialtone serve` under perf or valgrind (it is also run for `agent add`).
  */
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -73,7 +75,8 @@ static struct {
     pid_t child;
 } g;
 
-static long hook_max = HOOK_MAX; /* SERVE_BENCH_HOOKS */
+static long hook_max = HOOK_MAX;           /* SERVE_BENCH_HOOKS */
+static double hook_seconds = HOOK_SECONDS; /* SERVE_BENCH_SECONDS */
 
 static const char *const statuses[] = {"ringing", "in-progress", "completed"};
 
@@ -260,7 +263,7 @@ static void bench_hooks(void)
     pthread_t t[HOOK_CONNS];
     double serve0 = cpu_s(g.child), self0 = cpu_s(getpid());
     uint64_t t0 = now_ns();
-    h.deadline = t0 + (uint64_t)(HOOK_SECONDS * 1e9);
+    h.deadline = t0 + (uint64_t)(hook_seconds * 1e9);
     for (int i = 0; i < HOOK_CONNS; i++)
         pthread_create(&t[i], NULL, hook_worker, NULL);
     for (int i = 0; i < HOOK_CONNS; i++)
@@ -299,7 +302,6 @@ static void bench_hooks(void)
 struct client {
     struct wsc *ws;
     int opened, closed;
-    float *lat; /* ms per push-test webhook index, 0 when not received */
 };
 
 struct group {
@@ -312,36 +314,12 @@ struct group {
 static atomic_int ws_opened, ws_closed;
 static char ws_close_first[160]; /* how the first client to close was closed */
 static pthread_mutex_t ws_close_mu = PTHREAD_MUTEX_INITIALIZER;
-static _Atomic uint64_t *push_sent; /* send time per push-test webhook, ns */
-static atomic_long push_got;
-static uint64_t push_start;       /* when the push test's first webhook goes, ns */
-static float push_answer[PUSH_N]; /* ms from sending each webhook to its 200, 0 otherwise */
 
 static void on_ws_open(struct wsc *c, void *user)
 {
     (void)c;
     ((struct client *)user)->opened = 1;
     atomic_fetch_add(&ws_opened, 1);
-}
-
-static void on_ws_message(struct wsc *c, const char *data, size_t len, int binary, void *user)
-{
-    (void)c;
-    (void)len;
-    (void)binary;
-    struct client *cl = user;
-    const char *m = cl->lat ? strstr(data, SID_MARK) : NULL;
-    if (!m)
-        return;
-    unsigned long i = strtoul(m + strlen(SID_MARK), NULL, 16);
-    if (i >= PUSH_N || cl->lat[i] > 0)
-        return;
-    uint64_t sent = atomic_load(&push_sent[i]);
-    if (!sent)
-        return;
-    float ms = (float)(now_ns() - sent) / 1e6f;
-    cl->lat[i] = ms > 0 ? ms : 1e-6f;
-    atomic_fetch_add(&push_got, 1);
 }
 
 static void on_ws_close(struct wsc *c, const struct wsc_close_info *info, void *user)
@@ -364,8 +342,8 @@ static void *group_main(void *arg)
     return NULL;
 }
 
-/* Starts n clients on a new loop and thread; lat_n > 0 gives each a latency table. */
-static int group_start(struct group *gr, size_t n, size_t lat_n)
+/* Starts n clients on a new loop and thread. */
+static int group_start(struct group *gr, size_t n)
 {
     char err[256], url[128], auth[160];
     snprintf(url, sizeof url, "ws://127.0.0.1:%d/api/v1/events", g.port);
@@ -378,14 +356,12 @@ static int group_start(struct group *gr, size_t n, size_t lat_n)
         return -1;
     for (size_t i = 0; i < n; i++) {
         struct client *cl = &gr->clients[i];
-        cl->lat = lat_n ? calloc(lat_n, sizeof(float)) : NULL;
         struct wsc_options o = {.url = url,
                                 .headers = &hdr,
                                 .nheaders = 1,
                                 .queue_msgs = 0,
                                 .connect_timeout_ms = 30000,
                                 .on_open = on_ws_open,
-                                .on_message = on_ws_message,
                                 .on_close = on_ws_close,
                                 .user = cl};
         cl->ws = wsc_new(gr->loop, &o, err, sizeof err);
@@ -412,8 +388,6 @@ static void group_stop(struct group *gr)
     netloop_post(gr->loop, group_close_all, gr);
     pthread_join(gr->thread, NULL);
     netloop_free(gr->loop);
-    for (size_t i = 0; i < gr->n; i++)
-        free(gr->clients[i].lat);
     free(gr->clients);
 }
 
@@ -436,7 +410,7 @@ static void bench_memory(void)
     atomic_store(&ws_closed, 0);
     ws_close_first[0] = '\0';
     uint64_t t0 = now_ns();
-    if (group_start(&gr, MEM_CLIENTS, 0) < 0) {
+    if (group_start(&gr, MEM_CLIENTS) < 0) {
         fprintf(stderr, "serve_bench: cannot start %d websocket clients\n", MEM_CLIENTS);
         return;
     }
@@ -453,7 +427,106 @@ static void bench_memory(void)
     group_stop(&gr);
 }
 
-/* ---- 2. push latency ----------------------------------------------------------------------- */
+/* ---- 2. push latency -----------------------------------------------------------------------
+ * The clients are bare websockets read with epoll (bench_util's rws), not the lws client the
+ * memory test uses: at 100,000 messages a second that library's own polling and parsing took
+ * more CPU than the daemon, and the figure measured this program. */
+
+struct pclient {
+    struct rws ws;
+    float lat[PUSH_N]; /* ms per push-test webhook index, 0 when not received */
+    int gone;
+};
+
+struct pgroup {
+    pthread_t thread;
+    int ep;
+    struct pclient *cl;
+    size_t n;
+};
+
+static _Atomic uint64_t *push_sent; /* send time per push-test webhook, ns */
+static atomic_long push_got;
+static atomic_int push_stop, push_closed;
+static uint64_t push_start;       /* when the push test's first webhook goes, ns */
+static float push_answer[PUSH_N]; /* ms from sending each webhook to its 200, 0 otherwise */
+
+static void on_push_msg(struct rws *c, const char *data, size_t len, void *user)
+{
+    (void)c;
+    struct pclient *pc = user;
+    (void)len;
+    const char *m = strstr(data, SID_MARK); /* NUL-terminated by rws */
+    if (!m)
+        return;
+    unsigned long i = strtoul(m + strlen(SID_MARK), NULL, 16);
+    if (i >= PUSH_N || pc->lat[i] > 0)
+        return;
+    uint64_t sent = atomic_load(&push_sent[i]);
+    if (!sent)
+        return;
+    float ms = (float)(now_ns() - sent) / 1e6f;
+    pc->lat[i] = ms > 0 ? ms : 1e-6f;
+    atomic_fetch_add(&push_got, 1);
+}
+
+static void *pgroup_main(void *arg)
+{
+    struct pgroup *gr = arg;
+    struct epoll_event evs[64];
+    while (!atomic_load(&push_stop)) {
+        int n = epoll_wait(gr->ep, evs, 64, 20);
+        for (int i = 0; i < n; i++) {
+            struct pclient *pc = evs[i].data.ptr;
+            if (rws_read(&pc->ws, on_push_msg, pc) >= 0 || pc->gone)
+                continue;
+            pc->gone = 1;
+            epoll_ctl(gr->ep, EPOLL_CTL_DEL, pc->ws.fd, NULL);
+            pthread_mutex_lock(&ws_close_mu);
+            if (!ws_close_first[0])
+                snprintf(ws_close_first, sizeof ws_close_first, "code %d", pc->ws.close_code);
+            pthread_mutex_unlock(&ws_close_mu);
+            atomic_fetch_add(&push_closed, 1);
+        }
+    }
+    return NULL;
+}
+
+/* Opens the push test's clients, n to each of the groups; returns how many opened. */
+static int pgroups_open(struct pgroup *gr, int ngroups, size_t n)
+{
+    char auth[160];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", g.agent_token);
+    int open = 0;
+    for (int k = 0; k < ngroups; k++) {
+        gr[k] = (struct pgroup){.ep = epoll_create1(0), .n = n};
+        gr[k].cl = xcalloc(n, sizeof *gr[k].cl);
+        for (size_t c = 0; c < n; c++) {
+            struct pclient *pc = &gr[k].cl[c];
+            if (rws_open(&pc->ws, g.port, "/api/v1/events", auth) < 0) {
+                pc->gone = 1;
+                continue;
+            }
+            struct epoll_event ev = {.events = EPOLLIN, .data.ptr = pc};
+            epoll_ctl(gr[k].ep, EPOLL_CTL_ADD, pc->ws.fd, &ev);
+            open++;
+        }
+        pthread_create(&gr[k].thread, NULL, pgroup_main, &gr[k]);
+    }
+    return open;
+}
+
+/* Stops the readers and closes the clients; their tables stay until pgroups_free. */
+static void pgroups_close(struct pgroup *gr, int ngroups)
+{
+    atomic_store(&push_stop, 1);
+    for (int k = 0; k < ngroups; k++) {
+        pthread_join(gr[k].thread, NULL);
+        for (size_t c = 0; c < gr[k].n; c++)
+            rws_close(&gr[k].cl[c].ws);
+        close(gr[k].ep);
+    }
+}
 
 static void *push_sender(void *arg)
 {
@@ -478,43 +551,18 @@ static void *push_sender(void *arg)
     return NULL;
 }
 
-static void bench_push(void)
+/* Prints the figures of the push test from the clients' tables. */
+static void push_report(struct pgroup *gr, int open, long answered, double secs, double serve_s,
+                        double self_s)
 {
-    struct group gr[PUSH_LOOPS];
-    atomic_store(&ws_opened, 0);
-    atomic_store(&ws_closed, 0);
-    ws_close_first[0] = '\0';
-    push_sent = calloc(PUSH_N, sizeof *push_sent);
-    for (int i = 0; i < PUSH_LOOPS; i++)
-        if (group_start(&gr[i], PUSH_CLIENTS / PUSH_LOOPS, PUSH_N) < 0)
-            return;
-    int open = wait_open(PUSH_CLIENTS, 30);
-    usleep(300000); /* the snapshots */
-    uint64_t start = now_ns() + 50000000u;
-    push_start = start;
-    pthread_t t[PUSH_SENDERS];
-    double serve0 = cpu_s(g.child), self0 = cpu_s(getpid());
-    for (long i = 0; i < PUSH_SENDERS; i++)
-        pthread_create(&t[i], NULL, push_sender, (void *)(intptr_t)i);
-    for (int i = 0; i < PUSH_SENDERS; i++)
-        pthread_join(t[i], NULL);
-    double secs = (double)(now_ns() - start) / 1e9;
-    double serve_s = cpu_s(g.child) - serve0, self_s = cpu_s(getpid()) - self0;
-    long answered = 0;
-    for (int i = 0; i < PUSH_N; i++)
-        answered += atomic_load(&push_sent[i]) != 0;
-    long want = answered * open;
-    uint64_t end = now_ns() + 5000000000u;
-    while (atomic_load(&push_got) < want && now_ns() < end)
-        usleep(10000);
-    usleep(100000);
     size_t n = 0;
+    long want = answered * open;
     float *all = xmalloc(sizeof(float) * (size_t)PUSH_N * PUSH_CLIENTS);
     for (int k = 0; k < PUSH_LOOPS; k++)
         for (size_t c = 0; c < gr[k].n; c++)
             for (int i = 0; i < PUSH_N; i++)
-                if (gr[k].clients[c].lat && gr[k].clients[c].lat[i] > 0)
-                    all[n++] = gr[k].clients[c].lat[i];
+                if (gr[k].cl[c].lat[i] > 0)
+                    all[n++] = gr[k].cl[c].lat[i];
     qsort(all, n, sizeof(float), cmp_float);
     float p99 = quantile(all, n, 0.99);
     printf("\n  2. push: %d websocket clients (%d open), webhooks at %d/s\n", PUSH_CLIENTS, open,
@@ -535,12 +583,40 @@ static void bench_push(void)
     printf("    against the aim                 %7.2fx the p99 ceiling of %.0f ms\n",
            p99 / AIM_PUSH_P99_MS, AIM_PUSH_P99_MS);
     print_cpu(serve_s, self_s, secs);
-    if (atomic_load(&ws_closed))
-        printf("    clients closed during the test  %7d (the first: %s)\n", atomic_load(&ws_closed),
-               ws_close_first);
+    if (atomic_load(&push_closed))
+        printf("    clients closed during the test  %7d (the first: %s)\n",
+               atomic_load(&push_closed), ws_close_first);
     free(all);
-    for (int i = 0; i < PUSH_LOOPS; i++)
-        group_stop(&gr[i]);
+}
+
+static void bench_push(void)
+{
+    struct pgroup gr[PUSH_LOOPS];
+    ws_close_first[0] = '\0';
+    push_sent = calloc(PUSH_N, sizeof *push_sent);
+    int open = pgroups_open(gr, PUSH_LOOPS, PUSH_CLIENTS / PUSH_LOOPS);
+    usleep(300000); /* the snapshots */
+    uint64_t start = now_ns() + 50000000u;
+    push_start = start;
+    pthread_t t[PUSH_SENDERS];
+    double serve0 = cpu_s(g.child), self0 = cpu_s(getpid());
+    for (long i = 0; i < PUSH_SENDERS; i++)
+        pthread_create(&t[i], NULL, push_sender, (void *)(intptr_t)i);
+    for (int i = 0; i < PUSH_SENDERS; i++)
+        pthread_join(t[i], NULL);
+    double secs = (double)(now_ns() - start) / 1e9;
+    double serve_s = cpu_s(g.child) - serve0, self_s = cpu_s(getpid()) - self0;
+    long answered = 0;
+    for (int i = 0; i < PUSH_N; i++)
+        answered += atomic_load(&push_sent[i]) != 0;
+    uint64_t end = now_ns() + 5000000000u;
+    while (atomic_load(&push_got) < answered * open && now_ns() < end)
+        usleep(10000);
+    usleep(100000);
+    pgroups_close(gr, PUSH_LOOPS); /* joins the readers before their tables are read */
+    push_report(gr, open, answered, secs, serve_s, self_s);
+    for (int k = 0; k < PUSH_LOOPS; k++)
+        free(gr[k].cl);
     free(push_sent);
 }
 
@@ -572,6 +648,9 @@ int main(int argc, char **argv)
     const char *nh = getenv("SERVE_BENCH_HOOKS");
     if (nh && atol(nh) >= 0 && atol(nh) <= HOOK_MAX)
         hook_max = atol(nh);
+    const char *ns = getenv("SERVE_BENCH_SECONDS");
+    if (ns && atof(ns) > 0 && atof(ns) <= 3600)
+        hook_seconds = atof(ns);
     setvbuf(stdout, NULL, _IOLBF, 0); /* the figures as they come, even into a pipe */
     signal(SIGPIPE, SIG_IGN);
     raise_nofile(); /* 1,000 clients here, as many connections in the daemon */
