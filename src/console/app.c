@@ -82,7 +82,9 @@ static void draw_now(struct app *a)
     wnoutrefresh(stdscr);
     doupdate(); /* only the cells that changed reach the terminal */
     a->model->dirty = 0;
-    a->frames++;
+    if (a->frames++ == 0) /* start-up time, for the log ($DIALTONE_CONSOLE_LOG) */
+        log_info("console: first frame after %llu ms",
+                 (unsigned long long)(netloop_now_ms() - a->started_ms));
 }
 
 static void on_redraw(struct netloop_timer *t, void *user)
@@ -314,7 +316,7 @@ int console_run(const struct console_options *opt)
         return 1;
     }
     setlocale(LC_ALL, "");
-    struct app a = {.opt = opt, .winch_pipe = {-1, -1}};
+    struct app a = {.opt = opt, .winch_pipe = {-1, -1}, .started_ms = netloop_now_ms()};
     char err[sizeof a.fatal];
     int logfd = log_start();
     int rc = start(&a, err, sizeof err);
@@ -322,6 +324,7 @@ int console_run(const struct console_options *opt)
         app_fail(&a, "%s", err);
     else if (netloop_run(a.loop) != DT_OK)
         app_fail(&a, "the event loop failed");
+    log_info("console: %lu frames drawn", a.frames);
     stop(&a);
     log_set_output(NULL);
     if (logfd >= 0)

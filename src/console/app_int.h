@@ -34,6 +34,7 @@ struct app {
     struct client *client;
     struct theme theme;
     unsigned long frames; /* frames drawn, for tests and the benchmark */
+    uint64_t started_ms;  /* netloop_now_ms() when console_run began */
     char fatal[512];
 };
 
