@@ -6,7 +6,8 @@
  *
  * Durability: the database runs in WAL mode with synchronous=NORMAL. A transaction is written
  * to the WAL file (the operating system's page cache) before its COMMIT returns, and the WAL
- * is synced only at checkpoints. So once a store_* call that writes has returned 0, the change
+ * is synced only at checkpoints, which a store on a file runs on a thread of its own with a
+ * second connection, so that no commit waits for one. So once a store_* call that writes has returned 0, the change
  * survives the process being killed at any moment (kill -9, a crash): the next open replays
  * the WAL. It may be lost, without corruption, if the machine loses power or the kernel
  * crashes. Inside a transaction of store_tx_begin the same holds once store_tx_commit has
