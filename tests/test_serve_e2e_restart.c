@@ -7,6 +7,7 @@
  *   lost): the restarted daemon learns the end from the emulator's REST API, stores it, and
  *   the agent goes through wrap-up to available;
  * - an agent is in timed wrap-up: the timer lost with the process fires again after the start;
+ * - an agent is on a call that goes on: still busy after the start, the call still theirs;
  * and, with the daemon running, `dialtone agent remove` (another process) takes the agent's
  * pending reservation away at once and the call is offered to the next agent.
  */
@@ -186,6 +187,21 @@ TEST(offer_busy_and_wrapup_across_restarts)
              "SELECT json_extract(data, '$.state') FROM events WHERE type = 'agent.state' AND "
              "json_extract(data, '$.name') = 'alice' ORDER BY seq DESC LIMIT 1");
     CHECK_STR(se_q("%s", sql), "available");
+
+    /* busy at the kill with the call still on: still busy after the start, and the call is
+     * still the agent's (hang-up through the API), whose end brings wrap-up */
+    char c4[64], path[128];
+    new_call(c4, sizeof c4);
+    SE_WAIT_Q(events("offer.created", c4, "alice", NULL), "1", WAIT);
+    accept_call(&agents[0], c4);
+    restart();
+    snprintf(path, sizeof path, "/api/v1/calls/%s/hangup", c4);
+    CHECK_STR(se_q("%s", state_of("alice")), "busy");
+    CHECK_INT(api(&agents[0], "POST", path, NULL), 202);
+    snprintf(sql, sizeof sql, "SELECT status FROM calls WHERE sid = '%s'", c4);
+    SE_WAIT_Q(sql, "completed", WAIT);
+    SE_WAIT_Q(state_of("alice"), "wrap-up", WAIT);
+    SE_WAIT_Q(state_of("alice"), "available", WAIT);
 }
 
 /* `dialtone agent remove` in another process: the reservation moves on at once. */
