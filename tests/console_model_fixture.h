@@ -120,6 +120,27 @@ static inline struct model *fx_new(void)
     fx_snapshot(
         m, 10, "available",
         fx_call("CA1", "Ann Lee", "+14155550123", "+15005550006", "support", "in-progress", NULL));
+    /* the first snapshot asks for GET /api/v1/me, for the dispositions */
+    struct model_cmd cmds[MODEL_CMDS_MAX];
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/me");
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 0);
+    cJSON *me = cJSON_Parse(fx_agent("available", NULL));
+    cJSON *ds = cJSON_AddArrayToObject(me, "dispositions");
+    static const char *const codes[][2] = {{"resolved", "Resolved"},
+                                           {"follow-up", "Follow-up needed"},
+                                           {"escalated", "Escalated"},
+                                           {"wrong-number", "Wrong number"}};
+    for (size_t i = 0; i < 4; i++) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "code", codes[i][0]);
+        cJSON_AddStringToObject(d, "label", codes[i][1]);
+        cJSON_AddItemToArray(ds, d);
+    }
+    model_apply_result(m, cmds[0].tag, 200, me, NULL);
+    cJSON_Delete(me);
+    CHECK(m->me_loaded);
+    fx_check(m);
     return m;
 }
 

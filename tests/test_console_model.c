@@ -213,16 +213,104 @@ TEST(hang_up_then_wrap_up)
     model_free(m);
 }
 
-TEST(transfer_goes_to_wrap_up)
+#define XFER(seq, fmt, ...)                                                                        \
+    FX_EV(m, seq, "call.transferred",                                                              \
+          "{\"call_sid\":\"CA1\",\"agent\":\"%s\",\"kind\":\"%s\",\"phase\":\"%s\"" fmt "}",       \
+          __VA_ARGS__)
+
+TEST(cold_transfer_to_a_queue_goes_to_wrap_up)
 {
     struct model *m = connected();
-    FX_EV(m, 13, "call.transferred", "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"%s\"}",
-          "sales");
+    XFER(13, ",\"queue\":\"sales\",\"owner\":null", "alice", "cold", "completed");
     CHECK(fx_toast_has(m, "Transferred to sales"));
     CHECK(m->wrapup.open);
+    CHECK_INT(m->call.xfer_phase, MODEL_XFER_NONE);
     FX_EV(m, 14, "agent.state", "%s", fx_agent("available", NULL));
     CHECK(!m->wrapup.open); /* the queue's wrap-up time ran out */
     CHECK_INT(m->call.phase, MODEL_CALL_NONE);
+    model_free(m);
+}
+
+TEST(a_failed_transfer_leaves_the_call)
+{
+    struct model *m = connected();
+    XFER(13, ",\"to\":\"+14155550100\",\"reason\":\"Twilio answered 400: bad To\"", "alice", "cold",
+         "failed");
+    CHECK(fx_toast_has(m, "The transfer to +14155550100 failed: Twilio answered 400: bad To"));
+    CHECK_INT(m->call.phase, MODEL_CALL_CONNECTED);
+    CHECK(!m->wrapup.open);
+    /* another call's transfer, or another agent's, is not ours */
+    FX_EV(m, 14, "call.transferred",
+          "{\"call_sid\":\"CA2\",\"agent\":\"alice\",\"phase\":\"completed\",\"to\":\"%s\"}", "+1");
+    FX_EV(m, 15, "call.transferred",
+          "{\"call_sid\":\"CA1\",\"agent\":\"bob\",\"phase\":\"completed\",\"to\":\"%s\"}", "+1");
+    CHECK_INT(m->call.phase, MODEL_CALL_CONNECTED);
+    model_free(m);
+}
+
+TEST(warm_transfer_as_the_transferring_agent)
+{
+    struct model *m = connected();
+    XFER(13, ",\"to_agent\":\"bob\",\"party_call_sid\":null,\"owner\":\"alice\"", "alice", "warm",
+         "started");
+    CHECK_INT(m->call.xfer_phase, MODEL_XFER_STARTED);
+    CHECK(m->call.xfer_warm);
+    CHECK_STR(m->call.xfer_to, "bob");
+    CHECK_INT(m->call.on_hold, 1);
+    XFER(14, ",\"to_agent\":\"bob\",\"party_call_sid\":\"CA5\",\"owner\":\"alice\"", "alice",
+         "warm", "connected");
+    CHECK_INT(m->call.xfer_phase, MODEL_XFER_CONNECTED);
+    CHECK(fx_toast_has(m, "bob answered"));
+    XFER(15, ",\"to_agent\":\"bob\",\"reason\":\"the party's leg ended: completed\"", "alice",
+         "warm", "canceled");
+    CHECK_INT(m->call.xfer_phase, MODEL_XFER_NONE);
+    CHECK_INT(m->call.on_hold, 0);
+    CHECK(fx_toast_has(m, "The transfer to bob was canceled: the party's leg ended: completed"));
+    CHECK_INT(m->call.phase, MODEL_CALL_CONNECTED);
+    XFER(16, ",\"to_agent\":\"bob\",\"owner\":\"alice\"", "alice", "warm", "started");
+    XFER(17, ",\"to_agent\":\"bob\",\"owner\":\"bob\"", "alice", "warm", "completed");
+    CHECK(m->wrapup.open);
+    CHECK(fx_toast_has(m, "Transferred to bob"));
+    model_free(m);
+}
+
+TEST(a_call_transferred_to_me_becomes_mine)
+{
+    struct model *m = fx_new();
+    XFER(11, ",\"to_agent\":\"alice\",\"party_call_sid\":null,\"owner\":\"bob\"", "bob", "cold",
+         "started");
+    CHECK_INT(m->call.phase, MODEL_CALL_CONNECTING);
+    CHECK_STR(m->call.sid, "CA1");
+    CHECK_STR(m->call.from_agent, "bob");
+    CHECK_INT(m->screen, MODEL_SCR_CALL);
+    CHECK(fx_toast_has(m, "bob is transferring a call to you"));
+    XFER(12, ",\"to_agent\":\"alice\",\"party_call_sid\":\"CA8\",\"owner\":\"alice\"", "bob",
+         "cold", "completed");
+    FX_EV(m, 13, "call.connected",
+          "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"agent_call_sid\":\"%s\"}", "CA8");
+    CHECK_INT(m->call.phase, MODEL_CALL_CONNECTED);
+    /* the caller's own events name the party */
+    FX_EV(m, 14, "call.updated", "{\"call\":%s}",
+          fx_call("CA1", "Ann Lee", "+14155550123", "+1500", "support", "in-progress", NULL));
+    CHECK_STR(m->call.name, "Ann Lee");
+    CHECK_STR(m->call.number, "+14155550123");
+    struct model_cmd cmds[MODEL_CMDS_MAX];
+    CHECK_INT(fx_key(m, 'm', KA_MUTE, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls/CA1/mute");
+    model_free(m);
+}
+
+TEST(a_warm_transfer_to_me_that_is_canceled)
+{
+    struct model *m = fx_new();
+    XFER(11, ",\"to_agent\":\"alice\",\"owner\":\"bob\"", "bob", "warm", "started");
+    XFER(12, ",\"to_agent\":\"alice\",\"party_call_sid\":\"CA8\",\"owner\":\"bob\"", "bob", "warm",
+         "connected");
+    CHECK_INT(m->call.phase, MODEL_CALL_CONNECTED);
+    XFER(13, ",\"to_agent\":\"alice\",\"owner\":\"bob\",\"reason\":\"x\"", "bob", "warm",
+         "canceled");
+    CHECK_INT(m->call.phase, MODEL_CALL_NONE);
+    CHECK(fx_toast_has(m, "bob's transfer to you was canceled"));
     model_free(m);
 }
 
@@ -530,7 +618,11 @@ int main(void)
     RUN(accepted_call_connects);
     RUN(hold_and_mute_follow_the_events);
     RUN(hang_up_then_wrap_up);
-    RUN(transfer_goes_to_wrap_up);
+    RUN(cold_transfer_to_a_queue_goes_to_wrap_up);
+    RUN(a_failed_transfer_leaves_the_call);
+    RUN(warm_transfer_as_the_transferring_agent);
+    RUN(a_call_transferred_to_me_becomes_mine);
+    RUN(a_warm_transfer_to_me_that_is_canceled);
     RUN(connect_failure_is_told);
     RUN(failed_outbound_call_toasts_the_dictionary_words);
     RUN(answered_outbound_call_connects);

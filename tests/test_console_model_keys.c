@@ -37,7 +37,8 @@ TEST(command_line)
     CHECK_INT(cmds[0].kind, MODEL_CMD_THEME);
     CHECK_STR(cmds[0].arg, "light");
     CHECK_INT(command(m, "frobnicate now"), 0);
-    CHECK_STR(m->prompt.message, "Unknown command: frobnicate (try dial, state, theme, help, q)");
+    CHECK_STR(m->prompt.message,
+              "Unknown command: frobnicate (try dial, state, theme, complete, cancel, help, q)");
     /* the message goes with the next key */
     fx_key(m, 'j', KA_DOWN, cmds);
     CHECK_STR(m->prompt.message, "");
@@ -211,9 +212,19 @@ TEST(call_keys_need_a_call)
 TEST(transfer_dialog)
 {
     struct model *m = connected();
-    CHECK_INT(fx_key(m, 't', KA_TRANSFER, cmds), 0);
+    CHECK_INT(fx_key(m, 't', KA_TRANSFER, cmds), 1);
+    CHECK_STR(cmds[0].method, "GET");
+    CHECK_STR(cmds[0].path, "/api/v1/agents");
     CHECK(m->transfer.open);
     CHECK(model_text_focus(m));
+    fx_result(m, cmds[0].tag, 200,
+              "{\"agents\":[{\"name\":\"alice\",\"state\":\"available\"},{\"name\":\"carol\","
+              "\"state\":\"busy\"},{\"name\":\"bob\",\"state\":\"available\"},{\"name\":7},"
+              "{\"state\":\"available\"}]}",
+              NULL);
+    CHECK_INT(m->transfer.n_agents, 2);
+    CHECK_STR(m->transfer.agents[0], "bob"); /* available first, never oneself */
+    CHECK_STR(m->transfer.agents[1], "carol");
     CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
     CHECK(m->transfer.message[0] != '\0');
     fx_key(m, KM_KEY_TAB, KA_NONE, cmds);
@@ -235,6 +246,63 @@ TEST(transfer_dialog)
     fx_key(m, 't', KA_TRANSFER, cmds);
     fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
     CHECK(!m->transfer.open);
+    model_free(m);
+}
+
+TEST(transfer_to_an_agent_cold_or_warm)
+{
+    struct model *m = connected();
+    CHECK_INT(fx_key(m, 't', KA_TRANSFER, cmds), 1);
+    fx_result(m, cmds[0].tag, 200,
+              "{\"agents\":[{\"name\":\"bob\",\"state\":\"available\"},{\"name\":\"carol\","
+              "\"state\":\"break\"}]}",
+              NULL);
+    for (int i = 0; i < 4; i++) /* support, sales, billing, then bob */
+        fx_key(m, KM_KEY_TAB, KA_NONE, cmds);
+    CHECK_STR(m->transfer.target, "bob");
+    fx_key(m, KM_KEY_TAB, KA_NONE, cmds);
+    CHECK_STR(m->transfer.target, "support"); /* carol is on a break: not offered */
+    CHECK_INT(fx_key(m, KM_CTRL('w'), KA_NONE, cmds), 0);
+    CHECK(m->transfer.warm);
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
+    CHECK_STR(m->transfer.message, "a warm transfer needs an agent or a number");
+    fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
+    fx_type(m, "bob");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    CHECK_STR(cmds[0].body, "{\"agent\":\"bob\",\"warm\":true}");
+    fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
+    fx_type(m, "agent:dave");
+    fx_key(m, KM_CTRL('w'), KA_NONE, cmds);
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    CHECK_STR(cmds[0].body, "{\"agent\":\"dave\"}");
+    model_free(m);
+}
+
+TEST(warm_transfer_complete_and_cancel)
+{
+    struct model *m = connected();
+    CHECK_INT(command(m, "complete"), 0);
+    CHECK(fx_toast_has(m, "There is no transfer under way"));
+    FX_EV(m, 13, "call.transferred",
+          "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"kind\":\"warm\",\"phase\":\"started\","
+          "\"to\":\"+14155550100\",\"party_call_sid\":null,\"owner\":\"alice\"%s}",
+          "");
+    CHECK_INT(m->call.xfer_phase, MODEL_XFER_STARTED);
+    CHECK_INT(fx_key(m, 't', KA_TRANSFER, cmds), 0); /* not answered yet */
+    CHECK(fx_toast_has(m, "+14155550100 has not answered yet"));
+    CHECK(!m->transfer.open);
+    FX_EV(m, 14, "call.transferred",
+          "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"kind\":\"warm\",\"phase\":"
+          "\"connected\",\"to\":\"+14155550100\",\"party_call_sid\":\"CA5\",\"owner\":"
+          "\"alice\"%s}",
+          "");
+    CHECK_INT(fx_key(m, 't', KA_TRANSFER, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls/CA1/transfer/complete");
+    CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_XFER_COMPLETE);
+    fx_result(m, cmds[0].tag, 409, NULL, "the party has not answered");
+    CHECK(fx_toast_has(m, "Completing the transfer failed: the party has not answered"));
+    CHECK_INT(command(m, "cancel"), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls/CA1/transfer/cancel");
     model_free(m);
 }
 
@@ -299,6 +367,34 @@ TEST(dispositions_from_the_agent)
     CHECK_INT(m->wrapup.n_dispos, 2);
     CHECK_STR(m->wrapup.dispos[0].code, "sold");
     CHECK_STR(m->wrapup.dispos[1].label, "spam");
+    model_free(m);
+}
+
+TEST(me_is_asked_after_the_first_snapshot)
+{
+    struct model *m = model_new();
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 0);
+    fx_snapshot(m, 1, "available", "");
+    /* the app did not take it: the next key hands it out first */
+    CHECK_INT(fx_key(m, 'r', KA_REFRESH, cmds), 2);
+    CHECK_STR(cmds[0].path, "/api/v1/me");
+    CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_ME);
+    CHECK_INT(cmds[1].kind, MODEL_CMD_REFRESH);
+    fx_snapshot(m, 2, "available", ""); /* asked already */
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 0);
+    fx_result(m, MODEL_TAG_ME, 0, NULL, "could not reach the daemon");
+    CHECK_INT(m->n_toasts, 0);
+    fx_snapshot(m, 3, "available", ""); /* asked again after a failure */
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 1);
+    fx_result(m, cmds[0].tag, 200,
+              "{\"name\":\"alice\",\"state\":\"available\",\"dispositions\":[{\"code\":"
+              "\"sold\",\"label\":\"Sold\"}]}",
+              NULL);
+    CHECK(m->me_loaded);
+    CHECK_INT(m->wrapup.n_dispos, 1);
+    CHECK_STR(m->wrapup.dispos[0].label, "Sold");
+    fx_snapshot(m, 4, "available", "");
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 0);
     model_free(m);
 }
 
@@ -537,9 +633,12 @@ int main(void)
     RUN(dialling_during_a_call_is_refused);
     RUN(call_keys_need_a_call);
     RUN(transfer_dialog);
+    RUN(transfer_to_an_agent_cold_or_warm);
+    RUN(warm_transfer_complete_and_cancel);
     RUN(wrap_up_form);
     RUN(typing_in_the_wrap_up_list_starts_the_notes);
     RUN(dispositions_from_the_agent);
+    RUN(me_is_asked_after_the_first_snapshot);
     RUN(offer_keys);
     RUN(history_pages_with_a_cursor);
     RUN(history_filter_is_a_new_query);

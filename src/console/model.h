@@ -44,6 +44,7 @@
 #define MODEL_PATH_SIZE     1024 /* a command's path and query */
 #define MODEL_BODY_SIZE     4608 /* a command's JSON body */
 #define MODEL_CMDS_MAX      4    /* commands one key can produce: size of the out-array */
+#define MODEL_AGENTS_MAX    64   /* agents offered as transfer targets */
 
 /* ---- the state ------------------------------------------------------------------------------ */
 
@@ -124,6 +125,8 @@ enum model_call_phase {
     MODEL_CALL_ENDED,      /* ended: the wrap-up form is open */
 };
 
+enum model_xfer_phase { MODEL_XFER_NONE, MODEL_XFER_STARTED, MODEL_XFER_CONNECTED };
+
 struct model_call {
     enum model_call_phase phase;
     int outbound;
@@ -136,6 +139,13 @@ struct model_call {
     int on_hold, muted;             /* as the daemon's events say */
     char status[MODEL_WORD_SIZE];   /* the daemon's call status ("ringing", "in-progress") */
     char progress[MODEL_TEXT_SIZE]; /* in words: "dialling", "ringing", "answered", "on hold" */
+    /* A transfer of this call under way (call.transferred): STARTED while the party is being
+     * dialled, CONNECTED when a warm party answered (`t` completes it, `:cancel` takes the
+     * caller back). */
+    enum model_xfer_phase xfer_phase;
+    int xfer_warm;
+    char xfer_to[MODEL_NUMBER_SIZE];  /* the party: an agent, a number or a queue */
+    char from_agent[MODEL_NAME_SIZE]; /* the agent who transferred the call here, "" none */
 };
 
 struct model_disposition {
@@ -252,13 +262,18 @@ struct model_menu {
     size_t selected;
 };
 
-/* The transfer dialog (`t`): a number, sip:/client: endpoint, or a queue's name; Tab puts the
- * next queue's name in. Cold transfers only. */
+/* The transfer dialog (`t`): a number, sip:/client: endpoint, an agent's or a queue's name;
+ * Tab puts the next queue's or available agent's name in, C-w switches cold and warm. The
+ * agents come from GET /api/v1/agents, asked when the dialog opens. */
 struct model_transfer {
     int open;
+    int warm;
     char target[MODEL_INPUT_SIZE];
     char message[MODEL_TEXT_SIZE];
     size_t queue_pick;
+    char agents[MODEL_AGENTS_MAX][MODEL_NAME_SIZE]; /* the other agents, available ones first */
+    char agent_states[MODEL_AGENTS_MAX][MODEL_WORD_SIZE];
+    size_t n_agents;
 };
 
 /* The `:` command line. message is what the last command said ("unknown command: foo"),
@@ -304,6 +319,9 @@ struct model {
     struct model_toast toasts[MODEL_TOASTS_MAX]; /* oldest first */
     size_t n_toasts;
 
+    int me_asked;  /* GET /api/v1/me: 1 due (model_take_cmds), 2 asked */
+    int me_loaded; /* it answered: the dispositions are the daemon's */
+
     char theme[MODEL_THEME_SIZE];
     int rows, cols; /* the terminal */
     int dirty;      /* set by every change; the app clears it after drawing */
@@ -334,6 +352,10 @@ enum model_tag {
     MODEL_TAG_DIAL,
     MODEL_TAG_HISTORY,
     MODEL_TAG_DETAIL,
+    MODEL_TAG_ME,            /* GET /api/v1/me: the dispositions */
+    MODEL_TAG_AGENTS,        /* GET /api/v1/agents: transfer targets */
+    MODEL_TAG_XFER_COMPLETE, /* POST .../transfer/complete */
+    MODEL_TAG_XFER_CANCEL,   /* POST .../transfer/cancel */
     MODEL_TAG_COUNT
 };
 /* A tag carries its kind in the low 8 bits and a generation above (history and detail), so an
@@ -380,6 +402,14 @@ int model_apply_pending(struct model *st, const cJSON *body);
  */
 int model_apply_key(struct model *st, int key, enum km_action action, struct model_cmd *out,
                     size_t max);
+
+/*
+ * Writes the requests that events and answers made due (GET /api/v1/me after the first
+ * snapshot, for the wrap-up dispositions) into out, at most max; returns how many. The app
+ * calls it after model_apply_event; model_apply_key also hands them out first, so none waits
+ * longer than the next key.
+ */
+int model_take_cmds(struct model *st, struct model_cmd *out, size_t max);
 
 /* The keymap context for the next key: the help, the state menu, the offer popup, the
  * wrap-up form, or the screen's own. */

@@ -82,6 +82,21 @@ void rd_offer_put(struct model *st, const cJSON *offer, int popup);
 /* Replaces the offers with the poll's array; the popup shows a new one. */
 void rd_offers_replace(struct model *st, const cJSON *offers);
 
+/* Applies an agent object (api_agent_json, GET /api/v1/me) to the agent; whole: also its name
+ * and role (the snapshot). The state opens or closes the wrap-up form (reducer_events.c). */
+void rd_agent_from_json(struct model *st, const cJSON *a, int whole);
+/* A call.transferred event, as the transferring agent or the target agent sees it; ts is the
+ * event's time (reducer_transfer.c). */
+void rd_on_transferred(struct model *st, const cJSON *d, int64_t ts);
+/* The answer to GET /api/v1/agents: the transfer targets (reducer_transfer.c). */
+void rd_agents_result(struct model *st, const cJSON *body);
+/* Asks for the agents, for the transfer dialog's Tab (reducer_transfer.c). */
+int rd_agents_ask(struct model *st, struct rd_out *o);
+/* `t` during a transfer: completes a warm one whose party answered (reducer_transfer.c). */
+void rd_xfer_key(struct model *st, struct rd_out *o);
+/* :complete and :cancel of a warm transfer (reducer_transfer.c). */
+void rd_xfer_end(struct model *st, struct rd_out *o, int complete);
+
 /* ---- steps shared between the reducer files -------------------------------------------------- */
 
 /* The waiting list and queue figures after a change: sorted, positions, offered flags, per-queue

@@ -134,6 +134,13 @@ static void on_call(struct model *st, const cJSON *d, int ended)
     struct model_call *c = &st->call;
     if (!c->sid[0])
         memcpy(c->sid, s, sizeof c->sid);
+    if (!c->name[0])
+        rd_set(c->name, sizeof c->name, call, "caller_name");
+    if (!c->number[0]) {
+        const char *dir = rd_str(call, "direction");
+        rd_set(c->number, sizeof c->number, call,
+               dir && strncmp(dir, "outbound", 8) == 0 ? "to" : "from");
+    }
     rd_set(c->status, sizeof c->status, call, "status");
     const char *ev = rd_str(d, "event");
     if (ev && strcmp(ev, "participant-hold") == 0)
@@ -167,7 +174,7 @@ static void on_queued(struct model *st, const cJSON *d)
 
 /* ---- the agent ------------------------------------------------------------------------------- */
 
-static void agent_from_json(struct model *st, const cJSON *a, int whole)
+void rd_agent_from_json(struct model *st, const cJSON *a, int whole)
 {
     struct model_agent *ag = &st->agent;
     if (whole) {
@@ -223,7 +230,7 @@ static void agent_from_json(struct model *st, const cJSON *a, int whole)
 static void on_agent_state(struct model *st, const cJSON *d)
 {
     if (rd_is_me(st, rd_str(d, "name")))
-        agent_from_json(st, d, 0);
+        rd_agent_from_json(st, d, 0);
 }
 
 static void on_snapshot(struct model *st, const cJSON *ev)
@@ -233,8 +240,11 @@ static void on_snapshot(struct model *st, const cJSON *ev)
     if (seq < st->last_seq) /* the daemon's log started again */
         st->last_seq = seq;
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(d, "agent");
-    if (cJSON_IsObject(a))
-        agent_from_json(st, a, 1);
+    if (cJSON_IsObject(a)) {
+        rd_agent_from_json(st, a, 1);
+        if (!st->me_loaded && !st->me_asked)
+            st->me_asked = 1; /* the dispositions come with GET /api/v1/me */
+    }
     const cJSON *qs = cJSON_GetObjectItemCaseSensitive(d, "queues");
     if (cJSON_IsArray(qs)) {
         st->n_queues = 0;
@@ -355,11 +365,6 @@ static void on_mine(struct model *st, const char *type, const cJSON *d, int64_t 
         }
         if (a && strcmp(a, "hangup") == 0)
             rd_copy(c->progress, sizeof c->progress, "hanging up");
-    } else if (strcmp(type, "call.transferred") == 0 && same) {
-        char to[MODEL_NUMBER_SIZE];
-        rd_set(to, sizeof to, d, rd_str(d, "queue") ? "queue" : "to");
-        model_toast(st, MODEL_OK, "Transferred to %s", to);
-        rd_wrapup_open(st);
     } else if (strcmp(type, "call.dialing") == 0 && c->outbound && c->phase == MODEL_CALL_DIALING) {
         memcpy(c->sid, sid, sizeof c->sid);
         rd_set(c->room, sizeof c->room, d, "conference");
@@ -409,6 +414,8 @@ int model_apply_event(struct model *st, const cJSON *ev)
         on_offer(st, d, type[6] == 'c');
     else if (strcmp(type, "call.assigned") == 0)
         on_assigned(st, d);
+    else if (strcmp(type, "call.transferred") == 0)
+        rd_on_transferred(st, d, ts);
     else if (strncmp(type, "call.", 5) == 0 && rd_is_me(st, rd_str(d, "agent")))
         on_mine(st, type, d, ts);
     return DT_OK;

@@ -141,10 +141,16 @@ static void call_action(struct model *st, struct rd_out *o, enum km_action a)
         call_post(st, o, c->sid, "hangup", MODEL_TAG_HANGUP);
         break;
     case KA_TRANSFER:
+        if (c->xfer_phase != MODEL_XFER_NONE) {
+            rd_xfer_key(st, o);
+            break;
+        }
         st->transfer.open = 1;
+        st->transfer.warm = 0;
         st->transfer.target[0] = '\0';
         st->transfer.message[0] = '\0';
         st->transfer.queue_pick = 0;
+        rd_agents_ask(st, o);
         break;
     default:
         break;
@@ -388,8 +394,9 @@ int model_apply_key(struct model *st, int key, enum km_action action, struct mod
                     size_t max)
 {
     struct rd_out o = {.cmds = out, .max = out ? max : 0, .n = 0};
+    o.n = (size_t)model_take_cmds(st, out, o.max);
     if (key == KM_KEY_RESIZE)
-        return 0;
+        return (int)o.n;
     st->dirty = 1;
     if (!st->prompt.open)
         st->prompt.message[0] = '\0';
@@ -399,7 +406,7 @@ int model_apply_key(struct model *st, int key, enum km_action action, struct mod
     int done = 0;
     if (layer == RD_WRAPUP && (key == KM_KEY_TAB || key == KM_KEY_BTAB)) {
         st->wrapup.notes_focus = !st->wrapup.notes_focus;
-        return 0;
+        return (int)o.n;
     }
     if (layer == RD_WRAPUP && action == KA_NONE && key >= 0x20 && key < KM_KEY_BASE) {
         st->wrapup.notes_focus = 1; /* a character no key is bound to starts the notes */
@@ -431,5 +438,14 @@ int model_apply_key(struct model *st, int key, enum km_action action, struct mod
             st->menu.open = 0;
         global_action(st, action, &o);
     }
+    return (int)o.n;
+}
+
+int model_take_cmds(struct model *st, struct model_cmd *out, size_t max)
+{
+    struct rd_out o = {.cmds = out, .max = out ? max : 0, .n = 0};
+    if (st->me_asked == 1 && o.n < o.max &&
+        rd_request(st, &o, "GET", MODEL_TAG_ME, NULL, "/api/v1/me") == DT_OK)
+        st->me_asked = 2;
     return (int)o.n;
 }

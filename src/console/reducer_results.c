@@ -282,6 +282,8 @@ static const char *const tag_what[MODEL_TAG_COUNT] = {
     [MODEL_TAG_DIAL] = "Dialling",
     [MODEL_TAG_HISTORY] = "Loading the history",
     [MODEL_TAG_DETAIL] = "Loading the call",
+    [MODEL_TAG_XFER_COMPLETE] = "Completing the transfer",
+    [MODEL_TAG_XFER_CANCEL] = "Cancelling the transfer",
 };
 
 static void on_failure(struct model *st, enum model_tag kind, int status, const char *why)
@@ -322,6 +324,11 @@ static void on_failure(struct model *st, enum model_tag kind, int status, const 
         st->detail.loading = 0;
         rd_copy(st->detail.message, sizeof st->detail.message, why);
         break;
+    case MODEL_TAG_ME: /* the default dispositions stay; the next snapshot asks again */
+        st->me_asked = 0;
+        break;
+    case MODEL_TAG_AGENTS: /* Tab offers the queues only */
+        break;
     default:
         model_toast(st, MODEL_ERROR, "%s failed: %s",
                     tag_what[kind] ? tag_what[kind] : "The request", why);
@@ -351,6 +358,16 @@ static void on_success(struct model *st, enum model_tag kind, const cJSON *body)
     case MODEL_TAG_DETAIL:
         st->detail.loading = 0;
         detail_fill(&st->detail, body);
+        break;
+    case MODEL_TAG_ME:
+        st->me_asked = 0;
+        if (cJSON_IsObject(body) && rd_is_me(st, rd_str(body, "name"))) {
+            rd_agent_from_json(st, body, 0);
+            st->me_loaded = 1;
+        }
+        break;
+    case MODEL_TAG_AGENTS:
+        rd_agents_result(st, body);
         break;
     default:
         break;

@@ -114,11 +114,14 @@ void rd_command(struct model *st, const char *line, struct rd_out *o)
             rd_simple(o, MODEL_CMD_THEME, arg);
         else
             prompt_say(st, MODEL_WARN, "%s", "Usage: :theme NAME");
+    } else if (strcmp(word, "complete") == 0 || strcmp(word, "cancel") == 0) {
+        rd_xfer_end(st, o, word[1] == 'o');
     } else if (strcmp(word, "help") == 0) {
         st->help_open = 1;
         st->help_scroll = 0;
     } else {
-        prompt_say(st, MODEL_WARN, "Unknown command: %s (try dial, state, theme, help, q)", word);
+        prompt_say(st, MODEL_WARN,
+                   "Unknown command: %s (try dial, state, theme, complete, cancel, help, q)", word);
     }
 }
 
@@ -159,6 +162,36 @@ static int prompt_key(struct model *st, int key, struct rd_out *o)
     return 1; /* the command line takes every key */
 }
 
+/* The body of a transfer to target: a queue's name, an agent's ("agent:NAME" or a name the
+ * agents list has), else a number or address; 0, or DT_EINVAL with why. */
+static int transfer_body(struct model *st, const char *target, cJSON *b, char *why, size_t n)
+{
+    struct model_transfer *t = &st->transfer;
+    int queue = 0, agent = strncmp(target, "agent:", 6) == 0;
+    for (size_t i = 0; i < st->n_queues; i++)
+        queue |= strcmp(st->queues[i].name, target) == 0;
+    for (size_t i = 0; !agent && i < t->n_agents; i++)
+        agent |= strcmp(t->agents[i], target) == 0;
+    char to[MODEL_NUMBER_SIZE];
+    if (agent) {
+        const char *name = strncmp(target, "agent:", 6) == 0 ? target + 6 : target;
+        if (!*name)
+            return dt_seterr(why, n, DT_EINVAL, "agent: needs a name");
+        cJSON_AddStringToObject(b, "agent", name);
+    } else if (queue) {
+        if (t->warm)
+            return dt_seterr(why, n, DT_EINVAL, "a warm transfer needs an agent or a number");
+        cJSON_AddStringToObject(b, "queue", target);
+    } else if (rd_dialnum(st, target, to, sizeof to, why, n) == DT_OK) {
+        cJSON_AddStringToObject(b, "to", to);
+    } else {
+        return DT_EINVAL;
+    }
+    if (t->warm)
+        cJSON_AddTrueToObject(b, "warm");
+    return DT_OK;
+}
+
 static void transfer_submit(struct model *st, struct rd_out *o)
 {
     struct model_transfer *t = &st->transfer;
@@ -166,28 +199,36 @@ static void transfer_submit(struct model *st, struct rd_out *o)
     while (*target == ' ')
         target++;
     if (!*target || !st->call.sid[0]) {
-        rd_copy(t->message, sizeof t->message, "Type a number, an address or a queue");
+        rd_copy(t->message, sizeof t->message, "Type a number, an address, an agent or a queue");
         return;
     }
     cJSON *b = cJSON_CreateObject();
-    int queue = 0;
-    for (size_t i = 0; i < st->n_queues; i++)
-        queue |= strcmp(st->queues[i].name, target) == 0;
-    char to[MODEL_NUMBER_SIZE], why[MODEL_TEXT_SIZE];
-    if (queue) {
-        cJSON_AddStringToObject(b, "queue", target);
-    } else if (rd_dialnum(st, target, to, sizeof to, why, sizeof why) == DT_OK) {
-        cJSON_AddStringToObject(b, "to", to);
-    } else {
+    char why[MODEL_TEXT_SIZE], esc[MODEL_SID_SIZE * 3];
+    if (transfer_body(st, target, b, why, sizeof why) != DT_OK)
         rd_copy(t->message, sizeof t->message, why);
-        cJSON_Delete(b);
-        return;
-    }
-    char esc[MODEL_SID_SIZE * 3];
-    if (rd_request(st, o, "POST", MODEL_TAG_TRANSFER, b, "/api/v1/calls/%s/transfer",
-                   rd_esc(st->call.sid, esc, sizeof esc)) == DT_OK)
+    else if (rd_request(st, o, "POST", MODEL_TAG_TRANSFER, b, "/api/v1/calls/%s/transfer",
+                        rd_esc(st->call.sid, esc, sizeof esc)) == DT_OK)
         rd_copy(t->message, sizeof t->message, "Transferring...");
     cJSON_Delete(b);
+}
+
+/* Tab: the next queue, then the next available agent, round and round. */
+static void transfer_pick(struct model *st)
+{
+    struct model_transfer *t = &st->transfer;
+    size_t avail = 0;
+    while (avail < t->n_agents && strcmp(t->agent_states[avail], "available") == 0)
+        avail++;
+    size_t n = st->n_queues + avail;
+    if (n == 0)
+        return;
+    t->queue_pick %= n;
+    if (t->queue_pick < st->n_queues)
+        dt_strlcpy(t->target, st->queues[t->queue_pick].name, sizeof t->target);
+    else
+        dt_strlcpy(t->target, t->agents[t->queue_pick - st->n_queues], sizeof t->target);
+    t->queue_pick = (t->queue_pick + 1) % n;
+    t->message[0] = '\0';
 }
 
 static int transfer_key(struct model *st, int key, struct rd_out *o)
@@ -197,10 +238,11 @@ static int transfer_key(struct model *st, int key, struct rd_out *o)
         t->open = 0;
     } else if (key == KM_KEY_ENTER) {
         transfer_submit(st, o);
-    } else if (key == KM_KEY_TAB && st->n_queues) {
-        t->queue_pick %= st->n_queues;
-        dt_strlcpy(t->target, st->queues[t->queue_pick].name, sizeof t->target);
-        t->queue_pick = (t->queue_pick + 1) % st->n_queues;
+    } else if (key == KM_KEY_TAB) {
+        transfer_pick(st);
+    } else if (key == KM_CTRL('w')) {
+        t->warm = !t->warm;
+        t->message[0] = '\0';
     } else if (edit(t->target, sizeof t->target, key)) {
         t->message[0] = '\0';
     }
