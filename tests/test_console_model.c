@@ -390,6 +390,31 @@ TEST(failed_outbound_call_toasts_the_dictionary_words)
     model_free(m);
 }
 
+TEST(fast_busy_before_call_dialing_still_toasts)
+{
+    struct model *m = fx_new();
+    struct model_cmd cmds[MODEL_CMDS_MAX];
+    fx_key(m, ':', KA_COMMAND, cmds);
+    fx_type(m, "dial +14155550100");
+    fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
+    /* the agent's own leg is not the call */
+    FX_EV(m, 11, "call.updated", "{\"call\":%s}",
+          fx_call("CA7", NULL, "+15005550006", "client:alice", NULL, "ringing", NULL));
+    CHECK_STR(m->call.sid, "");
+    FX_EV(
+        m, 12, "call.ended", "{\"call\":%s}",
+        fx_call("CA9", NULL, "+15005550006", "+14155550100", NULL, "busy", error_json(31486, 486)));
+    CHECK(fx_toast_has(m, "Call to +14155550100 failed: Busy Here (31486)."));
+    CHECK(m->wrapup.open);
+    FX_EV(m, 13, "call.dialing",
+          "{\"call_sid\":\"CA9\",\"conference\":\"out-1\",\"agent\":\"alice\",\"to\":\"%s\"}",
+          "+14155550100");
+    CHECK_INT(m->call.phase, MODEL_CALL_ENDED);
+    FX_EV(m, 14, "agent.removed", "{\"agent\":\"%s\"}", "alice");
+    CHECK(fx_toast_has(m, "This agent was removed"));
+    model_free(m);
+}
+
 TEST(answered_outbound_call_connects)
 {
     struct model *m = dialling();
@@ -625,6 +650,7 @@ int main(void)
     RUN(a_warm_transfer_to_me_that_is_canceled);
     RUN(connect_failure_is_told);
     RUN(failed_outbound_call_toasts_the_dictionary_words);
+    RUN(fast_busy_before_call_dialing_still_toasts);
     RUN(answered_outbound_call_connects);
     RUN(dial_failed_event_toasts_the_reason);
     RUN(hostile_caller_name_is_made_harmless);

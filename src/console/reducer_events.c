@@ -61,10 +61,18 @@ static int is_my_call(const struct model *st, const cJSON *call)
     rd_copy(s, sizeof s, sid);
     if (st->call.sid[0] && strcmp(s, st->call.sid) == 0)
         return 1;
-    char room[MODEL_SID_SIZE];
+    if (!st->call.outbound)
+        return 0;
+    /* The customer's leg before call.dialing named it (its first callbacks may come first):
+     * the leg to the number dialled, in the call's conference or not in one yet. */
+    char room[MODEL_SID_SIZE], to[MODEL_NUMBER_SIZE];
     rd_set(room, sizeof room, call, "conference");
-    return st->call.outbound && st->call.room[0] && strcmp(room, st->call.room) == 0 &&
-           strcmp(rd_str(call, "to") ? rd_str(call, "to") : "", st->call.number) == 0;
+    rd_set(to, sizeof to, call, "to");
+    if (strcmp(to, st->call.number) != 0)
+        return 0;
+    if (st->call.room[0] && strcmp(room, st->call.room) == 0)
+        return 1;
+    return st->call.phase == MODEL_CALL_DIALING && !st->call.sid[0] && !room[0];
 }
 
 static const char *progress_words(const char *status)
@@ -416,6 +424,8 @@ int model_apply_event(struct model *st, const cJSON *ev)
         on_assigned(st, d);
     else if (strcmp(type, "call.transferred") == 0)
         rd_on_transferred(st, d, ts);
+    else if (strcmp(type, "agent.removed") == 0 && rd_is_me(st, rd_str(d, "agent")))
+        model_toast(st, MODEL_ERROR, "This agent was removed from the daemon: ask an admin");
     else if (strncmp(type, "call.", 5) == 0 && rd_is_me(st, rd_str(d, "agent")))
         on_mine(st, type, d, ts);
     return DT_OK;
