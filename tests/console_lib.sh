@@ -62,7 +62,7 @@ cl_cleanup() {
     done
     wait 2>/dev/null
     if [ "$rc" -ne 0 ] && [ -n "$dir" ]; then
-        for f in "$dir"/daemon.log "$dir"/sim.log; do
+        for f in "$dir"/console.err "$dir"/daemon.log "$dir"/sim.log; do
             [ -f "$f" ] && { echo "--- the end of $(basename "$f")"; tail -n 25 "$f"; }
         done
     fi
@@ -110,11 +110,13 @@ cl_http() {
     printf '%s\n' "${resp#*$'\r\n\r\n'}"
 }
 
-# A port nobody listens on right now (nothing answers a connection to it).
+# A port nobody listens on right now (nothing answers a connection to it), below the range
+# the kernel picks local ports of outgoing connections from (32768 and up), where a port may
+# be taken without anyone listening on it.
 cl_free_port() {
     local p i
     for i in $(seq 50); do
-        p=$((20000 + (RANDOM * 7 + $$ + i) % 40000))
+        p=$((10000 + (RANDOM * 7 + $$ + i) % 22000))
         if ! (exec 8<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             echo "$p"
             return 0
@@ -188,25 +190,29 @@ cl_add_agent() { # NAME ROLE: the token on stdout
         --config "$conf" 2>"$dir/agent.err" | sed -n 's/^token: //p'
 }
 
-# cl_console TOKEN [ARGS...]: the console in a 120x40 tmux window named console; the pane
-# stays when it exits (cl_wait_exit reads its status).
+# cl_console TOKEN [ARGS...]: the console in a 120x40 tmux window named console, run by a
+# shell that writes its exit status to $dir/console.status (cl_wait_exit); its stderr goes to
+# $dir/console.err, its log to $dir/console.log.
 cl_console() {
     local tok=$1
     shift
+    rm -f "$dir/console.status"
     cl_tmux new-session -d -s console -x 120 -y 40 \
-        "DIALTONE_TOKEN='$tok' TERM=xterm-256color exec '$bin' console --server '$base' $*" \; \
-        set-option -g remain-on-exit on || cl_fail "tmux could not start the console"
+        "DIALTONE_TOKEN='$tok' TERM=xterm-256color DIALTONE_CONSOLE_LOG='$dir/console.log' \
+        '$bin' console --server '$base' $* 2>>'$dir/console.err'; echo \$? >'$dir/console.status'" ||
+        cl_fail "tmux could not start the console"
 }
 
-# cl_wait_exit [SECONDS]: until the pane's program has exited; its status on stdout.
+# cl_console_pid: the console's pid (the child of the pane's shell).
+cl_console_pid() {
+    pgrep -P "$(cl_tmux display-message -p -t console '#{pane_pid}')" | head -n 1
+}
+
+# cl_wait_exit [SECONDS]: until the console has exited; its exit status on stdout.
 cl_wait_exit() {
-    local i=0 limit=$((${1:-$CL_WAIT} * 10))
-    until [ "$(cl_tmux list-panes -t console -F '#{pane_dead}' 2>/dev/null)" = 1 ]; do
-        [ "$i" -ge "$limit" ] && cl_fail "the console did not exit"
-        sleep 0.1
-        i=$((i + 1))
-    done
-    cl_tmux list-panes -t console -F '#{pane_dead_status}'
+    cl_wait_file "$dir/console.status" '^[0-9]+$' "${1:-$CL_WAIT}" ||
+        cl_fail "the console did not exit"
+    cat "$dir/console.status"
 }
 
 cl_screen() {
@@ -250,9 +256,14 @@ cl_wait_http() {
 # cl_json SQL: runs SQL (sqlite3's JSON functions) with @J standing for the JSON read from
 # stdin; prints the rows.
 cl_json() {
-    local j="CAST(readfile('$dir/json.tmp') AS TEXT)"
-    cat >"$dir/json.tmp"
+    local f rc
+    f=$(mktemp "$dir/json.XXXXXX")
+    local j="CAST(readfile('$f') AS TEXT)"
+    cat >"$f"
     sqlite3 :memory: "${1//@J/$j}"
+    rc=$?
+    rm -f "$f"
+    return $rc
 }
 
 cl_sql() {
