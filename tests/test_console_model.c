@@ -83,6 +83,45 @@ TEST(offer_appears_and_goes_when_taken_by_someone_else)
     model_free(m);
 }
 
+TEST(popup_goes_away_when_the_agent_goes_elsewhere)
+{
+    struct model *m = fx_new();
+    struct model_cmd cmds[MODEL_CMDS_MAX];
+    FX_EV(m, 11, "offer.created", "%s", OFFER("CA1", "alice"));
+    CHECK_INT(fx_key(m, KM_KEY_F(3), KA_VIEW_DIALPAD, cmds), 0);
+    CHECK_STR(m->popup_sid, "");
+    CHECK_INT(m->n_offers, 1); /* not declined */
+    CHECK_INT(m->screen, MODEL_SCR_DIALPAD);
+    fx_type(m, "+1415");
+    /* a new offer while a number is being typed does not pop up */
+    FX_EV(m, 12, "call.queued", "{\"call\":%s}",
+          fx_call("CA2", "Bo", "+14155550124", "+1500", "support", "in-progress", NULL));
+    FX_EV(m, 13, "offer.created", "%s", OFFER("CA2", "alice"));
+    CHECK_STR(m->popup_sid, "");
+    CHECK_INT(m->n_offers, 2);
+    CHECK_STR(m->dialpad.buf, "+1415");
+    /* back on the queue, Enter on the marked row shows it again */
+    fx_key(m, KM_KEY_F(2), KA_VIEW_QUEUE, cmds);
+    fx_key(m, 'j', KA_DOWN, cmds);
+    fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
+    CHECK_STR(m->popup_sid, "CA2");
+    model_free(m);
+}
+
+TEST(queue_figures_follow_the_waiting_list)
+{
+    struct model *m = fx_new();
+    CHECK_INT(m->queues[0].longest_wait_s, 20); /* Ann Lee came 20 s before */
+    model_tick(m, FX_MONO + 10000, FX_WALL + 10000);
+    CHECK_INT(m->queues[0].longest_wait_s, 30);
+    CHECK_INT(m->queues[2].longest_wait_s, 9); /* billing is the daemon's figure */
+    FX_EV(m, 11, "call.ended", "{\"call\":%s}",
+          fx_call("CA1", "Ann Lee", "+14155550123", "+1500", "support", "completed", NULL));
+    CHECK_INT(m->queues[0].waiting, 0);
+    CHECK_INT(m->queues[0].longest_wait_s, 0);
+    model_free(m);
+}
+
 TEST(offers_for_other_agents_are_ignored)
 {
     struct model *m = fx_new();
@@ -639,6 +678,8 @@ int main(void)
     RUN(snapshot_fills_the_state);
     RUN(queued_callers_get_positions_per_queue);
     RUN(offer_appears_and_goes_when_taken_by_someone_else);
+    RUN(popup_goes_away_when_the_agent_goes_elsewhere);
+    RUN(queue_figures_follow_the_waiting_list);
     RUN(offers_for_other_agents_are_ignored);
     RUN(accepted_call_connects);
     RUN(hold_and_mute_follow_the_events);

@@ -119,10 +119,10 @@ int model_tick(struct model *st, uint64_t mono_ms, int64_t wall_ms)
             changed = 1;
         }
     }
-    if (changed) {
+    if (changed)
         rd_waiting_fixup(st);
-        st->dirty = 1;
-    }
+    else
+        rd_queue_figures(st); /* the waits grow */
     return changed;
 }
 

@@ -102,6 +102,8 @@ void rd_xfer_end(struct model *st, struct rd_out *o, int complete);
 /* The waiting list and queue figures after a change: sorted, positions, offered flags, per-queue
  * counts, selection in range (reducer_events.c). */
 void rd_waiting_fixup(struct model *st);
+/* Recounts the agent's queues from the waiting list: callers and the longest wait so far. */
+void rd_queue_figures(struct model *st);
 /* Removes offer i, and moves the popup to the newest remaining offer if it showed it. */
 void rd_offer_remove(struct model *st, size_t i);
 /* The offer of call sid, or -1. */

@@ -284,13 +284,28 @@ static int menu_action(struct model *st, enum km_action a, struct rd_out *o)
 
 static int popup_action(struct model *st, enum km_action a, struct rd_out *o)
 {
-    if (a == KA_ACCEPT || a == KA_SELECT)
+    switch (a) {
+    case KA_ACCEPT:
+    case KA_SELECT:
         accept_offer(st, o, st->popup_sid);
-    else if (a == KA_DECLINE || a == KA_BACK)
+        return 1;
+    case KA_DECLINE:
+    case KA_BACK:
         decline_offer(st, o, st->popup_sid);
-    else
+        return 1;
+    case KA_VIEW_QUEUE:
+    case KA_VIEW_DIALPAD:
+    case KA_VIEW_HISTORY:
+    case KA_VIEW_CALL:
+    case KA_COMMAND:
+    case KA_STATE_MENU:
+        /* going elsewhere puts the popup away; the offer stays, marked in the queue (Enter
+         * there shows it again) */
+        st->popup_sid[0] = '\0';
         return 0;
-    return 1;
+    default:
+        return 0;
+    }
 }
 
 static int wrapup_action(struct model *st, enum km_action a, struct rd_out *o)

@@ -39,6 +39,30 @@ int rd_caller_find(const struct model *st, const char *sid)
     return -1;
 }
 
+void rd_queue_figures(struct model *st)
+{
+    for (size_t q = 0; q < st->n_queues; q++) {
+        struct model_queue *mq = &st->queues[q];
+        if (!rd_my_queue(st, mq->name))
+            continue; /* the waiting list has only the agent's queues: the daemon's figures */
+        int n = 0;
+        int64_t oldest = 0;
+        for (size_t i = 0; i < st->n_waiting; i++) {
+            const struct model_caller *c = &st->waiting[i];
+            if (strcmp(c->queue, mq->name) != 0)
+                continue;
+            n++;
+            if (c->since_ms > 0 && (oldest == 0 || c->since_ms < oldest))
+                oldest = c->since_ms;
+        }
+        mq->waiting = n;
+        if (n == 0)
+            mq->longest_wait_s = 0;
+        else if (oldest > 0 && st->clock.wall_ms > oldest)
+            mq->longest_wait_s = (st->clock.wall_ms - oldest) / 1000;
+    }
+}
+
 void rd_waiting_fixup(struct model *st)
 {
     qsort(st->waiting, st->n_waiting, sizeof st->waiting[0], caller_cmp);
@@ -48,14 +72,7 @@ void rd_waiting_fixup(struct model *st)
         c->position = same ? st->waiting[i - 1].position + 1 : 1;
         c->offered = rd_offer_find(st, c->sid) >= 0;
     }
-    for (size_t q = 0; q < st->n_queues; q++) {
-        if (!rd_my_queue(st, st->queues[q].name))
-            continue;
-        int n = 0;
-        for (size_t i = 0; i < st->n_waiting; i++)
-            n += strcmp(st->waiting[i].queue, st->queues[q].name) == 0;
-        st->queues[q].waiting = n;
-    }
+    rd_queue_figures(st);
     if (st->queue_sel >= st->n_waiting)
         st->queue_sel = st->n_waiting ? st->n_waiting - 1 : 0;
     st->dirty = 1;
@@ -166,7 +183,9 @@ void rd_offer_put(struct model *st, const cJSON *d, int popup)
             rd_offer_remove(st, 0);
         st->offers[st->n_offers++] = of;
     }
-    if (popup && strcmp(st->accepting_sid, of.sid) != 0)
+    /* no popup over a number being typed: the offer shows in the queue meanwhile */
+    int typing = st->screen == MODEL_SCR_DIALPAD && st->dialpad.buf[0];
+    if (popup && !typing && strcmp(st->accepting_sid, of.sid) != 0)
         dt_strlcpy(st->popup_sid, of.sid, sizeof st->popup_sid);
 }
 
