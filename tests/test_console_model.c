@@ -100,11 +100,20 @@ TEST(popup_goes_away_when_the_agent_goes_elsewhere)
     CHECK_STR(m->popup_sid, "");
     CHECK_INT(m->n_offers, 2);
     CHECK_STR(m->dialpad.buf, "+1415");
+    /* nor over the history's filter being typed */
+    fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds);
+    fx_key(m, '/', KA_FILTER, cmds);
+    FX_EV(m, 14, "call.queued", "{\"call\":%s}",
+          fx_call("CA3", "Cy", "+14155550125", "+1500", "support", "in-progress", NULL));
+    FX_EV(m, 15, "offer.created", "%s", OFFER("CA3", "alice"));
+    CHECK_STR(m->popup_sid, "");
+    fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
     /* back on the queue, Enter on the marked row shows it again */
     fx_key(m, KM_KEY_F(2), KA_VIEW_QUEUE, cmds);
     fx_key(m, 'j', KA_DOWN, cmds);
     fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
-    CHECK_STR(m->popup_sid, "CA2");
+    CHECK_STR(m->popup_sid, m->waiting[1].sid);
+    CHECK(m->popup_sid[0] != '\0');
     model_free(m);
 }
 
@@ -454,6 +463,19 @@ TEST(fast_busy_before_call_dialing_still_toasts)
     model_free(m);
 }
 
+TEST(sip_only_failure_names_the_sip_code)
+{
+    struct model *m = dialling();
+    FX_EV(m, 12, "call.ended", "{\"call\":%s}",
+          fx_call("CA9", NULL, "+15005550006", "+14155550100", NULL, "no-answer",
+                  "{\"code\":null,\"message\":\"Temporarily Unavailable\",\"sip_code\":480,"
+                  "\"category\":\"no-answer\",\"category_label\":\"no answer\",\"action\":"
+                  "\"Try again later.\",\"retryable\":true,\"bad_number\":false}"));
+    CHECK(fx_toast_has(m, "Call to +14155550100 failed: Temporarily Unavailable (SIP 480). Try "
+                          "again later."));
+    model_free(m);
+}
+
 TEST(answered_outbound_call_connects)
 {
     struct model *m = dialling();
@@ -692,6 +714,7 @@ int main(void)
     RUN(connect_failure_is_told);
     RUN(failed_outbound_call_toasts_the_dictionary_words);
     RUN(fast_busy_before_call_dialing_still_toasts);
+    RUN(sip_only_failure_names_the_sip_code);
     RUN(answered_outbound_call_connects);
     RUN(dial_failed_event_toasts_the_reason);
     RUN(hostile_caller_name_is_made_harmless);

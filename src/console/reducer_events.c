@@ -106,8 +106,11 @@ static void dial_failure_toast(struct model *st, const cJSON *call)
         reason[n - 1] = '\0';
     int64_t code = rd_int(e, "code", 1, 999999, 0);
     char codes[24] = "";
+    int64_t sip = rd_int(e, "sip_code", 100, 699, 0);
     if (code)
         snprintf(codes, sizeof codes, " (%lld)", (long long)code);
+    else if (sip)
+        snprintf(codes, sizeof codes, " (SIP %lld)", (long long)sip);
     model_toast(st, MODEL_ERROR, "Call to %s failed: %s%s.%s%s", st->call.number, reason, codes,
                 action[0] ? " " : "", action);
 }

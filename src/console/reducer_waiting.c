@@ -183,8 +183,11 @@ void rd_offer_put(struct model *st, const cJSON *d, int popup)
             rd_offer_remove(st, 0);
         st->offers[st->n_offers++] = of;
     }
-    /* no popup over a number being typed: the offer shows in the queue meanwhile */
-    int typing = st->screen == MODEL_SCR_DIALPAD && st->dialpad.buf[0];
+    /* no popup over text being typed (a number, a filter...): the offer shows in the queue
+     * meanwhile */
+    int typing = (st->screen == MODEL_SCR_DIALPAD && st->dialpad.buf[0]) ||
+                 (st->screen == MODEL_SCR_HISTORY && st->history.filter_editing) ||
+                 st->prompt.open || st->transfer.open;
     if (popup && !typing && strcmp(st->accepting_sid, of.sid) != 0)
         dt_strlcpy(st->popup_sid, of.sid, sizeof st->popup_sid);
 }
