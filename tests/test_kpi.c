@@ -452,6 +452,7 @@ TEST(test_parse)
     CHECK_INT(kpi_qresult_parse("hangup"), KPI_Q_ABANDONED);
     CHECK_INT(kpi_qresult_parse("leave"), KPI_Q_LEFT);
     CHECK_INT(kpi_qresult_parse("queue-full"), KPI_Q_LEFT);
+    CHECK_INT(kpi_qresult_parse("redirected"), KPI_Q_ANSWERED);
     CHECK_INT(kpi_qresult_parse("Bridged"), KPI_Q_NONE);
     CHECK_INT(kpi_qresult_parse(NULL), KPI_Q_NONE);
 

@@ -15,7 +15,7 @@
  *    the service level.
  *  - abandoned: the caller hung up in the queue after waiting S or more.
  *  - left: the caller left the queue without an agent for another reason (maximum wait
- *    reached, queue full, error, redirected).
+ *    reached, queue full, error).
  *  - offered = handled + abandoned + left.
  *  - service level = (handled with wait <= T) / offered: every caller who did not reach an
  *    agent counts against it, even one who hung up before T, short abandons excepted. No figure
@@ -52,7 +52,7 @@ enum kpi_dir {
 /* How a call left its queue. */
 enum kpi_qresult {
     KPI_Q_NONE,      /* never queued, or still waiting (dequeued_ms -1) */
-    KPI_Q_ANSWERED,  /* an agent took it (Twilio's bridged) */
+    KPI_Q_ANSWERED,  /* an agent took it (bridged; redirected: the daemon's dequeue) */
     KPI_Q_ABANDONED, /* the caller hung up while waiting (hangup) */
     KPI_Q_LEFT,      /* left without an agent: leave (maximum wait), queue-full, error... */
 };

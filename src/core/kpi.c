@@ -317,7 +317,8 @@ int kpi_queue_warnings(const struct kpi_queue_stats *q, double sl_target, int64_
     return w;
 }
 
-/* QueueResult values by what they mean for the figures. */
+/* QueueResult values by what they mean for the figures. dialtone takes a caller out of the
+ * queue for an agent through the Queue Members API, which Twilio reports as "redirected". */
 static const struct {
     const char *name;
     enum kpi_qresult r;
@@ -329,7 +330,7 @@ static const struct {
     {.name = "leave", .r = KPI_Q_LEFT},
     {.name = "queue-full", .r = KPI_Q_LEFT},
     {.name = "error", .r = KPI_Q_LEFT},
-    {.name = "redirected", .r = KPI_Q_LEFT},
+    {.name = "redirected", .r = KPI_Q_ANSWERED},
     {.name = "system-shutdown", .r = KPI_Q_LEFT},
 };
 

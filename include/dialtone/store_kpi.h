@@ -1,0 +1,84 @@
+/*
+ * store_kpi: what the store keeps for the day's figures (schema 5: call_kpi, offers) and the
+ * query that loads a day's facts for dialtone/kpi.h. The daemon writes as things happen: the
+ * caller joins its queue, an agent's leg reaches it, holds begin and end, a wrap-up ends, an
+ * offer ends. Each write is one statement: inside a transaction of store_tx_begin it belongs
+ * to it, and one that fails is undone alone. Errors as in dialtone/store.h.
+ */
+#ifndef DIALTONE_STORE_KPI_H
+#define DIALTONE_STORE_KPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dialtone/kpi.h"
+#include "dialtone/store.h"
+
+/* The caller sid joined its queue at ts_ms; only the first time is kept. Errors: DT_EINVAL
+ * (empty or over-long sid, negative time), DT_EDB. The same for the writes below. */
+int store_kpi_enqueued(struct store *st, const char *sid, int64_t ts_ms, char *err, size_t errlen);
+
+/* An agent's leg joined caller sid at ts_ms: agent (1-128 bytes) has the call from now on
+ * (a transfer names the next agent); the first time is kept as when the call was answered. */
+int store_kpi_connected(struct store *st, const char *sid, const char *agent, int64_t ts_ms,
+                        char *err, size_t errlen);
+
+/* Caller sid went on hold (on 1) or came off it (on 0) at ts_ms. A second hold while on hold,
+ * or an unhold while not on hold, changes nothing. Time on hold is kept in milliseconds. */
+int store_kpi_hold(struct store *st, const char *sid, int on, int64_t ts_ms, char *err,
+                   size_t errlen);
+
+/* The wrap-up after call sid is over and lasted wrapup_s seconds (0 when the queue has none);
+ * a later call replaces it. */
+int store_kpi_wrapup(struct store *st, const char *sid, int64_t wrapup_s, char *err, size_t errlen);
+
+/* An offer that ended. Strings borrowed; queue may be NULL. */
+struct store_offer {
+    const char *call_sid;
+    const char *agent;
+    const char *queue;
+    int64_t offered_ms, ended_ms;
+    enum kpi_offer_end end;
+};
+
+/* Records one ended offer. Errors: DT_EINVAL (missing sid or agent, bad end, ended before
+ * offered), DT_ETOOBIG, DT_EDB. */
+int store_kpi_offer(struct store *st, const struct store_offer *o, char *err, size_t errlen);
+
+/* The end of an offer as the routing module names why it was withdrawn ("timeout",
+ * "declined"; "taken", "gone", "agent-away"... are KPI_OFFER_OTHER), or "accepted". */
+enum kpi_offer_end store_kpi_offer_end(const char *why);
+
+/* A day's facts, owning the strings its calls and offers point to: store_kpi_day_done. */
+struct store_kpi_day {
+    struct kpi_call *calls;
+    size_t n_calls;
+    struct kpi_offer *offers;
+    size_t n_offers;
+    char **strings; /* what the facts' strings point into */
+    size_t n_strings;
+};
+
+/*
+ * Loads the facts of the calls and offers that matter for the day [start_ms, end_ms): calls
+ * with a queue, an agent or a call_kpi row, created from one day before start_ms on and before
+ * end_ms, with any change on or after start_ms; offers made within the day. How a row becomes
+ * a struct kpi_call:
+ *  - enqueued: call_kpi's time, else the Enqueue action's time less its QueueTime, else the
+ *    first wait-URL request's time (an inbound call only).
+ *  - queue result: Twilio's QueueResult through kpi_qresult_parse, except that an agent's
+ *    leg having connected (call_kpi) means answered; a call that ended in the queue with no
+ *    QueueResult was abandoned. Left the queue: the Enqueue action's time.
+ *  - answered: when an agent's leg connected, else when it left the queue answered; outbound,
+ *    when the called party answered. Talk: from then to the end, less hold.
+ *  - hold: call_kpi's (a hold still on at the end counts until the end), 0 without a row;
+ *    wrap-up: call_kpi's, unknown (-1) until recorded. Cost: the call's price.
+ * Errors: DT_EINVAL (end before start), DT_EDB; out is then empty.
+ */
+int store_kpi_load(struct store *st, int64_t start_ms, int64_t end_ms, struct store_kpi_day *out,
+                   char *err, size_t errlen);
+
+/* Frees what d owns and empties it; NULL or an empty day is fine. */
+void store_kpi_day_done(struct store_kpi_day *d);
+
+#endif
