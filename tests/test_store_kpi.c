@@ -4,6 +4,7 @@
  * hold or a stray unhold ignored), bad arguments, and a day's load: calls answered, abandoned
  * with and without a QueueResult, waiting, outbound with a hold never lifted, agent legs and
  * calls outside the day left out; then the day's figures computed from what was loaded.
+ * Stored calls as alert facts, and alert rules primed from the recent past.
  */
 #include "store_fixture.h"
 
@@ -297,12 +298,96 @@ TEST(test_load_day)
     store_close(st);
 }
 
+static void failed_13224(struct store_call_update *u)
+{
+    u->direction = "outbound-api";
+    u->error_code = 13224;
+}
+
+static void rec_failed(struct store_call_update *u)
+{
+    u->direction = "outbound-api";
+    u->recording_status = "failed";
+    u->duration_s = 42;
+    u->price = "-0.02";
+}
+
+TEST(test_alert_facts)
+{
+    struct store_call c = {.has_status = 1,
+                           .status = DT_CALL_COMPLETED,
+                           .queue = "sales",
+                           .queue_result = "redirected",
+                           .error_code = STORE_ABSENT,
+                           .duration_s = 90,
+                           .price = "-0.0100",
+                           .ended_ms = 5000};
+    struct alert_call f;
+    CHECK_INT(store_kpi_alert_call(&c, &f), 0);
+    CHECK(f.answered == 1 && f.duration_s == 90 && f.error_code == 0 && f.cost_micros == 10000);
+    CHECK(f.ended_ms == 5000 && !f.recording_failed);
+    c.queue_result = "hangup"; /* completed, but nobody answered the caller */
+    CHECK_INT(store_kpi_alert_call(&c, &f), 0);
+    CHECK(f.answered == 0 && f.duration_s == -1);
+    c.queue = NULL;
+    c.status = DT_CALL_BUSY;
+    c.error_code = 31486;
+    c.recording_status = "failed";
+    c.price = "bogus";
+    CHECK_INT(store_kpi_alert_call(&c, &f), 0);
+    CHECK(f.answered == 0 && f.error_code == 31486 && f.recording_failed && f.cost_micros == -1);
+    c.status = DT_CALL_IN_PROGRESS;
+    CHECK_INT(store_kpi_alert_call(&c, &f), DT_ESTATE);
+    c.status = DT_CALL_COMPLETED;
+    c.ended_ms = STORE_ABSENT;
+    CHECK_INT(store_kpi_alert_call(&c, &f), DT_ESTATE);
+    c.ended_ms = 1;
+    c.has_status = 0;
+    CHECK_INT(store_kpi_alert_call(&c, &f), DT_ESTATE);
+
+    /* Priming after a restart: two calls failed with 13224 and a failed recording within the
+     * last hour; an older failure and a live call are not fed. */
+    struct store *st = fixture_open(NULL);
+    if (!st)
+        return;
+    int64_t now = DAY + 12 * HOUR;
+    hook(st, "CB1", "status", "failed", now - 2 * HOUR, failed_13224);
+    hook(st, "CB2", "status", "failed", now - 30 * 60 * S, failed_13224);
+    hook(st, "CB3", "status", "failed", now - 20 * 60 * S, failed_13224);
+    hook(st, "CB4", "status", "in-progress", now - 10 * 60 * S, rec_failed);
+    hook(st, "CB4", "status", "completed", now - 5 * 60 * S, NULL);
+    hook(st, "CB5", "status", "in-progress", now - 60 * S, outbound_bob);
+    struct alert_rule rules[] = {
+        {.name = "codes", .kind = ALERT_ERROR_CODE, .window_s = 3600, .threshold = 1},
+        {.name = "rec", .kind = ALERT_RECORDING, .window_s = 3600},
+        {.name = "rate", .kind = ALERT_ANSWER_RATE, .window_s = 3600, .min_calls = 3},
+    };
+    struct alerts *a = alerts_new(rules, 3, err, sizeof err);
+    size_t fed = 0;
+    CHECK_INT(store_kpi_alerts_prime(st, a, now - HOUR, now, &fed, err, sizeof err), 0);
+    CHECK_INT(fed, 3);
+    struct alert_transition t[3];
+    size_t n = 0;
+    CHECK_INT(alerts_eval(a, now, DAY, t, 3, &n), 0);
+    CHECK_INT(n, 3);
+    if (n == 3) {
+        CHECK_STR(t[0].message, "error 13224 2 times in the last hour, more than 1");
+        CHECK_STR(t[1].message, "1 recording failure in the last hour, more than 0");
+        CHECK(t[2].value > 0.33 && t[2].value < 0.34); /* 1 of 3 answered */
+    }
+    CHECK_INT(store_kpi_alerts_prime(st, a, now, now - 1, &fed, err, sizeof err), DT_EINVAL);
+    CHECK_INT(fed, 0);
+    alerts_free(a);
+    store_close(st);
+}
+
 int main(void)
 {
     if (fixture_init() != 0)
         return 1;
     RUN(test_writes);
     RUN(test_load_day);
+    RUN(test_alert_facts);
     fixture_done();
     return check_done();
 }

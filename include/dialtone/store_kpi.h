@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dialtone/alerts.h"
 #include "dialtone/kpi.h"
 #include "dialtone/store.h"
 
@@ -80,5 +81,22 @@ int store_kpi_load(struct store *st, int64_t start_ms, int64_t end_ms, struct st
 
 /* Frees what d owns and empties it; NULL or an empty day is fine. */
 void store_kpi_day_done(struct store_kpi_day *d);
+
+/*
+ * A finished call (leg) as the alert rules see it (dialtone/alerts.h), into *out: answered
+ * when it went through its queue to an agent (a call with a queue) or else completed (Twilio's
+ * "completed" is a call that was answered); its duration when answered; Twilio's error code;
+ * a recording that failed; its price. DT_ESTATE when the call has not ended (no final status
+ * or no end time); *out is then zeroed.
+ */
+int store_kpi_alert_call(const struct store_call *c, struct alert_call *out);
+
+/*
+ * Feeds a every call created from one day before since_ms on that ended in (since_ms,
+ * until_ms], oldest end first, so that alerts evaluated after a restart see the recent past.
+ * *fed (may be NULL) gets their number. Errors: DT_EINVAL (until before since), DT_EDB.
+ */
+int store_kpi_alerts_prime(struct store *st, struct alerts *a, int64_t since_ms, int64_t until_ms,
+                           size_t *fed, char *err, size_t errlen);
 
 #endif
