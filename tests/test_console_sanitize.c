@@ -201,6 +201,28 @@ TEST(fit_small_buffer)
     CHECK(tx_is_clean(out, strlen(out)));
 }
 
+/* Joined and modified emoji lose their glue, so every terminal agrees on their width. */
+TEST(emoji_glue_dropped)
+{
+    /* woman ZWJ woman ZWJ girl: three people, each two columns */
+    const char family[] = "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d"
+                          "\xf0\x9f\x91\xa7 The Smiths";
+    CHECK_STR(SAN(family), "\xf0\x9f\x91\xa9\xf0\x9f\x91\xa9\xf0\x9f\x91\xa7 The Smiths");
+    CHECK_INT(tx_width(family), 6 + 11);
+    /* heart with VS16, thumbs up with a skin tone */
+    CHECK_STR(SAN("\xe2\x9d\xa4\xef\xb8\x8f!"), "\xe2\x9d\xa4!");
+    CHECK_STR(SAN("\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd"), "\xf0\x9f\x91\x8d");
+    /* only glue: nothing left */
+    CHECK_STR(SAN("\xe2\x80\x8d\xef\xb8\x8f"), "");
+    CHECK(!tx_is_clean("a\xe2\x80\x8d"
+                       "b",
+                       5));
+    char out[64];
+    tx_fit(family, 5, 1, out, sizeof out);
+    CHECK_INT(tx_width(out), 5);
+    CHECK(tx_is_clean(out, strlen(out)));
+}
+
 TEST(is_clean)
 {
     CHECK(tx_is_clean("abc \xe5\xbc\xa0", 7));
@@ -229,6 +251,7 @@ int main(void)
     RUN(fit_basic);
     RUN(fit_wide_never_split);
     RUN(fit_small_buffer);
+    RUN(emoji_glue_dropped);
     RUN(is_clean);
     /* the built-in table when the C library cannot tell (a C locale) */
     setlocale(LC_CTYPE, "C");

@@ -46,9 +46,27 @@ static size_t decode(const unsigned char *p, const unsigned char *end, uint32_t 
     return n;
 }
 
-/* What a decoded code point becomes on the terminal. */
+/* safe_cp's answer for a code point that is left out altogether. */
+#define CP_DROP UINT32_C(0xFFFFFFFF)
+
+/*
+ * The glue of emoji sequences: zero-width joiner, variation selectors 15 and 16, skin-tone
+ * modifiers and tag characters. Terminals disagree with wcwidth (and with each other) on how
+ * wide a joined or modified sequence is: "family" is 6 columns to wcwidth and 2 to tmux. One
+ * such disagreement shifts everything curses draws after it on that row, so the glue goes and
+ * each emoji stands alone, as wide everywhere.
+ */
+static int emoji_glue(uint32_t cp)
+{
+    return cp == 0x200D || cp == 0xFE0E || cp == 0xFE0F || (cp >= 0x1F3FB && cp <= 0x1F3FF) ||
+           (cp >= 0xE0020 && cp <= 0xE007F);
+}
+
+/* What a decoded code point becomes on the terminal (CP_DROP: nothing). */
 static uint32_t safe_cp(uint32_t cp)
 {
+    if (emoji_glue(cp))
+        return CP_DROP;
     if (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' || cp == 0x2028 ||
         cp == 0x2029)
         return ' ';
@@ -63,18 +81,21 @@ static uint32_t safe_cp(uint32_t cp)
 /* The next safe code point of [*p, end), advancing *p; 0 at the end. */
 static int next_cp(const unsigned char **p, const unsigned char *end, uint32_t *cp)
 {
-    if (*p >= end)
-        return 0;
-    uint32_t v;
-    size_t n = decode(*p, end, &v);
-    if (n == 0) {
-        *cp = CP_REPLACEMENT;
-        (*p)++;
-        return 1;
+    for (;;) {
+        if (*p >= end)
+            return 0;
+        uint32_t v;
+        size_t n = decode(*p, end, &v);
+        if (n == 0) {
+            *cp = CP_REPLACEMENT;
+            (*p)++;
+            return 1;
+        }
+        *p += n;
+        *cp = safe_cp(v);
+        if (*cp != CP_DROP)
+            return 1;
     }
-    *p += n;
-    *cp = safe_cp(v);
-    return 1;
 }
 
 static size_t encode(uint32_t cp, char out[4])

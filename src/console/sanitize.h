@@ -23,7 +23,11 @@
  *    feed and U+2028/U+2029, which become one space each. So ESC becomes U+FFFD and what
  *    followed it ("[2J", "]52;...") stays as plain, harmless text that shows the attempt;
  *  - bidirectional overrides, embeddings and isolates (U+202A-U+202E, U+2066-U+2069) and
- *    the marks U+200E, U+200F, U+061C become U+FFFD, so no name can reorder what follows.
+ *    the marks U+200E, U+200F, U+061C become U+FFFD, so no name can reorder what follows;
+ *  - the glue of emoji sequences is left out: zero-width joiner U+200D, variation selectors
+ *    U+FE0E/U+FE0F, skin-tone modifiers U+1F3FB-U+1F3FF and tags U+E0020-U+E007F. Terminals
+ *    size joined sequences differently from wcwidth, which would shift the rest of a row;
+ *    alone, each emoji is as wide on every terminal ("family" shows as its three people).
  * Everything else is copied unchanged. Stops before a character that does not fit whole, so
  * out never ends inside a UTF-8 sequence. Always NUL-terminates when outsz > 0. Returns the
  * number of bytes written, without the NUL. in may be NULL when inlen is 0.
