@@ -157,6 +157,8 @@ static void bind_row(sqlite3_stmt *s, long i, int64_t t0)
     else
         sqlite3_bind_null(s, 13);
     sqlite3_bind_int64(s, 14, created + 5000 + dur * 1000LL);
+    /* Inbound calls left their queue as Twilio says: taken by an agent, or hung up. */
+    sqlite3_bind_text(s, 15, out ? NULL : answered ? "bridged" : "hangup", -1, SQLITE_STATIC);
 }
 
 static int fill_rows(sqlite3 *db, int64_t t0)
@@ -166,8 +168,8 @@ static int fill_rows(sqlite3 *db, int64_t t0)
                            "INSERT INTO calls (sid, direction, from_number, to_number, "
                            "caller_name, queue, agent, status, status_seq, error_code, sip_code, "
                            "duration_s, price, price_unit, created_ms, answered_ms, ended_ms, "
-                           "updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 9, ?9, ?10, "
-                           "?11, '-0.01400', 'USD', ?12, ?13, ?14, ?14)",
+                           "updated_ms, queue_result) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 9, "
+                           "?9, ?10, ?11, '-0.01400', 'USD', ?12, ?13, ?14, ?14, ?15)",
                            -1, &s, NULL) != SQLITE_OK) {
         fprintf(stderr, "console_bench: insert: %s\n", sqlite3_errmsg(db));
         return -1;
@@ -375,13 +377,16 @@ static int bench_query(const char *what, const char *query)
 static int bench_pages(void)
 {
     float ms[DEEP];
-    char cur[256], path[512];
-    if (get("/api/v1/calls?limit=50") != 200 || next_cursor(cur, sizeof cur) < 0)
+    char first[256], cur[256], path[512];
+    if (get("/api/v1/calls?limit=50") != 200 || next_cursor(first, sizeof first) < 0)
         return -1;
+    dt_strlcpy(cur, first, sizeof cur);
     for (int i = 0; i < DEEP; i++) {
         snprintf(path, sizeof path, "/api/v1/calls?limit=%d&cursor=%s", PAGE, cur);
-        if (timed_get(path, &ms[i]) < 0 || next_cursor(cur, sizeof cur) < 0)
+        if (timed_get(path, &ms[i]) < 0)
             return -1;
+        if (next_cursor(cur, sizeof cur) < 0) /* the last page: from the top again */
+            dt_strlcpy(cur, first, sizeof cur);
     }
     report("next page (cursor, 200 pages deep)", ms, DEEP);
     return 0;
@@ -396,6 +401,15 @@ static int bench_api(void)
         bench_query("filter text=Garcia", "&text=Garcia") < 0 ||
         bench_query("text=Rossi, status=failed (rare: a scan)", "&text=Rossi&status=failed") < 0)
         return -1;
+    printf("what the console asks besides history (its start, its poll every 3 s):\n");
+    const char *const other[] = {"/api/v1/me", "/api/v1/calls/pending", "/api/v1/queues"};
+    for (size_t k = 0; k < sizeof other / sizeof other[0]; k++) {
+        float ms[REPEAT / 4];
+        for (int i = 0; i < REPEAT / 4; i++)
+            if (timed_get(other[k], &ms[i]) < 0)
+                return -1;
+        report(other[k], ms, REPEAT / 4);
+    }
     return 0;
 }
 
