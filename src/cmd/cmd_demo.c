@@ -23,7 +23,6 @@
 
 #include "cmd/cmd.h"
 #include "cmd/demo.h"
-#include "dialtone/errors.h"
 #include "dialtone/sim_scenario.h"
 #include "dialtone/util.h"
 
@@ -35,6 +34,7 @@
 struct demo {
     /* options */
     const char *speed, *keep, *scenario_opt, *agent;
+    const char *super; /* the supervisor's name */
     int no_console, no_wait;
     /* paths */
     char self[DEMO_PATH], scenario[DEMO_PATH], dir[DEMO_PATH];
@@ -48,6 +48,7 @@ struct demo {
     int dir_made;
     const char *dead; /* "daemon" or "emulator" when one stopped by itself */
     int dead_status;
+    int console_quit; /* the console exited 0 */
     struct sim_scenario sc;
     struct termios tio;
     int have_tio;
@@ -400,9 +401,9 @@ static int setup(struct demo *d)
     snprintf(d->url, sizeof d->url, "http://127.0.0.1:%d", d->port);
     if (d->port <= 0 || start_sim(d) < 0 || start_serve(d) < 0)
         return -1;
-    const char *super = strcmp(d->agent, "supervisor") == 0 ? "lead" : "supervisor";
+    d->super = strcmp(d->agent, "supervisor") == 0 ? "lead" : "supervisor";
     if (add_agent(d, d->agent, "agent", d->agent_token, sizeof d->agent_token) < 0 ||
-        add_agent(d, super, "supervisor", d->super_token, sizeof d->super_token) < 0)
+        add_agent(d, d->super, "supervisor", d->super_token, sizeof d->super_token) < 0)
         return -1;
     /* Available from the start, so that the first callers are offered at once. */
     char state[128];
@@ -416,41 +417,6 @@ static int setup(struct demo *d)
 
 /* ---- what the person sees before the console -------------------------------------------- */
 
-static const char *answer_words(const struct sim_endpoint *e, char *buf, size_t bufsz)
-{
-    static const char *const words[] = {
-        [DT_SIM_ANSWER_HUMAN] = "answers",       [DT_SIM_ANSWER_MACHINE] = "answering machine",
-        [DT_SIM_ANSWER_FAX] = "fax machine",     [DT_SIM_ANSWER_BUSY] = "busy",
-        [DT_SIM_ANSWER_NO_ANSWER] = "no answer", [DT_SIM_ANSWER_DECLINE] = "declined",
-        [DT_SIM_ANSWER_FAIL] = "fails",
-    };
-    const struct errors_entry *x = NULL;
-    if (e->answer != DT_SIM_ANSWER_FAIL)
-        return words[e->answer];
-    if (e->error_code)
-        x = errors_lookup(e->error_code);
-    else if (e->sip_code)
-        x = errors_lookup_sip(e->sip_code);
-    int code = e->error_code ? e->error_code : e->sip_code ? 31000 + e->sip_code : 0;
-    if (x)
-        snprintf(buf, bufsz, "error %d: %s", code, x->message);
-    else
-        snprintf(buf, bufsz, "fails (error %d)", code);
-    return buf;
-}
-
-/* The scenario's numbers that do not answer as a person, as demo.ini lists them. */
-static void print_failing(const struct demo *d)
-{
-    for (size_t i = 0; i < d->sc.n_endpoints; i++) {
-        const struct sim_endpoint *e = &d->sc.endpoints[i];
-        if (e->pattern[0] != '+' || strchr(e->pattern, '*') || e->answer == DT_SIM_ANSWER_HUMAN)
-            continue;
-        char buf[96];
-        printf("    %-14s %.60s\n", e->pattern, answer_words(e, buf, sizeof buf));
-    }
-}
-
 static void print_summary(const struct demo *d)
 {
     const struct sim_number *in = d->sc.n_numbers ? &d->sc.numbers[0] : NULL;
@@ -458,18 +424,20 @@ static void print_summary(const struct demo *d)
            "  the emulator   %s   (its control API: %s/sim/calls, /sim/queues, ...)\n"
            "  the daemon     %s\n"
            "  agent          %s (client:%s)  token %s\n"
-           "  supervisor     token %s\n"
+           "  supervisor     %s (client:%s)  token %s\n"
            "  files          %s%s\n\n",
-           d->sim_url, d->sim_url, d->url, d->agent, d->agent, d->agent_token, d->super_token,
-           d->dir, d->keep ? "" : " (removed at exit)");
-    if (in && d->sc.arrivals.rate_per_min > 0)
+           d->sim_url, d->sim_url, d->url, d->agent, d->agent, d->agent_token, d->super, d->super,
+           d->super_token, d->dir, d->keep ? "" : " (removed at exit)");
+    double speed = d->speed ? strtod(d->speed, NULL) : d->sc.speed;
+    if (in && d->sc.arrivals.rate_per_min > 0 && speed > 0)
         printf("Callers ring %s (%s) about every %.0f s%s.\n", in->number,
                in->friendly_name ? in->friendly_name : "the support line",
-               60.0 / d->sc.arrivals.rate_per_min, d->sc.n_script ? ", others now and then" : "");
+               60.0 / d->sc.arrivals.rate_per_min / speed,
+               d->sc.n_script ? ", others now and then" : "");
     printf("In the console: a accept, d decline, h hold, m mute, t transfer, x hang up,\n"
            "F3 or :dial NUMBER to call out, F4 history, ? help, q quit.\n"
            "Dial these to see calls fail (any other number answers):\n");
-    print_failing(d);
+    demo_print_failing(&d->sc);
     fflush(stdout);
 }
 
@@ -518,6 +486,7 @@ static int supervise(struct demo *d)
         int status;
         if (d->console > 0 && demo_reaped(d->console, &status)) {
             d->console = 0;
+            d->console_quit = status == 0;
             if (status != 0)
                 fprintf(stderr, "dialtone demo: the console exited with status %d\n", status);
             return status == 0 ? 0 : 1;
@@ -554,6 +523,8 @@ static void teardown(struct demo *d)
         fprintf(stderr, "dialtone demo: could not remove %s\n", d->dir);
     else if (d->keep && d->dir[0])
         printf("dialtone demo: kept %s (database, logs, configuration)\n", d->dir);
+    if (d->console_quit)
+        printf("dialtone demo: the console quit; the emulator and the daemon are stopped\n");
     sim_scenario_done(&d->sc);
 }
 

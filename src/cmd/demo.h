@@ -2,7 +2,8 @@
  * demo: the helpers of `dialtone demo` (src/cmd/cmd_demo.c). demo_proc.c runs child
  * processes (spawned with their own output files, stopped with SIGTERM then SIGKILL, run to
  * completion with their output captured), waits for a line in a file or a URL to answer, and
- * removes a directory tree. demo_env.c writes the daemon's configuration for the demo.
+ * removes a directory tree. demo_env.c writes the daemon's configuration for the demo and
+ * explains the scenario's failing numbers.
  */
 #ifndef DIALTONE_CMD_DEMO_H
 #define DIALTONE_CMD_DEMO_H
@@ -93,6 +94,12 @@ struct demo_conf {
  * open, with short wrap-up times. 0, or DT_EIO with the reason in err.
  */
 int demo_write_conf(const struct demo_conf *c, char *err, size_t errlen);
+
+struct sim_scenario;
+
+/* Prints the scenario's numbers that do not answer as a person (busy, no answer, machines,
+ * failures with their error explained), one a line, as a hint of what to dial. */
+void demo_print_failing(const struct sim_scenario *sc);
 
 /* Fills hex (2 * n + 1 bytes) with n random bytes in lower-case hex. 0 or DT_EIO. */
 int demo_random_hex(char *hex, size_t n);

@@ -1,7 +1,7 @@
 /*
  * demo_env: what `dialtone demo` writes before it starts anything: random credentials and
  * the daemon's configuration, matched to data/scenarios/demo.ini (its numbers, and the menu
- * key its callers press).
+ * key its callers press); and the hint it prints: the scenario's numbers that fail.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +13,8 @@
 #include <openssl/rand.h>
 
 #include "cmd/demo.h"
+#include "dialtone/errors.h"
+#include "dialtone/sim_scenario.h"
 #include "dialtone/util.h"
 
 /* The daemon's configuration beyond the addresses: demo.ini's callers press 1 at the menu
@@ -83,4 +85,38 @@ int demo_random_hex(char *hex, size_t n)
         snprintf(hex + 2 * i, 3, "%02x", raw[i]);
     hex[2 * n] = '\0';
     return 0;
+}
+
+static const char *answer_words(const struct sim_endpoint *e, char *buf, size_t bufsz)
+{
+    static const char *const words[] = {
+        [DT_SIM_ANSWER_HUMAN] = "answers",       [DT_SIM_ANSWER_MACHINE] = "answering machine",
+        [DT_SIM_ANSWER_FAX] = "fax machine",     [DT_SIM_ANSWER_BUSY] = "busy",
+        [DT_SIM_ANSWER_NO_ANSWER] = "no answer", [DT_SIM_ANSWER_DECLINE] = "declined",
+        [DT_SIM_ANSWER_FAIL] = "fails",
+    };
+    const struct errors_entry *x = NULL;
+    if (e->answer != DT_SIM_ANSWER_FAIL)
+        return words[e->answer];
+    if (e->error_code)
+        x = errors_lookup(e->error_code);
+    else if (e->sip_code)
+        x = errors_lookup_sip(e->sip_code);
+    int code = e->error_code ? e->error_code : e->sip_code ? 31000 + e->sip_code : 0;
+    if (x)
+        snprintf(buf, bufsz, "error %d: %s", code, x->message);
+    else
+        snprintf(buf, bufsz, "fails (error %d)", code);
+    return buf;
+}
+
+void demo_print_failing(const struct sim_scenario *sc)
+{
+    for (size_t i = 0; i < sc->n_endpoints; i++) {
+        const struct sim_endpoint *e = &sc->endpoints[i];
+        if (e->pattern[0] != '+' || strchr(e->pattern, '*') || e->answer == DT_SIM_ANSWER_HUMAN)
+            continue;
+        char buf[96];
+        printf("    %-14s %.60s\n", e->pattern, answer_words(e, buf, sizeof buf));
+    }
 }
