@@ -4,10 +4,10 @@
  * configured public base URL plus the path and query (403, a log line and the rejection
  * count, nothing else); then it goes into the webhook audit log and through the handler
  * (dialtone/webhooks.h), which stores it, and only then is the 200 with its TwiML sent.
- * Webhooks that arrive together are stored together, in one transaction (a group commit:
- * see below), which is what lets the daemon keep up with thousands a second. The
- * body cap is the listener's (httpd answers 413 past [server] max_body, 411 to a chunked body
- * and 100 Continue to "Expect: 100-continue").
+ * Webhooks that arrive together are stored together, in one transaction (a group commit: see
+ * below), which is what lets the daemon keep up with thousands a second. The body cap is the
+ * listener's (httpd answers 413 past [server] max_body, 411 to a chunked body and 100 Continue
+ * to "Expect: 100-continue").
  */
 #include <stdio.h>
 #include <stdlib.h>
