@@ -4,8 +4,9 @@
 # the scenario; the agent's token working on the daemon (and the agent available); the
 # emulator's numbers pointing at the daemon (a caller placed through the control API waits
 # in the daemon's queue); SIGTERM and SIGINT stopping every process it started; --keep
-# keeping the directory and a temporary one removed; the daemon dying making the demo say so,
-# stop the emulator and exit 1; a scenario that does not load refused.
+# keeping the directory and a temporary one removed; no terminal for the console refused
+# before anything starts; the daemon dying making the demo say so, stop the emulator and
+# exit 1; a scenario that does not load refused.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/console_lib.sh"
 cl_init demo "$1"
@@ -27,6 +28,9 @@ usage extra
 "$bin" demo --help >"$dir/out" 2>&1 || cl_fail "--help exited $?"
 grep -q -- '--keep DIR' "$dir/out" || cl_fail "--help does not describe --keep"
 
+"$bin" demo </dev/null >"$dir/out" 2>"$dir/err"
+[ $? -eq 1 ] || cl_fail "without a terminal the demo did not exit 1"
+grep -q "needs a terminal" "$dir/err" || cl_fail "without a terminal: no message"
 "$bin" demo --no-console --scenario "$dir/missing.ini" >"$dir/out" 2>"$dir/err"
 [ $? -eq 1 ] || cl_fail "a missing scenario did not exit 1"
 grep -q "missing.ini" "$dir/err" || cl_fail "the missing scenario is not named"

@@ -534,6 +534,11 @@ static int cmd_demo_main(int argc, char **argv)
     int rc = parse_options(&d, argc, argv);
     if (rc >= 0)
         return rc;
+    if (!d.no_console && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+        fprintf(stderr, "dialtone demo: the console needs a terminal on stdin and stdout; "
+                        "--no-console runs the rest without it\n");
+        return 1;
+    }
     sim_scenario_init(&d.sc);
     sigset_t set, old;
     stop_set(&set);
