@@ -4,7 +4,8 @@
 # `dialtone agent add`, and the console running in a tmux server of its own (-L), driven with
 # send-keys and read with capture-pane as a person would. HTTP goes through bash's /dev/tcp,
 # so the tests need no HTTP client. cl_cleanup (trapped at exit) kills the tmux server and
-# every process started here, by pid, and removes the directory.
+# every process started here, by pid, and removes the directory (CL_KEEP=1 keeps it, with
+# the logs and the database, for a look after a failure).
 #
 #   cl_init NAME BUILD_DIR      the binary, the directory, the tmux socket name; traps exit
 #   cl_start_sim SCENARIO       the emulator; its numbers call the daemon's future port
@@ -66,7 +67,11 @@ cl_cleanup() {
             [ -f "$f" ] && { echo "--- the end of $(basename "$f")"; tail -n 25 "$f"; }
         done
     fi
-    [ -n "$dir" ] && rm -rf "$dir"
+    if [ -n "$CL_KEEP" ]; then
+        echo "kept $dir"
+    elif [ -n "$dir" ]; then
+        rm -rf "$dir"
+    fi
     exit "$rc"
 }
 
