@@ -19,7 +19,7 @@ CL_PIDS="$demo"
 cl_wait_screen "demo" 60
 cl_wait_screen " live " 60
 cl_wait_screen "available"
-kids=$(pgrep -P "$demo" | tr '\n' ' ')
+kids=$(cl_children "$demo")
 CL_PIDS="$demo $kids"
 [ "$(echo $kids | wc -w)" -ge 3 ] || cl_fail "the emulator, the daemon and the console: $kids"
 work=$(ls -d "$TMPDIR"/dialtone-demo.* 2>/dev/null)

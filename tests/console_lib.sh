@@ -210,7 +210,12 @@ cl_console() {
 
 # cl_console_pid: the console's pid (the child of the pane's shell).
 cl_console_pid() {
-    pgrep -P "$(cl_tmux display-message -p -t console '#{pane_pid}')" | head -n 1
+    cl_children "$(cl_tmux display-message -p -t console '#{pane_pid}')" | cut -d' ' -f1
+}
+
+# cl_children PID: its child processes' pids, from /proc, on one line.
+cl_children() {
+    cat /proc/"$1"/task/*/children 2>/dev/null | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'
 }
 
 # cl_wait_exit [SECONDS]: until the console has exited; its exit status on stdout.

@@ -56,7 +56,7 @@ start_demo() {
     [ -n "$daemon_url" ] && [ -n "$sim_url" ] && [ -n "$agent_tok" ] && [ -n "$super_tok" ] ||
         cl_fail "the demo did not print its addresses and tokens: $(cat "$dir/out")"
     [ -d "$work" ] || cl_fail "no working directory '$work'"
-    kids=$(pgrep -P "$demo" | tr '\n' ' ')
+    kids=$(cl_children "$demo")
     CL_PIDS="$CL_PIDS $kids"
 }
 
@@ -103,7 +103,10 @@ wait "$demo"
 
 # The daemon dying: the demo says so, stops the emulator and exits 1.
 start_demo
-serve=$(pgrep -f -- "serve --config $work/dialtone.conf")
+serve=
+for p in $kids; do
+    grep -q "serve" /proc/"$p"/cmdline 2>/dev/null && serve=$p
+done
 [ -n "$serve" ] || cl_fail "no daemon process found"
 kill -KILL $serve
 cl_reap "$demo" 150 || cl_fail "the demo went on without its daemon"
