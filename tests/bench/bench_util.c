@@ -292,8 +292,11 @@ int rws_read(struct rws *c, rws_msg_fn fn, void *user)
             c->closed = 1;
             break;
         }
+        size_t room = c->cap - c->len;
         c->len += (size_t)n;
         msgs += rws_frames(c, fn, user);
+        if ((size_t)n < room)
+            break; /* drained: a level-triggered poll reports the socket again if more came */
     }
     return c->closed ? -1 : msgs;
 }

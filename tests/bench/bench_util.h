@@ -59,8 +59,10 @@ typedef void (*rws_msg_fn)(struct rws *c, const char *data, size_t len, void *us
  * Bearer ..."), waits up to 10 s for the 101 and leaves the socket non-blocking. 0, or -1 with
  * the connection closed. */
 int rws_open(struct rws *c, int port, const char *path, const char *extra);
-/* Reads what the socket has and hands over each whole message; returns the messages handed
- * over, or -1 once the connection is over (closed set). */
+/* Reads what the socket has (until a read comes back short) and hands over each whole
+ * message; returns the messages handed over, or -1 once the connection is over (closed set).
+ * Poll the socket level-triggered: bytes that came after the last read are left for the
+ * next call. */
 int rws_read(struct rws *c, rws_msg_fn fn, void *user);
 /* Closes the connection and frees the buffer. */
 void rws_close(struct rws *c);

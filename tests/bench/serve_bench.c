@@ -14,7 +14,8 @@
  *
  * For profiling: SERVE_BENCH_ONLY=hooks,push,memory runs only the parts named;
  * SERVE_BENCH_HOOKS=N sends at most N webhooks in part 1, for at most SERVE_BENCH_SECONDS
- * (10 by default); DIALTONE_BINARY may be a script
+ * (10 by default); SERVE_BENCH_CLIENTS=N puts N clients in part 2 (100 by default);
+ * DIALTONE_BINARY may be a script
  * that runs `dialtone serve` under perf or valgrind (it is also run for `agent add`).
  */
 #include <errno.h>
@@ -77,6 +78,7 @@ static struct {
 
 static long hook_max = HOOK_MAX;           /* SERVE_BENCH_HOOKS */
 static double hook_seconds = HOOK_SECONDS; /* SERVE_BENCH_SECONDS */
+static int push_clients = PUSH_CLIENTS;    /* SERVE_BENCH_CLIENTS */
 
 static const char *const statuses[] = {"ringing", "in-progress", "completed"};
 
@@ -557,7 +559,7 @@ static void push_report(struct pgroup *gr, int open, long answered, double secs,
 {
     size_t n = 0;
     long want = answered * open;
-    float *all = xmalloc(sizeof(float) * (size_t)PUSH_N * PUSH_CLIENTS);
+    float *all = xmalloc(sizeof(float) * (size_t)PUSH_N * (size_t)(push_clients + 1));
     for (int k = 0; k < PUSH_LOOPS; k++)
         for (size_t c = 0; c < gr[k].n; c++)
             for (int i = 0; i < PUSH_N; i++)
@@ -565,7 +567,7 @@ static void push_report(struct pgroup *gr, int open, long answered, double secs,
                     all[n++] = gr[k].cl[c].lat[i];
     qsort(all, n, sizeof(float), cmp_float);
     float p99 = quantile(all, n, 0.99);
-    printf("\n  2. push: %d websocket clients (%d open), webhooks at %d/s\n", PUSH_CLIENTS, open,
+    printf("\n  2. push: %d websocket clients (%d open), webhooks at %d/s\n", push_clients, open,
            PUSH_RATE);
     printf("    webhooks answered 200           %7ld in %.2f s (%.0f/s)\n", answered, secs,
            answered / secs);
@@ -594,7 +596,7 @@ static void bench_push(void)
     struct pgroup gr[PUSH_LOOPS];
     ws_close_first[0] = '\0';
     push_sent = calloc(PUSH_N, sizeof *push_sent);
-    int open = pgroups_open(gr, PUSH_LOOPS, PUSH_CLIENTS / PUSH_LOOPS);
+    int open = pgroups_open(gr, PUSH_LOOPS, (size_t)push_clients / PUSH_LOOPS);
     usleep(300000); /* the snapshots */
     uint64_t start = now_ns() + 50000000u;
     push_start = start;
@@ -648,6 +650,9 @@ int main(int argc, char **argv)
     const char *nh = getenv("SERVE_BENCH_HOOKS");
     if (nh && atol(nh) >= 0 && atol(nh) <= HOOK_MAX)
         hook_max = atol(nh);
+    const char *nc = getenv("SERVE_BENCH_CLIENTS");
+    if (nc && atoi(nc) >= 0 && atoi(nc) <= 1000)
+        push_clients = atoi(nc);
     const char *ns = getenv("SERVE_BENCH_SECONDS");
     if (ns && atof(ns) > 0 && atof(ns) <= 3600)
         hook_seconds = atof(ns);
