@@ -1,10 +1,9 @@
 /*
  * Tests of the console model's keys and REST answers: text fields, the command line, the state
- * menu, the wrap-up form, the dialpad, transfers, the history's pages and filter, the call detail,
- * and what failed requests say.
+ * menu, the wrap-up form, the dialpad, transfers, offers, and what failed requests say. The
+ * history's keys are in test_console_model_history.c.
  */
 #include "console_model_fixture.h"
-#include "dialtone/errors.h"
 #include "dialtone/util.h"
 
 static struct model_cmd cmds[MODEL_CMDS_MAX];
@@ -426,181 +425,6 @@ TEST(offer_keys)
     model_free(m);
 }
 
-/* A history page of n calls from index first; the last with a busy error. */
-static const char *page(int first, int n, const char *next)
-{
-    static char b[65536];
-    size_t k = (size_t)snprintf(b, sizeof b, "{\"calls\":[");
-    for (int i = 0; i < n; i++) {
-        char sid[16];
-        snprintf(sid, sizeof sid, "CA%d", first + i);
-        int busy = i == n - 1;
-        k += (size_t)snprintf(
-            b + k, sizeof b - k, "%s%s", i ? "," : "",
-            fx_call(sid, "Ann Lee", "+14155550123", "+15005550006", "support",
-                    busy ? "busy" : "completed",
-                    busy ? "{\"code\":31486,\"message\":\"Busy Here\",\"sip_code\":486,"
-                           "\"category\":\"busy\",\"category_label\":\"busy\","
-                           "\"action\":"
-                           "\"The line was busy; try again later.\",\"retryable\":true,"
-                           "\"bad_number\":false}"
-                         : NULL));
-    }
-    snprintf(b + k, sizeof b - k, "],\"next_cursor\":%s%s%s}", next ? "\"" : "",
-             next ? next : "null", next ? "\"" : "");
-    return b;
-}
-
-TEST(history_pages_with_a_cursor)
-{
-    struct model *m = fx_new();
-    CHECK_INT(fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds), 1);
-    CHECK_STR(cmds[0].method, "GET");
-    CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50");
-    CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_HISTORY);
-    CHECK(m->history.loading);
-    fx_result(m, cmds[0].tag, 200, page(0, 20, "1767323025000.CA19"), NULL);
-    CHECK_INT(m->history.count, 20);
-    CHECK(m->history.has_more);
-    CHECK(!m->history.loading);
-    const struct model_hist_row *r = &m->history.rows[19];
-    CHECK_STR(r->badge, "31486 busy");
-    CHECK_INT(r->category, DT_ERRCAT_BUSY);
-    CHECK_STR(r->number, "+14155550123");
-    CHECK_STR(m->history.rows[0].badge, "");
-    /* F4 again does not ask again */
-    CHECK_INT(fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds), 0);
-    /* moving down: near the end the next page is asked for, once */
-    int asked = 0, tag = 0;
-    for (int i = 0; i < 15; i++) {
-        int n = fx_key(m, 'j', KA_DOWN, cmds);
-        if (n) {
-            asked++;
-            tag = cmds[0].tag;
-            CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50&cursor=1767323025000.CA19");
-        }
-    }
-    CHECK_INT(asked, 1);
-    fx_result(m, tag, 200, page(20, 5, NULL), NULL);
-    CHECK_INT(m->history.count, 25);
-    CHECK(!m->history.has_more);
-    CHECK_STR(m->history.rows[20].sid, "CA20");
-    CHECK_INT(fx_key(m, 'G', KA_END, cmds), 0); /* the last page is in */
-    CHECK_INT(m->history.selected, 24);
-    /* a failed page says why */
-    CHECK_INT(fx_key(m, 'r', KA_REFRESH, cmds), 1);
-    CHECK_INT(m->history.count, 0);
-    fx_result(m, cmds[0].tag, 0, NULL, "could not reach the daemon");
-    CHECK_STR(m->history.message, "could not reach the daemon");
-    CHECK(!m->history.loading);
-    model_free(m);
-}
-
-TEST(history_filter_is_a_new_query)
-{
-    struct model *m = fx_new();
-    fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds);
-    int old = cmds[0].tag;
-    CHECK_INT(fx_key(m, '/', KA_FILTER, cmds), 0);
-    CHECK(model_text_focus(m));
-    fx_type(m, "busy +14155550123 lee queue:support");
-    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-    CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50&outcome=busy&number=%2B14155550123"
-                            "&queue=support&text=lee");
-    CHECK_STR(m->history.filter, "busy +14155550123 lee queue:support");
-    CHECK(!model_text_focus(m));
-    int cur = cmds[0].tag;
-    CHECK(cur != old);
-    /* the first query's late answer is dropped */
-    fx_result(m, old, 200, page(0, 3, NULL), NULL);
-    CHECK_INT(m->history.count, 0);
-    fx_result(m, cur, 200, page(0, 3, NULL), NULL);
-    CHECK_INT(m->history.count, 3);
-    /* a bare error code is matched here */
-    fx_key(m, '/', KA_FILTER, cmds);
-    fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
-    fx_type(m, "31486");
-    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-    CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50");
-    fx_result(m, cmds[0].tag, 200, page(0, 3, NULL), NULL);
-    CHECK_INT(m->history.count, 1);
-    CHECK_INT(m->history.rows[0].error_code, 31486);
-    /* Esc leaves the filter as it was */
-    fx_key(m, '/', KA_FILTER, cmds);
-    fx_type(m, "zzz");
-    CHECK_INT(fx_key(m, KM_KEY_ESC, KA_BACK, cmds), 0);
-    CHECK_STR(m->history.filter, "31486");
-    /* text with spaces and odd bytes is escaped */
-    fx_key(m, '/', KA_FILTER, cmds);
-    fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
-    fx_type(m, "a&b=c");
-    fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
-    CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50&text=a%26b%3Dc");
-    model_free(m);
-}
-
-TEST(a_call_ended_makes_the_history_stale)
-{
-    struct model *m = fx_new();
-    fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds);
-    fx_result(m, cmds[0].tag, 200, page(0, 2, NULL), NULL);
-    fx_key(m, KM_KEY_F(2), KA_VIEW_QUEUE, cmds);
-    FX_EV(m, 11, "call.ended", "{\"call\":%s}",
-          fx_call("CA1", "Ann Lee", "+14155550123", "+1500", "support", "completed", NULL));
-    CHECK_INT(fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds), 1);
-    model_free(m);
-}
-
-TEST(call_detail)
-{
-    struct model *m = fx_new();
-    fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds);
-    fx_result(m, cmds[0].tag, 200, page(0, 2, NULL), NULL);
-    fx_key(m, 'j', KA_DOWN, cmds);
-    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
-    CHECK_STR(cmds[0].path, "/api/v1/calls/CA1");
-    CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_DETAIL);
-    CHECK_INT(m->screen, MODEL_SCR_DETAIL);
-    CHECK(m->detail.loading);
-    char body[4096];
-    const char *call = fx_call("CA1", "Ann Lee", "+14155550123", "+15005550006", "support", "busy",
-                               "{\"code\":31486,\"message\":\"Busy Here\",\"sip_code\":486,"
-                               "\"category\":\"busy\",\"category_label\":\"busy\",\"action\":"
-                               "\"The line was busy; try again later.\",\"retryable\":true,"
-                               "\"bad_number\":false}");
-    snprintf(body, sizeof body,
-             "%.*s,\"timeline\":[{\"ts\":\"" FX_TS "\",\"type\":\"status\",\"status\":"
-             "\"ringing\",\"seq\":1},{\"ts\":\"" FX_TS "\",\"type\":\"status\",\"status\":"
-             "\"busy\",\"seq\":2},{\"ts\":\"" FX_TS "\",\"type\":\"recording\",\"status\":"
-             "null}]}",
-             (int)strlen(call) - 1, call);
-    fx_result(m, cmds[0].tag, 200, body, NULL);
-    const struct model_detail *d = &m->detail;
-    CHECK(d->loaded);
-    CHECK_STR(d->sid, "CA1");
-    CHECK(d->has_error);
-    CHECK_INT(d->error_code, 31486);
-    CHECK_INT(d->sip_code, 486);
-    CHECK_INT(d->category, DT_ERRCAT_BUSY);
-    CHECK_STR(d->action, "The line was busy; try again later.");
-    CHECK(d->retryable);
-    CHECK_INT(d->n_events, 3);
-    CHECK_STR(d->events[1].status, "busy");
-    CHECK_STR(d->events[2].status, "");
-    CHECK(!d->has_recording);
-    fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
-    CHECK_INT(m->screen, MODEL_SCR_HISTORY);
-    /* a failed load, and an answer that is not an object */
-    fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
-    fx_result(m, cmds[0].tag, 404, NULL, "no such call");
-    CHECK_STR(m->detail.message, "no such call");
-    fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
-    fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
-    fx_result(m, cmds[0].tag, 200, "[1]", NULL);
-    CHECK_STR(m->detail.message, "the daemon's answer is not JSON");
-    model_free(m);
-}
-
 TEST(hostile_sids_are_escaped_in_paths)
 {
     struct model *m = fx_new();
@@ -640,10 +464,6 @@ int main(void)
     RUN(dispositions_from_the_agent);
     RUN(me_is_asked_after_the_first_snapshot);
     RUN(offer_keys);
-    RUN(history_pages_with_a_cursor);
-    RUN(history_filter_is_a_new_query);
-    RUN(a_call_ended_makes_the_history_stale);
-    RUN(call_detail);
     RUN(hostile_sids_are_escaped_in_paths);
     RUN(unknown_tags_are_ignored);
     return check_done();
