@@ -128,8 +128,14 @@ static void bind_row(sqlite3_stmt *s, long i, int64_t t0)
     snprintf(num, sizeof num, "+1415555%04ld", (i * 7919) % 10000);
     int out = i % 4 == 0;
     const struct outcome *o = &outcomes[(i * 2654435761u >> 7) % 20];
+    /* Busy, unanswered and failed are outbound fates; an inbound caller instead gives up
+     * waiting in the queue (abandoned: completed, queue result hangup). */
+    static const struct outcome gave_up = {.status = "completed"};
+    int abandoned = !out && (o->error_code || o->sip_code);
+    if (abandoned)
+        o = &gave_up;
     int64_t created = t0 + i * 30000; /* one call every 30 s, oldest first */
-    int answered = strcmp(o->status, "completed") == 0;
+    int answered = !abandoned && strcmp(o->status, "completed") == 0;
     int dur = answered ? 30 + (int)((i * 37) % 570) : 0;
     sqlite3_bind_text(s, 1, sid, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 2, out ? "outbound-api" : "inbound", -1, SQLITE_STATIC);
@@ -331,7 +337,7 @@ static void report(const char *what, float *ms, size_t n)
 {
     qsort(ms, n, sizeof *ms, cmp_float);
     float p50 = quantile(ms, n, 0.5), p99 = quantile(ms, n, 0.99);
-    printf("  %-38s p50 %6.2f ms  p99 %6.2f ms  (%zu; p99 is %.2f of %.0f ms)\n", what, p50, p99, n,
+    printf("  %-44s p50 %6.2f ms  p99 %6.2f ms  (%zu; p99 is %.2f of %.0f ms)\n", what, p50, p99, n,
            p99 / AIM_KEY_MS, AIM_KEY_MS);
 }
 
@@ -362,15 +368,25 @@ static int timed_get(const char *path, float *ms)
     return 0;
 }
 
+/* How many calls the page in g.body holds. */
+static int page_rows(void)
+{
+    int n = 0;
+    for (const char *p = g.body.data; (p = strstr(p, "{\"sid\":")) != NULL; p++)
+        n++;
+    return n;
+}
+
 static int bench_query(const char *what, const char *query)
 {
     float ms[REPEAT];
-    char path[512];
+    char path[512], label[128];
     snprintf(path, sizeof path, "/api/v1/calls?limit=%d%s", PAGE, query);
     for (int i = 0; i < REPEAT; i++)
         if (timed_get(path, &ms[i]) < 0)
             return -1;
-    report(what, ms, REPEAT);
+    snprintf(label, sizeof label, "%s [%d rows]", what, page_rows());
+    report(label, ms, REPEAT);
     return 0;
 }
 
@@ -399,6 +415,7 @@ static int bench_api(void)
         bench_query("filter status=busy", "&status=busy") < 0 ||
         bench_query("filter number=+14155551234", "&number=%2B14155551234") < 0 ||
         bench_query("filter text=Garcia", "&text=Garcia") < 0 ||
+        bench_query("filter outcome=busy", "&outcome=busy") < 0 ||
         bench_query("text=Rossi, status=failed (rare: a scan)", "&text=Rossi&status=failed") < 0)
         return -1;
     printf("what the console asks besides history (its start, its poll every 3 s):\n");
@@ -526,6 +543,24 @@ static int bench_history_keys(void)
         printf("  PgDn to the next rows on screen       p50 %6.1f ms  max %6.1f ms (%zu; target "
                "%.0f: %.2f)\n",
                quantile(pg, n, 0.5), pg[n - 1], n, AIM_KEY_MS, quantile(pg, n, 0.5) / AIM_KEY_MS);
+    }
+    /* A filter typed after `/`: the time from Enter to the matching rows on screen. */
+    static const char *const filters[][2] = {{"Garcia", "Maria Garcia"},
+                                             {"status:busy", "[SIP 486"}};
+    for (size_t k = 0; k < sizeof filters / sizeof filters[0]; k++) {
+        tmux("send-keys -t %s / C-u", last);
+        tmux("send-keys -t %s -l %s", last, filters[k][0]);
+        capture(last, before, sizeof before);
+        t0 = now_ns();
+        tmux("send-keys -t %s Enter", last);
+        char want[64];
+        snprintf(want, sizeof want, "Filter: %s", filters[k][0]);
+        double a = until(t0, last, want, NULL), b = until(t0, last, filters[k][1], NULL);
+        if (a >= 0 && b >= 0)
+            printf("  filter '%s' + Enter to its rows on screen  %6.1f ms (target %.0f: %.2f)\n",
+                   filters[k][0], b, AIM_KEY_MS, b / AIM_KEY_MS);
+        else
+            printf("  filter '%s': its rows never showed\n", filters[k][0]);
     }
     char cmd[256], line[64] = "";
     snprintf(cmd, sizeof cmd, "tmux -L '%s' display -p -t %s '#{pane_pid}'", g.sock, last);
