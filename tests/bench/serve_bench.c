@@ -14,7 +14,8 @@
  *
  * For profiling: SERVE_BENCH_ONLY=hooks,push,memory runs only the parts named;
  * SERVE_BENCH_HOOKS=N sends at most N webhooks in part 1, for at most SERVE_BENCH_SECONDS
- * (10 by default); SERVE_BENCH_CLIENTS=N puts N clients in part 2 (100 by default);
+ * (10 by default) over SERVE_BENCH_CONNS connections (8 by default); SERVE_BENCH_CLIENTS=N
+ * puts N clients in part 2 (100 by default);
  * DIALTONE_BINARY may be a script
  * that runs `dialtone serve` under perf or valgrind (it is also run for `agent add`).
  */
@@ -56,16 +57,17 @@
 #define AIM_PUSH_P99_MS 5.0
 #define AIM_RSS_MB      64.0
 
-#define HOOK_CONNS   8      /* concurrent keep-alive connections, full speed */
-#define HOOK_MAX     200000 /* webhooks at most */
-#define HOOK_SECONDS 10.0   /* and for at most this long */
-#define PUSH_CLIENTS 100
-#define PUSH_LOOPS   2 /* client threads sharing the websocket clients */
-#define PUSH_RATE    1000
-#define PUSH_N       5000 /* webhooks in the push test (5 s at PUSH_RATE) */
-#define PUSH_SENDERS 4
-#define MEM_CLIENTS  1000
-#define SID_MARK     "CAfeed" /* CallSids of the push test: the mark and 28 hex digits */
+#define HOOK_CONNS     8 /* concurrent keep-alive connections, full speed */
+#define HOOK_CONNS_MAX 256
+#define HOOK_MAX       200000 /* webhooks at most */
+#define HOOK_SECONDS   10.0   /* and for at most this long */
+#define PUSH_CLIENTS   100
+#define PUSH_LOOPS     2 /* client threads sharing the websocket clients */
+#define PUSH_RATE      1000
+#define PUSH_N         5000 /* webhooks in the push test (5 s at PUSH_RATE) */
+#define PUSH_SENDERS   4
+#define MEM_CLIENTS    1000
+#define SID_MARK       "CAfeed" /* CallSids of the push test: the mark and 28 hex digits */
 
 static struct {
     const char *bin;
@@ -79,6 +81,7 @@ static struct {
 static long hook_max = HOOK_MAX;           /* SERVE_BENCH_HOOKS */
 static double hook_seconds = HOOK_SECONDS; /* SERVE_BENCH_SECONDS */
 static int push_clients = PUSH_CLIENTS;    /* SERVE_BENCH_CLIENTS */
+static int hook_conns = HOOK_CONNS;        /* SERVE_BENCH_CONNS */
 
 static const char *const statuses[] = {"ringing", "in-progress", "completed"};
 
@@ -262,13 +265,13 @@ static long count_rows(const char *sql)
 static void bench_hooks(void)
 {
     h.lat = xmalloc(sizeof(float) * (size_t)(hook_max > 0 ? hook_max : 1));
-    pthread_t t[HOOK_CONNS];
+    pthread_t t[HOOK_CONNS_MAX];
     double serve0 = cpu_s(g.child), self0 = cpu_s(getpid());
     uint64_t t0 = now_ns();
     h.deadline = t0 + (uint64_t)(hook_seconds * 1e9);
-    for (int i = 0; i < HOOK_CONNS; i++)
+    for (int i = 0; i < hook_conns; i++)
         pthread_create(&t[i], NULL, hook_worker, NULL);
-    for (int i = 0; i < HOOK_CONNS; i++)
+    for (int i = 0; i < hook_conns; i++)
         pthread_join(t[i], NULL);
     double secs = (double)(now_ns() - t0) / 1e9;
     double serve1 = cpu_s(g.child), self1 = cpu_s(getpid());
@@ -283,7 +286,7 @@ static void bench_hooks(void)
     long rows = count_rows("SELECT count(*) FROM webhook_log WHERE path LIKE '/twilio/status%'");
     long calls = count_rows("SELECT count(*) FROM calls");
     double rate = ok / secs;
-    printf("\n  1. signed status callbacks, %d keep-alive connections at full speed\n", HOOK_CONNS);
+    printf("\n  1. signed status callbacks, %d keep-alive connections at full speed\n", hook_conns);
     printf("    answered 200                    %7ld in %.2f s (%ld failed)\n", ok, secs,
            atomic_load(&h.failed));
     printf("    stored per second               %7.0f (%.2fx the aim of %.0f)\n", rate,
@@ -650,6 +653,9 @@ int main(int argc, char **argv)
     const char *nh = getenv("SERVE_BENCH_HOOKS");
     if (nh && atol(nh) >= 0 && atol(nh) <= HOOK_MAX)
         hook_max = atol(nh);
+    const char *nk = getenv("SERVE_BENCH_CONNS");
+    if (nk && atoi(nk) >= 1 && atoi(nk) <= HOOK_CONNS_MAX)
+        hook_conns = atoi(nk);
     const char *nc = getenv("SERVE_BENCH_CLIENTS");
     if (nc && atoi(nc) >= 0 && atoi(nc) <= 1000)
         push_clients = atoi(nc);
