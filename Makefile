@@ -130,7 +130,13 @@ $(BUILD)/gen/errors_table.c: data/twilio-errors.tsv $(BUILD)/tools/gen_errors
 	@mkdir -p $(@D)
 	$(Q)$(BUILD)/tools/gen_errors data/twilio-errors.tsv > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/migrations.c: $(MIGRATIONS) $(BUILD)/tools/embed_migrations
+# The list of migration files, rewritten only when it changes, so that renaming or removing
+# one regenerates the table (a renamed file keeps its old time and would not).
+MIGRATIONS_LIST := $(BUILD)/gen/migrations.list
+$(shell mkdir -p $(BUILD)/gen && { echo '$(MIGRATIONS)' | cmp -s - $(MIGRATIONS_LIST) || \
+	echo '$(MIGRATIONS)' > $(MIGRATIONS_LIST); })
+
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) $(MIGRATIONS_LIST) $(BUILD)/tools/embed_migrations
 	@mkdir -p $(@D)
 	$(Q)$(BUILD)/tools/embed_migrations $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 

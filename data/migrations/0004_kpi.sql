@@ -1,4 +1,4 @@
--- dialtone schema, version 5: what the day's figures (wallboard, agent report) need beyond a
+-- dialtone schema, version 4: what the day's figures (wallboard, agent report) need beyond a
 -- call's row, written by the daemon as things happen: when the caller joined its queue and when
 -- an agent's leg reached it (and whose), time on hold and in wrap-up; and each offer of a call
 -- to an agent with how it ended. Rows name calls by sid without a foreign key, as call legs do.
