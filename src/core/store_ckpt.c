@@ -3,8 +3,10 @@
  * (the daemon's loop) never waits for them. SQLite would otherwise copy the WAL into the
  * database and sync both files inside the commit that crossed its threshold, stalling that
  * writer for milliseconds. Here the commit only signals; a second connection runs a passive
- * checkpoint (which never blocks the writer or the readers) beside it. Should the WAL still
- * grow past STORE_CKPT_PAGES_MAX (the thread cannot keep up), the writer checkpoints itself.
+ * checkpoint (which never blocks the writer or the readers) beside it, then, when the WAL has
+ * grown long, a short one holding the writer's lock that lets the WAL start over. Should it
+ * still grow past STORE_CKPT_PAGES_MAX (the thread cannot keep up), the writer checkpoints
+ * itself.
  * A checkpoint changes nothing that was committed: durability is the WAL's, as before.
  */
 #include <pthread.h>
@@ -16,6 +18,8 @@
 
 #define STORE_CKPT_PAGES     1000  /* SQLite's own default threshold */
 #define STORE_CKPT_PAGES_MAX 32000 /* about 128 MB of WAL */
+#define STORE_CKPT_RESTART   16000 /* frames (64 MB) after which the thread starts the WAL again */
+#define STORE_CKPT_WAIT_MS   250   /* how long it waits for the writer's lock to do so */
 
 struct store_ckpt {
     sqlite3 *db; /* the thread's connection */
@@ -36,7 +40,17 @@ static void *ckpt_main(void *arg)
             break;
         c->want = 0;
         pthread_mutex_unlock(&c->mu);
-        int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        int frames = 0;
+        int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, NULL);
+        /* Under steady writes a passive checkpoint never catches up with the last frame, so
+         * the WAL is never started again and grows: past STORE_CKPT_RESTART frames, copy the
+         * few the writer added meanwhile holding its lock, and the next commit restarts it. */
+        if (rc == SQLITE_OK && frames >= STORE_CKPT_RESTART) {
+            /* once more without the lock first, so that the locked one has little to copy */
+            rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+            if (rc == SQLITE_OK)
+                rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+        }
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             log_warn("store: checkpoint: %s", sqlite3_errmsg(c->db));
         pthread_mutex_lock(&c->mu);
@@ -74,6 +88,7 @@ int store_ckpt_start(struct store *st, const char *path, char *err, size_t errle
         free(c);
         return rc;
     }
+    sqlite3_busy_timeout(c->db, STORE_CKPT_WAIT_MS);
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
     if (pthread_create(&c->thread, NULL, ckpt_main, c) != 0) {
