@@ -47,6 +47,7 @@ static struct {
     int port, sim_port;
     pid_t sim, daemon;
     char conf_extra[2048];
+    int no_numbers; /* leave [twilio] numbers out of the daemon's config */
 } se;
 
 /* A port free right now on 127.0.0.1 (the kernel's pick), or 0. */
@@ -161,9 +162,10 @@ static inline int se_write_config(void)
     if (!f)
         return -1;
     fprintf(f,
-            "[twilio]\naccount_sid = %s\nauth_token = %s\nnumbers = %s\npublic_base_url = %s\n"
+            "[twilio]\naccount_sid = %s\nauth_token = %s\n%s%s%spublic_base_url = %s\n"
             "api_base_url = %s\n[server]\nport = %d\ndatabase = %s\nlog_level = debug\n%s",
-            SE_ACCOUNT, SE_TOKEN, SE_NUMBER, se.base, se.sim_base, se.port, se.db, se.conf_extra);
+            SE_ACCOUNT, SE_TOKEN, se.no_numbers ? "" : "numbers = ", se.no_numbers ? "" : SE_NUMBER,
+            se.no_numbers ? "" : "\n", se.base, se.sim_base, se.port, se.db, se.conf_extra);
     fclose(f);
     return chmod(se.conf, 0600);
 }

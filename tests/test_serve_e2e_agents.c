@@ -241,6 +241,8 @@ TEST(call_offered_pushed_and_accepted_once)
     int q = ws_wait("call.queued", caller, WAIT);
     int off = ws_wait("offer.created", "\"alice\"", WAIT);
     CHECK(q >= 0 && off > q);
+    /* the offer says who is calling, so a popup needs no other list */
+    CHECK(off >= 0 && strstr(ws.msgs[off], "\"from\":\"+14155550123\""));
     for (int i = 1; i < ws.n; i++) { /* in seq order */
         cJSON *a = cJSON_Parse(ws.msgs[i - 1]), *b = cJSON_Parse(ws.msgs[i]);
         if (i > 1)
@@ -477,6 +479,72 @@ TEST(outbound_dial)
     SE_WAIT_Q("SELECT state FROM agents WHERE name = 'alice'", "wrap-up", WAIT);
 }
 
+/* The agent's participant in room, from the emulator: its "from" into out, 1 when found. */
+static int agent_leg_from(const char *room, char *out, size_t outsz)
+{
+    struct se_resp r = se_ctl("GET", "/sim/conferences", NULL);
+    int found = 0;
+    const cJSON *conf, *part;
+    cJSON_ArrayForEach(conf, cJSON_GetObjectItemCaseSensitive(r.json, "conferences"))
+    {
+        const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(conf, "friendly_name"));
+        if (!name || strcmp(name, room) != 0)
+            continue;
+        cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(conf, "participants"))
+        {
+            const char *to = cJSON_GetStringValue(cJSON_GetObjectItem(part, "to"));
+            const char *from = cJSON_GetStringValue(cJSON_GetObjectItem(part, "from"));
+            if (to && strncmp(to, "client:", 7) == 0 && from) {
+                dt_strlcpy(out, from, outsz);
+                found = 1;
+            }
+        }
+    }
+    se_resp_done(&r);
+    return found;
+}
+
+/* Without [twilio] numbers: an agent's leg shows the number the caller dialled; dialing out
+ * is refused in words before Twilio is asked. */
+TEST(no_numbers_configured)
+{
+    CHECK(se_stop(&se.daemon, SIGTERM) >= 0);
+    se.no_numbers = 1;
+    CHECK_INT(se_write_config(), 0);
+    CHECK_INT(se_start_daemon(), 0);
+    set_state(&agents[0], "{\"state\":\"available\"}");
+    struct se_resp r = api(&agents[0], "POST", "/api/v1/calls", "{\"to\": \"+14155550300\"}");
+    CHECK_INT(r.status, 409);
+    CHECK(r.body.data && strstr(r.body.data, "no_caller_id"));
+    se_resp_done(&r);
+
+    struct se_resp pc = se_ctl("POST", "/sim/calls",
+                               "{\"from\": \"+14155550126\", \"patience\": 0, \"digits\": \"1\"}");
+    CHECK_INT(pc.status, 201);
+    char caller[64], room[96], sqlbuf[256], from[64] = "";
+    const cJSON *call = cJSON_GetObjectItemCaseSensitive(pc.json, "call");
+    dt_strlcpy(caller, call ? cJSON_GetStringValue(cJSON_GetObjectItem(call, "sid")) : "",
+               sizeof caller);
+    se_resp_done(&pc);
+    snprintf(room, sizeof room, "call-%s", caller);
+    snprintf(sqlbuf, sizeof sqlbuf,
+             "SELECT count(*) FROM events WHERE type = 'offer.created' AND data LIKE '%%%s%%' "
+             "AND data LIKE '%%alice%%'",
+             caller);
+    SE_WAIT_Q(sqlbuf, "1", WAIT);
+    CHECK_INT(accept_as(&agents[0], caller), 200);
+    int ok = 0;
+    for (int i = 0; i < WAIT / 100 && !ok; i++) {
+        ok = agent_leg_from(room, from, sizeof from);
+        if (!ok)
+            usleep(100000);
+    }
+    CHECK(ok);
+    snprintf(sqlbuf, sizeof sqlbuf, "SELECT to_number FROM calls WHERE sid = '%s'", caller);
+    CHECK_STR(from, se_q("%s", sqlbuf));
+    CHECK(from[0] == '+');
+}
+
 int main(void)
 {
     if (se_setup("data/scenarios/test-failures.ini", "10", CONF_EXTRA) != 0) {
@@ -487,6 +555,7 @@ int main(void)
     RUN(call_offered_pushed_and_accepted_once);
     RUN(failed_agent_leg_puts_the_caller_back);
     RUN(outbound_dial);
+    RUN(no_numbers_configured);
     se_teardown();
     return check_done();
 }

@@ -17,7 +17,9 @@
 #include "dialtone/store.h"
 #include "dialtone/store_agents.h"
 #include "dialtone/util.h"
+#include "dialtone/valid.h"
 #include "server/api_int.h"
+#include "server/server_int.h"
 
 #define PENDING_MAX 200
 
@@ -97,6 +99,37 @@ cJSON *api_agent_json(struct store *st, const struct store_agent *a)
     }
     free(list);
     return o;
+}
+
+void api_caller_id(struct api *api, const char *sid, char *out, size_t outsz)
+{
+    const struct config *cfg = api->srv->cfg;
+    if (outsz)
+        out[0] = '\0';
+    if (cfg->twilio.n_numbers) {
+        dt_strlcpy(out, cfg->twilio.numbers[0], outsz);
+        return;
+    }
+    struct store_call c;
+    char err[256];
+    if (sid && store_call_get(api->srv->store, sid, &c, err, sizeof err) == DT_OK) {
+        if (c.to && valid_e164(c.to, strlen(c.to)))
+            dt_strlcpy(out, c.to, outsz);
+        store_call_done(&c);
+    }
+}
+
+void api_add_caller(struct api *api, const char *sid, cJSON *o)
+{
+    struct store_call c;
+    char err[256];
+    if (!sid || store_call_get(api->srv->store, sid, &c, err, sizeof err) != DT_OK)
+        return;
+    if (c.from)
+        cJSON_AddStringToObject(o, "from", c.from);
+    if (c.caller_name)
+        cJSON_AddStringToObject(o, "caller_name", c.caller_name);
+    store_call_done(&c);
 }
 
 cJSON *api_pending_json(struct store *st, const struct store_agent *a)

@@ -151,6 +151,9 @@ void api_on_dial(struct httpd_req *req, void *user)
                   "to must be an E.164 number: +, then 8 to 15 digits, the first not 0");
     } else if (!api->srv->twilio) {
         api_error(req, 503, "unavailable", "no Twilio client");
+    } else if (api->srv->cfg->twilio.n_numbers == 0) {
+        api_error(req, 409, "no_caller_id",
+                  "dialing out needs a caller ID: set numbers in the daemon's [twilio] section");
     } else if (api_route_ensure(api, &a) != DT_OK ||
                routing_agent_get(api->rt, a.name, &info) != DT_OK ||
                info.state != DT_ROUTE_AVAILABLE) {

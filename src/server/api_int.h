@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct api;
 struct cJSON;
 struct config;
 struct httpd_req;
@@ -30,6 +31,16 @@ void api_json(struct httpd_req *req, int status, const struct cJSON *o);
 
 /* Writes ms since the epoch as "2026-01-02T03:04:05.678Z" into out. */
 void api_iso_time(int64_t ms, char out[32]);
+
+/*
+ * The caller ID for a leg the daemon makes for call sid: the first of [twilio] numbers, else
+ * the Twilio number the call came in on (its To), else "" (Twilio then refuses the leg with
+ * its own error). Writes into out (NUL-terminated, cut to outsz).
+ */
+void api_caller_id(struct api *api, const char *sid, char *out, size_t outsz);
+
+/* Adds the caller's "from" and "caller_name" of call sid to o (nothing when unknown). */
+void api_add_caller(struct api *api, const char *sid, struct cJSON *o);
 
 /* {"name", "role", "endpoint", "state", "reason", "since", "since_ms", "queues": [...]}: new,
  * for the caller to cJSON_Delete. */

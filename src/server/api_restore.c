@@ -242,6 +242,7 @@ static void announce_offers(struct api *api)
                 cJSON_AddNumberToObject(d, "expires_ms", (double)offers[k].expires_ms);
             else
                 cJSON_AddNullToObject(d, "expires_ms");
+            api_add_caller(api, offers[k].call_sid, d);
             api_emit(api, "offer.created", d);
         }
     }

@@ -148,6 +148,7 @@ void api_carry_out(struct api *api, struct routing_actions *acts)
                 cJSON_AddNumberToObject(d, "expires_ms", (double)x->expires_ms);
             else
                 cJSON_AddNullToObject(d, "expires_ms");
+            api_add_caller(api, x->call_sid, d); /* the popup needs no list to show who */
             api_emit(api, "offer.created", d);
             break;
         case DT_ROUTE_WITHDRAW:
@@ -256,7 +257,9 @@ static void add_agent_leg(struct api *api, const char *sid, const char *agent)
     char *cb = xasprintf("%s/twilio/status", cfg->twilio.public_base_url);
     struct form f;
     form_init(&f);
-    form_add(&f, "From", cfg->twilio.n_numbers ? cfg->twilio.numbers[0] : "");
+    char from[40];
+    api_caller_id(api, sid, from, sizeof from);
+    form_add(&f, "From", from);
     form_add(&f, "To", a.endpoint ? a.endpoint : "");
     form_add(&f, "Label", "agent");
     form_add(&f, "StartConferenceOnEnter", "true");

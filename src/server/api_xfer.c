@@ -381,7 +381,9 @@ static int add_party(struct api *api, const struct api_call *c, const struct api
     char *cb = xasprintf("%s/twilio/status", cfg->twilio.public_base_url);
     struct form f;
     form_init(&f);
-    form_add(&f, "From", cfg->twilio.n_numbers ? cfg->twilio.numbers[0] : "");
+    char from[40];
+    api_caller_id(api, c->sid, from, sizeof from);
+    form_add(&f, "From", from);
     form_add(&f, "To", x->to);
     form_add(&f, "StartConferenceOnEnter", "true");
     form_add(&f, "EndConferenceOnExit", "false");
