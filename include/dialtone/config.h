@@ -27,6 +27,11 @@
  *                    default 30 (0: none)
  *   reservation_timeout  seconds an offer waits for an answer, 5-600, default 30
  *   service_level    answer-time target in seconds, 1-3600, default 20
+ *   service_level_target  the share of calls to answer within it, percent, 1-100, default 80
+ *   short_abandon    callers hanging up within this many seconds are not counted as
+ *                    abandoned (nor in the service level), 0-3600, default 5 (0: all count)
+ *   long_wait        the wallboard warns of a caller waiting longer, seconds, 0-86400,
+ *                    default 60 (0: never)
  *   missed_offers_limit  missed offers in a row before an agent is set unavailable,
  *                    0-100, default 3 (0: never)
  *   hold_music_url   http(s) URL played while waiting, default none
@@ -53,6 +58,9 @@
  *                    (default: the first queue)
  *   0 ... 9, *       KEY = QUEUE, the queue a key leads to; at least one. Every queue named
  *                    in [ivr] must have its [queue "NAME"] section in the same file
+ *   [wallboard]      the day of the supervisors' figures (wallboard, reports):
+ *   day_reset        HH:MM local time at which the day's figures start again, default 00:00
+ *   timezone         IANA zone name of day_reset, default [hours]' timezone
  *   [dispositions]   wrap-up codes in order, one per line: CODE = label. CODE is 1-32
  *                    letters, digits, '-' or '_'; label up to 64 bytes (default: CODE).
  *                    The section replaces the default list (resolved, follow-up,
@@ -152,11 +160,14 @@ struct config_hours {
 struct config_queue {
     char name[DT_CONFIG_NAME_SIZE];
     enum config_routing routing;
-    int max_wait;            /* seconds */
-    int wrapup;              /* seconds; 0 = no wrap-up */
-    int reservation_timeout; /* seconds */
-    int service_level;       /* seconds */
-    int missed_offers_limit; /* 0 = never set unavailable */
+    int max_wait;             /* seconds */
+    int wrapup;               /* seconds; 0 = no wrap-up */
+    int reservation_timeout;  /* seconds */
+    int service_level;        /* seconds */
+    int service_level_target; /* percent */
+    int short_abandon;        /* seconds; 0: every abandon counts */
+    int long_wait;            /* seconds; 0: no warning */
+    int missed_offers_limit;  /* 0 = never set unavailable */
     char hold_music_url[DT_CONFIG_URL_SIZE];
     struct config_hours hours; /* the queue's own; timezone "" when it sets none */
 };
@@ -176,6 +187,13 @@ struct config_ivr {
     char fallback[DT_CONFIG_NAME_SIZE]; /* "" means the first queue */
 };
 
+/* The day of the wallboard's figures. */
+struct config_wallboard {
+    int day_reset;                    /* minute of the day, 0-1439 */
+    char timezone[DT_CONFIG_TZ_SIZE]; /* "" for [hours]' */
+    struct config_zone *zone;         /* owned; NULL with timezone "" or UTC */
+};
+
 /* Held by value: config_init / config_done. */
 struct config {
     struct config_twilio twilio;
@@ -184,6 +202,7 @@ struct config {
     size_t n_queues;
     struct config_hours hours;
     struct config_ivr ivr;
+    struct config_wallboard wallboard;
     struct config_disposition dispositions[DT_CONFIG_MAX_DISPOS];
     size_t n_dispositions;
 };
@@ -230,6 +249,10 @@ int config_apply_env(struct config *cfg, config_lookup_fn lookup, void *ctx, cha
  * says where to set the missing value.
  */
 int config_validate(const struct config *cfg, char *err, size_t errlen);
+
+/* The zone of the wallboard's day: [wallboard]'s timezone, else [hours]'; borrowed, NULL for
+ * UTC. Cannot fail. */
+const struct config_zone *config_wallboard_zone(const struct config *cfg);
 
 /* The queue with this name, ignoring case (borrowed from cfg), or NULL. */
 const struct config_queue *config_queue_find(const struct config *cfg, const char *name);

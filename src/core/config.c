@@ -38,6 +38,7 @@ static const struct {
     {.name = "hours", .sec = CONFIG_SEC_HOURS},
     {.name = "dispositions", .sec = CONFIG_SEC_DISPOSITIONS},
     {.name = "ivr", .sec = CONFIG_SEC_IVR},
+    {.name = "wallboard", .sec = CONFIG_SEC_WALLBOARD},
 };
 
 static const struct {
@@ -83,6 +84,7 @@ static void wipe(void *p, size_t n)
 void config_done(struct config *cfg)
 {
     config_zone_free(cfg->hours.zone);
+    config_zone_free(cfg->wallboard.zone);
     for (size_t i = 0; i < cfg->n_queues; i++)
         config_zone_free(cfg->queues[i].hours.zone);
     free(cfg->queues);
@@ -99,6 +101,7 @@ static void config_clone(struct config *dst, const struct config *src)
         memcpy(dst->queues, src->queues, src->n_queues * sizeof *dst->queues);
     }
     dst->hours.zone = config_zone_dup(src->hours.zone);
+    dst->wallboard.zone = config_zone_dup(src->wallboard.zone);
     for (size_t i = 0; i < src->n_queues; i++)
         dst->queues[i].hours.zone = config_zone_dup(src->queues[i].hours.zone);
 }
@@ -459,6 +462,11 @@ int config_validate(const struct config *cfg, char *err, size_t errlen)
         return dt_seterr(err, errlen, DT_EINVAL,
                          "api_base_url must be an http(s) URL (default " DT_CONFIG_DEFAULT_API ")");
     return DT_OK;
+}
+
+const struct config_zone *config_wallboard_zone(const struct config *cfg)
+{
+    return cfg->wallboard.timezone[0] ? cfg->wallboard.zone : cfg->hours.zone;
 }
 
 const struct config_queue *config_queue_find(const struct config *cfg, const char *name)

@@ -18,6 +18,7 @@ enum config_sec {
     CONFIG_SEC_HOURS,
     CONFIG_SEC_DISPOSITIONS,
     CONFIG_SEC_IVR,
+    CONFIG_SEC_WALLBOARD,
 };
 
 enum config_kind {
@@ -36,6 +37,8 @@ enum config_kind {
     CONFIG_K_NAME,     /* a queue name: 1-32 letters, digits, '-' or '_' */
     CONFIG_K_HOLIDAYS, /* dates closed; appends */
     CONFIG_K_MESSAGE,  /* after-hours message */
+    CONFIG_K_CLOCK,    /* HH:MM as a minute of the day (int) */
+    CONFIG_K_ZONE,     /* IANA zone name into a struct config_wallboard */
 };
 
 struct config_key {

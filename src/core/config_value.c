@@ -57,6 +57,10 @@ static const struct config_key config_keys[] = {
     {QU(reservation_timeout), .name = "reservation_timeout", .kind = CONFIG_K_INT, .min = 5,
      .max = 600},
     {QU(service_level), .name = "service_level", .kind = CONFIG_K_INT, .min = 1, .max = 3600},
+    {QU(service_level_target), .name = "service_level_target", .kind = CONFIG_K_INT, .min = 1,
+     .max = 100},
+    {QU(short_abandon), .name = "short_abandon", .kind = CONFIG_K_INT, .min = 0, .max = 3600},
+    {QU(long_wait), .name = "long_wait", .kind = CONFIG_K_INT, .min = 0, .max = 86400},
     {QU(missed_offers_limit), .name = "missed_offers_limit", .kind = CONFIG_K_INT, .min = 0,
      .max = 100},
     {QU(hold_music_url), .name = "hold_music_url", .kind = CONFIG_K_URL},
@@ -65,6 +69,14 @@ static const struct config_key config_keys[] = {
     {IV(prompt), .name = "prompt", .kind = CONFIG_K_TEXT},
     {IV(timeout), .name = "timeout", .kind = CONFIG_K_INT, .min = 1, .max = 60},
     {IV(fallback), .name = "default", .kind = CONFIG_K_NAME},
+    {.sec = CONFIG_SEC_WALLBOARD,
+     .off = offsetof(struct config, wallboard.day_reset),
+     .name = "day_reset",
+     .kind = CONFIG_K_CLOCK},
+    {.sec = CONFIG_SEC_WALLBOARD,
+     .off = offsetof(struct config, wallboard),
+     .name = "timezone",
+     .kind = CONFIG_K_ZONE},
 };
 
 _Static_assert(sizeof config_keys / sizeof config_keys[0] <= 64, "seen-key mask is 64 bits");
@@ -122,6 +134,9 @@ void config_queue_defaults(struct config_queue *q, const char *name, size_t n)
     q->wrapup = 30;
     q->reservation_timeout = 30;
     q->service_level = 20;
+    q->service_level_target = 80;
+    q->short_abandon = 5;
+    q->long_wait = 60;
     q->missed_offers_limit = 3;
 }
 
@@ -329,20 +344,37 @@ static int set_string(char *field, const struct config_key *k, const char *v, ch
     }
 }
 
-static int set_zone(struct config_hours *h, const struct config_key *k, const char *v, char *why,
-                    size_t whylen)
+/* Loads zone v into *zone and its name into name (DT_CONFIG_TZ_SIZE bytes). */
+static int load_zone(char *name, struct config_zone **zone, const struct config_key *k,
+                     const char *v, char *why, size_t whylen)
 {
-    if (!config_tz_name_ok(v) || strlen(v) >= sizeof h->timezone)
+    if (!config_tz_name_ok(v) || strlen(v) >= DT_CONFIG_TZ_SIZE)
         return dt_seterr(why, whylen, DT_EINVAL,
                          "%s must be a time zone name such as UTC or Europe/London", k->name);
     struct config_zone *z;
     char reason[160];
     if (config_zone_load(v, &z, reason, sizeof reason) != DT_OK)
         return dt_seterr(why, whylen, DT_EINVAL, "%s: %s", k->name, reason);
-    config_zone_free(h->zone);
-    h->zone = z;
-    dt_strlcpy(h->timezone, v, sizeof h->timezone);
+    config_zone_free(*zone);
+    *zone = z;
+    dt_strlcpy(name, v, DT_CONFIG_TZ_SIZE);
     return 0;
+}
+
+static int set_zone(struct config_hours *h, const struct config_key *k, const char *v, char *why,
+                    size_t whylen)
+{
+    return load_zone(h->timezone, &h->zone, k, v, why, whylen);
+}
+
+/* "HH:MM" (00:00-23:59) as a minute of the day, or -1. */
+static int parse_clock(const char *s)
+{
+    if (strlen(s) != 5 || !is_digit(s[0]) || !is_digit(s[1]) || s[2] != ':' || !is_digit(s[3]) ||
+        !is_digit(s[4]))
+        return -1;
+    int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+    return h < 24 && m < 60 ? h * 60 + m : -1;
 }
 
 /* "YYYY-MM-DD" (10 bytes) or "MM-DD" (5 bytes) at s: YYYYMMDD or MMDD, -1 if neither. */
@@ -439,6 +471,18 @@ int config_key_set(struct config *cfg, size_t queue, const struct config_key *k,
     case CONFIG_K_LEVEL:
     case CONFIG_K_ROUTING:
         return set_simple(field, k, value, why, whylen);
+    case CONFIG_K_CLOCK: {
+        int m = parse_clock(value);
+        if (m < 0)
+            return dt_seterr(why, whylen, DT_EINVAL, "%s must be a time HH:MM from 00:00 to 23:59",
+                             k->name);
+        *(int *)field = m;
+        return 0;
+    }
+    case CONFIG_K_ZONE: {
+        struct config_wallboard *w = (struct config_wallboard *)field;
+        return load_zone(w->timezone, &w->zone, k, value, why, whylen);
+    }
     default:
         return set_string(field, k, value, why, whylen);
     }
