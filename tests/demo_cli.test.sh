@@ -4,9 +4,10 @@
 # the scenario; the agent's token working on the daemon (and the agent available); the
 # emulator's numbers pointing at the daemon (a caller placed through the control API waits
 # in the daemon's queue); SIGTERM and SIGINT stopping every process it started; --keep
-# keeping the directory and a temporary one removed; no terminal for the console refused
-# before anything starts; the daemon dying making the demo say so, stop the emulator and
-# exit 1; a scenario that does not load refused.
+# keeping the directory (used again: the same database, new tokens) and a temporary one
+# removed; no terminal for the console refused before anything starts; the daemon dying
+# making the demo say so, stop the emulator and exit 1; a scenario that does not load
+# refused.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/console_lib.sh"
 cl_init demo "$1"
@@ -91,6 +92,17 @@ rc=$?
 [ "$rc" -eq 0 ] || cl_fail "SIGTERM: the demo exited $rc"
 [ "$(running)" -eq 0 ] || cl_fail "processes were left running: $kids"
 [ -f "$work/dialtone.db" ] && [ -f "$work/serve.log" ] || cl_fail "--keep did not keep the files"
+# The kept directory again: the same database, its agents given new tokens.
+old_tok=$agent_tok
+start_demo --keep "$dir/kept" --agent alex
+[ "$agent_tok" != "$old_tok" ] || cl_fail "the agent kept its old token"
+cl_http GET "$daemon_url/api/v1/me" "" "$agent_tok" | grep -q '"name":"alex"' ||
+    cl_fail "the new token does not work"
+cl_http GET "$daemon_url/api/v1/calls" "" "$agent_tok" | grep -q '"caller_name":"Demo Caller"' ||
+    cl_fail "the kept database lost its calls"
+kill -TERM "$demo"
+cl_reap "$demo" 150 || cl_fail "the demo did not stop on SIGTERM (kept directory)"
+wait "$demo"
 
 # Without --keep: a temporary directory, removed on SIGINT.
 start_demo

@@ -242,6 +242,9 @@ static int make_dir(struct demo *d)
     snprintf(d->sim_log, sizeof d->sim_log, "%s/sim.log", d->dir);
     snprintf(d->serve_out, sizeof d->serve_out, "%s/serve.out", d->dir);
     snprintf(d->serve_log, sizeof d->serve_log, "%s/serve.log", d->dir);
+    /* A kept directory's last run must not answer for this one (the listening lines). */
+    unlink(d->sim_out);
+    unlink(d->serve_out);
     return 0;
 }
 
@@ -371,6 +374,11 @@ static int add_agent(struct demo *d, const char *name, const char *role, char *t
                                 "--config", d->conf,      NULL};
     char out[512], err[512];
     int rc = demo_run(argv, out, sizeof out, err, sizeof err, AGENT_MS);
+    if (rc != 0 && strstr(err, "exist")) {
+        /* A kept directory's database has the agent already: a new token for it. */
+        const char *const again[] = {d->self, "agent", "token", name, "--config", d->conf, NULL};
+        rc = demo_run(again, out, sizeof out, err, sizeof err, AGENT_MS);
+    }
     const char *p = strstr(out, "token: ");
     if (rc != 0 || !p) {
         fprintf(stderr, "dialtone demo: cannot add %s '%s' (exit %d): %s\n", role, name, rc, err);
