@@ -74,6 +74,8 @@ grep -q "missing.conf" "$dir/err" || fail "a missing file is not named"
 # Runs: prints the port it picked, answers /healthz, stops cleanly, never prints the token.
 run() { # signal
     conf '[queue "support"]'
+    # emptied here: the background job's own redirection may come after the loop's first look
+    : >"$dir/out"
     "$bin" serve --config "$dir/d.conf" >"$dir/out" 2>"$dir/err" &
     pid=$!
     i=0

@@ -58,6 +58,8 @@ grep -q "no account" "$dir/err" || fail "no account: no message"
 run() { # signal, extra args...
     sig=$1
     shift
+    # emptied here: the background job's own redirection may come after the loop's first look
+    : >"$dir/out"
     "$bin" sim --port 0 --scenario "$scen" --account $acct --log-level debug "$@" \
         >"$dir/out" 2>"$dir/err" &
     pid=$!
