@@ -97,6 +97,8 @@ int api_incall_action(struct api *api, struct httpd_req *req, const struct store
         api_error(req, 503, "unavailable", "the request to Twilio could not be made");
         return 1;
     }
+    if (ic->key && strcmp(ic->key, "Hold") == 0)
+        api_kpi_hold(api->srv->store, sid, strcmp(ic->value, "true") == 0);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "call_sid", sid);
     cJSON_AddStringToObject(o, "result", action);

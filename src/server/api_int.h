@@ -84,7 +84,19 @@ struct api {
     struct api_restore *restore; /* api_restore.c */
     struct api_op *ops;          /* Twilio requests in flight */
     unsigned xfer_serial;        /* numbers transfers, so late answers find theirs or none */
+    struct api_kpi *kpi;         /* offers and agents' calls being followed (api_kpi.c) */
+    struct api_board *board;     /* the wallboard's push (api_board.c) */
 };
+
+/* The day's facts (api_kpi.c): each routing action as it is carried out; the events
+ * (call.connected); an agent's leg reaching caller sid; the caller going on hold (on 1) or
+ * off it; forgetting what is followed. Failures are logged: a fact lost costs a figure. */
+struct routing_action;
+void api_kpi_action(struct api *api, const struct routing_action *x);
+void api_kpi_event(struct api *api, const struct store_event *ev);
+void api_kpi_connected(struct api *api, const char *sid, const char *agent, int64_t ts_ms);
+void api_kpi_hold(struct store *st, const char *sid, int on);
+void api_kpi_done(struct api *api);
 
 /* Sets up routing from the configuration and the store, and hooks the event sink
  * (api_route.c). Returns 0 or DT_EINVAL with err. */

@@ -137,6 +137,7 @@ void api_carry_out(struct api *api, struct routing_actions *acts)
 {
     for (size_t i = 0; i < acts->count; i++) {
         const struct routing_action *x = &acts->items[i];
+        api_kpi_action(api, x);
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "call_sid", x->call_sid);
         cJSON_AddStringToObject(d, "agent", x->agent);
@@ -399,6 +400,7 @@ static void on_event(void *user, const struct store_event *ev)
     struct api *api = user;
     if (api->prev_sink)
         api->prev_sink(api->prev_user, ev);
+    api_kpi_event(api, ev);
     int conf = strcmp(ev->type, "conference.updated") == 0;
     if (!conf &&
         (strncmp(ev->type, "call.", 5) != 0 || strcmp(ev->type, "call.assigned") == 0 ||
@@ -632,6 +634,7 @@ void api_route_done(struct api *api)
         call_remove(api, api->calls->sid);
     netloop_timer_free(api->timer);
     routing_free(api->rt);
+    api_kpi_done(api);
 }
 
 int api_route_ensure(struct api *api, const struct store_agent *a)

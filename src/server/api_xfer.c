@@ -65,6 +65,7 @@ struct xop {
 struct hold {
     int refs, answered, unhold;
     struct twilio *tw;
+    struct store *st; /* for the day's figures */
     char conf[72], leg[72];
 };
 
@@ -181,6 +182,7 @@ static void hold_caller(struct api *api, struct api_xfer *x, const char *leg)
     struct hold *h = xcalloc(1, sizeof *h);
     h->refs = 2;
     h->tw = api->srv->twilio;
+    h->st = api->srv->store;
     dt_strlcpy(h->conf, x->conf, sizeof h->conf);
     dt_strlcpy(h->leg, leg, sizeof h->leg);
     struct form f;
@@ -193,6 +195,7 @@ static void hold_caller(struct api *api, struct api_xfer *x, const char *leg)
     }
     form_done(&f);
     x->hold = h;
+    api_kpi_hold(h->st, leg, 1);
 }
 
 /* Takes the caller off hold: now, or once the hold was answered. */
@@ -201,6 +204,7 @@ static void unhold_caller(struct api_xfer *x)
     struct hold *h = x->hold;
     if (!h || !h->tw)
         return;
+    api_kpi_hold(h->st, h->leg, 0);
     if (h->answered)
         unhold_now(h);
     else
@@ -486,6 +490,7 @@ void api_xfer_complete(struct api *api, struct httpd_req *req, struct api_call *
     if (x->agent[0]) {
         dt_strlcpy(c->agent, x->agent, sizeof c->agent);
         dt_strlcpy(c->leg, x->party, sizeof c->leg);
+        api_kpi_connected(api, c->sid, c->agent, server_now_ms());
     } else { /* nobody's call now: the party leaving ends it */
         set_participant(api, x->conf, x->party, "EndConferenceOnExit", "true");
         c->agent[0] = c->leg[0] = '\0';

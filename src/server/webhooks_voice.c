@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "dialtone/config.h"
+#include "dialtone/log.h"
+#include "dialtone/store_kpi.h"
 #include "dialtone/twiml.h"
 #include "dialtone/util.h"
 #include "server/webhooks_int.h"
@@ -96,6 +98,14 @@ static int menu_open(const struct webhooks_ctx *c)
     return open_queue(c, config_ivr_route(c->cfg, NULL)) != NULL;
 }
 
+/* The caller joins its queue now (for the day's figures); a failure costs a figure only. */
+static void record_enqueued(const struct webhooks_ctx *c, const struct webhooks_req *r)
+{
+    char err[256];
+    if (store_kpi_enqueued(c->store, hook_param(r, "CallSid"), c->now_ms, err, sizeof err) != DT_OK)
+        log_warn("figures: %s", err);
+}
+
 static int need_sid(const struct webhooks_req *r, char *err, size_t errlen)
 {
     if (!hook_param(r, "CallSid"))
@@ -145,6 +155,8 @@ int hook_voice(const struct webhooks_ctx *c, const struct webhooks_req *r, char 
         twiml_free(t);
         return rc;
     }
+    if (u.queue)
+        record_enqueued(c, r);
     return hook_finish(t, twiml, err, errlen);
 }
 
@@ -171,6 +183,8 @@ int hook_ivr(const struct webhooks_ctx *c, const struct webhooks_req *r, char **
         twiml_free(t);
         return rc;
     }
+    if (queue)
+        record_enqueued(c, r);
     return hook_finish(t, twiml, err, errlen);
 }
 
