@@ -37,6 +37,7 @@ static const struct httpd_route api_routes[] = {
     {.method = "POST", .path = "/api/v1/calls/", .prefix = 1, .fn = api_on_call_action},
     {.method = "GET", .path = "/api/v1/queues", .fn = on_queues},
     {.method = "GET", .path = "/api/v1/agents", .fn = on_agents},
+    {.method = "GET", .path = "/api/v1/wallboard", .fn = api_on_wallboard},
 };
 
 /* Authenticates req; 1 with *a filled, 0 when it was answered (401 or 503). */

@@ -85,7 +85,6 @@ struct api {
     struct api_op *ops;          /* Twilio requests in flight */
     unsigned xfer_serial;        /* numbers transfers, so late answers find theirs or none */
     struct api_kpi *kpi;         /* offers and agents' calls being followed (api_kpi.c) */
-    struct api_board *board;     /* the wallboard's push (api_board.c) */
 };
 
 /* The day's facts (api_kpi.c): each routing action as it is carried out; the events
@@ -96,7 +95,14 @@ void api_kpi_action(struct api *api, const struct routing_action *x);
 void api_kpi_event(struct api *api, const struct store_event *ev);
 void api_kpi_connected(struct api *api, const char *sid, const char *agent, int64_t ts_ms);
 void api_kpi_hold(struct store *st, const char *sid, int on);
+/* When agent's leg reached its call sid (busy or wrap-up), 0 when not known. */
+int64_t api_kpi_connected_at(struct api *api, const char *agent, const char *sid);
 void api_kpi_done(struct api *api);
+
+/* The wallboard's JSON at now (api_board.c): new, or NULL with err when the day's facts cannot
+ * be read. GET /api/v1/wallboard answers it to supervisors. */
+struct cJSON *api_board_json(struct api *api, int64_t now, char *err, size_t errlen);
+void api_on_wallboard(struct httpd_req *req, void *user);
 
 /* Sets up routing from the configuration and the store, and hooks the event sink
  * (api_route.c). Returns 0 or DT_EINVAL with err. */

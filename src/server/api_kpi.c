@@ -23,7 +23,8 @@
 /* An offer made and not yet over, or an agent with a call (busy or in wrap-up). */
 struct kpi_item {
     char sid[ROUTING_SID_MAX + 1], agent[ROUTING_AGENT_MAX + 1], queue[ROUTING_QUEUE_MAX + 1];
-    int64_t since_ms; /* offer: when made; agent: wrap-up start, 0 while busy */
+    int64_t since_ms;     /* offer: when made; agent: wrap-up start, 0 while busy */
+    int64_t connected_ms; /* agent: when its leg reached the caller, 0 until then */
     int offer;
     struct kpi_item *next;
 };
@@ -113,7 +114,8 @@ static void agent_state(struct api *api, const struct routing_action *x)
     if (x->state == DT_ROUTE_BUSY && x->call_sid[0]) {
         if (it && strcmp(it->sid, x->call_sid) != 0)
             wrapup_over(api, it->sid, it->since_ms ? (x->at_ms - it->since_ms) / 1000 : 0);
-        it = add(api, 0, x->call_sid, x->agent);
+        if (!it || strcmp(it->sid, x->call_sid) != 0)
+            (it = add(api, 0, x->call_sid, x->agent))->connected_ms = 0;
         it->since_ms = 0;
     } else if (x->state == DT_ROUTE_WRAPUP && x->call_sid[0]) {
         if (!it || strcmp(it->sid, x->call_sid) != 0 || !it->since_ms) {
@@ -146,6 +148,9 @@ void api_kpi_action(struct api *api, const struct routing_action *x)
 
 void api_kpi_connected(struct api *api, const char *sid, const char *agent, int64_t ts_ms)
 {
+    struct kpi_item **p = agent ? find(api, 0, NULL, agent) : NULL;
+    if (p && sid && strcmp((*p)->sid, sid) == 0 && !(*p)->connected_ms)
+        (*p)->connected_ms = ts_ms;
     char err[256];
     if (sid && sid[0] && agent && agent[0] &&
         store_kpi_connected(api->srv->store, sid, agent, ts_ms, err, sizeof err) != DT_OK)
@@ -161,6 +166,12 @@ void api_kpi_event(struct api *api, const struct store_event *ev)
                       cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "agent")),
                       ev->ts_ms);
     cJSON_Delete(d);
+}
+
+int64_t api_kpi_connected_at(struct api *api, const char *agent, const char *sid)
+{
+    struct kpi_item **p = find(api, 0, NULL, agent);
+    return p && strcmp((*p)->sid, sid) == 0 ? (*p)->connected_ms : 0;
 }
 
 void api_kpi_hold(struct store *st, const char *sid, int on)
