@@ -3,6 +3,7 @@
  * variants, sorting, JSON bodies, malformed URLs and signatures. Expected values that are not
  * published vectors are computed here independently with OpenSSL.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -320,6 +321,25 @@ TEST(json_body)
               DT_EINVAL);
 }
 
+/* Keys of every length around SHA-1's 64-byte block (longer ones are hashed first) sign as
+ * OpenSSL's one-shot HMAC does, and a signature validates only under its own key. */
+TEST(keys_of_every_length)
+{
+    char key[DT_SIG_MAX_TOKEN + 1], data[256], want[DT_SIG_BUFSZ], got[DT_SIG_BUFSZ];
+    for (size_t len = 1; len <= DT_SIG_MAX_TOKEN; len = len < 70 ? len + 1 : len * 2) {
+        for (size_t i = 0; i < len; i++)
+            key[i] = (char)('!' + (i * 7 + len) % 90);
+        key[len] = '\0';
+        snprintf(data, sizeof data, "https://h.example/hook/%zu", len);
+        ref_sig(key, data, want);
+        CHECK_INT(sig_compute(key, data, NULL, got, NULL, 0), 0);
+        CHECK_STR(got, want);
+        CHECK_INT(sig_validate(key, data, NULL, want, NULL, 0), 0);
+        key[len - 1] = key[len - 1] == 'A' ? 'B' : 'A';
+        CHECK_INT(sig_validate(key, data, NULL, want, NULL, 0), DT_EPERM);
+    }
+}
+
 int main(void)
 {
     RUN(twilio_vectors);
@@ -330,5 +350,6 @@ int main(void)
     RUN(bad_tokens_and_signatures);
     RUN(sha256_and_url_with_body_hash);
     RUN(json_body);
+    RUN(keys_of_every_length);
     return check_done();
 }

@@ -1,12 +1,13 @@
 /* sig: Twilio request signatures. See dialtone/sig.h. */
 #include "dialtone/sig.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/crypto.h>
 
 #include "dialtone/util.h"
 
@@ -175,21 +176,90 @@ static void append_sorted(struct dt_buf *b, const struct form *params)
     free(v);
 }
 
-/* base64(HMAC-SHA1(token, url[0..url_len) + tail)) into out. Returns 0 or DT_EIO. */
-static int hmac_b64(const char *token, const char *url, size_t url_len, const struct dt_buf *tail,
+/* ---- HMAC-SHA1 -------------------------------------------------------------------------------
+ * Keyed once per call and used for every URL variant: the SHA-1 states after the inner and the
+ * outer pad (RFC 2104) are kept, and each MAC starts from copies of them. SHA-1 is fetched from
+ * the provider once per process: fetching it (as HMAC() and EVP_Q_mac() do at every call) costs
+ * several times the hashing of a webhook. */
+
+#define HMAC_BLOCK 64 /* SHA-1's block size */
+#define SHA1_LEN   20
+
+static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
+static EVP_MD *sha1_fetched; /* never freed: it lives as long as the process */
+
+static void sha1_fetch(void)
+{
+    sha1_fetched = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
+
+static const EVP_MD *sha1_md(void)
+{
+    pthread_once(&sha1_once, sha1_fetch);
+    return sha1_fetched ? sha1_fetched : EVP_sha1();
+}
+
+struct hmac_key {
+    EVP_MD_CTX *inner, *outer, *work;
+};
+
+static void hmac_key_done(struct hmac_key *k)
+{
+    EVP_MD_CTX_free(k->inner);
+    EVP_MD_CTX_free(k->outer);
+    EVP_MD_CTX_free(k->work);
+    *k = (struct hmac_key){0};
+}
+
+/* Starts ctx on key XOR pad, the key as one block. Returns 1 or 0 when OpenSSL fails. */
+static int start_padded(EVP_MD_CTX *ctx, const EVP_MD *md, const unsigned char *key, size_t len,
+                        unsigned char pad)
+{
+    unsigned char block[HMAC_BLOCK];
+    for (size_t i = 0; i < HMAC_BLOCK; i++)
+        block[i] = (unsigned char)((i < len ? key[i] : 0) ^ pad);
+    int ok = EVP_DigestInit_ex(ctx, md, NULL) && EVP_DigestUpdate(ctx, block, HMAC_BLOCK);
+    OPENSSL_cleanse(block, sizeof block);
+    return ok;
+}
+
+/* Keys k with token (checked by check_token). Returns 0 or DT_EIO; k is ready for
+ * hmac_key_done either way. */
+static int hmac_key_init(struct hmac_key *k, const char *token, char *err, size_t errlen)
+{
+    const EVP_MD *md = sha1_md();
+    unsigned char hashed[SHA1_LEN];
+    const unsigned char *key = (const unsigned char *)token;
+    size_t len = strlen(token);
+    unsigned int hlen = 0;
+    int ok = 1;
+    k->inner = EVP_MD_CTX_new();
+    k->outer = EVP_MD_CTX_new();
+    k->work = EVP_MD_CTX_new();
+    if (len > HMAC_BLOCK) { /* a longer key is its hash */
+        ok = EVP_Digest(token, len, hashed, &hlen, md, NULL) && hlen == SHA1_LEN;
+        key = hashed;
+        len = SHA1_LEN;
+    }
+    ok = ok && k->inner && k->outer && k->work && start_padded(k->inner, md, key, len, 0x36) &&
+         start_padded(k->outer, md, key, len, 0x5c);
+    OPENSSL_cleanse(hashed, sizeof hashed);
+    return ok ? 0 : dt_seterr(err, errlen, DT_EIO, "HMAC-SHA1 failed");
+}
+
+/* base64(HMAC-SHA1(key, url[0..url_len) + tail)) into out. Returns 0 or DT_EIO. */
+static int hmac_b64(struct hmac_key *k, const char *url, size_t url_len, const struct dt_buf *tail,
                     char out[DT_SIG_BUFSZ], char *err, size_t errlen)
 {
-    struct dt_buf data;
-    dt_buf_init(&data);
-    dt_buf_append(&data, url, url_len);
-    dt_buf_append(&data, tail->data, tail->len);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    const unsigned char *ok = HMAC(EVP_sha1(), token, (int)strlen(token),
-                                   (const unsigned char *)data.data, data.len, md, &mdlen);
-    dt_buf_done(&data);
+    unsigned char ih[EVP_MAX_MD_SIZE], md[EVP_MAX_MD_SIZE];
+    unsigned int ilen = 0, mdlen = 0;
+    int ok = EVP_MD_CTX_copy_ex(k->work, k->inner) && EVP_DigestUpdate(k->work, url, url_len) &&
+             EVP_DigestUpdate(k->work, tail->data ? tail->data : "", tail->len) &&
+             EVP_DigestFinal_ex(k->work, ih, &ilen) && ilen == SHA1_LEN &&
+             EVP_MD_CTX_copy_ex(k->work, k->outer) && EVP_DigestUpdate(k->work, ih, ilen) &&
+             EVP_DigestFinal_ex(k->work, md, &mdlen) && mdlen == SHA1_LEN;
     out[0] = '\0';
-    if (!ok || mdlen != 20)
+    if (!ok)
         return dt_seterr(err, errlen, DT_EIO, "HMAC-SHA1 failed");
     EVP_EncodeBlock((unsigned char *)out, md, (int)mdlen);
     return 0;
@@ -204,21 +274,26 @@ int sig_compute(const char *token, const char *url, const struct form *params,
         rc = check_url(url, err, errlen);
     if (rc < 0)
         return rc;
-    struct dt_buf tail;
-    dt_buf_init(&tail);
-    append_sorted(&tail, params);
-    rc = hmac_b64(token, url, strlen(url), &tail, out, err, errlen);
-    dt_buf_done(&tail);
+    struct hmac_key k;
+    rc = hmac_key_init(&k, token, err, errlen);
+    if (rc == 0) {
+        struct dt_buf tail;
+        dt_buf_init(&tail);
+        append_sorted(&tail, params);
+        rc = hmac_b64(&k, url, strlen(url), &tail, out, err, errlen);
+        dt_buf_done(&tail);
+    }
+    hmac_key_done(&k);
     return rc;
 }
 
 /* Does signature match the one over variant + tail? Constant time in the signature. */
-static int variant_matches(const char *token, const struct dt_buf *variant,
+static int variant_matches(struct hmac_key *k, const struct dt_buf *variant,
                            const struct dt_buf *tail, const char *signature, int *match, char *err,
                            size_t errlen)
 {
     char want[DT_SIG_BUFSZ];
-    int rc = hmac_b64(token, variant->data, variant->len, tail, want, err, errlen);
+    int rc = hmac_b64(k, variant->data, variant->len, tail, want, err, errlen);
     if (rc < 0)
         return rc;
     size_t slen = strnlen(signature, SIG_MAX_HEADER);
@@ -234,11 +309,14 @@ static int match_variants(const char *token, const char *url, const struct url_p
                           const struct dt_buf *tail, const char *signature, int *match, char *err,
                           size_t errlen)
 {
+    struct hmac_key k;
     struct dt_buf v;
     dt_buf_init(&v);
     *match = 0;
     dt_buf_puts(&v, url);
-    int rc = variant_matches(token, &v, tail, signature, match, err, errlen);
+    int rc = hmac_key_init(&k, token, err, errlen);
+    if (rc == 0)
+        rc = variant_matches(&k, &v, tail, signature, match, err, errlen);
     if (rc == 0 && (u->has_port || u->default_port)) {
         dt_buf_reset(&v);
         dt_buf_append(&v, url, u->host_end);
@@ -247,8 +325,9 @@ static int match_variants(const char *token, const char *url, const struct url_p
             dt_buf_puts(&v, u->default_port);
         }
         dt_buf_puts(&v, url + u->rest);
-        rc = variant_matches(token, &v, tail, signature, match, err, errlen);
+        rc = variant_matches(&k, &v, tail, signature, match, err, errlen);
     }
+    hmac_key_done(&k);
     dt_buf_done(&v);
     return rc;
 }
