@@ -120,6 +120,148 @@ TEST(facts_of_a_call)
     SE_WAIT_Q(sql, "1 1", WAIT);
 }
 
+/* The flags of the participant whose call goes to `to` in the emulator's conferences, as
+ * "muted coaching coach-or-dash"; "" when there is none. */
+static const char *part_flags(const char *to, char *leg, size_t legsz)
+{
+    static char out[160];
+    out[0] = '\0';
+    struct se_resp r = se_ctl("GET", "/sim/conferences", NULL);
+    const cJSON *conf, *part;
+    cJSON_ArrayForEach(conf, cJSON_GetObjectItemCaseSensitive(r.json, "conferences"))
+    {
+        cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(conf, "participants"))
+        {
+            const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(part, "to"));
+            const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(part, "status"));
+            if (!t || strcmp(t, to) != 0 || (st && strcmp(st, "connected") != 0))
+                continue;
+            const char *coach =
+                cJSON_GetStringValue(cJSON_GetObjectItem(part, "call_sid_to_coach"));
+            snprintf(out, sizeof out, "%d %d %s", cJSON_IsTrue(cJSON_GetObjectItem(part, "muted")),
+                     cJSON_IsTrue(cJSON_GetObjectItem(part, "coaching")),
+                     coach && coach[0] ? coach : "-");
+            if (leg)
+                dt_strlcpy(leg, cJSON_GetStringValue(cJSON_GetObjectItem(part, "call_sid")) ?: "",
+                           legsz);
+        }
+    }
+    se_resp_done(&r);
+    return out;
+}
+
+static int wait_flags(const char *to, const char *want)
+{
+    for (int i = 0; i < WAIT / 50; i++) {
+        if (strcmp(part_flags(to, NULL, 0), want) == 0)
+            return 1;
+        usleep(50000);
+    }
+    printf("  %s: '%s', not '%s'\n", to, part_flags(to, NULL, 0), want);
+    return 0;
+}
+
+/* Asks for mode until the supervisor's leg has joined (409 "joining" meanwhile). */
+static long monitor(const char *mode)
+{
+    char body[64];
+    snprintf(body, sizeof body, "{\"mode\": \"%s\"}", mode);
+    long st = 0;
+    for (int i = 0; i < WAIT / 100; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "/api/v1/calls/%s/monitor", caller);
+        struct se_resp r = api(&agents[1], "POST", path, body);
+        st = r.status;
+        const char *code =
+            cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "error"), "code"));
+        int joining = st == 409 && code && strcmp(code, "joining") == 0;
+        se_resp_done(&r);
+        if (!joining)
+            break;
+        usleep(100000);
+    }
+    return st;
+}
+
+TEST(wallboard_live)
+{
+    struct se_resp r = api(&agents[0], "GET", "/api/v1/wallboard", NULL);
+    CHECK_INT(r.status, 403);
+    se_resp_done(&r);
+    r = api(&agents[1], "GET", "/api/v1/wallboard", NULL);
+    CHECK_INT(r.status, 200);
+    const cJSON *q = cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "queues"), 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(q, "name")), "support");
+    CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(q, "handled")) == 1);
+    CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(q, "offered")) == 1);
+    CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(q, "waiting")) == 0);
+    CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(q, "service_level")) == 100);
+    const cJSON *ag, *ann = NULL;
+    cJSON_ArrayForEach(ag, cJSON_GetObjectItem(r.json, "agents"))
+    {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItem(ag, "name"));
+        if (n && strcmp(n, "ann") == 0)
+            ann = ag;
+    }
+    CHECK(ann != NULL);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(ann, "state")), "busy");
+    const cJSON *c = cJSON_GetObjectItem(ann, "call");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(c, "sid")), caller);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(c, "party")), "+14155550123");
+    CHECK(cJSON_IsNumber(cJSON_GetObjectItem(c, "duration_s")));
+    se_resp_done(&r);
+}
+
+TEST(listen_whisper_barge)
+{
+    char path[256], ann_leg[64] = "", sue_leg[64] = "", sql[512];
+    snprintf(path, sizeof path, "/api/v1/calls/%s/monitor", caller);
+    struct se_resp r = api(&agents[0], "POST", path, "{\"mode\": \"listen\"}");
+    CHECK_INT(r.status, 403); /* an agent */
+    se_resp_done(&r);
+    r = api(&agents[1], "POST", path, "{\"mode\": \"spy\"}");
+    CHECK_INT(r.status, 400);
+    se_resp_done(&r);
+    r = api(&agents[1], "POST", "/api/v1/calls/CA00000000000000000000000000000000/monitor",
+            "{\"mode\": \"listen\"}");
+    CHECK_INT(r.status, 404);
+    se_resp_done(&r);
+    part_flags("client:ann", ann_leg, sizeof ann_leg);
+    CHECK(strncmp(ann_leg, "CA", 2) == 0);
+
+    CHECK_INT(monitor("listen"), 202);
+    CHECK(wait_flags("client:sue", "1 0 -")); /* muted, not coaching */
+    part_flags("client:sue", sue_leg, sizeof sue_leg);
+    CHECK(sue_leg[0] && strcmp(sue_leg, ann_leg) != 0);
+    CHECK_INT(monitor("whisper"), 202);
+    char want[96];
+    snprintf(want, sizeof want, "0 1 %s", ann_leg); /* heard by ann only */
+    CHECK(wait_flags("client:sue", want));
+    CHECK_INT(monitor("barge"), 202);
+    int barged = 0;
+    for (int i = 0; i < WAIT / 50 && !barged; i++) {
+        barged = strncmp(part_flags("client:sue", NULL, 0), "0 0", 3) == 0;
+        if (!barged)
+            usleep(50000);
+    }
+    CHECK(barged);                                         /* unmuted, not coaching */
+    CHECK_STR(part_flags("client:ann", NULL, 0), "0 0 -"); /* ann untouched */
+
+    /* every action stored */
+    sqlf(sql, sizeof sql,
+         "SELECT group_concat(json_extract(data, '$.mode'), ',') FROM events WHERE type = "
+         "'supervisor.action' AND json_extract(data, '$.call_sid') = '%s' AND "
+         "json_extract(data, '$.supervisor') = 'sue' AND json_extract(data, '$.agent') = 'ann'");
+    SE_WAIT_Q(sql, "listen,whisper,barge", WAIT);
+    CHECK_INT(act(&agents[1], "monitor/leave", NULL), 200);
+    CHECK(wait_flags("client:sue", ""));
+    CHECK_INT(act(&agents[1], "monitor/leave", NULL), 404);
+    SE_WAIT_Q("SELECT count(*) FROM events WHERE type = 'supervisor.action' AND "
+              "json_extract(data, '$.action') = 'leave'",
+              "1", WAIT);
+    CHECK_STR(part_flags("client:ann", NULL, 0), "0 0 -"); /* the call goes on */
+}
+
 TEST(wrapup_length)
 {
     char sql[512];
@@ -133,6 +275,22 @@ TEST(wrapup_length)
     SE_WAIT_Q(sql, "1", WAIT);
 }
 
+TEST(supervisor_sets_state)
+{
+    const char *brk = "{\"state\": \"break\", \"reason\": \"meeting\"}";
+    CHECK_INT(post_path(&agents[0], "/api/v1/agents/sue/state", brk), 403);
+    CHECK_INT(post_path(&agents[1], "/api/v1/agents/nobody/state", brk), 404);
+    CHECK_INT(post_path(&agents[1], "/api/v1/agents/ann/state", "{\"state\": \"busy\"}"), 400);
+    CHECK_INT(post_path(&agents[1], "/api/v1/agents/ann/mood", brk), 404);
+    CHECK_INT(post_path(&agents[1], "/api/v1/agents/ann/state", brk), 200);
+    SE_WAIT_Q("SELECT state || ' ' || state_reason FROM agents WHERE name = 'ann'", "break meeting",
+              WAIT);
+    SE_WAIT_Q("SELECT count(*) FROM events WHERE type = 'supervisor.action' AND "
+              "json_extract(data, '$.action') = 'state' AND json_extract(data, '$.agent') = 'ann' "
+              "AND json_extract(data, '$.mode') = 'break'",
+              "1", WAIT);
+}
+
 int main(void)
 {
     if (se_setup("data/scenarios/test-failures.ini", "10", CONF_EXTRA) != 0) {
@@ -141,7 +299,10 @@ int main(void)
         return 1;
     }
     RUN(facts_of_a_call);
+    RUN(wallboard_live);
+    RUN(listen_whisper_barge);
     RUN(wrapup_length);
+    RUN(supervisor_sets_state);
     se_teardown();
     return check_done();
 }

@@ -25,6 +25,7 @@ static void on_state(struct httpd_req *req, void *user);
 static void on_pending(struct httpd_req *req, void *user);
 static void on_queues(struct httpd_req *req, void *user);
 static void on_agents(struct httpd_req *req, void *user);
+static void on_agent_action(struct httpd_req *req, void *user);
 
 static const struct httpd_route api_routes[] = {
     {.method = "GET", .path = "/api/v1/me", .fn = on_me},
@@ -37,6 +38,7 @@ static const struct httpd_route api_routes[] = {
     {.method = "POST", .path = "/api/v1/calls/", .prefix = 1, .fn = api_on_call_action},
     {.method = "GET", .path = "/api/v1/queues", .fn = on_queues},
     {.method = "GET", .path = "/api/v1/agents", .fn = on_agents},
+    {.method = "POST", .path = "/api/v1/agents/", .prefix = 1, .fn = on_agent_action},
     {.method = "GET", .path = "/api/v1/wallboard", .fn = api_on_wallboard},
 };
 
@@ -142,12 +144,11 @@ static void emit_state(struct api *api, const struct store_agent *a)
     free(text);
 }
 
-static void on_state(struct httpd_req *req, void *user)
+/* Sets who's state from req's body, answered; by (NULL: who itself) is a supervisor, whose
+ * action is recorded. */
+static void set_state(struct api *api, struct httpd_req *req, const struct store_agent *who,
+                      const struct store_agent *by)
 {
-    struct api *api = user;
-    struct store_agent a;
-    if (!api_begin(api, req, &a))
-        return;
     cJSON *body = api_body(req);
     const char *state = body ? cJSON_GetStringValue(cJSON_GetObjectItem(body, "state")) : NULL;
     const cJSON *rj = body ? cJSON_GetObjectItem(body, "reason") : NULL;
@@ -162,16 +163,18 @@ static void on_state(struct httpd_req *req, void *user)
         api_error(req, 400, "bad_reason", "reason must be 1-64 characters of text");
     } else if (strcmp(state, "break") == 0 && !reason) {
         api_error(req, 400, "bad_reason", "a break needs a reason");
-    } else if (api_route_state(api, &a, state, reason, err, sizeof err) != DT_OK) {
+    } else if (api_route_state(api, who, state, reason, err, sizeof err) != DT_OK) {
         api_error(req, 409, "conflict", err);
-    } else if (store_agent_set_state(api->srv->store, a.name, state,
+    } else if (store_agent_set_state(api->srv->store, who->name, state,
                                      strcmp(state, "available") == 0 ? NULL : reason,
                                      server_now_ms(), err, sizeof err) != DT_OK) {
         api_error(req, 503, "unavailable", err);
     } else {
         struct store_agent now;
-        if (store_agent_get(api->srv->store, a.name, &now, err, sizeof err) == DT_OK) {
+        if (store_agent_get(api->srv->store, who->name, &now, err, sizeof err) == DT_OK) {
             emit_state(api, &now);
+            if (by)
+                api_supervisor_action(api, by->name, "state", NULL, who->name, state);
             cJSON *o = api_agent_json(api->srv->store, &now);
             api_json(req, 200, o);
             cJSON_Delete(o);
@@ -181,6 +184,46 @@ static void on_state(struct httpd_req *req, void *user)
         }
     }
     cJSON_Delete(body);
+}
+
+static void on_state(struct httpd_req *req, void *user)
+{
+    struct api *api = user;
+    struct store_agent a;
+    if (!api_begin(api, req, &a))
+        return;
+    set_state(api, req, &a, NULL);
+    store_agent_done(&a);
+}
+
+/* POST /api/v1/agents/{name}/state: a supervisor sets an agent's state. */
+static void on_agent_action(struct httpd_req *req, void *user)
+{
+    struct api *api = user;
+    struct store_agent a, who = {0};
+    if (!api_begin(api, req, &a))
+        return;
+    const char *rest = httpd_req_path(req) + strlen("/api/v1/agents/");
+    const char *slash = strchr(rest, '/');
+    char name[136], err[256];
+    int rc;
+    if (!slash || slash == rest || (size_t)(slash - rest) >= sizeof name ||
+        strcmp(slash, "/state") != 0) {
+        api_error(req, 404, "not_found", "no such action");
+    } else if (a.role != DT_ROLE_SUPERVISOR) {
+        api_error(req, 403, "forbidden", "setting another agent's state is for supervisors");
+    } else {
+        memcpy(name, rest, (size_t)(slash - rest));
+        name[slash - rest] = '\0';
+        rc = store_agent_get(api->srv->store, name, &who, err, sizeof err);
+        if (rc == DT_ENOTFOUND)
+            api_error(req, 404, "not_found", "no agent by that name");
+        else if (rc != DT_OK)
+            api_error(req, 503, "unavailable", "the database is not answering");
+        else
+            set_state(api, req, &who, &a);
+    }
+    store_agent_done(&who);
     store_agent_done(&a);
 }
 

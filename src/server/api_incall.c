@@ -54,6 +54,10 @@ int api_incall_action(struct api *api, struct httpd_req *req, const struct store
         api_transfer(api, req, a, sid, action + 8);
         return 1;
     }
+    if (strncmp(action, "monitor", 7) == 0 && (action[7] == '\0' || action[7] == '/')) {
+        api_monitor(api, req, a, sid, action + 7);
+        return 1;
+    }
     const struct incall *ic = NULL;
     for (size_t i = 0; i < sizeof incall_actions / sizeof incall_actions[0]; i++)
         if (strcmp(incall_actions[i].action, action) == 0)

@@ -81,10 +81,11 @@ struct api {
     void (*prev_sink)(void *user, const struct store_event *ev); /* the push */
     void *prev_user;
     struct api_call *calls;
-    struct api_restore *restore; /* api_restore.c */
-    struct api_op *ops;          /* Twilio requests in flight */
-    unsigned xfer_serial;        /* numbers transfers, so late answers find theirs or none */
-    struct api_kpi *kpi;         /* offers and agents' calls being followed (api_kpi.c) */
+    struct api_restore *restore;  /* api_restore.c */
+    struct api_op *ops;           /* Twilio requests in flight */
+    unsigned xfer_serial;         /* numbers transfers, so late answers find theirs or none */
+    struct api_kpi *kpi;          /* offers and agents' calls being followed (api_kpi.c) */
+    struct api_monitor *monitors; /* supervisors' legs in calls (api_monitor.c) */
 };
 
 /* The day's facts (api_kpi.c): each routing action as it is carried out; the events
@@ -103,6 +104,18 @@ void api_kpi_done(struct api *api);
  * be read. GET /api/v1/wallboard answers it to supervisors. */
 struct cJSON *api_board_json(struct api *api, int64_t now, char *err, size_t errlen);
 void api_on_wallboard(struct httpd_req *req, void *user);
+
+/* Supervisors (api_monitor.c): POST /api/v1/calls/{sid}/monitor (step "") and
+ * .../monitor/leave (step "/leave") by a, answered; call sid ended (its supervisors' legs hung
+ * up and forgotten); everything forgotten (api_route_done); a supervisor.action event with
+ * action ("monitor", "leave", "state"), call, agent and mode (each may be NULL). */
+struct api_monitor;
+void api_monitor(struct api *api, struct httpd_req *req, const struct store_agent *a,
+                 const char *sid, const char *step);
+void api_monitor_call_over(struct api *api, const char *sid);
+void api_monitor_done(struct api *api);
+void api_supervisor_action(struct api *api, const char *supervisor, const char *action,
+                           const char *call, const char *agent, const char *mode);
 
 /* Sets up routing from the configuration and the store, and hooks the event sink
  * (api_route.c). Returns 0 or DT_EINVAL with err. */

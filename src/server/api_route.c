@@ -435,6 +435,7 @@ static void on_event(void *user, const struct store_event *ev)
         call_remove(api, sid);
     } else if (call_over(call)) {
         struct api_call *c = api_call_find(api, sid);
+        api_monitor_call_over(api, sid);
         if (c)
             api_xfer_call_over(api, c);
         if (c && c->outbound)
@@ -625,6 +626,7 @@ int api_route_init(struct api *api, char *err, size_t errlen)
 void api_route_done(struct api *api)
 {
     api_restore_done(api);
+    api_monitor_done(api);
     if (api->srv && api->srv->sink_user == api)
         server_set_event_sink(api->srv, api->prev_sink, api->prev_user);
     for (struct api_op *op = api->ops; op; op = op->next)
