@@ -96,6 +96,8 @@ void api_kpi_action(struct api *api, const struct routing_action *x);
 void api_kpi_event(struct api *api, const struct store_event *ev);
 void api_kpi_connected(struct api *api, const char *sid, const char *agent, int64_t ts_ms);
 void api_kpi_hold(struct store *st, const char *sid, int on);
+/* Agent's call attempt ended with nothing to wrap up: its wrap-up is not a fact. */
+void api_kpi_no_wrapup(struct api *api, const char *agent);
 /* When agent's leg reached its call sid (busy or wrap-up), 0 when not known. */
 int64_t api_kpi_connected_at(struct api *api, const char *agent, const char *sid);
 void api_kpi_done(struct api *api);

@@ -26,6 +26,7 @@ struct kpi_item {
     int64_t since_ms;     /* offer: when made; agent: wrap-up start, 0 while busy */
     int64_t connected_ms; /* agent: when its leg reached the caller, 0 until then */
     int offer;
+    int no_wrapup; /* agent: the attempt ended with nothing to wrap up (api_agent_release) */
     struct kpi_item *next;
 };
 
@@ -112,10 +113,13 @@ static void agent_state(struct api *api, const struct routing_action *x)
     struct kpi_item **p = find(api, 0, NULL, x->agent);
     struct kpi_item *it = p ? *p : NULL;
     if (x->state == DT_ROUTE_BUSY && x->call_sid[0]) {
-        if (it && strcmp(it->sid, x->call_sid) != 0)
+        if (it && strcmp(it->sid, x->call_sid) != 0 && !it->no_wrapup && it->sid[0])
             wrapup_over(api, it->sid, it->since_ms ? (x->at_ms - it->since_ms) / 1000 : 0);
-        if (!it || strcmp(it->sid, x->call_sid) != 0)
-            (it = add(api, 0, x->call_sid, x->agent))->connected_ms = 0;
+        if (!it || strcmp(it->sid, x->call_sid) != 0) {
+            it = add(api, 0, x->call_sid, x->agent);
+            it->connected_ms = 0;
+            it->no_wrapup = 0;
+        }
         it->since_ms = 0;
     } else if (x->state == DT_ROUTE_WRAPUP && x->call_sid[0]) {
         if (!it || strcmp(it->sid, x->call_sid) != 0 || !it->since_ms) {
@@ -123,7 +127,8 @@ static void agent_state(struct api *api, const struct routing_action *x)
             it->since_ms = wrapup_start(api, x->agent, x->at_ms);
         }
     } else if (it) {
-        wrapup_over(api, it->sid, it->since_ms ? (x->at_ms - it->since_ms) / 1000 : 0);
+        if (!it->no_wrapup && it->sid[0])
+            wrapup_over(api, it->sid, it->since_ms ? (x->at_ms - it->since_ms) / 1000 : 0);
         drop(p);
     }
 }
@@ -166,6 +171,12 @@ void api_kpi_event(struct api *api, const struct store_event *ev)
                       cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "agent")),
                       ev->ts_ms);
     cJSON_Delete(d);
+}
+
+void api_kpi_no_wrapup(struct api *api, const char *agent)
+{
+    struct kpi_item **p = find(api, 0, NULL, agent);
+    (p ? *p : add(api, 0, "", agent))->no_wrapup = 1;
 }
 
 int64_t api_kpi_connected_at(struct api *api, const char *agent, const char *sid)

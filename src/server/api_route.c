@@ -225,6 +225,7 @@ static void connect_failed(struct api *api, const char *sid, const char *agent, 
 
 void api_agent_release(struct api *api, const char *agent)
 {
+    api_kpi_no_wrapup(api, agent);
     struct routing_actions acts;
     routing_actions_init(&acts);
     char err[256];
