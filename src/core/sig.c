@@ -302,8 +302,9 @@ static int variant_matches(struct hmac_key *k, const struct dt_buf *variant,
 }
 
 /*
- * Checks signature against url as given, with the default port added and with the port
- * removed, each followed by tail. Sets *match. Returns 0 or an error from hmac_b64.
+ * Checks signature against url as given, then (when that does not match) with the default
+ * port added or the port removed, each followed by tail. Sets *match. Returns 0 or an error
+ * from hmac_b64. Which variant matched may show in the time taken; the signature does not.
  */
 static int match_variants(const char *token, const char *url, const struct url_parts *u,
                           const struct dt_buf *tail, const char *signature, int *match, char *err,
@@ -317,7 +318,7 @@ static int match_variants(const char *token, const char *url, const struct url_p
     int rc = hmac_key_init(&k, token, err, errlen);
     if (rc == 0)
         rc = variant_matches(&k, &v, tail, signature, match, err, errlen);
-    if (rc == 0 && (u->has_port || u->default_port)) {
+    if (rc == 0 && !*match && (u->has_port || u->default_port)) {
         dt_buf_reset(&v);
         dt_buf_append(&v, url, u->host_end);
         if (!u->has_port) {

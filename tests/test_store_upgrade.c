@@ -1,0 +1,123 @@
+/*
+ * Tests for the store's upgrade to schema version 6 (data/migrations/0006_unused_indexes.sql):
+ * a database built by the migrations before it, with calls, their events and the audit log in
+ * it, opens at the latest version with every row as it was, without the two indexes no query
+ * reads by, and the store keeps working on it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dialtone/migrations.h"
+#include "store_fixture.h"
+
+#define UPGRADED 6 /* the migration under test */
+
+/* Builds path at schema version UPGRADED - 1, as an older dialtone left it. 0 on success. */
+static int build_previous(const char *path)
+{
+    sqlite3 *db;
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_exec(db,
+                          "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+                          "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT "
+                          "NOT NULL, applied_ms INTEGER NOT NULL)",
+                          NULL, NULL, NULL);
+    for (int i = 0; rc == SQLITE_OK && i < migrations_count; i++) {
+        if (migrations_table[i].version >= UPGRADED)
+            break;
+        char *rec = xasprintf("INSERT INTO schema_version VALUES (%d, '%s', 1)",
+                              migrations_table[i].version, migrations_table[i].name);
+        rc = sqlite3_exec(db, migrations_table[i].sql, NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db, rec, NULL, NULL, NULL);
+        free(rec);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(
+            db,
+            "INSERT INTO calls (sid, parent_sid, direction, from_number, status, status_seq, "
+            "created_ms, updated_ms) VALUES ('CAold1', NULL, 'inbound', '+15550001', "
+            "'completed', 3, 1000, 2000), ('CAold2', 'CAold1', 'outbound-dial', '+15550002', "
+            "'in-progress', 1, 1500, 1600); "
+            "INSERT INTO call_events (call_sid, type, status, seq, ts_ms, payload) VALUES "
+            "('CAold1', 'status', 'completed', 3, 2000, 'CallSid=CAold1&x=%00y'); "
+            "INSERT INTO webhook_log (received_ms, path, signature_ok, body) VALUES "
+            "(2000, '/twilio/status', 1, 'CallSid=CAold1')",
+            NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+TEST(upgrade_keeps_rows_drops_indexes)
+{
+    CHECK(migrations_count > 0 && migrations_table[migrations_count - 1].version >= UPGRADED);
+    char *path = fixture_path();
+    CHECK_INT(build_previous(path), 0);
+    struct store *st = NULL;
+    char err[256] = "";
+    CHECK_INT(store_open(path, &st, err, sizeof err), DT_OK);
+    if (!st) {
+        free(path);
+        return;
+    }
+    sqlite3 *db = store_db(st);
+    CHECK_INT(store_schema_version(st), migrations_table[migrations_count - 1].version);
+    CHECK_QUERY(db,
+                "SELECT count(*) FROM sqlite_schema WHERE name IN ('calls_parent', "
+                "'webhook_log_received')",
+                "0");
+    /* The indexes the history reads by are still there. */
+    CHECK_QUERY(db,
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
+                "('calls_created', 'calls_status', 'calls_direction', 'calls_from', 'calls_to', "
+                "'calls_agent', 'calls_queue', 'calls_conference_sid')",
+                "8");
+    CHECK_QUERY(db,
+                "SELECT group_concat(sid || ':' || status || ':' || status_seq, ',') FROM "
+                "(SELECT * FROM calls ORDER BY sid)",
+                "CAold1:completed:3,CAold2:in-progress:1");
+    CHECK_QUERY(db, "SELECT parent_sid FROM calls WHERE sid = 'CAold2'", "CAold1");
+    CHECK_QUERY(db, "SELECT payload FROM call_events WHERE call_sid = 'CAold1'",
+                "CallSid=CAold1&x=%00y");
+    CHECK_QUERY(db, "SELECT body FROM webhook_log", "CallSid=CAold1");
+    CHECK_QUERY(db, "PRAGMA integrity_check", "ok");
+
+    /* The store goes on writing to the upgraded database. */
+    struct store_call_update u;
+    store_call_update_init(&u);
+    u.sid = "CAold2";
+    u.type = "status";
+    u.status = "completed";
+    u.seq = 2;
+    u.ts_ms = 3000;
+    u.payload = "CallSid=CAold2";
+    u.payload_len = strlen(u.payload);
+    CHECK_INT(store_call_apply(st, &u, NULL, err, sizeof err), DT_OK);
+    CHECK_QUERY(db, "SELECT status FROM calls WHERE sid = 'CAold2'", "completed");
+    struct store_webhook w = {.received_ms = 3000,
+                              .path = "/twilio/status",
+                              .signature_ok = 1,
+                              .body = "CallSid=CAold2",
+                              .body_len = 14};
+    CHECK_INT(store_webhook_log(st, &w, NULL, err, sizeof err), DT_OK);
+    CHECK_QUERY(db, "SELECT count(*) FROM webhook_log", "2");
+    store_close(st);
+
+    /* Opened again: nothing more to apply. */
+    CHECK_INT(store_open(path, &st, err, sizeof err), DT_OK);
+    if (st)
+        CHECK_QUERY(store_db(st), "SELECT count(*) FROM calls", "2");
+    store_close(st);
+    free(path);
+}
+
+int main(void)
+{
+    if (fixture_init() != 0)
+        return 1;
+    RUN(upgrade_keeps_rows_drops_indexes);
+    fixture_done();
+    return check_done();
+}
