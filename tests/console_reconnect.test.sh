@@ -1,7 +1,7 @@
 #!/bin/sh
 # The console in tmux against the daemon and the emulator: an outbound call to a busy number
 # dialled from the dialpad (F3) shows its failure as a toast, then in the history (F4) with
-# its error badge; the daemon is killed (SIGKILL) and started again on the same database and
+# its error badge ([31486 busy], and its detail explained); the daemon is killed (SIGKILL) and started again on the same database and
 # port: the console shows the banner while it is gone, reconnects, goes live again, and a
 # caller who arrived in between is offered (replayed events, nothing lost).
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
@@ -42,11 +42,24 @@ fi
 cl_keys F4
 cl_wait_screen "Outcome"
 i=0
-until cl_screen | grep -F "+14155550203" | grep -Eq '\[(SIP 486|31486) busy\]'; do
-    [ $i -ge $((CL_WAIT * 10)) ] && cl_fail "no history row with the busy badge (SIP 486)"
+until cl_screen | grep -F "+14155550203" | grep -Fq '[31486 busy]'; do
+    [ $i -ge $((CL_WAIT * 10)) ] && cl_fail "no history row with the busy badge [31486 busy]"
     sleep 0.1
     i=$((i + 1))
 done
+# The detail explains it: Twilio's code and message, the category, the SIP code, what to do.
+cl_keys /
+cl_keys -l "486"
+cl_keys Enter
+cl_wait_screen "Filter: 486"
+cl_keys Enter
+cl_wait_screen "Timeline"
+screen=$(cl_screen)
+for want in "[31486 busy] Busy Here" "SIP 486 Busy Here" "What to do: " "+14155550203"; do
+    echo "$screen" | grep -Fq -- "$want" || cl_fail "the busy call's detail lacks '$want'"
+done
+cl_keys Escape
+cl_wait_screen "Filter: 486"
 cl_keys F2
 
 # ---- the daemon killed, then back: the banner, live again, nothing lost ----

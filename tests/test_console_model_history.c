@@ -79,6 +79,64 @@ TEST(history_pages_with_a_cursor)
     model_free(m);
 }
 
+/* The daemon explains a failure known only by its SIP response with code null: the badge and
+ * the detail carry Twilio's code for it from the dictionary; a SIP code the dictionary has no
+ * Twilio code for keeps "SIP N"; the texts the daemon leaves out come from the dictionary. */
+TEST(history_sip_only_errors_get_twilio_codes)
+{
+    struct model *m = fx_new();
+    fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds);
+    char body[8192], c1[2048], c2[2048], c3[2048];
+    snprintf(c1, sizeof c1, "%s",
+             fx_call("CA1", "Ann Lee", "+14155550123", "+15005550006", "", "busy",
+                     "{\"code\":null,\"message\":\"Busy Here\",\"sip_code\":486,"
+                     "\"category\":\"busy\",\"category_label\":\"busy\",\"action\":\"Try "
+                     "later.\",\"retryable\":true,\"bad_number\":false}"));
+    snprintf(
+        c2, sizeof c2, "%s",
+        fx_call("CA2", "Bo", "+14155550124", "+15005550006", "", "failed", "{\"sip_code\":499}"));
+    snprintf(c3, sizeof c3, "%s",
+             fx_call("CA3", "Cy", "+14155550125", "+15005550006", "", "failed",
+                     "{\"code\":32009,\"sip_code\":404,\"category\":\"nonsense\"}"));
+    snprintf(body, sizeof body, "{\"calls\":[%s,%s,%s],\"next_cursor\":null}", c1, c2, c3);
+    fx_result(m, cmds[0].tag, 200, body, NULL);
+    CHECK_INT(m->history.count, 3);
+    CHECK_STR(m->history.rows[0].badge, "31486 busy");
+    CHECK_INT(m->history.rows[0].error_code, 31486);
+    CHECK_INT(m->history.rows[0].sip_code, 486);
+    CHECK_INT(m->history.rows[0].category, DT_ERRCAT_BUSY);
+    CHECK(strncmp(m->history.rows[1].badge, "SIP 499 ", 8) == 0);
+    CHECK_INT(m->history.rows[1].error_code, 0);
+    /* an unknown category name: the dictionary's, by the code */
+    const struct errors_entry *e = errors_explain(32009);
+    char want[64];
+    snprintf(want, sizeof want, "32009 %s", errors_category_name(e->category));
+    CHECK_STR(m->history.rows[2].badge, want);
+    /* the detail of the busy call: Twilio's code, the daemon's texts, the SIP code */
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    snprintf(body, sizeof body, "%s", c1);
+    fx_result(m, cmds[0].tag, 200, body, NULL);
+    CHECK_INT(m->detail.error_code, 31486);
+    CHECK_INT(m->detail.sip_code, 486);
+    CHECK_STR(m->detail.error_message, "Busy Here");
+    CHECK_STR(m->detail.action, "Try later.");
+    CHECK_STR(m->detail.category_label, errors_category_label(DT_ERRCAT_BUSY));
+    /* a bare SIP error: message and action from the dictionary */
+    fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
+    fx_key(m, 'j', KA_DOWN, cmds);
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    snprintf(body, sizeof body, "%s",
+             fx_call("CA2", "Bo", "+14155550124", "+15005550006", "", "failed",
+                     "{\"code\":null,\"sip_code\":486}"));
+    fx_result(m, cmds[0].tag, 200, body, NULL);
+    CHECK_INT(m->detail.error_code, 31486);
+    CHECK_STR(m->detail.error_message, errors_lookup_sip(486)->message);
+    CHECK_STR(m->detail.action, errors_lookup_sip(486)->action);
+    CHECK_INT(m->detail.category, DT_ERRCAT_BUSY);
+    fx_check(m);
+    model_free(m);
+}
+
 TEST(history_filter_is_a_new_query)
 {
     struct model *m = fx_new();
@@ -187,6 +245,7 @@ TEST(call_detail)
 int main(void)
 {
     RUN(history_pages_with_a_cursor);
+    RUN(history_sip_only_errors_get_twilio_codes);
     RUN(history_filter_is_a_new_query);
     RUN(a_call_ended_makes_the_history_stale);
     RUN(call_detail);

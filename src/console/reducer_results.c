@@ -128,6 +128,42 @@ int rd_history_more(struct model *st, struct rd_out *o)
     return history_get(st, o, h->next_cursor);
 }
 
+/* A call's error object (calljson's "error") as the console shows it. A failure known only by
+ * its SIP response (a busy callee: code null, sip_code 486) is given Twilio's code for that
+ * response (31486) from the error dictionary, so it reads like every other badge; the texts
+ * the daemon left out come from the dictionary too. */
+struct rd_error {
+    int code, sip_code;
+    enum errors_category category;
+    const char *message, *action; /* the daemon's, else the dictionary's; "" none */
+};
+
+static int error_read(const cJSON *e, struct rd_error *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!cJSON_IsObject(e))
+        return 0;
+    out->code = (int)rd_int(e, "code", 0, 999999, 0);
+    out->sip_code = (int)rd_int(e, "sip_code", 0, 999, 0);
+    const struct errors_entry *ent = NULL;
+    if (out->code)
+        ent = errors_lookup(out->code);
+    else if (out->sip_code >= 100 && out->sip_code <= 699)
+        ent = errors_lookup_sip(out->sip_code);
+    if (ent && !out->code)
+        out->code = ent->code; /* 0 when the dictionary has no code for this SIP response */
+    const char *name = rd_str(e, "category");
+    if (!name || errors_category_from_name(name, &out->category) != DT_OK)
+        out->category = ent ? ent->category : DT_ERRCAT_OTHER;
+    out->message = rd_str(e, "message");
+    if (!out->message || !out->message[0])
+        out->message = ent ? ent->message : "";
+    out->action = rd_str(e, "action");
+    if (!out->action || !out->action[0])
+        out->action = ent ? ent->action : "";
+    return 1;
+}
+
 static void row_from_json(struct model_hist_row *r, const cJSON *c)
 {
     memset(r, 0, sizeof *r);
@@ -140,23 +176,20 @@ static void row_from_json(struct model_hist_row *r, const cJSON *c)
     r->duration_s = rd_int(c, "duration", 0, INT64_C(1) << 40, -1);
     rd_set(r->status, sizeof r->status, c, "status");
     rd_set(r->outcome, sizeof r->outcome, c, "outcome");
-    const cJSON *e = cJSON_GetObjectItemCaseSensitive(c, "error");
-    if (!cJSON_IsObject(e))
+    struct rd_error er;
+    if (!error_read(cJSON_GetObjectItemCaseSensitive(c, "error"), &er))
         return;
     r->has_error = 1;
-    r->error_code = (int)rd_int(e, "code", 0, 999999, 0);
-    r->sip_code = (int)rd_int(e, "sip_code", 0, 999, 0);
-    enum errors_category cat = DT_ERRCAT_OTHER;
-    const char *name = rd_str(e, "category");
-    if (name)
-        errors_category_from_name(name, &cat);
-    r->category = (int)cat;
-    if (r->error_code)
-        snprintf(r->badge, sizeof r->badge, "%d %s", r->error_code, errors_category_name(cat));
-    else if (r->sip_code)
-        snprintf(r->badge, sizeof r->badge, "SIP %d %s", r->sip_code, errors_category_name(cat));
+    r->error_code = er.code;
+    r->sip_code = er.sip_code;
+    r->category = (int)er.category;
+    const char *cat = errors_category_name(er.category);
+    if (er.code)
+        snprintf(r->badge, sizeof r->badge, "%d %s", er.code, cat);
+    else if (er.sip_code)
+        snprintf(r->badge, sizeof r->badge, "SIP %d %s", er.sip_code, cat);
     else
-        snprintf(r->badge, sizeof r->badge, "%s", errors_category_name(cat));
+        snprintf(r->badge, sizeof r->badge, "%s", cat);
 }
 
 static void history_append(struct model *st, const cJSON *body)
@@ -230,18 +263,15 @@ static void detail_fill(struct model_detail *d, const cJSON *c)
     d->duration_s = rd_int(c, "duration", 0, INT64_C(1) << 40, -1);
     d->queue_time_s = rd_int(c, "queue_time", 0, INT64_C(1) << 40, -1);
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(c, "error");
-    if (cJSON_IsObject(e)) {
+    struct rd_error er;
+    if (error_read(e, &er)) {
         d->has_error = 1;
-        d->error_code = (int)rd_int(e, "code", 0, 999999, 0);
-        d->sip_code = (int)rd_int(e, "sip_code", 0, 999, 0);
-        enum errors_category cat = DT_ERRCAT_OTHER;
-        const char *name = rd_str(e, "category");
-        if (name)
-            errors_category_from_name(name, &cat);
-        d->category = (int)cat;
-        rd_set(d->error_message, sizeof d->error_message, e, "message");
-        rd_set(d->category_label, sizeof d->category_label, e, "category_label");
-        rd_set(d->action, sizeof d->action, e, "action");
+        d->error_code = er.code;
+        d->sip_code = er.sip_code;
+        d->category = (int)er.category;
+        rd_copy(d->error_message, sizeof d->error_message, er.message);
+        rd_copy(d->category_label, sizeof d->category_label, errors_category_label(er.category));
+        rd_copy(d->action, sizeof d->action, er.action);
         d->retryable = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "retryable"));
         d->bad_number = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "bad_number"));
     }

@@ -14,19 +14,33 @@ static int field(const struct view_ctx *c, int y, int w, const char *label, cons
     return y + 1;
 }
 
+/* The error: its badge as the history shows it ("[31486 busy]"), Twilio's message, the
+ * category in words, the SIP response it came with, and what to do. */
 static int draw_error(const struct view_ctx *c, int y, int w)
 {
     const struct model_detail *d = &c->m->detail;
-    enum theme_role badge = theme_badge_role((enum errors_category)d->category);
-    char buf[128];
-    if (d->sip_code)
-        snprintf(buf, sizeof buf, "[%d %s] SIP %d", d->error_code, d->category_label, d->sip_code);
+    enum errors_category cat = (enum errors_category)d->category;
+    enum theme_role badge = theme_badge_role(cat);
+    char buf[160];
+    int x = 17;
+    if (d->error_code)
+        snprintf(buf, sizeof buf, "[%d %s]", d->error_code, errors_category_name(cat));
+    else if (d->sip_code)
+        snprintf(buf, sizeof buf, "[SIP %d %s]", d->sip_code, errors_category_name(cat));
     else
-        snprintf(buf, sizeof buf, "[%d %s]", d->error_code, d->category_label);
+        snprintf(buf, sizeof buf, "[%s]", errors_category_name(cat));
     view_text(c, y, 3, 14, 0, TR_DIM, "Error");
-    view_text(c, y++, 17, w - 18, 0, badge, buf);
+    x += view_text(c, y, x, w - x - 1, 0, badge, buf);
     if (d->error_message[0])
-        view_text(c, y++, 17, w - 18, 0, TR_NORMAL, d->error_message);
+        view_textf(c, y, x, w - x - 1, 0, TR_NORMAL, " %s", d->error_message);
+    y++;
+    const char *reason = d->sip_code ? errors_sip_reason(d->sip_code) : NULL;
+    if (d->sip_code)
+        snprintf(buf, sizeof buf, "Category: %s   SIP %d%s%s", d->category_label, d->sip_code,
+                 reason ? " " : "", reason ? reason : "");
+    else
+        snprintf(buf, sizeof buf, "Category: %s", d->category_label);
+    view_text(c, y++, 17, w - 18, 0, TR_NORMAL, buf);
     if (d->action[0])
         view_textf(c, y++, 17, w - 18, 0, TR_WARNING, "What to do: %s", d->action);
     if (d->retryable || d->bad_number)
