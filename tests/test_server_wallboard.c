@@ -4,7 +4,8 @@
  * day that starts two hours ago at [wallboard] day_reset in Asia/Kolkata, and the figures
  * computed by hand: handled, abandoned with a short abandon apart, service level against its
  * target, ASA, AHT, a caller waiting, a call of the day before left out; agents' states, the
- * call in hand, handled calls and missed offers; the warnings; 401 and 403.
+ * call in hand, handled calls and missed offers; the warnings; 401 and 403; a wrap-up ended by
+ * the queue's timer stored with its length.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,7 +131,7 @@ static int setup(void)
              "[twilio]\naccount_sid = AC0123456789abcdef0123456789abcdef\nauth_token = t0k\n"
              "public_base_url = https://dialtone.example.com\n[server]\nport = 0\n"
              "[queue \"support\"]\nservice_level = 20\nservice_level_target = 80\n"
-             "short_abandon = 5\nlong_wait = 60\n"
+             "short_abandon = 5\nlong_wait = 60\nwrapup = 1\n"
              "[queue \"sales\"]\nservice_level_target = 90\n"
              "[hours]\ntimezone = America/New_York\n"
              "[wallboard]\nday_reset = %02d:%02d\ntimezone = Asia/Kolkata\n",
@@ -367,6 +368,36 @@ TEST(agent_figures)
     cJSON_Delete(o);
 }
 
+/* The queue's wrap-up timer ends alice's wrap-up after CA5: its length is a fact. */
+TEST(wrapup_timer)
+{
+    CHECK_INT(server_emit(wx.srv, "call.ended",
+                          "{\"call\":{\"sid\":\"CA5\",\"queue\":\"support\",\"status\":"
+                          "\"completed\"}}",
+                          NULL),
+              DT_OK);
+    const char *sql = "SELECT coalesce(wrapup_s, -1) FROM call_kpi WHERE call_sid = 'CA5'";
+    sqlite3_stmt *q = NULL;
+    CHECK_INT(sqlite3_prepare_v2(store_db(wx.st), sql, -1, &q, NULL), SQLITE_OK);
+    int64_t wrap = -1;
+    for (int i = 0; i < 100 && wrap < 0; i++) {
+        cJSON *o;
+        http("GET", "/api/v1/me", wx.alice, NULL, &o); /* runs the loop and its timers */
+        cJSON_Delete(o);
+        sqlite3_reset(q);
+        if (sqlite3_step(q) == SQLITE_ROW)
+            wrap = sqlite3_column_int64(q, 0);
+        if (wrap < 0)
+            usleep(50000);
+    }
+    sqlite3_finalize(q);
+    CHECK(wrap == 1 || wrap == 2); /* the queue's 1 s, give or take the clock's second */
+    cJSON *o;
+    CHECK_INT(http("GET", "/api/v1/me", wx.alice, NULL, &o), 200);
+    CHECK_STR(str(o, "state"), "available");
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -377,6 +408,7 @@ int main(void)
     RUN(only_supervisors);
     RUN(queue_figures);
     RUN(agent_figures);
+    RUN(wrapup_timer);
     teardown();
     curl_global_cleanup();
     return check_done();
