@@ -4,6 +4,7 @@
  * internals.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -326,16 +327,30 @@ static int configure(struct store *st, int in_memory, char *err, size_t errlen)
         rc = exec1(st, "PRAGMA synchronous=NORMAL", NULL, 0, err, errlen);
     if (rc == DT_OK)
         rc = exec1(st, "PRAGMA foreign_keys=ON", NULL, 0, err, errlen);
-    /* Savepoints inside a transaction (the daemon stores each webhook of a batch in one)
-     * journal the pages they change: in memory, not in a temporary file made and unlinked
-     * for every transaction. */
-    if (rc == DT_OK)
-        rc = exec1(st, "PRAGMA temp_store=MEMORY", NULL, 0, err, errlen);
+    /* Savepoints and statements inside a transaction (the daemon stores a batch of webhooks
+     * in one) journal the pages they change. With temp_store left to files, SQLite keeps that
+     * journal in memory in one chunk of up to 64 KB and writes a temporary file only past it;
+     * temp_store=MEMORY would keep it in chunks of 1 KB, five allocations a page. */
     return rc;
+}
+
+/* The size up to which a statement's or a savepoint's journal stays in memory (one chunk),
+ * set before SQLite's first use in the process: the default of 64 KB (16 pages) is crossed
+ * now and then by a callback's write of a call and its indexes, and each time costs a
+ * temporary file. Where SQLite was started before (a test that opened a database itself),
+ * sqlite3_config refuses and the default stays: only slower. */
+#define STORE_JOURNAL_SPILL (256 * 1024)
+
+static pthread_once_t spill_once = PTHREAD_ONCE_INIT;
+
+static void set_spill(void)
+{
+    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STORE_JOURNAL_SPILL);
 }
 
 int store_open(const char *path, struct store **out, char *err, size_t errlen)
 {
+    pthread_once(&spill_once, set_spill);
     *out = NULL;
     if (!path || !*path)
         return dt_seterr(err, errlen, DT_EINVAL, "no database path");
