@@ -28,9 +28,20 @@ static int64_t wall_ms(void)
     return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-/* Redraws when the state changed (the model sets dirty on every change). */
+static void run_commands(struct app *a, const struct model_cmd *cmds, int n);
+
+/* After every input: the requests events and answers made due (the wrap-up's dispositions,
+ * the call to restore, the next history page) are carried out now rather than at the next
+ * key; then a redraw when the state changed (the model sets dirty on every change). */
 static void changed(struct app *a)
 {
+    struct model_cmd cmds[MODEL_CMDS_MAX];
+    for (int round = 0; round < 4; round++) { /* a request failing at once may make another due */
+        int n = model_take_cmds(a->model, cmds, MODEL_CMDS_MAX);
+        if (n <= 0)
+            break;
+        run_commands(a, cmds, n);
+    }
     if (a->model->dirty)
         app_invalidate(a);
 }
