@@ -35,6 +35,7 @@ cl_http POST "$sim/sim/calls" '{"from": "+14155550123", "caller_name": "Ann Lee"
 cl_wait_screen "Incoming call"
 cl_wait_screen "Ann Lee"
 cl_wait_screen "+14155550123"
+sleep 0.5 # accept keys are ignored for 400 ms after an offer pops up
 cl_keys a
 cl_wait_screen "Connected"
 # The emulator: the caller and the agent's phone (client:ann) in the same conference.

@@ -81,6 +81,7 @@ wait_me '"state":"available"'
 # ---- an inbound call accepted, then transferred to its queue ----
 cl_http POST "$sim/sim/calls" '{"from": "+14155550123", "caller_name": "Ann Lee"}' >/dev/null
 cl_wait_screen "Incoming call"
+sleep 0.5 # accept keys are ignored for 400 ms after an offer pops up
 cl_keys a
 cl_wait_screen "Connected"
 cl_keys t

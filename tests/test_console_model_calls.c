@@ -11,11 +11,42 @@
     "{\"call_sid\":\"" sid "\",\"agent\":\"" agent "\",\"queue\":\"support\",\"mode\":"            \
     "\"ringall\",\"expires_ms\":null}"
 
+/* An Enter (or `a`) typed just as an offer pops up does not take the call: accept keys are
+ * ignored for MODEL_POPUP_GUARD_MS after the popup first shows, by the clock of model_tick;
+ * decline keys are not. */
+TEST(accept_keys_just_after_the_popup_are_ignored)
+{
+    struct model *m = fx_new();
+    struct model_cmd cmds[MODEL_CMDS_MAX];
+    model_tick(m, FX_MONO + 10000, FX_WALL + 10000);
+    FX_EV(m, 11, "offer.created", "%s", OFFER("CA1", "alice"));
+    CHECK_STR(m->popup_sid, "CA1");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
+    model_tick(m, FX_MONO + 10000 + MODEL_POPUP_GUARD_MS - 1, FX_WALL + 10399);
+    CHECK_INT(fx_key(m, 'a', KA_ACCEPT, cmds), 0);
+    CHECK_STR(m->popup_sid, "CA1");
+    CHECK_STR(m->accepting_sid, "");
+    model_tick(m, FX_MONO + 10000 + MODEL_POPUP_GUARD_MS, FX_WALL + 10400);
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls/CA1/accept");
+    /* a second offer popping up later starts its own guard; a decline goes through at once */
+    fx_result(m, cmds[0].tag, 409, NULL, "taken");
+    model_tick(m, FX_MONO + 20000, FX_WALL + 20000);
+    FX_EV(m, 12, "offer.created", "%s", OFFER("CA2", "alice"));
+    CHECK_STR(m->popup_sid, "CA2");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 0);
+    CHECK_INT(fx_key(m, 'd', KA_DECLINE, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls/CA2/decline");
+    fx_check(m);
+    model_free(m);
+}
+
 TEST(accepted_call_connects)
 {
     struct model *m = fx_new();
     struct model_cmd cmds[MODEL_CMDS_MAX];
     FX_EV(m, 11, "offer.created", "%s", OFFER("CA1", "alice"));
+    model_tick(m, FX_MONO + MODEL_POPUP_GUARD_MS, FX_WALL); /* past the popup's guard */
     int n = fx_key(m, 'a', KA_ACCEPT, cmds);
     CHECK_INT(n, 1);
     CHECK_INT(cmds[0].kind, MODEL_CMD_REQUEST);
@@ -388,6 +419,7 @@ TEST(reconnect_snapshot_ends_a_call_that_ended_meanwhile)
 
 int main(void)
 {
+    RUN(accept_keys_just_after_the_popup_are_ignored);
     RUN(accepted_call_connects);
     RUN(hold_and_mute_follow_the_events);
     RUN(hang_up_then_wrap_up);

@@ -37,6 +37,7 @@ static const char *page(int first, int n, const char *next)
 TEST(history_pages_with_a_cursor)
 {
     struct model *m = fx_new();
+    model_resize(m, 20, 100); /* 20 rows fill the screen: no page follows on its own */
     CHECK_INT(fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds), 1);
     CHECK_STR(cmds[0].method, "GET");
     CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50");
@@ -180,6 +181,66 @@ TEST(history_filter_is_a_new_query)
     model_free(m);
 }
 
+/* The daemon filters outcome within each page, so a page may be empty while older calls
+ * match: the next page is asked at once (model_take_cmds) until the screen is full, at most
+ * MODEL_HISTORY_FOLLOW pages in a row; then Down goes on searching. */
+TEST(history_filter_follows_empty_pages)
+{
+    struct model *m = fx_new();
+    fx_key(m, KM_KEY_F(4), KA_VIEW_HISTORY, cmds);
+    fx_key(m, '/', KA_FILTER, cmds);
+    fx_type(m, "busy");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    int tag = cmds[0].tag;
+    for (int i = 0; i < MODEL_HISTORY_FOLLOW; i++) {
+        char cur[48];
+        snprintf(cur, sizeof cur, "17673230%02d000.CA%d", i, i);
+        fx_result(m, tag, 200, page(0, 0, cur), NULL);
+        CHECK_INT(m->history.count, 0);
+        CHECK(m->history.has_more);
+        int n = model_take_cmds(m, cmds, MODEL_CMDS_MAX);
+        if (i == MODEL_HISTORY_FOLLOW - 1) {
+            CHECK_INT(n, 0); /* the bound: no more pages on its own */
+            break;
+        }
+        CHECK_INT(n, 1);
+        char want[128];
+        snprintf(want, sizeof want, "/api/v1/calls?limit=50&outcome=busy&cursor=%s", cur);
+        CHECK_STR(cmds[0].path, want);
+        CHECK(m->history.loading);
+        CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 0); /* one at a time */
+        tag = cmds[0].tag;
+    }
+    CHECK(!m->history.loading);
+    CHECK(!m->history.follow_due);
+    /* Down searches on: a page with two matches (and more below) */
+    CHECK_INT(fx_key(m, 'j', KA_DOWN, cmds), 1);
+    CHECK(strstr(cmds[0].path, "&cursor=") != NULL);
+    fx_result(m, cmds[0].tag, 200, page(100, 2, "1767323000000.CA999"), NULL);
+    CHECK_INT(m->history.count, 2);
+    /* two rows do not fill a 30-row screen: the next page is due, and its answer fills it */
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls?limit=50&outcome=busy&cursor=1767323000000.CA999");
+    fx_result(m, cmds[0].tag, 200, page(200, 40, "1767322000000.CA1"), NULL);
+    CHECK_INT(m->history.count, 42);
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 0);
+    /* a new query stops a search under way */
+    fx_key(m, '/', KA_FILTER, cmds);
+    fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
+    fx_type(m, "31486");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    int old = cmds[0].tag;
+    fx_result(m, old, 200, page(0, 0, "1767323045000.CA7"), NULL);
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 1);
+    fx_key(m, '/', KA_FILTER, cmds);
+    fx_type(m, "0");
+    CHECK_INT(fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds), 1);
+    fx_result(m, cmds[0].tag, 500, NULL, "the daemon answered 500");
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 0);
+    fx_check(m);
+    model_free(m);
+}
+
 TEST(a_call_ended_makes_the_history_stale)
 {
     struct model *m = fx_new();
@@ -247,6 +308,7 @@ int main(void)
     RUN(history_pages_with_a_cursor);
     RUN(history_sip_only_errors_get_twilio_codes);
     RUN(history_filter_is_a_new_query);
+    RUN(history_filter_follows_empty_pages);
     RUN(a_call_ended_makes_the_history_stale);
     RUN(call_detail);
     return check_done();

@@ -432,6 +432,7 @@ TEST(hostile_sids_are_escaped_in_paths)
           "{\"call_sid\":\"../../me/state?x=1 "
           "#\",\"agent\":\"alice\",\"queue\":\"%s\"}",
           "support");
+    model_tick(m, FX_MONO + MODEL_POPUP_GUARD_MS, FX_WALL);
     CHECK_INT(fx_key(m, 'a', KA_ACCEPT, cmds), 1);
     CHECK_STR(cmds[0].path, "/api/v1/calls/..%2F..%2Fme%2Fstate%3Fx%3D1%20%23/accept");
     model_free(m);

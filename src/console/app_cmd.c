@@ -124,6 +124,7 @@ static void run_commands(struct app *a, const struct model_cmd *cmds, int n)
 
 void app_model_key(struct app *a, int key)
 {
+    model_tick(a->model, netloop_now_ms(), wall_ms()); /* the popup's guard reads the clock */
     enum km_context ctx = model_key_context(a->model);
     enum km_action action = km_lookup(a->km, ctx, key);
     struct model_cmd cmds[MODEL_CMDS_MAX];
@@ -154,6 +155,7 @@ static void on_conn(enum client_conn state, uint64_t retry_at_ms, const char *wh
 static void on_event(const cJSON *ev, void *user)
 {
     struct app *a = user;
+    model_tick(a->model, netloop_now_ms(), wall_ms()); /* when a popup shows */
     model_apply_event(a->model, ev);
     changed(a);
 }
@@ -161,6 +163,7 @@ static void on_event(const cJSON *ev, void *user)
 static void on_pending(const cJSON *body, void *user)
 {
     struct app *a = user;
+    model_tick(a->model, netloop_now_ms(), wall_ms());
     model_apply_pending(a->model, body);
     changed(a);
 }

@@ -123,6 +123,7 @@ int model_tick(struct model *st, uint64_t mono_ms, int64_t wall_ms)
         rd_waiting_fixup(st);
     else
         rd_queue_figures(st); /* the waits grow */
+    rd_popup_note(st);
     return changed;
 }
 
@@ -523,6 +524,7 @@ int model_check(const struct model *st, char *err, size_t errlen)
     CHK_STR(st->conn.why);
     CHK_STR(st->theme);
     CHK_STR(st->popup_sid);
+    CHK_STR(st->popup_seen);
     int rc = check_lists(st, err, errlen);
     if (rc == DT_OK)
         rc = check_forms(st, err, errlen);

@@ -19,32 +19,34 @@
 
 /* ---- sizes: bytes with the NUL, or counts; input longer than these is cut (whole UTF-8
  * characters only) or, for lists, the rest is dropped ----------------------------------------- */
-#define MODEL_NAME_SIZE     136  /* agent and caller names */
-#define MODEL_SID_SIZE      72   /* call sids, conference names */
-#define MODEL_NUMBER_SIZE   136  /* E.164 numbers, sip: and client: endpoints */
-#define MODEL_QUEUE_SIZE    64   /* queue names */
-#define MODEL_WORD_SIZE     32   /* states, statuses, outcomes, modes, directions */
-#define MODEL_TEXT_SIZE     256  /* reasons, messages, actions */
-#define MODEL_TOAST_SIZE    512  /* one toast */
-#define MODEL_INPUT_SIZE    256  /* the command line, the filter, the transfer target */
-#define MODEL_DIAL_SIZE     64   /* the dialpad's buffer */
-#define MODEL_NOTES_SIZE    2001 /* wrap-up notes (the daemon takes 2000 bytes) */
-#define MODEL_THEME_SIZE    64
-#define MODEL_CURSOR_SIZE   112  /* history's next_cursor */
-#define MODEL_QUEUES_MAX    32   /* queues: the agent's and the figures */
-#define MODEL_WAITING_MAX   200  /* waiting callers (the daemon sends at most 200) */
-#define MODEL_OFFERS_MAX    8    /* offers to this agent at once */
-#define MODEL_TOASTS_MAX    4    /* toasts shown at once; a new one pushes the oldest out */
-#define MODEL_RECENT_MAX    10   /* the dialpad's recent numbers */
-#define MODEL_DISPOS_MAX    32   /* wrap-up dispositions */
-#define MODEL_HISTORY_MAX   5000 /* history rows kept; older pages are dropped at the top */
-#define MODEL_HISTORY_PAGE  50   /* rows asked per history page */
-#define MODEL_DETAIL_EVENTS 64   /* timeline entries of the call detail */
-#define MODEL_TOAST_MS      6000 /* how long a toast stays */
-#define MODEL_PATH_SIZE     1024 /* a command's path and query */
-#define MODEL_BODY_SIZE     4608 /* a command's JSON body */
-#define MODEL_CMDS_MAX      4    /* commands one key can produce: size of the out-array */
-#define MODEL_AGENTS_MAX    64   /* agents offered as transfer targets */
+#define MODEL_NAME_SIZE      136  /* agent and caller names */
+#define MODEL_SID_SIZE       72   /* call sids, conference names */
+#define MODEL_NUMBER_SIZE    136  /* E.164 numbers, sip: and client: endpoints */
+#define MODEL_QUEUE_SIZE     64   /* queue names */
+#define MODEL_WORD_SIZE      32   /* states, statuses, outcomes, modes, directions */
+#define MODEL_TEXT_SIZE      256  /* reasons, messages, actions */
+#define MODEL_TOAST_SIZE     512  /* one toast */
+#define MODEL_INPUT_SIZE     256  /* the command line, the filter, the transfer target */
+#define MODEL_DIAL_SIZE      64   /* the dialpad's buffer */
+#define MODEL_NOTES_SIZE     2001 /* wrap-up notes (the daemon takes 2000 bytes) */
+#define MODEL_THEME_SIZE     64
+#define MODEL_CURSOR_SIZE    112  /* history's next_cursor */
+#define MODEL_QUEUES_MAX     32   /* queues: the agent's and the figures */
+#define MODEL_WAITING_MAX    200  /* waiting callers (the daemon sends at most 200) */
+#define MODEL_OFFERS_MAX     8    /* offers to this agent at once */
+#define MODEL_TOASTS_MAX     4    /* toasts shown at once; a new one pushes the oldest out */
+#define MODEL_RECENT_MAX     10   /* the dialpad's recent numbers */
+#define MODEL_DISPOS_MAX     32   /* wrap-up dispositions */
+#define MODEL_HISTORY_MAX    5000 /* history rows kept; older pages are dropped at the top */
+#define MODEL_HISTORY_PAGE   50   /* rows asked per history page */
+#define MODEL_HISTORY_FOLLOW 20   /* pages followed in a row to fill the screen */
+#define MODEL_DETAIL_EVENTS  64   /* timeline entries of the call detail */
+#define MODEL_TOAST_MS       6000 /* how long a toast stays */
+#define MODEL_PATH_SIZE      1024 /* a command's path and query */
+#define MODEL_BODY_SIZE      4608 /* a command's JSON body */
+#define MODEL_CMDS_MAX       4    /* commands one key can produce: size of the out-array */
+#define MODEL_AGENTS_MAX     64   /* agents offered as transfer targets */
+#define MODEL_POPUP_GUARD_MS 400  /* accept keys ignored this long after an offer pops up */
 
 /* ---- the state ------------------------------------------------------------------------------ */
 
@@ -209,7 +211,13 @@ struct model_history {
     char filter[MODEL_INPUT_SIZE]; /* the applied filter */
     int filter_editing;            /* `/` pressed: keys edit filter_edit */
     char filter_edit[MODEL_INPUT_SIZE];
-    int filter_code;               /* a bare error code in the filter, matched here: 0 none */
+    int filter_code; /* a bare error code in the filter, matched here: 0 none */
+    /* A filter that matches within each page (outcome, error code) may leave a page short or
+     * empty while older calls match: the next page is asked at once (follow_due, handed out
+     * by model_take_cmds) until the screen is full or MODEL_HISTORY_FOLLOW pages were read
+     * in a row; then moving down goes on searching. */
+    int follow_due;
+    int searched;                  /* pages read in this run of following */
     char message[MODEL_TEXT_SIZE]; /* why the last page failed, "" none */
 };
 
@@ -308,6 +316,11 @@ struct model {
     struct model_offer offers[MODEL_OFFERS_MAX];
     size_t n_offers;
     char popup_sid[MODEL_SID_SIZE]; /* the offer shown in the popup (the newest), "" none */
+    /* The popup as last seen by the reducer and since when (monotonic ms): accept keys are
+     * ignored for MODEL_POPUP_GUARD_MS after a popup first shows, so an Enter typed for
+     * something else just as it appears does not take the call. */
+    char popup_seen[MODEL_SID_SIZE];
+    uint64_t popup_since_ms;
     char accepting_sid[MODEL_SID_SIZE];
 
     struct model_call call;
@@ -405,7 +418,8 @@ int model_apply_key(struct model *st, int key, enum km_action action, struct mod
 
 /*
  * Writes the requests that events and answers made due (GET /api/v1/me after the first
- * snapshot, for the wrap-up dispositions) into out, at most max; returns how many. The app
+ * snapshot, for the wrap-up dispositions; the next history page while a filter leaves the
+ * screen empty) into out, at most max; returns how many. The app
  * calls it after model_apply_event; model_apply_key also hands them out first, so none waits
  * longer than the next key.
  */

@@ -102,6 +102,9 @@ void rd_xfer_end(struct model *st, struct rd_out *o, int complete);
 /* The waiting list and queue figures after a change: sorted, positions, offered flags, per-queue
  * counts, selection in range (reducer_events.c). */
 void rd_waiting_fixup(struct model *st);
+/* Notes when the popup shows a new offer (the clock of the last model_tick), for the guard
+ * against an Enter typed just before it appeared (reducer_waiting.c). */
+void rd_popup_note(struct model *st);
 /* Recounts the agent's queues from the waiting list: callers and the longest wait so far. */
 void rd_queue_figures(struct model *st);
 /* Removes offer i, and moves the popup to the newest remaining offer if it showed it. */
@@ -124,6 +127,8 @@ int rd_dialnum(const struct model *st, const char *typed, char *out, size_t n, c
 int rd_history_query(struct model *st, struct rd_out *o);
 /* Asks for the next history page when the selection is near the end and there is one. */
 int rd_history_more(struct model *st, struct rd_out *o);
+/* Asks for the next page the last answer made due (follow_due), if any. */
+int rd_history_follow(struct model *st, struct rd_out *o);
 /* Asks for the call detail of sid and opens the detail screen. */
 int rd_detail_open(struct model *st, struct rd_out *o, const char *sid);
 /* Handles a key while a text field has the keyboard: 1 when consumed (reducer_text.c). */

@@ -287,6 +287,9 @@ static int popup_action(struct model *st, enum km_action a, struct rd_out *o)
     switch (a) {
     case KA_ACCEPT:
     case KA_SELECT:
+        rd_popup_note(st);
+        if (st->clock.mono_ms < st->popup_since_ms + MODEL_POPUP_GUARD_MS)
+            return 1; /* it has just appeared: this key was meant for something else */
         accept_offer(st, o, st->popup_sid);
         return 1;
     case KA_DECLINE:
@@ -332,6 +335,9 @@ static int queue_action(struct model *st, enum km_action a, struct rd_out *o)
             accept_offer(st, o, c->sid);
         } else {
             dt_strlcpy(st->popup_sid, c->sid, sizeof st->popup_sid);
+            /* shown on purpose: no guard against the next Enter */
+            memcpy(st->popup_seen, st->popup_sid, sizeof st->popup_seen);
+            st->popup_since_ms = 0;
         }
         return 1;
     }
@@ -356,7 +362,7 @@ static int history_action(struct model *st, enum km_action a, struct rd_out *o)
 {
     struct model_history *h = &st->history;
     if (move(&h->selected, h->count, a, page_rows(st))) {
-        rd_history_more(st, o);
+        rd_history_more(st, o); /* also with no rows: a filter may search older calls */
         return 1;
     }
     switch (a) {
@@ -462,5 +468,7 @@ int model_take_cmds(struct model *st, struct model_cmd *out, size_t max)
     if (st->me_asked == 1 && o.n < o.max &&
         rd_request(st, &o, "GET", MODEL_TAG_ME, NULL, "/api/v1/me") == DT_OK)
         st->me_asked = 2;
+    if (st->history.follow_due && o.n < o.max)
+        rd_history_follow(st, &o);
     return (int)o.n;
 }

@@ -116,6 +116,8 @@ int rd_history_query(struct model *st, struct rd_out *o)
     h->has_more = 0;
     h->loaded = 0;
     h->stale = 0;
+    h->follow_due = 0;
+    h->searched = 0;
     h->message[0] = '\0';
     return history_get(st, o, NULL);
 }
@@ -125,7 +127,31 @@ int rd_history_more(struct model *st, struct rd_out *o)
     struct model_history *h = &st->history;
     if (!h->has_more || h->loading || h->selected + 10 < h->count)
         return DT_OK;
+    h->follow_due = 0;
+    h->searched = 0; /* a new run of following */
     return history_get(st, o, h->next_cursor);
+}
+
+int rd_history_follow(struct model *st, struct rd_out *o)
+{
+    struct model_history *h = &st->history;
+    if (!h->follow_due || h->loading)
+        return DT_OK;
+    h->follow_due = 0;
+    if (!h->has_more)
+        return DT_OK;
+    return history_get(st, o, h->next_cursor);
+}
+
+/* After a page: when the rows from the selection down do not fill the screen and there are
+ * older calls, the next page is due at once, up to MODEL_HISTORY_FOLLOW pages in a row. */
+static void history_follow_check(struct model *st)
+{
+    struct model_history *h = &st->history;
+    size_t want = st->rows > 12 ? (size_t)st->rows - 8 : 4;
+    h->searched++;
+    h->follow_due =
+        h->has_more && h->count - h->selected < want && h->searched < MODEL_HISTORY_FOLLOW;
 }
 
 /* A call's error object (calljson's "error") as the console shows it. A failure known only by
@@ -348,6 +374,7 @@ static void on_failure(struct model *st, enum model_tag kind, int status, const 
         break;
     case MODEL_TAG_HISTORY:
         st->history.loading = 0;
+        st->history.follow_due = 0;
         rd_copy(st->history.message, sizeof st->history.message, why);
         break;
     case MODEL_TAG_DETAIL:
@@ -384,6 +411,7 @@ static void on_success(struct model *st, enum model_tag kind, const cJSON *body)
     case MODEL_TAG_HISTORY:
         st->history.loading = 0;
         history_append(st, body);
+        history_follow_check(st);
         break;
     case MODEL_TAG_DETAIL:
         st->detail.loading = 0;

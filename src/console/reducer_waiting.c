@@ -75,7 +75,16 @@ void rd_waiting_fixup(struct model *st)
     rd_queue_figures(st);
     if (st->queue_sel >= st->n_waiting)
         st->queue_sel = st->n_waiting ? st->n_waiting - 1 : 0;
+    rd_popup_note(st);
     st->dirty = 1;
+}
+
+void rd_popup_note(struct model *st)
+{
+    if (strcmp(st->popup_seen, st->popup_sid) == 0)
+        return;
+    memcpy(st->popup_seen, st->popup_sid, sizeof st->popup_seen);
+    st->popup_since_ms = st->clock.mono_ms;
 }
 
 /* Fills c from a call's JSON (calljson). */

@@ -99,11 +99,22 @@ void view_history_draw(const struct view_ctx *c, struct view_rect r)
     draw_filter(c, r.y + 1, r.w);
     draw_header(c, r.y + 2, r.w);
     int y = r.y + 3, rows = r.h - 4;
+    int searching = h->loaded && (h->loading || h->follow_due);
+    char msg[256];
     if (h->count == 0) {
-        const char *msg = h->message[0]  ? h->message
-                          : !h->loaded   ? "Loading..."
-                          : h->filter[0] ? "No call matches the filter."
-                                         : "No calls yet.";
+        if (h->message[0])
+            snprintf(msg, sizeof msg, "%s", h->message);
+        else if (!h->loaded)
+            snprintf(msg, sizeof msg, "Loading...");
+        else if (searching)
+            snprintf(msg, sizeof msg, "Searching older calls... (%d pages read)", h->searched);
+        else if (h->filter[0] && h->has_more)
+            snprintf(msg, sizeof msg,
+                     "No match in the newest %d pages of calls: Down searches older ones.",
+                     h->searched);
+        else
+            snprintf(msg, sizeof msg, "%s",
+                     h->filter[0] ? "No call matches the filter." : "No calls yet.");
         view_text(c, y + 1, 3, r.w - 4, 0, h->message[0] ? TR_ERROR : TR_DIM, msg);
         return;
     }
@@ -116,8 +127,9 @@ void view_history_draw(const struct view_ctx *c, struct view_rect r)
     else
         snprintf(foot, sizeof foot, "row %zu of %zu%s", h->dropped + h->selected + 1,
                  h->dropped + h->count,
-                 h->loading    ? ", loading more"
-                 : h->has_more ? ", more below"
-                               : ", the end");
+                 searching && h->searched > 1 ? ", searching older calls..."
+                 : h->loading                 ? ", loading more"
+                 : h->has_more                ? ", more below"
+                                              : ", the end");
     view_text(c, r.y + r.h - 1, 1, r.w - 2, 0, h->message[0] ? TR_ERROR : TR_DIM, foot);
 }
