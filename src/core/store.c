@@ -319,6 +319,9 @@ static int configure(struct store *st, int in_memory, char *err, size_t errlen)
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
     sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    /* 500 slots of small allocations (SQLite's default is 100): a batch of webhooks used them
+     * up and went on to malloc */
+    sqlite3_db_config(st->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 1200, 500);
     int rc = exec1(st, "PRAGMA journal_mode=WAL", mode, sizeof mode, err, errlen);
     if (rc == DT_OK && strcmp(mode, "wal") != 0 && !(in_memory && strcmp(mode, "memory") == 0))
         rc = dt_seterr(err, errlen, DT_EDB, "cannot turn on WAL mode (journal mode is \"%s\")",
@@ -334,23 +337,25 @@ static int configure(struct store *st, int in_memory, char *err, size_t errlen)
     return rc;
 }
 
-/* The size up to which a statement's or a savepoint's journal stays in memory (one chunk),
- * set before SQLite's first use in the process: the default of 64 KB (16 pages) is crossed
- * now and then by a callback's write of a call and its indexes, and each time costs a
- * temporary file. Where SQLite was started before (a test that opened a database itself),
- * sqlite3_config refuses and the default stays: only slower. */
+/* Settings of SQLite as a whole, made before its first use in the process (where it was
+ * started before, as by a test that opened a database itself, sqlite3_config refuses and the
+ * defaults stay: only slower). The size up to which a statement's or a savepoint's journal
+ * stays in memory, in one chunk: the default of 64 KB (16 pages) is crossed now and then by a
+ * callback's write of a call and its indexes, and each time costs a temporary file. And no
+ * memory statistics, which take a global lock at every allocation. */
 #define STORE_JOURNAL_SPILL (256 * 1024)
 
-static pthread_once_t spill_once = PTHREAD_ONCE_INIT;
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 
-static void set_spill(void)
+static void configure_sqlite(void)
 {
     sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STORE_JOURNAL_SPILL);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 int store_open(const char *path, struct store **out, char *err, size_t errlen)
 {
-    pthread_once(&spill_once, set_spill);
+    pthread_once(&sqlite_once, configure_sqlite);
     *out = NULL;
     if (!path || !*path)
         return dt_seterr(err, errlen, DT_EINVAL, "no database path");
