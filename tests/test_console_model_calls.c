@@ -41,6 +41,64 @@ TEST(accept_keys_just_after_the_popup_are_ignored)
     model_free(m);
 }
 
+/* A snapshot saying busy (or wrap-up) without a call: the console asks for the agent's
+ * newest calls at once and restores the live call (or the wrap-up form's party) from them;
+ * the agent's own leg to its phone is skipped. */
+TEST(a_busy_snapshot_restores_the_call)
+{
+    struct model *m = fx_new();
+    struct model_cmd cmds[MODEL_CMDS_MAX];
+    fx_snapshot(m, 20, "busy", "");
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/calls?agent=alice&limit=5");
+    CHECK_INT(MODEL_TAG_KIND(cmds[0].tag), MODEL_TAG_RESTORE);
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 0); /* asked once */
+    char body[8192];
+    snprintf(body, sizeof body, "{\"calls\":[%s,%s,%s],\"next_cursor\":null}",
+             fx_call("CA8", NULL, "+14155550100", "client:alice", NULL, "in-progress", NULL),
+             fx_call("CA9", "Dee Lane", "+14155550177", "+14155550100", "support", "in-progress",
+                     NULL),
+             fx_call("CA7", "Old Call", "+14155550111", "+14155550100", "support", "completed",
+                     NULL));
+    cJSON *b = cJSON_Parse(body);
+    model_apply_result(m, cmds[0].tag, 200, b, NULL);
+    CHECK_INT(m->call.phase, MODEL_CALL_CONNECTED);
+    CHECK_STR(m->call.sid, "CA9");
+    CHECK_STR(m->call.name, "Dee Lane");
+    CHECK_STR(m->call.number, "+14155550177");
+    CHECK_STR(m->call.queue, "support");
+    CHECK_INT(m->screen, MODEL_SCR_CALL);
+    /* a later snapshot with the call known asks nothing */
+    fx_snapshot(m, 21, "busy", "");
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 0);
+    fx_check(m);
+    model_free(m);
+
+    /* in wrap-up: the newest call, ended, names the form; a failure leaves it for next time */
+    m = fx_new();
+    fx_snapshot(m, 20, "wrap-up", "");
+    CHECK(m->wrapup.open);
+    CHECK_STR(m->wrapup.party, "");
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 1);
+    model_apply_result(m, cmds[0].tag, 0, NULL, "no answer from the daemon");
+    CHECK_STR(m->wrapup.party, "");
+    fx_snapshot(m, 21, "wrap-up", "");
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 1);
+    model_apply_result(m, cmds[0].tag, 200, b, NULL);
+    CHECK(m->wrapup.open);
+    CHECK_STR(m->wrapup.party, "Dee Lane");
+    CHECK_STR(m->wrapup.call_sid, "CA9");
+    cJSON_Delete(b);
+    fx_check(m);
+    model_free(m);
+
+    /* available: nothing to restore */
+    m = fx_new();
+    fx_snapshot(m, 20, "available", "");
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 0);
+    model_free(m);
+}
+
 TEST(accepted_call_connects)
 {
     struct model *m = fx_new();
@@ -420,6 +478,7 @@ TEST(reconnect_snapshot_ends_a_call_that_ended_meanwhile)
 int main(void)
 {
     RUN(accept_keys_just_after_the_popup_are_ignored);
+    RUN(a_busy_snapshot_restores_the_call);
     RUN(accepted_call_connects);
     RUN(hold_and_mute_follow_the_events);
     RUN(hang_up_then_wrap_up);

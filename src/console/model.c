@@ -525,6 +525,7 @@ int model_check(const struct model *st, char *err, size_t errlen)
     CHK_STR(st->theme);
     CHK_STR(st->popup_sid);
     CHK_STR(st->popup_seen);
+    CHK_STR(st->agent.endpoint);
     int rc = check_lists(st, err, errlen);
     if (rc == DT_OK)
         rc = check_forms(st, err, errlen);

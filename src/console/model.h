@@ -63,12 +63,13 @@ enum model_screen {
 };
 
 struct model_agent {
-    int known;                    /* 0 until the first snapshot */
-    char name[MODEL_NAME_SIZE];   /* events for other agents are ignored */
-    char role[MODEL_WORD_SIZE];   /* "agent", "supervisor" */
-    char state[MODEL_WORD_SIZE];  /* "available", "busy", "wrap-up", "break", "offline" */
-    char reason[MODEL_TEXT_SIZE]; /* the break's reason, "" when none */
-    int64_t since_ms;             /* wall clock ms of the last state change, 0 unknown */
+    int known;                        /* 0 until the first snapshot */
+    char name[MODEL_NAME_SIZE];       /* events for other agents are ignored */
+    char role[MODEL_WORD_SIZE];       /* "agent", "supervisor" */
+    char state[MODEL_WORD_SIZE];      /* "available", "busy", "wrap-up", "break", "offline" */
+    char endpoint[MODEL_NUMBER_SIZE]; /* the agent's phone ("client:ann"), "" unknown */
+    char reason[MODEL_TEXT_SIZE];     /* the break's reason, "" when none */
+    int64_t since_ms;                 /* wall clock ms of the last state change, 0 unknown */
     char queues[MODEL_QUEUES_MAX][MODEL_QUEUE_SIZE]; /* the agent's queues */
     size_t n_queues;
 };
@@ -256,6 +257,12 @@ struct model_detail {
     char message[MODEL_TEXT_SIZE]; /* why it could not be loaded, "" none */
 };
 
+/* Finding the call in hand that a snapshot (busy or wrap-up, no call) does not carry: step 1
+ * due (GET /api/v1/calls?agent=NAME), 2 asked, 0 idle. */
+struct model_restore {
+    int step;
+};
+
 struct model_toast {
     char text[MODEL_TOAST_SIZE];
     enum model_level level;
@@ -328,6 +335,7 @@ struct model {
     struct model_dialpad dialpad;
     struct model_history history;
     struct model_detail detail;
+    struct model_restore restore;
 
     struct model_toast toasts[MODEL_TOASTS_MAX]; /* oldest first */
     size_t n_toasts;
@@ -369,6 +377,7 @@ enum model_tag {
     MODEL_TAG_AGENTS,        /* GET /api/v1/agents: transfer targets */
     MODEL_TAG_XFER_COMPLETE, /* POST .../transfer/complete */
     MODEL_TAG_XFER_CANCEL,   /* POST .../transfer/cancel */
+    MODEL_TAG_RESTORE,       /* GET /api/v1/calls?agent=NAME: the call in hand */
     MODEL_TAG_COUNT
 };
 /* A tag carries its kind in the low 8 bits and a generation above (history and detail), so an
@@ -418,7 +427,8 @@ int model_apply_key(struct model *st, int key, enum km_action action, struct mod
 
 /*
  * Writes the requests that events and answers made due (GET /api/v1/me after the first
- * snapshot, for the wrap-up dispositions; the next history page while a filter leaves the
+ * snapshot, for the wrap-up dispositions; the call in hand when a snapshot says busy or
+ * wrap-up without one; the next history page while a filter leaves the
  * screen empty) into out, at most max; returns how many. The app
  * calls it after model_apply_event; model_apply_key also hands them out first, so none waits
  * longer than the next key.

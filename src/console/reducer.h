@@ -97,6 +97,14 @@ void rd_xfer_key(struct model *st, struct rd_out *o);
 /* :complete and :cancel of a warm transfer (reducer_transfer.c). */
 void rd_xfer_end(struct model *st, struct rd_out *o, int complete);
 
+/* After a snapshot: when the agent is busy or in wrap-up and no call is known, the search for
+ * it becomes due (reducer_restore.c). */
+void rd_restore_check(struct model *st);
+/* Hands out the search's due request, if any. */
+int rd_restore_take(struct model *st, struct rd_out *o);
+/* The answers of the search (ok: a 2xx with a body). */
+void rd_restore_result(struct model *st, int ok, const cJSON *body);
+
 /* ---- steps shared between the reducer files -------------------------------------------------- */
 
 /* The waiting list and queue figures after a change: sorted, positions, offered flags, per-queue

@@ -195,6 +195,8 @@ void rd_agent_from_json(struct model *st, const cJSON *a, int whole)
     }
     rd_set(ag->state, sizeof ag->state, a, "state");
     rd_set(ag->reason, sizeof ag->reason, a, "reason");
+    if (rd_str(a, "endpoint"))
+        rd_set(ag->endpoint, sizeof ag->endpoint, a, "endpoint");
     ag->since_ms = rd_int(a, "since_ms", 0, INT64_C(1) << 52, 0);
     const cJSON *qs = cJSON_GetObjectItemCaseSensitive(a, "queues");
     if (cJSON_IsArray(qs)) {
@@ -207,7 +209,7 @@ void rd_agent_from_json(struct model *st, const cJSON *a, int whole)
         }
     }
     const cJSON *ds = cJSON_GetObjectItemCaseSensitive(a, "dispositions");
-    if (cJSON_IsArray(ds) && cJSON_GetArraySize(ds) > 0 && !st->wrapup.open) {
+    if (cJSON_IsArray(ds) && cJSON_GetArraySize(ds) > 0 && (!st->wrapup.open || !st->me_loaded)) {
         struct model_wrapup *w = &st->wrapup;
         size_t n = 0;
         const cJSON *x;
@@ -256,6 +258,7 @@ static void on_snapshot(struct model *st, const cJSON *ev)
         if (!st->me_loaded && !st->me_asked)
             st->me_asked = 1; /* the dispositions come with GET /api/v1/me */
     }
+    rd_restore_check(st);
     const cJSON *qs = cJSON_GetObjectItemCaseSensitive(d, "queues");
     if (cJSON_IsArray(qs)) {
         st->n_queues = 0;

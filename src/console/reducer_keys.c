@@ -468,6 +468,8 @@ int model_take_cmds(struct model *st, struct model_cmd *out, size_t max)
     if (st->me_asked == 1 && o.n < o.max &&
         rd_request(st, &o, "GET", MODEL_TAG_ME, NULL, "/api/v1/me") == DT_OK)
         st->me_asked = 2;
+    if (st->restore.step == 1 && o.n < o.max)
+        rd_restore_take(st, &o);
     if (st->history.follow_due && o.n < o.max)
         rd_history_follow(st, &o);
     return (int)o.n;

@@ -386,6 +386,9 @@ static void on_failure(struct model *st, enum model_tag kind, int status, const 
         break;
     case MODEL_TAG_AGENTS: /* Tab offers the queues only */
         break;
+    case MODEL_TAG_RESTORE:
+        rd_restore_result(st, 0, NULL);
+        break;
     default:
         model_toast(st, MODEL_ERROR, "%s failed: %s",
                     tag_what[kind] ? tag_what[kind] : "The request", why);
@@ -426,6 +429,9 @@ static void on_success(struct model *st, enum model_tag kind, const cJSON *body)
         break;
     case MODEL_TAG_AGENTS:
         rd_agents_result(st, body);
+        break;
+    case MODEL_TAG_RESTORE:
+        rd_restore_result(st, 1, body);
         break;
     default:
         break;
