@@ -63,6 +63,7 @@ struct wsfx {
     char auth[128], query[256], remote[64], asked[64];
     int close_code;
     char close_reason[128];
+    uint64_t open_ms, close_ms; /* the loop's clock at the last open and the last close */
     struct wsd_client *clients[WSFX_MAX_CLIENTS]; /* in the order they opened */
     int echo;                                     /* send every message back */
     struct msglog msgs;
@@ -102,6 +103,7 @@ static inline void fx_open(struct wsd_client *cl, void *user)
     if (fx->opens < WSFX_MAX_CLIENTS)
         fx->clients[fx->opens] = cl;
     fx->opens++;
+    fx->open_ms = netloop_now_ms();
 }
 
 static inline void fx_message(struct wsd_client *cl, const char *data, size_t len, int binary,
@@ -118,6 +120,7 @@ static inline void fx_close(struct wsd_client *cl, int code, const char *reason,
 {
     struct wsfx *fx = user;
     fx->closes++;
+    fx->close_ms = netloop_now_ms();
     fx->close_code = code;
     dt_strlcpy(fx->close_reason, reason, sizeof fx->close_reason);
     for (int i = 0; i < fx->opens && i < WSFX_MAX_CLIENTS; i++)
