@@ -426,7 +426,7 @@ TEST(sip_only_failure_names_the_sip_code)
                   "{\"code\":null,\"message\":\"Temporarily Unavailable\",\"sip_code\":480,"
                   "\"category\":\"no-answer\",\"category_label\":\"no answer\",\"action\":"
                   "\"Try again later.\",\"retryable\":true,\"bad_number\":false}"));
-    CHECK(fx_toast_has(m, "Call to +14155550100 failed: Temporarily Unavailable (SIP 480). Try "
+    CHECK(fx_toast_has(m, "Call to +14155550100 failed: Temporarily Unavailable (31480). Try "
                           "again later."));
     model_free(m);
 }

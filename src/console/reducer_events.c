@@ -9,6 +9,7 @@
 
 #include "console/model.h"
 #include "console/reducer.h"
+#include "dialtone/errors.h"
 #include "dialtone/util.h"
 
 /* ---- the call -------------------------------------------------------------------------------- */
@@ -107,6 +108,9 @@ static void dial_failure_toast(struct model *st, const cJSON *call)
     int64_t code = rd_int(e, "code", 1, 999999, 0);
     char codes[24] = "";
     int64_t sip = rd_int(e, "sip_code", 100, 699, 0);
+    const struct errors_entry *known = !code && sip ? errors_lookup_sip((int)sip) : NULL;
+    if (known && known->code)
+        code = known->code; /* Twilio's code for the SIP response, as the history shows it */
     if (code)
         snprintf(codes, sizeof codes, " (%lld)", (long long)code);
     else if (sip)
