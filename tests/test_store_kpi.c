@@ -86,7 +86,7 @@ TEST(test_writes)
     struct store *st = fixture_open(NULL);
     if (!st)
         return;
-    CHECK_INT(store_schema_version(st), 4);
+    CHECK(store_schema_version(st) >= 4); /* the day's figures came with version 4 */
     sqlite3 *db = store_db(st);
     CHECK_INT(store_kpi_enqueued(st, "CA1", 1000, err, sizeof err), 0);
     CHECK_INT(store_kpi_enqueued(st, "CA1", 2000, err, sizeof err), 0);
