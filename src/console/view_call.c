@@ -1,8 +1,10 @@
 /*
  * view_call: the active call. The other party, the call's phase and progress in words, a
  * timer, hold and mute as the daemon's events report them, and the keys for hold, mute,
- * transfer and hang-up from the live keymap. Also the transfer dialog: a number, endpoint or
- * queue typed in, Tab for the next queue.
+ * transfer and hang-up from the live keymap; who transferred the call here; a transfer under
+ * way (the party ringing, or answered: how to finish or cancel a warm one). Also the transfer
+ * dialog: a number, endpoint, agent or queue typed in, Tab for the next queue or agent, the
+ * other agents and their states, cold or warm (C-w).
  */
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +38,23 @@ static void draw_keys(const struct view_ctx *c, int y, int x, int w)
     }
 }
 
+/* A transfer of the call under way. */
+static void draw_xfer(const struct view_ctx *c, int y, int x, int w)
+{
+    const struct model_call *k = &c->m->call;
+    const char *kind = k->xfer_warm ? "warm" : "cold";
+    if (k->xfer_phase == MODEL_XFER_STARTED) {
+        view_textf(c, y, x, w, 0, TR_WARNING, "Transferring (%s) to %s: ringing...", kind,
+                   k->xfer_to);
+        if (k->xfer_warm)
+            view_text(c, y + 1, x, w, 0, TR_DIM, ":cancel takes the caller back");
+    } else if (k->xfer_phase == MODEL_XFER_CONNECTED) {
+        view_textf(c, y, x, w, 0, TR_ACTIVE, "Transfer (%s): %s answered", kind, k->xfer_to);
+        view_text(c, y + 1, x, w, 0, TR_NORMAL,
+                  "t or :complete to finish, :cancel takes the caller back");
+    }
+}
+
 void view_call_draw(const struct view_ctx *c, struct view_rect r)
 {
     const struct model_call *k = &c->m->call;
@@ -57,7 +76,10 @@ void view_call_draw(const struct view_ctx *c, struct view_rect r)
     y++;
     if (k->queue[0])
         view_textf(c, y, x, w, 0, TR_DIM, "from queue %s", k->queue);
-    y += 2;
+    y++;
+    if (k->from_agent[0])
+        view_textf(c, y, x, w, 0, TR_DIM, "transferred to you by %s", k->from_agent);
+    y++;
     char dur[32];
     int64_t secs = view_since_s(c, k->started_ms);
     int cx = x;
@@ -74,6 +96,8 @@ void view_call_draw(const struct view_ctx *c, struct view_rect r)
     if (k->muted)
         cx += view_text(c, y, cx, w - (cx - x), 0, TR_WARNING, " MUTED ") + 2;
     (void)cx;
+    y += 2;
+    draw_xfer(c, y, x, w);
     if (k->phase != MODEL_CALL_ENDED)
         draw_keys(c, r.y + r.h - 2, x, w);
 }
@@ -82,9 +106,11 @@ void view_transfer_draw(const struct view_ctx *c)
 {
     const struct model *m = c->m;
     const struct model_transfer *t = &m->transfer;
-    struct view_rect in = view_box(c, 10, 64, TR_POPUP, "Transfer the caller");
+    size_t shown = t->n_agents < 5 ? t->n_agents : 5;
+    struct view_rect in = view_box(c, 9 + (int)shown, 64, TR_POPUP, "Transfer the caller");
     int y = in.y;
-    view_text(c, y++, in.x, in.w, 0, TR_POPUP, "To a number, sip:/client: endpoint, or queue:");
+    view_text(c, y++, in.x, in.w, 0, TR_POPUP,
+              "To a number, sip:/client: endpoint, agent or queue:");
     y++;
     int x = in.x;
     x += view_text(c, y, x, in.w, 0, TR_POPUP, "> ");
@@ -96,10 +122,18 @@ void view_transfer_draw(const struct view_ctx *c)
     for (size_t i = 0; i < m->n_queues && len < sizeof queues; i++)
         len += (size_t)snprintf(queues + len, sizeof queues - len, "%s%s", i ? ", " : "",
                                 m->queues[i].name);
-    if (queues[0])
-        view_textf(c, y, in.x, in.w, 0, TR_DIM, "Tab: a queue (%s)", queues);
-    y++;
+    view_textf(c, y++, in.x, in.w, 0, TR_DIM, "Tab: a queue%s%s%s or an agent",
+               queues[0] ? " (" : "", queues, queues[0] ? ")" : "");
+    for (size_t i = 0; i < shown; i++) {
+        int avail = strcmp(t->agent_states[i], "available") == 0;
+        view_textf(c, y++, in.x + 2, in.w - 2, 0, avail ? TR_OK : TR_DIM, "%-20s %s", t->agents[i],
+                   t->agent_states[i]);
+    }
+    if (t->n_agents > shown)
+        view_textf(c, y - 1, in.x + 40, in.w - 40, 0, TR_DIM, "+%zu more", t->n_agents - shown);
     if (t->message[0])
         view_text(c, y, in.x, in.w, 0, TR_ERROR, t->message);
-    view_text(c, in.y + in.h - 1, in.x, in.w, 0, TR_DIM, "Enter transfers (cold), Esc cancels");
+    view_textf(c, in.y + in.h - 1, in.x, in.w, 0, TR_DIM,
+               "Enter transfers (%s), C-w makes it %s, Esc cancels", t->warm ? "warm" : "cold",
+               t->warm ? "cold" : "warm");
 }
