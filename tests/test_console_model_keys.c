@@ -397,6 +397,59 @@ TEST(me_is_asked_after_the_first_snapshot)
     model_free(m);
 }
 
+/* `/` on the queue screen filters the waiting callers by name, number or queue as it is typed
+ * (any case); moves skip the hidden ones; Enter keeps the filter, Esc clears it. */
+TEST(queue_filter)
+{
+    struct model *m = fx_new();
+    char pending[4096];
+    snprintf(pending, sizeof pending, "%s,%s,%s",
+             fx_call("CA1", "Ann Lee", "+14155550123", "+1500", "support", "in-progress", NULL),
+             fx_call("CA2", "Bob Marsh", "+442071838750", "+1500", "sales", "in-progress", NULL),
+             fx_call("CA3", "Cy Lee", "+14155550999", "+1500", "sales", "in-progress", NULL));
+    fx_snapshot(m, 20, "available", pending);
+    CHECK_INT(m->n_waiting, 3);
+    CHECK_INT(fx_key(m, '/', KA_FILTER, cmds), 0);
+    CHECK(model_text_focus(m));
+    CHECK_INT(model_key_context(m), KM_QUEUE);
+    fx_type(m, "LEE");
+    CHECK_STR(m->queue_filter, "LEE");
+    size_t shown = 0;
+    for (size_t i = 0; i < m->n_waiting; i++)
+        shown += (size_t)model_caller_shown(m, i);
+    CHECK_INT(shown, 2);
+    CHECK(model_caller_shown(m, m->queue_sel));
+    fx_key(m, KM_KEY_ENTER, KA_SELECT, cmds);
+    CHECK(!model_text_focus(m));
+    CHECK_STR(m->queue_filter, "LEE");
+    /* moves go from one shown caller to the next */
+    fx_key(m, 'g', KA_HOME, cmds);
+    const char *first = m->waiting[m->queue_sel].name;
+    CHECK(strstr(first, "Lee") != NULL);
+    fx_key(m, 'j', KA_DOWN, cmds);
+    CHECK(strstr(m->waiting[m->queue_sel].name, "Lee") != NULL);
+    CHECK(strcmp(m->waiting[m->queue_sel].name, first) != 0);
+    fx_key(m, 'j', KA_DOWN, cmds); /* the last shown one stays selected */
+    CHECK(strstr(m->waiting[m->queue_sel].name, "Lee") != NULL);
+    /* by number and by queue */
+    fx_key(m, '/', KA_FILTER, cmds);
+    fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
+    fx_type(m, "+44");
+    CHECK_STR(m->waiting[m->queue_sel].name, "Bob Marsh");
+    fx_key(m, KM_CTRL('u'), KA_NONE, cmds);
+    fx_type(m, "support");
+    CHECK_STR(m->waiting[m->queue_sel].name, "Ann Lee");
+    CHECK(!model_caller_shown(m, 1) || !model_caller_shown(m, 2));
+    /* Esc clears it: everyone again */
+    fx_key(m, KM_KEY_ESC, KA_BACK, cmds);
+    CHECK_STR(m->queue_filter, "");
+    CHECK(!model_text_focus(m));
+    for (size_t i = 0; i < m->n_waiting; i++)
+        CHECK(model_caller_shown(m, i));
+    fx_check(m);
+    model_free(m);
+}
+
 TEST(offer_keys)
 {
     struct model *m = fx_new();
@@ -464,6 +517,7 @@ int main(void)
     RUN(typing_in_the_wrap_up_list_starts_the_notes);
     RUN(dispositions_from_the_agent);
     RUN(me_is_asked_after_the_first_snapshot);
+    RUN(queue_filter);
     RUN(offer_keys);
     RUN(hostile_sids_are_escaped_in_paths);
     RUN(unknown_tags_are_ignored);

@@ -252,6 +252,17 @@ TEST(queue_rows)
     CHECK(y > 0);
     CHECK(strstr(row(y), TX_ELLIPSIS) != NULL);
     CHECK(strstr(row(y), "+15551112222") != NULL);
+    /* A filter: only the callers it matches, and how many. */
+    snprintf(m->queue_filter, sizeof m->queue_filter, "+44");
+    m->queue_filter_editing = 1;
+    draw(m, 30, 100);
+    CHECK(find("1 shown, filter: +44") >= 0);
+    CHECK(find("Jos\xc3\xa9") > 0);
+    CHECK(find("Ann Lee") < 0);
+    CHECK(find("Bartholomew") < 0);
+    snprintf(m->queue_filter, sizeof m->queue_filter, "nobody");
+    draw(m, 30, 100);
+    CHECK(find("No waiting caller matches the filter.") >= 0);
     model_free(m);
 }
 
@@ -311,6 +322,51 @@ TEST(call_and_wrapup)
     y = find("> ");
     CHECK(y >= 0);
     CHECK(y >= 0 && strstr(row(y), m->wrapup.dispos[1].label) != NULL);
+    model_free(m);
+}
+
+/* A call transferred here names who sent it; a transfer under way shows its party and, once a
+ * warm party answered, how to finish or cancel it; the transfer dialog lists the agents. */
+TEST(call_transfer_views)
+{
+    struct model *m = new_model();
+    m->screen = MODEL_SCR_CALL;
+    struct model_call *k = &m->call;
+    k->phase = MODEL_CALL_CONNECTED;
+    snprintf(k->name, sizeof k->name, "Ann Lee");
+    snprintf(k->number, sizeof k->number, "+14155550123");
+    snprintf(k->from_agent, sizeof k->from_agent, "bob");
+    k->started_ms = wall0 - 5000;
+    draw(m, 30, 100);
+    CHECK(find("transferred to you by bob") >= 0);
+    CHECK(find("Transferring") < 0);
+    k->xfer_phase = MODEL_XFER_STARTED;
+    k->xfer_warm = 1;
+    snprintf(k->xfer_to, sizeof k->xfer_to, "carol");
+    draw(m, 30, 100);
+    CHECK(find("Transferring (warm) to carol: ringing...") >= 0);
+    k->xfer_phase = MODEL_XFER_CONNECTED;
+    draw(m, 30, 100);
+    CHECK(find("Transfer (warm): carol answered") >= 0);
+    CHECK(find("t or :complete to finish, :cancel takes the caller back") >= 0);
+    /* the dialog: the agents and their states, cold or warm */
+    struct model_transfer *t = &m->transfer;
+    t->open = 1;
+    static const char *const names[][2] = {{"carol", "available"}, {"dave", "break"}};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(t->agents[i], sizeof t->agents[i], "%s", names[i][0]);
+        snprintf(t->agent_states[i], sizeof t->agent_states[i], "%s", names[i][1]);
+    }
+    t->n_agents = 2;
+    draw(m, 30, 100);
+    int y = find("carol");
+    CHECK(y >= 0 && strstr(row(y), "available") != NULL);
+    y = find("dave");
+    CHECK(y >= 0 && strstr(row(y), "break") != NULL);
+    CHECK(find("Enter transfers (cold), C-w makes it warm") >= 0);
+    t->warm = 1;
+    draw(m, 30, 100);
+    CHECK(find("Enter transfers (warm), C-w makes it cold") >= 0);
     model_free(m);
 }
 
@@ -407,6 +463,7 @@ int main(void)
     RUN(queue_rows);
     RUN(offer_popup);
     RUN(call_and_wrapup);
+    RUN(call_transfer_views);
     RUN(history_rows);
     RUN(history_top_follows_selection);
     RUN(help_from_live_keymap);

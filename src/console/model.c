@@ -141,7 +141,8 @@ enum rd_layer rd_layer(const struct model *st)
         return RD_TRANSFER;
     if (st->popup_sid[0])
         return RD_POPUP;
-    if (st->screen == MODEL_SCR_HISTORY && st->history.filter_editing)
+    if ((st->screen == MODEL_SCR_HISTORY && st->history.filter_editing) ||
+        (st->screen == MODEL_SCR_QUEUE && st->queue_filter_editing))
         return RD_FILTER;
     if (st->screen == MODEL_SCR_CALL && st->wrapup.open)
         return RD_WRAPUP;
@@ -168,7 +169,7 @@ enum km_context model_key_context(const struct model *st)
     case RD_TRANSFER:
         return KM_GLOBAL;
     case RD_FILTER:
-        return KM_HISTORY;
+        return st->screen == MODEL_SCR_QUEUE ? KM_QUEUE : KM_HISTORY;
     case RD_SCREEN:
         break;
     }
@@ -525,6 +526,7 @@ int model_check(const struct model *st, char *err, size_t errlen)
     CHK_STR(st->theme);
     CHK_STR(st->popup_sid);
     CHK_STR(st->popup_seen);
+    CHK_STR(st->queue_filter);
     CHK_STR(st->agent.endpoint);
     int rc = check_lists(st, err, errlen);
     if (rc == DT_OK)

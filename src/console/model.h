@@ -318,7 +318,11 @@ struct model {
     size_t n_queues;
     struct model_caller waiting[MODEL_WAITING_MAX];
     size_t n_waiting;
-    size_t queue_sel; /* selected row of the waiting list */
+    size_t queue_sel; /* selected row of the waiting list (a shown one) */
+    /* `/` on the queue screen: only callers whose name, number or queue hold this text (any
+     * case) are shown, as it is typed; Enter keeps it, Esc clears it. "" shows all. */
+    char queue_filter[MODEL_INPUT_SIZE];
+    int queue_filter_editing;
 
     struct model_offer offers[MODEL_OFFERS_MAX];
     size_t n_offers;
@@ -438,6 +442,9 @@ int model_take_cmds(struct model *st, struct model_cmd *out, size_t max);
 /* The keymap context for the next key: the help, the state menu, the offer popup, the
  * wrap-up form, or the screen's own. */
 enum km_context model_key_context(const struct model *st);
+
+/* 1 when waiting caller i passes the queue screen's filter. */
+int model_caller_shown(const struct model *st, size_t i);
 
 /* 1 when a text field has the keyboard (printable keys are text, not actions). */
 int model_text_focus(const struct model *st);

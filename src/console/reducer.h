@@ -71,6 +71,8 @@ char *rd_esc(const char *s, char *out, size_t n);
 
 /* The index of the waiting caller of call sid, or -1. */
 int rd_caller_find(const struct model *st, const char *sid);
+/* Moves the queue selection onto a caller the filter shows, if it is on one it hides. */
+void rd_queue_sel_fix(struct model *st);
 /* Removes the waiting caller of call sid, if any. */
 void rd_caller_remove(struct model *st, const char *sid);
 /* Adds or updates the caller of call (calljson) when it waits in one of the agent's queues. */

@@ -323,10 +323,32 @@ static int wrapup_action(struct model *st, enum km_action a, struct rd_out *o)
     return 0;
 }
 
+/* A move over the callers the queue filter shows. */
+static int queue_move(struct model *st, enum km_action a)
+{
+    size_t shown[MODEL_WAITING_MAX], n = 0, pos = 0;
+    for (size_t i = 0; i < st->n_waiting; i++) {
+        if (!model_caller_shown(st, i))
+            continue;
+        if (i == st->queue_sel)
+            pos = n;
+        shown[n++] = i;
+    }
+    if (!move(&pos, n, a, page_rows(st)))
+        return 0;
+    if (n)
+        st->queue_sel = shown[pos];
+    return 1;
+}
+
 static int queue_action(struct model *st, enum km_action a, struct rd_out *o)
 {
-    if (move(&st->queue_sel, st->n_waiting, a, page_rows(st)))
+    if (queue_move(st, a))
         return 1;
+    if (a == KA_FILTER) {
+        st->queue_filter_editing = 1;
+        return 1;
+    }
     if ((a == KA_SELECT || a == KA_ACCEPT) && st->queue_sel < st->n_waiting) {
         const struct model_caller *c = &st->waiting[st->queue_sel];
         if (!c->offered) {

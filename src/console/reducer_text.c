@@ -253,6 +253,16 @@ static int transfer_key(struct model *st, int key, struct rd_out *o)
 static int filter_key(struct model *st, int key, struct rd_out *o)
 {
     struct model_history *h = &st->history;
+    if (st->screen == MODEL_SCR_QUEUE) { /* the waiting callers, filtered as it is typed */
+        if (key == KM_KEY_ESC)
+            st->queue_filter[0] = '\0';
+        if (key == KM_KEY_ESC || key == KM_KEY_ENTER)
+            st->queue_filter_editing = 0;
+        else
+            edit(st->queue_filter, sizeof st->queue_filter, key);
+        rd_queue_sel_fix(st);
+        return 1;
+    }
     if (key == KM_KEY_ESC) {
         h->filter_editing = 0;
     } else if (key == KM_KEY_ENTER) {

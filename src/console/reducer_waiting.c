@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "console/model.h"
 #include "console/reducer.h"
@@ -75,8 +76,40 @@ void rd_waiting_fixup(struct model *st)
     rd_queue_figures(st);
     if (st->queue_sel >= st->n_waiting)
         st->queue_sel = st->n_waiting ? st->n_waiting - 1 : 0;
+    rd_queue_sel_fix(st);
     rd_popup_note(st);
     st->dirty = 1;
+}
+
+/* 1 when needle (ASCII letters in any case) is in hay. */
+static int has_text(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return 1;
+    return n == 0;
+}
+
+int model_caller_shown(const struct model *st, size_t i)
+{
+    const char *f = st->queue_filter;
+    if (i >= st->n_waiting)
+        return 0;
+    const struct model_caller *c = &st->waiting[i];
+    return !f[0] || has_text(c->name, f) || has_text(c->number, f) || has_text(c->queue, f);
+}
+
+void rd_queue_sel_fix(struct model *st)
+{
+    if (st->n_waiting == 0 || model_caller_shown(st, st->queue_sel))
+        return;
+    for (size_t i = 0; i < st->n_waiting; i++) {
+        if (model_caller_shown(st, i)) {
+            st->queue_sel = i;
+            return;
+        }
+    }
 }
 
 void rd_popup_note(struct model *st)

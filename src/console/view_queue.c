@@ -1,7 +1,8 @@
 /*
  * view_queue: the queue screen (F2). A line of figures per queue (waiting, longest wait,
  * agents available), then the waiting callers: position, name, number, queue and a wait
- * time that ticks; the agent's own offers highlighted, the selected row in reverse.
+ * time that ticks; the agent's own offers highlighted, the selected row in reverse; with a
+ * filter (`/`), only the callers whose name, number or queue hold it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -58,8 +59,21 @@ void view_queue_draw(const struct view_ctx *c, struct view_rect r)
     if (r.h < 4)
         return;
     int y = r.y;
-    view_textf(c, y++, 1, r.w - 2, 0, TR_HEADER, "Waiting callers: %zu%s", m->n_waiting,
-               m->n_offers ? "   (offers to you are marked >)" : "");
+    size_t shown = 0;
+    for (size_t i = 0; i < m->n_waiting; i++)
+        shown += (size_t)model_caller_shown(m, i);
+    int x = 1 + view_textf(c, y, 1, r.w - 2, 0, TR_HEADER, "Waiting callers: %zu", m->n_waiting);
+    if (m->queue_filter_editing || m->queue_filter[0]) {
+        x += view_textf(c, y, x, r.w - x - 1, 0, TR_NORMAL, "   %zu shown, filter: ", shown);
+        x += view_text(c, y, x, r.w - x - 1, 0, TR_INPUT, m->queue_filter);
+        if (m->queue_filter_editing) {
+            view_text(c, y, x, 1, 0, TR_SELECTED, " ");
+            view_text(c, y, x + 2, r.w - x - 3, 0, TR_DIM, " (name, number or queue; Esc clears)");
+        }
+    } else if (m->n_offers) {
+        view_text(c, y, x, r.w - x - 1, 0, TR_NORMAL, "   (offers to you are marked >)");
+    }
+    y++;
     draw_figures(c, y++, r.w);
     int name_w = r.w - 2 - COL_POS - COL_NUM - COL_QUEUE - COL_WAIT;
     view_fill(c, y, 0, r.w, TR_HEADER);
@@ -70,13 +84,18 @@ void view_queue_draw(const struct view_ctx *c, struct view_rect r)
     view_text(c, y, 1 + COL_POS + name_w + COL_NUM + COL_QUEUE, COL_WAIT, 0, TR_HEADER, "Wait");
     y++;
     int rows = r.y + r.h - y;
-    if (m->n_waiting == 0) {
-        view_text(c, y + 1, 3, r.w - 4, 0, TR_DIM, "No one is waiting.");
+    if (shown == 0) {
+        view_text(c, y + 1, 3, r.w - 4, 0, TR_DIM,
+                  m->n_waiting ? "No waiting caller matches the filter." : "No one is waiting.");
         return;
     }
-    size_t top = 0;
-    if (rows > 0 && m->queue_sel >= (size_t)rows)
-        top = m->queue_sel - (size_t)rows + 1;
-    for (size_t i = top; i < m->n_waiting && y < r.y + r.h; i++, y++)
-        draw_row(c, y, r.w, &m->waiting[i], i == m->queue_sel);
+    size_t sel = 0; /* the selection's place among the shown callers */
+    for (size_t i = 0; i < m->queue_sel && i < m->n_waiting; i++)
+        sel += (size_t)model_caller_shown(m, i);
+    size_t top = rows > 0 && sel >= (size_t)rows ? sel - (size_t)rows + 1 : 0, k = 0;
+    for (size_t i = 0; i < m->n_waiting && y < r.y + r.h; i++) {
+        if (!model_caller_shown(m, i) || k++ < top)
+            continue;
+        draw_row(c, y++, r.w, &m->waiting[i], i == m->queue_sel);
+    }
 }
