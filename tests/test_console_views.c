@@ -449,6 +449,22 @@ TEST(toasts_and_prompt)
     draw(m, 30, 100);
     CHECK(find("Call to +15005550003 failed: number busy.") == 27);
     CHECK(strncmp(row(28), ":dial +1415", 11) == 0);
+    /* A toast wider than half the screen over the history's last row takes the row: no
+     * half-cut text of the row beside it. */
+    m->prompt.open = 0;
+    m->screen = MODEL_SCR_HISTORY;
+    m->history.loaded = 1;
+    m->history.cap = 1;
+    m->history.rows = calloc(1, sizeof *m->history.rows);
+    snprintf(m->history.rows[0].sid, sizeof m->history.rows[0].sid, "CA1");
+    m->history.count = 1;
+    model_toast(m, MODEL_ERROR,
+                "Call to +14155550203 failed: Busy Here (31486). The line was busy; try again.");
+    draw(m, 30, 100);
+    int y = find("The line was busy");
+    CHECK(y > 0);
+    CHECK(y > 0 && strstr(row(y), "row 1 of 1") == NULL);
+    CHECK(y > 0 && strstr(row(y), "Call to") == row(y) + strspn(row(y), " "));
     model_free(m);
 }
 

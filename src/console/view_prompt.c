@@ -29,6 +29,12 @@ void view_toasts_draw(const struct view_ctx *c, int bottom)
         if (w > maxw)
             w = maxw;
         int x = c->cols - w - 1;
+        /* what the toast covers is not left half-cut beside it: a wide toast takes its row,
+         * a narrow one keeps a blank column to its left */
+        if (w > c->cols / 2)
+            view_fill(c, y, 0, x, TR_NORMAL);
+        else if (x > 0)
+            view_fill(c, y, x - 1, 1, TR_NORMAL);
         view_fill(c, y, x, w, view_level_role(t->level));
         view_text(c, y, x + 1, w - 2, 0, view_level_role(t->level), t->text);
     }
