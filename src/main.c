@@ -32,6 +32,8 @@ static const struct cmd_entry *const commands[] = {
     &cmd_agent_entry,
     &cmd_demo_entry,
     &cmd_login_entry,
+    &cmd_report_entry,
+    &cmd_export_entry,
 };
 /* clang-format on */
 

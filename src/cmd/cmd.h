@@ -21,6 +21,8 @@ extern const struct cmd_entry cmd_agent_entry;
 extern const struct cmd_entry cmd_console_entry;
 extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_login_entry;
+extern const struct cmd_entry cmd_report_entry;
+extern const struct cmd_entry cmd_export_entry;
 
 /* Prints "usage: dialtone NAME ARGS" for entry e to stderr and returns 2. */
 int cmd_usage(const struct cmd_entry *e);

@@ -1,0 +1,311 @@
+/*
+ * dialtone report NAME --from DATE --to DATE [--format table|csv|json] [--config FILE]: a
+ * report over the daemon's stored calls, read-only: failure reasons, answer rate by hour of
+ * day, top error codes with an hourly trend. Each report is a row of the table below.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/report_common.h"
+#include "dialtone/util.h"
+
+#define ERRLEN      512
+#define TOP_DEFAULT 10
+#define SPARK_WIDTH 48
+
+struct report_def {
+    const char *name, *summary;
+    int (*run)(struct report_ctx *ctx, const struct report_opts *o, char *err, size_t errlen);
+};
+
+static int run_failures(struct report_ctx *ctx, const struct report_opts *o, char *err,
+                        size_t errlen);
+static int run_answer_rate(struct report_ctx *ctx, const struct report_opts *o, char *err,
+                           size_t errlen);
+static int run_errors(struct report_ctx *ctx, const struct report_opts *o, char *err,
+                      size_t errlen);
+
+static const struct report_def reports[] = {
+    {.name = "failures",
+     .summary = "failed calls by final status and error code",
+     .run = run_failures},
+    {.name = "answer-rate",
+     .summary = "calls that ended and were answered, by hour of day",
+     .run = run_answer_rate},
+    {.name = "errors",
+     .summary = "top error codes (--top N, default 10) with an hourly trend",
+     .run = run_errors},
+};
+
+#define NREPORTS (sizeof reports / sizeof reports[0])
+
+static void print_help(void)
+{
+    printf("usage: dialtone report %s\n\nreports:\n", cmd_report_entry.args);
+    for (size_t i = 0; i < NREPORTS; i++)
+        printf("  %-12s %s\n", reports[i].name, reports[i].summary);
+    printf("\nDATE is YYYY-MM-DD, today or yesterday, in the wallboard's time zone (else\n"
+           "[hours]'); --to's day is included. The database is read, never written.\n"
+           "  -c, --config FILE   the configuration naming the database (default "
+           "./dialtone.conf\n"
+           "                      when it exists; DIALTONE_DB overrides it)\n");
+}
+
+/* Prints a cJSON document and frees it. */
+static void json_out(cJSON *doc)
+{
+    char *s = cJSON_Print(doc);
+    puts(s);
+    free(s);
+    cJSON_Delete(doc);
+}
+
+static cJSON *json_head(const struct report_ctx *ctx, const char *name)
+{
+    char a[32], b[32];
+    report_iso_time(ctx->from_ms, a, sizeof a);
+    report_iso_time(ctx->to_ms, b, sizeof b);
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "report", name);
+    cJSON_AddStringToObject(doc, "from", a);
+    cJSON_AddStringToObject(doc, "to", b);
+    return doc;
+}
+
+static const char *failure_message(const struct store_report_failure *f)
+{
+    if (f->code)
+        return errors_explain(f->code)->message;
+    if (f->sip_code) {
+        const char *r = errors_sip_reason(f->sip_code);
+        return r ? r : "SIP response";
+    }
+    return "no error code";
+}
+
+static int run_failures(struct report_ctx *ctx, const struct report_opts *o, char *err,
+                        size_t errlen)
+{
+    (void)o;
+    struct store_report_failure *f;
+    size_t n;
+    int rc = store_report_failures(ctx->db, ctx->from_ms, ctx->to_ms, &f, &n, err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    int64_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += f[i].count;
+    cJSON *doc = NULL, *rows = NULL;
+    if (ctx->format == REPORT_JSON) {
+        doc = json_head(ctx, "failures");
+        cJSON_AddNumberToObject(doc, "total", (double)total);
+        rows = cJSON_AddArrayToObject(doc, "rows");
+    } else if (ctx->format == REPORT_CSV) {
+        printf("status,code,sip_code,category,count,share,message\n");
+    } else {
+        printf("%-10s %6s %4s %-14s %7s %6s  %s\n", "STATUS", "CODE", "SIP", "CATEGORY", "COUNT",
+               "SHARE", "MESSAGE");
+    }
+    for (size_t i = 0; i < n; i++) {
+        double share = total ? 100.0 * (double)f[i].count / (double)total : 0;
+        const char *cat = errors_category_name(f[i].category), *msg = failure_message(&f[i]);
+        if (ctx->format == REPORT_JSON) {
+            cJSON *r = cJSON_CreateObject();
+            cJSON_AddStringToObject(r, "status", f[i].status);
+            cJSON_AddNumberToObject(r, "code", f[i].code);
+            cJSON_AddNumberToObject(r, "sip_code", f[i].sip_code);
+            cJSON_AddStringToObject(r, "category", cat);
+            cJSON_AddNumberToObject(r, "count", (double)f[i].count);
+            cJSON_AddStringToObject(r, "message", msg);
+            cJSON_AddItemToArray(rows, r);
+        } else if (ctx->format == REPORT_CSV) {
+            struct dt_buf b;
+            dt_buf_init(&b);
+            store_report_csv_field(&b, msg);
+            dt_buf_putc(&b, '\0');
+            printf("%s,%d,%d,%s,%lld,%.1f,%s\n", f[i].status, f[i].code, f[i].sip_code, cat,
+                   (long long)f[i].count, share, b.data);
+            dt_buf_done(&b);
+        } else {
+            printf("%-10s %6d %4d %-14s %7lld %5.1f%%  %.60s\n", f[i].status, f[i].code,
+                   f[i].sip_code, cat, (long long)f[i].count, share, msg);
+        }
+    }
+    if (doc)
+        json_out(doc);
+    else if (ctx->format == REPORT_TABLE)
+        printf("%-10s %6s %4s %-14s %7lld\n", "total", "", "", "", (long long)total);
+    free(f);
+    return DT_OK;
+}
+
+static int run_answer_rate(struct report_ctx *ctx, const struct report_opts *o, char *err,
+                           size_t errlen)
+{
+    (void)o;
+    struct store_report_hour h[24];
+    int rc = store_report_answer_rate(ctx->db, ctx->zone, ctx->from_ms, ctx->to_ms, h, err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    cJSON *doc = NULL, *rows = NULL;
+    if (ctx->format == REPORT_JSON) {
+        doc = json_head(ctx, "answer-rate");
+        rows = cJSON_AddArrayToObject(doc, "hours");
+    } else {
+        printf(ctx->format == REPORT_CSV ? "hour,calls,answered,rate\n"
+                                         : "HOUR   CALLS  ANSWERED   RATE\n");
+    }
+    int64_t calls = 0, answered = 0;
+    for (int i = 0; i < 24; i++) {
+        calls += h[i].calls;
+        answered += h[i].answered;
+        double rate = h[i].calls ? 100.0 * (double)h[i].answered / (double)h[i].calls : 0;
+        if (doc) {
+            cJSON *r = cJSON_CreateObject();
+            cJSON_AddNumberToObject(r, "hour", i);
+            cJSON_AddNumberToObject(r, "calls", (double)h[i].calls);
+            cJSON_AddNumberToObject(r, "answered", (double)h[i].answered);
+            cJSON_AddItemToArray(rows, r);
+        } else if (ctx->format == REPORT_CSV) {
+            printf("%d,%lld,%lld,%.1f\n", i, (long long)h[i].calls, (long long)h[i].answered, rate);
+        } else if (h[i].calls) {
+            printf("%02d:00 %6lld %9lld %5.1f%%\n", i, (long long)h[i].calls,
+                   (long long)h[i].answered, rate);
+        }
+    }
+    double rate = calls ? 100.0 * (double)answered / (double)calls : 0;
+    if (doc) {
+        cJSON_AddNumberToObject(doc, "calls", (double)calls);
+        cJSON_AddNumberToObject(doc, "answered", (double)answered);
+        json_out(doc);
+    } else if (ctx->format == REPORT_TABLE) {
+        printf("total %6lld %9lld %5.1f%%\n", (long long)calls, (long long)answered, rate);
+    }
+    return DT_OK;
+}
+
+/* The trend as at most SPARK_WIDTH characters, adjacent hours summed: ' ' for none, then
+ * ".:-=+*#" up to the busiest column. */
+static void sparkline(const int64_t *trend, size_t n, char *out)
+{
+    static const char levels[] = ".:-=+*#";
+    size_t per = (n + SPARK_WIDTH - 1) / SPARK_WIDTH, cols = (n + per - 1) / per;
+    int64_t sum[SPARK_WIDTH] = {0}, max = 0;
+    for (size_t i = 0; i < n; i++)
+        sum[i / per] += trend[i];
+    for (size_t c = 0; c < cols; c++)
+        max = sum[c] > max ? sum[c] : max;
+    for (size_t c = 0; c < cols; c++)
+        out[c] = sum[c] ? levels[(sum[c] * 7 - 1) / max] : ' ';
+    out[cols] = '\0';
+}
+
+/* --top's value (default TOP_DEFAULT); 0 when it is not a number from 1 to the maximum. */
+static long parse_top(const char *s)
+{
+    if (!s)
+        return TOP_DEFAULT;
+    char *end;
+    long top = strtol(s, &end, 10);
+    return *end || end == s || top < 1 || top > STORE_REPORT_TOP_MAX ? 0 : top;
+}
+
+/* --top was checked before the database was opened. */
+static int run_errors(struct report_ctx *ctx, const struct report_opts *o, char *err, size_t errlen)
+{
+    long top = parse_top(o->top);
+    struct store_report_errors e;
+    int rc = store_report_errors(ctx->db, ctx->from_ms, ctx->to_ms, (size_t)top, &e, err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    cJSON *doc = NULL, *rows = NULL;
+    if (ctx->format == REPORT_JSON) {
+        doc = json_head(ctx, "errors");
+        rows = cJSON_AddArrayToObject(doc, "rows");
+    } else {
+        printf(ctx->format == REPORT_CSV ? "code,category,count,message,hourly\n"
+                                         : "CODE   CATEGORY       COUNT  TREND (hourly)\n");
+    }
+    for (size_t i = 0; i < e.n; i++) {
+        const struct store_report_error *x = &e.rows[i];
+        const char *cat = errors_category_name(x->category);
+        const char *msg = errors_explain(x->code)->message;
+        if (doc) {
+            cJSON *r = cJSON_CreateObject();
+            cJSON_AddNumberToObject(r, "code", x->code);
+            cJSON_AddStringToObject(r, "category", cat);
+            cJSON_AddNumberToObject(r, "count", (double)x->count);
+            cJSON_AddStringToObject(r, "message", msg);
+            cJSON *t = cJSON_AddArrayToObject(r, "hourly");
+            for (size_t k = 0; k < e.n_buckets; k++)
+                cJSON_AddItemToArray(t, cJSON_CreateNumber((double)x->trend[k]));
+            cJSON_AddItemToArray(rows, r);
+        } else if (ctx->format == REPORT_CSV) {
+            struct dt_buf b;
+            dt_buf_init(&b);
+            store_report_csv_field(&b, msg);
+            dt_buf_putc(&b, ',');
+            for (size_t k = 0; k < e.n_buckets; k++)
+                dt_buf_printf(&b, "%s%lld", k ? " " : "", (long long)x->trend[k]);
+            dt_buf_putc(&b, '\0');
+            printf("%d,%s,%lld,%s\n", x->code, cat, (long long)x->count, b.data);
+            dt_buf_done(&b);
+        } else {
+            char spark[SPARK_WIDTH + 1];
+            sparkline(x->trend, e.n_buckets, spark);
+            printf("%-6d %-14s %5lld  |%s|  %.40s\n", x->code, cat, (long long)x->count, spark,
+                   msg);
+        }
+    }
+    if (doc)
+        json_out(doc);
+    store_report_errors_done(&e);
+    return DT_OK;
+}
+
+static int cmd_report_main(int argc, char **argv)
+{
+    struct report_opts o;
+    int rc = report_parse(&cmd_report_entry, argc, argv, 1, 0, 1, print_help, &o);
+    if (rc >= 0)
+        return rc;
+    const struct report_def *def = NULL;
+    for (size_t i = 0; i < NREPORTS; i++)
+        if (strcmp(reports[i].name, o.name) == 0)
+            def = &reports[i];
+    if (!def)
+        return cmd_usage_error(&cmd_report_entry, "unknown report '%s'", o.name);
+    if (o.top && strcmp(def->name, "errors") != 0)
+        return cmd_usage_error(&cmd_report_entry, "--top goes with the errors report only");
+    if (!parse_top(o.top))
+        return cmd_usage_error(&cmd_report_entry, "--top is a number from 1 to %d",
+                               STORE_REPORT_TOP_MAX);
+    int fmt = report_format_parse(o.format, REPORT_TABLE, "table,csv,json");
+    if (fmt < 0)
+        return cmd_usage_error(&cmd_report_entry, "--format is table, csv or json");
+    struct report_ctx ctx;
+    char err[ERRLEN] = "";
+    rc = report_ctx_open(&ctx, &o, err, sizeof err);
+    ctx.format = (enum report_format)fmt;
+    if (rc == DT_OK)
+        rc = def->run(&ctx, &o, err, sizeof err);
+    report_ctx_done(&ctx);
+    if (rc == DT_EINVAL)
+        return cmd_usage_error(&cmd_report_entry, "%s", err);
+    if (rc != DT_OK) {
+        fprintf(stderr, "dialtone report %s: %s\n", o.name, err);
+        return 1;
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+const struct cmd_entry cmd_report_entry = {
+    .name = "report",
+    .args = "failures|answer-rate|errors --from DATE --to DATE [--format table|csv|json] "
+            "[--top N] [--config FILE]",
+    .summary = "reports over the stored calls",
+    .main = cmd_report_main,
+};
