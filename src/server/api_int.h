@@ -191,6 +191,19 @@ struct api_call *api_call_find(struct api *api, const char *sid);
 struct routing_actions;
 void api_carry_out(struct api *api, struct routing_actions *acts);
 
+/* ---- api_connect.c: Twilio's part of a won accept ------------------------------------------ */
+
+/* Takes call sid out of Twilio's queue into its conference, then adds agent's endpoint. Every
+ * failure ends in api_connect_failed. */
+void api_connect_start(struct api *api, const char *sid, const char *agent);
+
+/* The agent's leg failed (why, in words): the caller goes back to the front of its queue,
+ * still in its conference, the agent is freed, and call.connect_failed is emitted. */
+void api_connect_failed(struct api *api, const char *sid, const char *agent, const char *why);
+
+/* Detaches the Twilio requests in flight (their answers then do nothing). */
+void api_connect_done(struct api *api);
+
 /* Emits an event of type with data (taken). */
 void api_emit(struct api *api, const char *type, struct cJSON *data);
 

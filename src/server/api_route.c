@@ -2,10 +2,8 @@
  * api_route: the agent API's side of routing. The routing module decides (offers, accepts,
  * declines, reservations timing out on a loop timer); this file feeds it the daemon's events
  * (a call queued, a call gone), carries out the actions it hands back (stored agent states,
- * events for the consoles) and, for a won accept, Twilio's part: the caller is taken out of
- * Twilio's queue into a conference named for the call (/twilio/join?room=R) and the agent's
- * endpoint is added to it; if the agent's leg cannot be made the caller goes back to the
- * front of the line, still in its conference with hold music rather than in silence.
+ * events for the consoles) and, for a won accept, hands the call to api_connect.c, which
+ * does Twilio's part.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,27 +12,17 @@
 #include <cjson/cJSON.h>
 
 #include "dialtone/config.h"
-#include "dialtone/form.h"
 #include "dialtone/httpd.h"
 #include "dialtone/log.h"
 #include "dialtone/netloop.h"
 #include "dialtone/routing.h"
 #include "dialtone/store.h"
 #include "dialtone/store_agents.h"
-#include "dialtone/twilio.h"
 #include "dialtone/util.h"
 #include "server/api_int.h"
 #include "server/server_int.h"
 
 #define WAITING_MAX 1000
-
-/* A Twilio request in flight; api is NULL once the API is gone. */
-struct api_op {
-    struct api *api;
-    struct api_op *next, **prev;
-    char sid[72], agent[136];
-    int step; /* 0: dequeue, 1: agent leg */
-};
 
 /* ---- calls routing has seen ------------------------------------------------------------------ */
 
@@ -123,8 +111,6 @@ static void agent_state_action(struct api *api, const struct routing_action *x)
     store_agent_done(&a);
 }
 
-static void start_connect(struct api *api, const char *sid, const char *agent);
-
 /* From the accept on, the call is the agent's (until a failed leg puts it back). */
 static void mark_assigned(struct api *api, const char *sid, const char *agent)
 {
@@ -159,7 +145,7 @@ void api_carry_out(struct api *api, struct routing_actions *acts)
         case DT_ROUTE_ASSIGN:
             api_emit(api, "call.assigned", d);
             mark_assigned(api, x->call_sid, x->agent);
-            start_connect(api, x->call_sid, x->agent);
+            api_connect_start(api, x->call_sid, x->agent);
             break;
         case DT_ROUTE_AGENT_STATE:
             cJSON_Delete(d);
@@ -169,181 +155,6 @@ void api_carry_out(struct api *api, struct routing_actions *acts)
     }
     routing_actions_clear(acts);
     reschedule(api);
-}
-
-/* ---- Twilio: the caller into its room, the agent's leg --------------------------------------- */
-
-static void op_free(struct api_op *op)
-{
-    if (op->api) {
-        *op->prev = op->next;
-        if (op->next)
-            op->next->prev = op->prev;
-    }
-    free(op);
-}
-
-static struct api_op *op_new(struct api *api, const char *sid, const char *agent, int step)
-{
-    struct api_op *op = xcalloc(1, sizeof *op);
-    op->api = api;
-    dt_strlcpy(op->sid, sid, sizeof op->sid);
-    dt_strlcpy(op->agent, agent, sizeof op->agent);
-    op->step = step;
-    op->next = api->ops;
-    op->prev = &api->ops;
-    if (api->ops)
-        api->ops->prev = &op->next;
-    api->ops = op;
-    return op;
-}
-
-/* The agent's leg failed (or the caller could not be moved): the call waits again, first in
- * line; the agent is free again. */
-static void connect_failed(struct api *api, const char *sid, const char *agent, const char *why)
-{
-    log_warn("routing: connecting %s to %s failed: %s", sid, agent, why);
-    api_agent_release(api, agent);
-    struct api_call *c = api_call_find(api, sid);
-    struct routing_actions acts;
-    routing_actions_init(&acts);
-    int64_t now = server_now_ms();
-    char err[256];
-    if (c) {
-        c->agent[0] = '\0';
-        c->leg[0] = '\0';
-        routing_requeue_front(api->rt, sid, c->queue, c->enqueued_ms, now, &acts, err, sizeof err);
-    }
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "call_sid", sid);
-    cJSON_AddStringToObject(d, "agent", agent);
-    cJSON_AddStringToObject(d, "reason", why);
-    api_emit(api, "call.connect_failed", d);
-    api_carry_out(api, &acts);
-    routing_actions_done(&acts);
-}
-
-void api_agent_release(struct api *api, const char *agent)
-{
-    api_kpi_no_wrapup(api, agent);
-    struct routing_actions acts;
-    routing_actions_init(&acts);
-    char err[256];
-    struct store_agent a;
-    if (routing_agent_call_ended(api->rt, agent, server_now_ms(), &acts, err, sizeof err) == DT_OK)
-        api_carry_out(api, &acts); /* stores wrap-up: the step below is the daemon's own */
-    int64_t now = server_now_ms();
-    if (routing_agent_wrapup_done(api->rt, agent, now, &acts, err, sizeof err) == DT_OK &&
-        store_agent_set_state(api->srv->store, agent, "available", NULL, now, err, sizeof err) ==
-            DT_OK &&
-        store_agent_get(api->srv->store, agent, &a, err, sizeof err) == DT_OK) {
-        api_emit(api, "agent.state", api_agent_json(api->srv->store, &a));
-        store_agent_done(&a);
-    }
-    api_carry_out(api, &acts);
-    routing_actions_done(&acts);
-}
-
-static void on_twilio(const struct twilio_result *res, void *arg);
-
-static void add_agent_leg(struct api *api, const char *sid, const char *agent)
-{
-    struct api_call *c = api_call_find(api, sid);
-    struct store_agent a;
-    char err[256];
-    if (!c || store_agent_get(api->srv->store, agent, &a, err, sizeof err) != DT_OK) {
-        connect_failed(api, sid, agent, "the agent or the call is gone");
-        return;
-    }
-    const struct config *cfg = api->srv->cfg;
-    char *cb = xasprintf("%s/twilio/status", cfg->twilio.public_base_url);
-    struct form f;
-    form_init(&f);
-    char from[40];
-    api_caller_id(api, sid, from, sizeof from);
-    form_add(&f, "From", from);
-    form_add(&f, "To", a.endpoint ? a.endpoint : "");
-    form_add(&f, "Label", "agent");
-    form_add(&f, "StartConferenceOnEnter", "true");
-    form_add(&f, "StatusCallback", cb);
-    form_add(&f, "StatusCallbackEvent", "completed");
-    struct api_op *op = op_new(api, sid, agent, 1);
-    int rc = twilio_participant_create(api->srv->twilio, c->room, &f, on_twilio, op);
-    form_done(&f);
-    free(cb);
-    store_agent_done(&a);
-    if (rc != DT_OK) {
-        op_free(op);
-        connect_failed(api, sid, agent, "the agent's leg could not be requested");
-    }
-}
-
-static void on_twilio(const struct twilio_result *res, void *arg)
-{
-    struct api_op *op = arg;
-    struct api *api = op->api;
-    if (!api) {
-        free(op);
-        return;
-    }
-    char sid[72], agent[136];
-    int step = op->step;
-    dt_strlcpy(sid, op->sid, sizeof sid);
-    dt_strlcpy(agent, op->agent, sizeof agent);
-    op_free(op);
-    if (res->rc != DT_OK) {
-        char why[600];
-        snprintf(why, sizeof why, "Twilio answered %d: %s", res->status,
-                 res->error.message[0] ? res->error.message : "no detail");
-        connect_failed(api, sid, agent, why);
-        return;
-    }
-    if (step == 0) {
-        struct api_call *c = api_call_find(api, sid);
-        if (c)
-            c->in_room = 1;
-        add_agent_leg(api, sid, agent);
-        return;
-    }
-    const cJSON *leg = cJSON_GetObjectItemCaseSensitive(res->json, "call_sid");
-    struct api_call *c = api_call_find(api, sid);
-    if (c && cJSON_IsString(leg))
-        dt_strlcpy(c->leg, leg->valuestring, sizeof c->leg);
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "call_sid", sid);
-    cJSON_AddStringToObject(d, "agent", agent);
-    cJSON_AddStringToObject(d, "agent_call_sid", cJSON_IsString(leg) ? leg->valuestring : "");
-    api_emit(api, "call.connected", d);
-}
-
-static void start_connect(struct api *api, const char *sid, const char *agent)
-{
-    struct api_call *c = api_call_find(api, sid);
-    if (!api->srv->twilio || !c) {
-        log_warn("routing: %s accepted %s, but there is no Twilio client to connect them", agent,
-                 sid);
-        return;
-    }
-    if (c->in_room) { /* put back after a failed agent leg: it waits in its room */
-        add_agent_leg(api, sid, agent);
-        return;
-    }
-    struct store_queue q;
-    char err[256];
-    if (store_queue_get(api->srv->store, c->queue, &q, err, sizeof err) != DT_OK || !q.twilio_sid) {
-        store_queue_done(&q);
-        connect_failed(api, sid, agent, "the queue has no Twilio sid yet");
-        return;
-    }
-    char *url = xasprintf("%s/twilio/join?room=%s", api->srv->cfg->twilio.public_base_url, c->room);
-    struct api_op *op = op_new(api, sid, agent, 0);
-    int rc = twilio_member_dequeue(api->srv->twilio, q.twilio_sid, sid, url, "POST", on_twilio, op);
-    free(url);
-    store_queue_done(&q);
-    if (rc != DT_OK) {
-        op_free(op);
-        connect_failed(api, sid, agent, "the dequeue could not be requested");
-    }
 }
 
 /* ---- the daemon's events into routing -------------------------------------------------------- */
@@ -393,7 +204,7 @@ static void leg_event(struct api *api, struct api_call *c, const cJSON *leg)
     dt_strlcpy(sid, c->sid, sizeof sid);
     dt_strlcpy(agent, c->agent, sizeof agent);
     snprintf(why, sizeof why, "the agent's leg ended: %s", st ? st : "unknown");
-    connect_failed(api, sid, agent, why);
+    api_connect_failed(api, sid, agent, why);
 }
 
 static void on_event(void *user, const struct store_event *ev)
@@ -630,9 +441,7 @@ void api_route_done(struct api *api)
     api_monitor_done(api);
     if (api->srv && api->srv->sink_user == api)
         server_set_event_sink(api->srv, api->prev_sink, api->prev_user);
-    for (struct api_op *op = api->ops; op; op = op->next)
-        op->api = NULL;
-    api->ops = NULL;
+    api_connect_done(api);
     while (api->calls)
         call_remove(api, api->calls->sid);
     netloop_timer_free(api->timer);
