@@ -57,13 +57,29 @@ static const struct {
     [KA_NEXT_THEME] = {.name = "next-theme",
                        .desc = "switch to the next colour theme",
                        .label = "Theme"},
+    [KA_VIEW_BOARD] = {.name = "view-board",
+                       .desc = "the wallboard: queues and agents (supervisors)",
+                       .label = "Board"},
+    [KA_LISTEN] = {.name = "listen",
+                   .desc = "listen to the selected agent's call (muted)",
+                   .label = "Listen"},
+    [KA_WHISPER] = {.name = "whisper",
+                    .desc = "whisper to the selected agent (the caller does not hear)",
+                    .label = "Whisper"},
+    [KA_BARGE] = {.name = "barge",
+                  .desc = "barge into the selected agent's call (both hear you)",
+                  .label = "Barge"},
+    [KA_LEAVE] = {.name = "leave", .desc = "leave the call you monitor", .label = "Leave"},
+    [KA_AGENT_STATE] = {.name = "agent-state",
+                        .desc = "set the selected agent's state",
+                        .label = "AgState"},
 };
 
 static const char *const contexts[KM_COUNT] = {
     [KM_GLOBAL] = "global",   [KM_QUEUE] = "queue",   [KM_OFFER] = "offer",
     [KM_CALL] = "call",       [KM_WRAPUP] = "wrapup", [KM_DIALPAD] = "dialpad",
     [KM_HISTORY] = "history", [KM_DETAIL] = "detail", [KM_MENU] = "menu",
-    [KM_HELP] = "help",
+    [KM_HELP] = "help",       [KM_BOARD] = "board",
 };
 
 static const struct km_binding defaults[] = {
@@ -74,6 +90,7 @@ static const struct km_binding defaults[] = {
     {.ctx = KM_GLOBAL, .key = KM_KEY_F(4), .action = KA_VIEW_HISTORY},
     {.ctx = KM_GLOBAL, .key = KM_KEY_F(5), .action = KA_STATE_MENU},
     {.ctx = KM_GLOBAL, .key = KM_KEY_F(6), .action = KA_VIEW_CALL},
+    {.ctx = KM_GLOBAL, .key = KM_KEY_F(7), .action = KA_VIEW_BOARD},
     {.ctx = KM_GLOBAL, .key = KM_KEY_F(10), .action = KA_QUIT},
     {.ctx = KM_GLOBAL, .key = 'q', .action = KA_QUIT},
     {.ctx = KM_GLOBAL, .key = ':', .action = KA_COMMAND},
@@ -108,6 +125,11 @@ static const struct km_binding defaults[] = {
     {.ctx = KM_HELP, .key = '?', .action = KA_BACK},
     {.ctx = KM_DETAIL, .key = 'q', .action = KA_BACK},
     {.ctx = KM_MENU, .key = 'q', .action = KA_BACK},
+    {.ctx = KM_BOARD, .key = 'l', .action = KA_LISTEN},
+    {.ctx = KM_BOARD, .key = 'w', .action = KA_WHISPER},
+    {.ctx = KM_BOARD, .key = 'b', .action = KA_BARGE},
+    {.ctx = KM_BOARD, .key = 'L', .action = KA_LEAVE},
+    {.ctx = KM_BOARD, .key = 's', .action = KA_AGENT_STATE},
 };
 
 static const struct {
@@ -515,7 +537,7 @@ int km_parse_override(struct keymap *km, const char *action_name, const char *ke
         if (ctx < 0)
             return dt_seterr(err, errlen, DT_EINVAL,
                              "unknown context '%s' (global, queue, offer, call, wrapup, dialpad, "
-                             "history, detail, menu, help)",
+                             "history, detail, menu, help, board)",
                              name);
     }
     enum km_action a = km_action_from_name(aname);

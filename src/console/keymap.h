@@ -46,6 +46,7 @@ enum km_context {
     KM_DETAIL,
     KM_MENU,
     KM_HELP,
+    KM_BOARD, /* the supervisors' wallboard */
     KM_COUNT
 };
 
@@ -76,6 +77,12 @@ enum km_action {
     KA_FILTER,
     KA_REFRESH,
     KA_NEXT_THEME,
+    KA_VIEW_BOARD, /* supervisors: the wallboard */
+    KA_LISTEN,     /* listen, whisper, barge: in this order */
+    KA_WHISPER,
+    KA_BARGE,
+    KA_LEAVE,
+    KA_AGENT_STATE, /* set the selected agent's state */
     KA_COUNT
 };
 

@@ -154,7 +154,7 @@ enum km_context model_key_context(const struct model *st)
     static const enum km_context screens[] = {
         [MODEL_SCR_QUEUE] = KM_QUEUE,     [MODEL_SCR_CALL] = KM_CALL,
         [MODEL_SCR_DIALPAD] = KM_DIALPAD, [MODEL_SCR_HISTORY] = KM_HISTORY,
-        [MODEL_SCR_DETAIL] = KM_DETAIL,
+        [MODEL_SCR_DETAIL] = KM_DETAIL,   [MODEL_SCR_BOARD] = KM_BOARD,
     };
     switch (rd_layer(st)) {
     case RD_HELP:
@@ -171,6 +171,8 @@ enum km_context model_key_context(const struct model *st)
     case RD_FILTER:
         return st->screen == MODEL_SCR_QUEUE ? KM_QUEUE : KM_HISTORY;
     case RD_SCREEN:
+        if (st->screen == MODEL_SCR_BOARD && st->board.menu_open)
+            return KM_MENU;
         break;
     }
     return (unsigned)st->screen < sizeof screens / sizeof screens[0] ? screens[st->screen]
@@ -474,7 +476,7 @@ static int check_forms(const struct model *st, char *err, size_t errlen)
     CHK_STR(c->status);
     CHK_STR(c->progress);
     CHK(c->phase >= MODEL_CALL_NONE && c->phase <= MODEL_CALL_ENDED);
-    CHK((unsigned)st->screen <= MODEL_SCR_DETAIL);
+    CHK((unsigned)st->screen <= MODEL_SCR_BOARD);
     return DT_OK;
 }
 
@@ -533,5 +535,7 @@ int model_check(const struct model *st, char *err, size_t errlen)
         rc = check_forms(st, err, errlen);
     if (rc == DT_OK)
         rc = check_history(st, err, errlen);
+    if (rc == DT_OK)
+        rc = board_check(&st->board, err, errlen);
     return rc;
 }

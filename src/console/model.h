@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "console/board.h"
 #include "console/client.h"
 #include "console/keymap.h"
 
@@ -60,6 +61,7 @@ enum model_screen {
     MODEL_SCR_DIALPAD,
     MODEL_SCR_HISTORY,
     MODEL_SCR_DETAIL,
+    MODEL_SCR_BOARD, /* supervisors: the wallboard (board.h, reducer_board.c) */
 };
 
 struct model_agent {
@@ -340,6 +342,7 @@ struct model {
     struct model_history history;
     struct model_detail detail;
     struct model_restore restore;
+    struct board board; /* the wallboard, for supervisors */
 
     struct model_toast toasts[MODEL_TOASTS_MAX]; /* oldest first */
     size_t n_toasts;
@@ -382,6 +385,10 @@ enum model_tag {
     MODEL_TAG_XFER_COMPLETE, /* POST .../transfer/complete */
     MODEL_TAG_XFER_CANCEL,   /* POST .../transfer/cancel */
     MODEL_TAG_RESTORE,       /* GET /api/v1/calls?agent=NAME: the call in hand */
+    MODEL_TAG_BOARD,         /* GET /api/v1/wallboard */
+    MODEL_TAG_MONITOR,       /* POST /api/v1/calls/SID/monitor */
+    MODEL_TAG_MON_LEAVE,     /* POST /api/v1/calls/SID/monitor/leave */
+    MODEL_TAG_AGENT_STATE,   /* POST /api/v1/agents/NAME/state */
     MODEL_TAG_COUNT
 };
 /* A tag carries its kind in the low 8 bits and a generation above (history and detail), so an

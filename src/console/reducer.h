@@ -107,6 +107,18 @@ int rd_restore_take(struct model *st, struct rd_out *o);
 /* The answers of the search (ok: a 2xx with a body). */
 void rd_restore_result(struct model *st, int ok, const cJSON *body);
 
+/* The wallboard (reducer_board.c): 1 when this console's agent is a supervisor; F7 opens the
+ * screen (a toast for agents); an event marks the figures due; the due fetch (at most one a
+ * second, one every five seconds while the screen is open); the screen's keys (1 when
+ * consumed); the answers of its requests (1 when the tag was one of them). */
+int rd_is_supervisor(const struct model *st);
+int rd_board_open(struct model *st, struct rd_out *o);
+void rd_board_event(struct model *st, const char *type, const cJSON *d);
+int rd_board_take(struct model *st, struct rd_out *o);
+int rd_board_key(struct model *st, int key, enum km_action a, struct rd_out *o);
+int rd_board_result(struct model *st, enum model_tag kind, int status, const cJSON *body,
+                    const char *err);
+
 /* ---- steps shared between the reducer files -------------------------------------------------- */
 
 /* The waiting list and queue figures after a change: sorted, positions, offered flags, per-queue

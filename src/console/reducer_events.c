@@ -420,6 +420,7 @@ int model_apply_event(struct model *st, const cJSON *ev)
     if (!cJSON_IsObject(d))
         return DT_OK;
     int64_t ts = rd_iso_ms(rd_str(ev, "ts"));
+    rd_board_event(st, type, d);
     if (strcmp(type, "call.queued") == 0)
         on_queued(st, d);
     else if (strcmp(type, "call.updated") == 0 || strcmp(type, "conference.updated") == 0)

@@ -227,6 +227,8 @@ static int global_action(struct model *st, enum km_action a, struct rd_out *o)
     case KA_VIEW_DIALPAD:
         st->screen = MODEL_SCR_DIALPAD;
         return 1;
+    case KA_VIEW_BOARD:
+        return rd_board_open(st, o);
     case KA_VIEW_HISTORY:
         st->screen = MODEL_SCR_HISTORY;
         if ((!st->history.loaded && !st->history.loading) || st->history.stale)
@@ -429,6 +431,8 @@ static int screen_action(struct model *st, enum km_action a, struct rd_out *o)
             return 1;
         }
         return move(&st->detail.scroll, MODEL_DETAIL_EVENTS + 24, a, page_rows(st));
+    case MODEL_SCR_BOARD:
+        return 0; /* model_apply_key gave it to reducer_board.c first */
     }
     return 0;
 }
@@ -446,6 +450,8 @@ int model_apply_key(struct model *st, int key, enum km_action action, struct mod
     if (model_text_focus(st) && rd_text_key(st, key, &o))
         return (int)o.n;
     enum rd_layer layer = rd_layer(st);
+    if (layer == RD_SCREEN && st->screen == MODEL_SCR_BOARD && rd_board_key(st, key, action, &o))
+        return (int)o.n;
     int done = 0;
     if (layer == RD_WRAPUP && (key == KM_KEY_TAB || key == KM_KEY_BTAB)) {
         st->wrapup.notes_focus = !st->wrapup.notes_focus;
@@ -494,5 +500,7 @@ int model_take_cmds(struct model *st, struct model_cmd *out, size_t max)
         rd_restore_take(st, &o);
     if (st->history.follow_due && o.n < o.max)
         rd_history_follow(st, &o);
+    if (o.n < o.max)
+        rd_board_take(st, &o);
     return (int)o.n;
 }

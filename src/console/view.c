@@ -51,6 +51,9 @@ static void draw_screen(const struct view_ctx *c, struct view_rect body)
     case MODEL_SCR_DETAIL:
         view_detail_draw(c, body);
         break;
+    case MODEL_SCR_BOARD:
+        view_board_draw(c, body);
+        break;
     }
 }
 
@@ -76,6 +79,8 @@ void view_draw(const struct view_ctx *c)
         view_transfer_draw(c);
     if (m->menu.open)
         view_menu_draw(c);
+    if (m->screen == MODEL_SCR_BOARD && m->board.menu_open)
+        view_board_menu_draw(c);
     view_toasts_draw(c, c->rows - 3);
     view_prompt_draw(c, c->rows - 2);
     view_legend_draw(c, c->rows - 1);

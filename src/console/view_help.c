@@ -15,14 +15,14 @@ struct help_lines {
     char text[HELP_LINES][160];
     int global[HELP_LINES];
     int n;
+    int no_board; /* an agent: the wallboard's key is not for them */
 };
 
 static void add_line(enum km_context where, enum km_action action, const char *keys,
                      const char *desc, void *user)
 {
-    (void)action;
     struct help_lines *h = user;
-    if (h->n == HELP_LINES)
+    if (h->n == HELP_LINES || (h->no_board && action == KA_VIEW_BOARD))
         return;
     snprintf(h->text[h->n], sizeof h->text[h->n], "%-18s %s", keys, desc);
     h->global[h->n] = where == KM_GLOBAL;
@@ -35,9 +35,9 @@ static enum km_context under_help(const struct model *m)
     static const enum km_context screens[] = {
         [MODEL_SCR_QUEUE] = KM_QUEUE,     [MODEL_SCR_CALL] = KM_CALL,
         [MODEL_SCR_DIALPAD] = KM_DIALPAD, [MODEL_SCR_HISTORY] = KM_HISTORY,
-        [MODEL_SCR_DETAIL] = KM_DETAIL,
+        [MODEL_SCR_DETAIL] = KM_DETAIL,   [MODEL_SCR_BOARD] = KM_BOARD,
     };
-    if (m->menu.open)
+    if (m->menu.open || (m->screen == MODEL_SCR_BOARD && m->board.menu_open))
         return KM_MENU;
     if (m->popup_sid[0])
         return KM_OFFER;
@@ -51,6 +51,7 @@ void view_help_draw(const struct view_ctx *c)
 {
     static struct help_lines h; /* the loop thread's only: too big for the stack */
     h.n = 0;
+    h.no_board = strcmp(c->m->agent.role, "supervisor") != 0;
     enum km_context ctx = under_help(c->m);
     km_help(c->km, ctx, add_line, &h);
     struct view_rect in = view_box(c, c->rows - 4, 76, TR_POPUP, "Keys");

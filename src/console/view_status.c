@@ -26,7 +26,7 @@ static const char *screen_name(enum model_screen s)
     static const char *const names[] = {
         [MODEL_SCR_QUEUE] = "Queue",        [MODEL_SCR_CALL] = "Call",
         [MODEL_SCR_DIALPAD] = "Dialpad",    [MODEL_SCR_HISTORY] = "History",
-        [MODEL_SCR_DETAIL] = "Call detail",
+        [MODEL_SCR_DETAIL] = "Call detail", [MODEL_SCR_BOARD] = "Wallboard",
     };
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "";
 }
@@ -105,6 +105,8 @@ void view_legend_draw(const struct view_ctx *c, int y)
     view_fill(c, y, 0, c->cols, TR_LEGEND_TEXT);
     int x = 0;
     for (int i = 0; i < n && x < c->cols; i++) {
+        if (items[i].action == KA_VIEW_BOARD && strcmp(c->m->agent.role, "supervisor") != 0)
+            continue; /* the wallboard is for supervisors */
         x += view_text(c, y, x, c->cols - x, 0, TR_LEGEND_KEY, items[i].key);
         /* htop's layout: the key, then its label in a cell of at least six columns. */
         x += view_textf(c, y, x, c->cols - x, 0, TR_LEGEND_TEXT, "%-6s ", items[i].label);
