@@ -28,16 +28,21 @@ static void copy_str(char *dst, size_t n, const cJSON *o, const char *key)
     tx_sanitize(s, strlen(s), dst, n);
 }
 
-/* A whole number in [0, BOARD_COUNT_MAX], else dflt. */
-static int64_t get_int(const cJSON *o, const char *key, int64_t dflt)
+/* A whole number in [0, max], else dflt. */
+static int64_t get_num(const cJSON *o, const char *key, int64_t max, int64_t dflt)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!cJSON_IsNumber(v))
         return dflt;
     double d = v->valuedouble;
-    if (!(d >= 0 && d <= (double)BOARD_COUNT_MAX)) /* also false for NaN */
+    if (!(d >= 0 && d <= (double)max)) /* also false for NaN */
         return dflt;
     return (int64_t)d;
+}
+
+static int64_t get_int(const cJSON *o, const char *key, int64_t dflt)
+{
+    return get_num(o, key, BOARD_COUNT_MAX, dflt);
 }
 
 /* A figure in [0, max], else -1 (null, absent, malformed). */
@@ -167,7 +172,7 @@ int board_parse(const cJSON *body, struct board_data *out, char *err, size_t err
     copy_str(out->day_start, sizeof out->day_start, day, "start");
     copy_str(out->timezone, sizeof out->timezone, day, "timezone");
     copy_str(out->reset, sizeof out->reset, day, "reset");
-    out->now_ms = get_int(body, "now_ms", 0);
+    out->now_ms = get_num(body, "now_ms", INT64_C(1) << 53, 0);
     return DT_OK;
 }
 
