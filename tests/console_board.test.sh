@@ -105,7 +105,7 @@ cl_wait_gone "you: barge"
 cl_keys L
 cl_wait_screen "not in this call"
 
-# ---- s: sue sets bob... ann's state; busy agents cannot be set (409 in words) ----
+# ---- s: ann's state; a busy agent cannot be set (409, in words) ----
 cl_keys s
 cl_wait_screen "State of ann"
 cl_keys Down Enter
