@@ -120,9 +120,9 @@ static int check_update(const struct store_call_update *u, char *err, size_t err
     return rc;
 }
 
-/* Inserts the event; *dup is 1 if it was stored before. */
-static int insert_event(struct store *st, const struct store_call_update *u, int *dup, char *err,
-                        size_t errlen)
+/* Inserts the event; *dup is 1 if it was stored before, else *id is its row. */
+static int insert_event(struct store *st, const struct store_call_update *u, int *dup, int64_t *id,
+                        char *err, size_t errlen)
 {
     sqlite3_stmt *s = store_stmt(st, SQL_EVENT_INSERT, err, errlen);
     if (!s)
@@ -137,6 +137,8 @@ static int insert_event(struct store *st, const struct store_call_update *u, int
     int rc = sqlite3_step(s) == SQLITE_DONE ? DT_OK : store_dberr(st, "call event", err, errlen);
     sqlite3_reset(s);
     *dup = rc == DT_OK && sqlite3_changes(st->db) == 0;
+    if (rc == DT_OK && !*dup)
+        *id = sqlite3_last_insert_rowid(st->db);
     return rc;
 }
 
@@ -302,14 +304,15 @@ static int upsert_call(struct store *st, const struct store_call_update *u, cons
     return rc;
 }
 
+/* The event, then the call. *event is the event's row once inserted (0 before). */
 static int apply_locked(struct store *st, const struct store_call_update *u,
-                        struct store_apply_result *res, char *err, size_t errlen)
+                        struct store_apply_result *res, int64_t *event, char *err, size_t errlen)
 {
     int dup = 0, exists, had_status;
     struct callstate_pos cur = {DT_CALL_QUEUED, -1};
     struct call_keys keys;
     struct merged m;
-    int rc = insert_event(st, u, &dup, err, errlen);
+    int rc = insert_event(st, u, &dup, event, err, errlen);
     if (rc != DT_OK || dup) {
         res->duplicate = dup;
         return rc;
@@ -322,6 +325,36 @@ static int apply_locked(struct store *st, const struct store_call_update *u,
     return upsert_call(st, u, &m, light, err, errlen);
 }
 
+/*
+ * Inside the caller's transaction (store_tx_begin), without a savepoint around the apply: a
+ * savepoint journals every page the apply then changes, the call's and its indexes', which
+ * cost more than the rest of the apply. Each statement is atomic by itself, so an apply that
+ * fails after its event went in is undone by deleting that row again; should even that fail,
+ * the whole transaction is rolled back, and the caller's commit reports it.
+ */
+static int apply_in_tx(struct store *st, const struct store_call_update *u,
+                       struct store_apply_result *res, char *err, size_t errlen)
+{
+    if (sqlite3_get_autocommit(st->db))
+        return dt_seterr(err, errlen, DT_EDB, "the transaction was rolled back by the database");
+    int64_t event = 0;
+    int rc = apply_locked(st, u, res, &event, err, errlen);
+    if (rc == DT_OK)
+        return DT_OK;
+    *res = (struct store_apply_result){.merge = DT_MERGE_INVALID};
+    if (event > 0) {
+        sqlite3_stmt *s = NULL;
+        int undone = sqlite3_prepare_v2(st->db, "DELETE FROM call_events WHERE id = ?1", -1, &s,
+                                        NULL) == SQLITE_OK &&
+                     sqlite3_bind_int64(s, 1, event) == SQLITE_OK &&
+                     sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(st->db) == 1;
+        sqlite3_finalize(s);
+        if (!undone && !sqlite3_get_autocommit(st->db))
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
 int store_call_apply(struct store *st, const struct store_call_update *u,
                      struct store_apply_result *res, char *err, size_t errlen)
 {
@@ -329,12 +362,15 @@ int store_call_apply(struct store *st, const struct store_call_update *u,
     if (!res)
         res = &local;
     *res = (struct store_apply_result){.merge = DT_MERGE_INVALID};
+    int64_t event = 0;
     int rc = check_update(u, err, errlen);
+    if (rc == DT_OK && st->in_tx)
+        return apply_in_tx(st, u, res, err, errlen);
     if (rc == DT_OK)
         rc = store_begin(st, err, errlen);
     if (rc != DT_OK)
         return rc;
-    rc = apply_locked(st, u, res, err, errlen);
+    rc = apply_locked(st, u, res, &event, err, errlen);
     if (rc == DT_OK)
         rc = store_commit(st, err, errlen);
     if (rc != DT_OK) {
