@@ -53,7 +53,7 @@ wait_row "support " "support +0 +- +0 +0"
 
 # ---- a caller waits: counted in support's row, the longest wait ticking ----
 cl_http POST "$sim/sim/calls" '{"from": "+14155550123", "caller_name": "Ann Lee"}' >/dev/null
-wait_row "support " "support +1 +0:0[0-9] +0 +0"
+wait_row "support " "support +1 +[0-9]+:[0-9][0-9] +0 +0"
 i=0
 until [ -n "${sid:-}" ]; do
     sid=$(cl_http GET "$base/api/v1/calls/pending" "" "$ann" |

@@ -482,6 +482,22 @@ TEST(state_menu)
     model_free(m);
 }
 
+TEST(f7_puts_a_popup_away)
+{
+    struct model *m = with_role("supervisor");
+    struct model_cmd cmds[MODEL_CMDS_MAX];
+    event(m, "{\"seq\":4,\"type\":\"offer.created\",\"ts\":\"2026-01-02T03:04:06.000Z\","
+             "\"data\":{\"call_sid\":\"CA9\",\"agent\":\"sue\",\"queue\":\"support\","
+             "\"mode\":\"ringall\",\"expires_ms\":null}}");
+    CHECK_STR(m->popup_sid, "CA9");
+    CHECK_INT(key(m, KM_KEY_F(7), KA_VIEW_BOARD, cmds), 1);
+    CHECK_STR(m->popup_sid, ""); /* the offer stays, marked in the queue */
+    CHECK_INT(m->n_offers, 1);
+    CHECK_INT(m->screen, MODEL_SCR_BOARD);
+    CHECK_STR(cmds[0].path, "/api/v1/wallboard");
+    model_free(m);
+}
+
 int main(void)
 {
     RUN(parse_real);
@@ -494,5 +510,6 @@ int main(void)
     RUN(monitor_keys);
     RUN(monitor_ends_with_the_call);
     RUN(state_menu);
+    RUN(f7_puts_a_popup_away);
     return check_done();
 }

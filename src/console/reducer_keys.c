@@ -302,6 +302,7 @@ static int popup_action(struct model *st, enum km_action a, struct rd_out *o)
     case KA_VIEW_DIALPAD:
     case KA_VIEW_HISTORY:
     case KA_VIEW_CALL:
+    case KA_VIEW_BOARD:
     case KA_COMMAND:
     case KA_STATE_MENU:
         /* going elsewhere puts the popup away; the offer stays, marked in the queue (Enter
