@@ -234,6 +234,8 @@ struct store_history_filter {
     int64_t until_ms;      /* created before, when > 0 */
     const char *text;      /* substring (ASCII case-insensitive) of sid, numbers, caller name,
                               agent or queue; NULL or "" for none */
+    int no_legs;           /* 1: leave out legs of other calls (a parent_sid set): agents' and
+                              transfer parties' legs (dialtone/store_legs.h) */
 };
 
 /* Where a page ended: the (created_ms, sid) of its last call. */

@@ -8,6 +8,8 @@
  * index whose tail is (created_ms, sid): every equality filter has one (see the migrations).
  * The number filter matches From or To: it is a UNION ALL of two such seeks (the second
  * leaving out what the first finds), which SQLite merges in order, so it needs no sort either.
+ * Every statement also leaves out legs (a parent_sid set) unless :legs is 1: no index holds
+ * parent_sid, so that test is made on the rows the seek reads and never changes the plan.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +50,7 @@ static void append_select(struct dt_buf *b, const char *head, unsigned mask)
 {
     dt_buf_puts(b, "SELECT " STORE_CALL_COLUMNS " FROM calls WHERE ");
     dt_buf_puts(b, head);
+    dt_buf_puts(b, " AND (:legs OR parent_sid IS NULL)");
     for (size_t i = 0; i < sizeof conditions / sizeof conditions[0]; i++) {
         if (mask & conditions[i].bit)
             dt_buf_puts(b, conditions[i].sql);
@@ -177,6 +180,7 @@ static void bind_query(sqlite3_stmt *s, const struct store_history_filter *f, co
     }
     if (q->mask & H_TEXT)
         store_bind_named_text(s, ":text", q->pattern);
+    store_bind_named_int(s, ":legs", f && f->no_legs ? 0 : 1);
     store_bind_named_int(s, ":limit", limit);
 }
 
