@@ -1,7 +1,9 @@
 /*
  * api_calls: GET /api/v1/calls (the history: filters status, outcome, direction, number,
  * agent, queue, from, to, text; limit; keyset paging with an opaque cursor) and
- * GET /api/v1/calls/{sid} (a call with its timeline and its error explained).
+ * GET /api/v1/calls/{sid} (a call with its timeline and its error explained). History leaves
+ * out legs (agents' and transfer parties' legs of a call, which have a parent) unless legs=1;
+ * a call's detail lists its legs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +13,11 @@
 #include <cjson/cJSON.h>
 
 #include "dialtone/calljson.h"
+#include "dialtone/callstate.h"
 #include "dialtone/form.h"
 #include "dialtone/httpd.h"
 #include "dialtone/store.h"
+#include "dialtone/store_legs.h"
 #include "dialtone/util.h"
 #include "server/api_int.h"
 #include "server/server_int.h"
@@ -101,6 +105,12 @@ static int read_filters(struct httpd_req *req, const struct form *q, struct stor
     };
     const char *from = nonempty(q, "from"), *to = nonempty(q, "to");
     const char *lim = nonempty(q, "limit"), *c = nonempty(q, "cursor");
+    const char *legs = nonempty(q, "legs");
+    if (legs && strcmp(legs, "0") != 0 && strcmp(legs, "1") != 0) {
+        api_error(req, 400, "bad_legs", "legs must be 0 or 1");
+        return 0;
+    }
+    f->no_legs = !legs || strcmp(legs, "1") != 0;
     if ((from && !parse_time(from, 0, &f->since_ms)) || (to && !parse_time(to, 1, &f->until_ms))) {
         api_error(req, 400, "bad_date", "from and to are YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or ms");
         return 0;
@@ -186,6 +196,34 @@ void api_on_calls(struct httpd_req *req, void *user)
     form_done(&q);
 }
 
+static void put_opt(cJSON *o, const char *k, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, k, v);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
+/* The daemon's own events about who has the call and its legs (dialtone/store_legs.h): their
+ * sequence is only a time, so the timeline shows what they say instead. */
+static int is_assignment(const char *type)
+{
+    return type &&
+           (strcmp(type, "assign") == 0 || strcmp(type, "leg") == 0 || strcmp(type, "leg_of") == 0);
+}
+
+static void add_assignment(cJSON *o, const char *payload)
+{
+    static const char *const keys[] = {"agent", "leg", "parent_sid"};
+    cJSON *p = cJSON_Parse(payload);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, keys[i]));
+        if (v)
+            cJSON_AddStringToObject(o, keys[i], v);
+    }
+    cJSON_Delete(p);
+}
+
 static int on_call_event(const struct store_call_event *ev, void *ctx)
 {
     cJSON *o = cJSON_CreateObject();
@@ -197,10 +235,36 @@ static int on_call_event(const struct store_call_event *ev, void *ctx)
         cJSON_AddStringToObject(o, "status", ev->status);
     else
         cJSON_AddNullToObject(o, "status");
-    if (ev->seq >= 0)
+    if (is_assignment(ev->type))
+        add_assignment(o, ev->payload);
+    else if (ev->seq >= 0)
         cJSON_AddNumberToObject(o, "seq", (double)ev->seq);
     cJSON_AddItemToArray(ctx, o);
     return 0;
+}
+
+/* "legs": [{"sid", "to", "status", "duration_s", "agent"}] of call sid; nothing on error. */
+static void add_legs(struct api *api, cJSON *o, const char *sid)
+{
+    struct store_call_list l;
+    char err[256];
+    cJSON *arr = cJSON_AddArrayToObject(o, "legs");
+    if (store_call_legs(api->srv->store, sid, &l, err, sizeof err) != DT_OK)
+        return;
+    for (size_t i = 0; i < l.count; i++) {
+        const struct store_call *c = &l.items[i];
+        cJSON *leg = cJSON_CreateObject();
+        cJSON_AddStringToObject(leg, "sid", c->sid);
+        put_opt(leg, "to", c->to);
+        put_opt(leg, "status", c->has_status ? callstate_name(c->status) : NULL);
+        if (c->duration_s >= 0)
+            cJSON_AddNumberToObject(leg, "duration_s", (double)c->duration_s);
+        else
+            cJSON_AddNullToObject(leg, "duration_s");
+        put_opt(leg, "agent", c->agent);
+        cJSON_AddItemToArray(arr, leg);
+    }
+    store_call_list_done(&l);
 }
 
 void api_on_call(struct httpd_req *req, void *user)
@@ -229,6 +293,7 @@ void api_on_call(struct httpd_req *req, void *user)
     cJSON *o = calljson_new(&c);
     cJSON *tl = cJSON_AddArrayToObject(o, "timeline");
     store_call_events(api->srv->store, sid, on_call_event, tl, err, sizeof err);
+    add_legs(api, o, sid);
     api_json(req, 200, o);
     cJSON_Delete(o);
     store_call_done(&c);

@@ -2,7 +2,8 @@
  * api_connect: Twilio's part of a won accept. The caller is taken out of Twilio's queue into
  * a conference named for the call (/twilio/join?room=R) and the agent's endpoint is added to
  * it; if the agent's leg cannot be made the caller goes back to the front of the line, still
- * in its conference with hold music rather than in silence.
+ * in its conference with hold music rather than in silence. Once the agent's leg exists, the
+ * call is stored as the agent's and the leg as the call's (dialtone/store_legs.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "dialtone/routing.h"
 #include "dialtone/store.h"
 #include "dialtone/store_agents.h"
+#include "dialtone/store_legs.h"
 #include "dialtone/twilio.h"
 #include "dialtone/util.h"
 #include "server/api_int.h"
@@ -167,6 +169,11 @@ static void on_twilio(const struct twilio_result *res, void *arg)
     struct api_call *c = api_call_find(api, sid);
     if (c && cJSON_IsString(leg))
         dt_strlcpy(c->leg, leg->valuestring, sizeof c->leg);
+    char err[256];
+    if (store_call_assign(api->srv->store, sid, agent,
+                          cJSON_IsString(leg) ? leg->valuestring : NULL, 1, server_now_ms(), err,
+                          sizeof err) != DT_OK)
+        log_warn("routing: recording %s as %s's call: %s", sid, agent, err);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "call_sid", sid);
     cJSON_AddStringToObject(d, "agent", agent);

@@ -5,7 +5,8 @@
  * inbound call's): the agent's leg is added first, then the customer's, with status callbacks
  * for every event, so the call is stored and pushed like any other. The agent is busy from the
  * request on; when the customer's leg ends, the agent's is hung up and the agent goes to
- * wrap-up. A leg Twilio refuses ends the attempt the same way.
+ * wrap-up. A leg Twilio refuses ends the attempt the same way. The customer's leg is the call
+ * history shows, stored as the agent's; the agent's leg is stored as its leg.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "dialtone/log.h"
 #include "dialtone/routing.h"
 #include "dialtone/store.h"
+#include "dialtone/store_legs.h"
 #include "dialtone/twilio.h"
 #include "dialtone/util.h"
 #include "dialtone/valid.h"
@@ -80,6 +82,16 @@ static void dial_failed(struct api *api, const char *room, const char *agent, co
     api_emit(api, "call.dial_failed", d);
 }
 
+/* The customer's leg sid is the call: the agent's, with the agent's first leg as its leg. */
+static void record_legs(struct api *api, const char *sid, const char *agent)
+{
+    const struct api_call *c = api_call_find(api, sid);
+    char err[256];
+    if (sid[0] && store_call_assign(api->srv->store, sid, agent, c && c->leg[0] ? c->leg : NULL, 1,
+                                    server_now_ms(), err, sizeof err) != DT_OK)
+        log_warn("dial: recording %s as %s's call: %s", sid, agent, err);
+}
+
 static void on_leg(const struct twilio_result *res, void *arg)
 {
     struct dial *d = arg;
@@ -110,6 +122,7 @@ static void on_leg(const struct twilio_result *res, void *arg)
         return;
     }
     api_call_rename(api, d->room, s);
+    record_legs(api, s, d->agent);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "call_sid", s);
     cJSON_AddStringToObject(o, "conference", d->room);

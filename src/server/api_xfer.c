@@ -14,7 +14,9 @@
  * number stays with the caller, its leaving now ending the call; the transferring agent goes
  * to wrap-up. /transfer/cancel, or the party's leg ending first, hangs the party up and takes
  * the caller off hold. Every step is a call.transferred event with kind (cold, warm) and phase
- * (started, connected, completed, canceled, failed).
+ * (started, connected, completed, canceled, failed). The party's leg is stored as the call's
+ * leg; the call is stored as the new agent's when it becomes theirs (a number leaves the last
+ * agent who had it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,7 @@
 #include "dialtone/log.h"
 #include "dialtone/routing.h"
 #include "dialtone/store.h"
+#include "dialtone/store_legs.h"
 #include "dialtone/twilio.h"
 #include "dialtone/util.h"
 #include "server/api_int.h"
@@ -285,6 +288,15 @@ static void abort_xfer(struct api *api, struct api_call *c, const char *phase, c
     api_xfer_free(x);
 }
 
+/* Stores leg (or NULL) as call sid's, with agent (or NULL); own: the call is now agent's. */
+static void record(struct api *api, const char *sid, const char *agent, const char *leg, int own)
+{
+    char err[256];
+    if (store_call_assign(api->srv->store, sid, agent[0] ? agent : NULL, leg, own, server_now_ms(),
+                          err, sizeof err) != DT_OK)
+        log_warn("transfer: recording %s's new party: %s", sid, err);
+}
+
 /* Cold: the party's leg exists; the call becomes the target agent's. */
 static void hand_over(struct api *api, struct api_call *c)
 {
@@ -318,6 +330,7 @@ static void on_created(const struct twilio_result *res, void *arg)
         abort_xfer(api, c, "failed", why, 0);
     } else {
         dt_strlcpy(x->party, party, sizeof x->party);
+        record(api, c->sid, x->agent, party, !x->warm && x->agent[0]);
         if (x->warm)
             x->phase = XF_RINGING;
         else
@@ -491,6 +504,7 @@ void api_xfer_complete(struct api *api, struct httpd_req *req, struct api_call *
         dt_strlcpy(c->agent, x->agent, sizeof c->agent);
         dt_strlcpy(c->leg, x->party, sizeof c->leg);
         api_kpi_connected(api, c->sid, c->agent, server_now_ms());
+        record(api, c->sid, x->agent, NULL, 1);
     } else { /* nobody's call now: the party leaving ends it */
         set_participant(api, x->conf, x->party, "EndConferenceOnExit", "true");
         c->agent[0] = c->leg[0] = '\0';
