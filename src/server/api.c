@@ -40,6 +40,7 @@ static const struct httpd_route api_routes[] = {
     {.method = "GET", .path = "/api/v1/agents", .fn = on_agents},
     {.method = "POST", .path = "/api/v1/agents/", .prefix = 1, .fn = on_agent_action},
     {.method = "GET", .path = "/api/v1/wallboard", .fn = api_on_wallboard},
+    {.method = "GET", .path = "/api/v1/errors", .fn = api_on_errors},
 };
 
 /* Authenticates req; 1 with *a filled, 0 when it was answered (401 or 503). */

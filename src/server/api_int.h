@@ -107,6 +107,12 @@ void api_kpi_done(struct api *api);
 struct cJSON *api_board_json(struct api *api, int64_t now, char *err, size_t errlen);
 void api_on_wallboard(struct httpd_req *req, void *user);
 
+/* Why calls fail (api_errors.c): the JSON of GET /api/v1/errors over the wallboard's day
+ * (days 1) or the seven days ending with it (days 7) at now; new, or NULL with err when the
+ * database cannot be read. api_on_errors answers it to any agent. */
+struct cJSON *api_errors_json(struct api *api, int days, int64_t now, char *err, size_t errlen);
+void api_on_errors(struct httpd_req *req, void *user);
+
 /* Supervisors (api_monitor.c): POST /api/v1/calls/{sid}/monitor (step "") and
  * .../monitor/leave (step "/leave") by a, answered; call sid ended (its supervisors' legs hung
  * up and forgotten); everything forgotten (api_route_done); a supervisor.action event with
