@@ -61,6 +61,17 @@
  *   [wallboard]      the day of the supervisors' figures (wallboard, reports):
  *   day_reset        HH:MM local time at which the day's figures start again, default 00:00
  *   timezone         IANA zone name of day_reset, default [hours]' timezone
+ *   [alerts]         the alert rules (dialtone/alerts.h), each kind's keys named after it:
+ *                    answer_rate, error_code, duration_drop, recording, daily_cost. The bare
+ *                    key is the threshold ("80%", a count, a drop, a budget) or "off";
+ *                    KIND_clear, KIND_window and KIND_baseline (seconds), KIND_min_calls and
+ *                    error_code_code (the one code watched, 0 any) as in alerts.h. All but
+ *                    daily_cost apply with their defaults unless turned off; daily_cost
+ *                    applies once given a budget.
+ *   command          absolute path of a program run (no shell) when a rule fires or clears,
+ *                    the alert in its environment (DIALTONE_ALERT_*), default none
+ *   command_timeout  seconds before it is killed, 1-3600, default 30
+ *   webhook_url      http(s) URL the alert is POSTed to as JSON, default none
  *   [dispositions]   wrap-up codes in order, one per line: CODE = label. CODE is 1-32
  *                    letters, digits, '-' or '_'; label up to 64 bytes (default: CODE).
  *                    The section replaces the default list (resolved, follow-up,
@@ -82,6 +93,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dialtone/alerts.h"
 #include "dialtone/log.h"
 
 /* Buffer sizes, terminating NUL included; values must be shorter. */
@@ -194,6 +206,15 @@ struct config_wallboard {
     struct config_zone *zone;         /* owned; NULL with timezone "" or UTC */
 };
 
+/* The alert rules, by kind (name: the kind's name), and what is done when one changes. */
+struct config_alerts {
+    struct alert_rule rules[ALERT_KIND_COUNT];
+    int enabled[ALERT_KIND_COUNT];
+    char command[DT_CONFIG_PATH_SIZE];      /* "" for none */
+    char webhook_url[DT_CONFIG_URL_SIZE]; /* "" for none */
+    int command_timeout;                    /* seconds */
+};
+
 /* Held by value: config_init / config_done. */
 struct config {
     struct config_twilio twilio;
@@ -203,6 +224,7 @@ struct config {
     struct config_hours hours;
     struct config_ivr ivr;
     struct config_wallboard wallboard;
+    struct config_alerts alerts;
     struct config_disposition dispositions[DT_CONFIG_MAX_DISPOS];
     size_t n_dispositions;
 };
@@ -253,6 +275,9 @@ int config_validate(const struct config *cfg, char *err, size_t errlen);
 /* The zone of the wallboard's day: [wallboard]'s timezone, else [hours]'; borrowed, NULL for
  * UTC. Cannot fail. */
 const struct config_zone *config_wallboard_zone(const struct config *cfg);
+
+/* The enabled alert rules into out (names borrowed from static storage); their number. */
+size_t config_alerts_rules(const struct config *cfg, struct alert_rule out[ALERT_KIND_COUNT]);
 
 /* The queue with this name, ignoring case (borrowed from cfg), or NULL. */
 const struct config_queue *config_queue_find(const struct config *cfg, const char *name);

@@ -39,6 +39,7 @@ static const struct {
     {.name = "dispositions", .sec = CONFIG_SEC_DISPOSITIONS},
     {.name = "ivr", .sec = CONFIG_SEC_IVR},
     {.name = "wallboard", .sec = CONFIG_SEC_WALLBOARD},
+    {.name = "alerts", .sec = CONFIG_SEC_ALERTS},
 };
 
 static const struct {
@@ -72,6 +73,7 @@ void config_init(struct config *cfg)
     cfg->ivr.timeout = 5;
     cfg->n_dispositions = sizeof default_dispositions / sizeof default_dispositions[0];
     memcpy(cfg->dispositions, default_dispositions, sizeof default_dispositions);
+    config_alerts_defaults(&cfg->alerts);
 }
 
 static void wipe(void *p, size_t n)
@@ -298,6 +300,12 @@ static int on_pair(void *user, const char *section, const char *name, const char
     v[vlen] = '\0';
     if (ps->sec == CONFIG_SEC_DISPOSITIONS)
         return add_disposition(ps, name, v);
+    if (ps->sec == CONFIG_SEC_ALERTS) {
+        char why[sizeof ps->msg];
+        if (config_alerts_set(&ps->cfg->alerts, name, v, &ps->seen, why, sizeof why) != DT_OK)
+            return fail(ps, "%s", why);
+        return 1;
+    }
     int menu_key = ps->sec == CONFIG_SEC_IVR ? config_ivr_key_index(name) : -1;
     if (menu_key >= 0) {
         if (ps->ivr.keys[menu_key])
@@ -350,6 +358,11 @@ static int parse_text(const struct config *base, const char *name, const char *t
     }
     if (!ps.failed && rc == 0 && config_ivr_check(out, &ps.ivr, &line, ps.msg, sizeof ps.msg)) {
         ps.failed = 1;
+        msg = ps.msg;
+    }
+    if (!ps.failed && rc == 0 && config_alerts_check(out, ps.msg, sizeof ps.msg) != DT_OK) {
+        ps.failed = 1;
+        line = ps.lines.lineno;
         msg = ps.msg;
     }
     if (ps.failed || rc != 0) {

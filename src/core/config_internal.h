@@ -19,6 +19,7 @@ enum config_sec {
     CONFIG_SEC_DISPOSITIONS,
     CONFIG_SEC_IVR,
     CONFIG_SEC_WALLBOARD,
+    CONFIG_SEC_ALERTS,
 };
 
 enum config_kind {
@@ -87,6 +88,14 @@ struct config_ivr_lines {
  */
 int config_ivr_check(struct config *cfg, const struct config_ivr_lines *lines, int *line, char *why,
                      size_t whylen);
+
+/* [alerts] (config_alerts.c): the defaults; one key = value (seen: the keys met so far, for
+ * duplicates), 0 or DT_EINVAL with why; the whole set checked once the file is read, 0 or
+ * DT_EINVAL with why. */
+void config_alerts_defaults(struct config_alerts *al);
+int config_alerts_set(struct config_alerts *al, const char *name, const char *v, uint64_t *seen,
+                      char *why, size_t whylen);
+int config_alerts_check(const struct config *cfg, char *why, size_t whylen);
 
 /* 1 if s looks like an IANA zone name: letters, digits, '_', '+', '-', '/' parts. */
 int config_tz_name_ok(const char *s);
