@@ -233,6 +233,18 @@ TEST(listen_whisper_barge)
     CHECK(wait_flags("client:sue", "1 0 -")); /* muted, not coaching */
     part_flags("client:sue", sue_leg, sizeof sue_leg);
     CHECK(sue_leg[0] && strcmp(sue_leg, ann_leg) != 0);
+    /* sue's leg is the call's: marked as its leg, the call still ann's, and out of history */
+    snprintf(sql, sizeof sql, "SELECT parent_sid || ' ' || agent FROM calls WHERE sid = '%s'",
+             sue_leg);
+    char want_leg[128];
+    snprintf(want_leg, sizeof want_leg, "%s sue", caller);
+    SE_WAIT_Q(sql, want_leg, WAIT);
+    sqlf(sql, sizeof sql, "SELECT agent FROM calls WHERE sid = '%s'");
+    CHECK_STR(se_q("%s", sql), "ann");
+    r = api(&agents[1], "GET", "/api/v1/calls?limit=50", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(r.body.data && !strstr(r.body.data, sue_leg));
+    se_resp_done(&r);
     CHECK_INT(monitor("whisper"), 202);
     char want[96];
     snprintf(want, sizeof want, "0 1 %s", ann_leg); /* heard by ann only */

@@ -18,6 +18,7 @@
 #include "dialtone/httpd.h"
 #include "dialtone/log.h"
 #include "dialtone/store.h"
+#include "dialtone/store_legs.h"
 #include "dialtone/twilio.h"
 #include "dialtone/util.h"
 #include "server/api_int.h"
@@ -137,7 +138,14 @@ static void on_joined(const struct twilio_result *res, void *arg)
         struct api_monitor **p = mon_find(m->api, m->call, m->supervisor);
         if (p)
             mon_unlink(p);
+        return;
     }
+    /* the supervisor's leg is the call's, not a call of its own: out of history, in the
+     * call's detail; the call keeps its agent */
+    char err[256];
+    if (store_call_assign(m->api->srv->store, m->call, m->supervisor, m->leg, 0, server_now_ms(),
+                          err, sizeof err) != DT_OK)
+        log_warn("monitor: recording %s's leg of %s: %s", m->supervisor, m->call, err);
 }
 
 static void join(struct api *api, struct httpd_req *req, const struct store_agent *sup,
