@@ -128,6 +128,15 @@ TEST(test_failures)
 TEST(test_answer_rate)
 {
     char *path = fx_db();
+    /* an agent's leg of CA01, answered: a leg, not a call of its own, so it counts nowhere */
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+    char *q = sqlite3_mprintf("INSERT INTO calls (sid, parent_sid, status, created_ms, "
+                              "updated_ms) VALUES ('CA13', 'CA01', 'completed', %lld, 0)",
+                              (long long)(DAY + 13 * HOUR + 2 * MIN));
+    CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_free(q);
+    sqlite3_close(db);
     struct store_report *r = fx_open(path);
     struct config_zone *ny = NULL;
     CHECK_INT(config_zone_load("America/New_York", &ny, err, sizeof err), DT_OK);

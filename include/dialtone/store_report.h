@@ -63,8 +63,10 @@ struct store_report_hour {
  * Answer rate by hour of day: for each call created in [from_ms, to_ms) that has ended
  * (completed, busy, failed, no-answer, canceled), hours[h] counts it at the local hour h of its
  * creation in zone (NULL: UTC), and as answered when an agent answered it (a call with a queue:
- * its QueueResult says so) or, without a queue, when it completed. Errors: DT_EINVAL, DT_EDB;
- * hours is then zeroed.
+ * its QueueResult says so) or, without a queue, when it completed. Legs (an agent's or a
+ * supervisor's leg of a call, a transfer's party: rows with a parent_sid) are not calls of
+ * their own and are left out, or every answered call would count twice. Errors: DT_EINVAL,
+ * DT_EDB; hours is then zeroed.
  */
 int store_report_answer_rate(struct store_report *r, const struct config_zone *zone,
                              int64_t from_ms, int64_t to_ms, struct store_report_hour hours[24],

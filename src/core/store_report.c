@@ -21,7 +21,7 @@ static const char *const report_sql[Q_COUNT] = {
                    "AND status IN ('busy', 'failed', 'no-answer', 'canceled') "
                    "GROUP BY status, error_code, sip_code",
     [Q_ANSWER] = "SELECT created_ms, queue, queue_result, status FROM calls "
-                 "WHERE created_ms >= ?1 AND created_ms < ?2 "
+                 "WHERE created_ms >= ?1 AND created_ms < ?2 AND parent_sid IS NULL "
                  "AND status IN ('completed', 'busy', 'failed', 'no-answer', 'canceled')",
     [Q_ERRORS] = "SELECT created_ms, error_code, sip_code FROM calls "
                  "WHERE created_ms >= ?1 AND created_ms < ?2 "
