@@ -249,7 +249,9 @@ TEST(legend_follows_rebinding)
     struct keymap *km = km_new();
     struct km_legend_item it[10];
     int n = km_legend(km, KM_QUEUE, it, 10);
-    CHECK_INT(n, 8); /* F1-F7 and F10 */
+    CHECK_INT(n, 9); /* F1-F8 and F10 */
+    CHECK_STR(it[7].key, "F8");
+    CHECK_STR(it[7].label, "Errors");
     CHECK_STR(it[0].key, "F1");
     CHECK_STR(it[0].label, "Help");
     CHECK_STR(it[1].label, "Queue");
@@ -259,11 +261,11 @@ TEST(legend_follows_rebinding)
     CHECK_INT(km_parse_override(km, "hold", "F7", err, sizeof err), 0);
     CHECK_INT(km_parse_override(km, "quit", "F9", err, sizeof err), 0);
     n = km_legend(km, KM_CALL, it, 10);
-    CHECK_INT(n, 8);
+    CHECK_INT(n, 9);
     CHECK_STR(it[6].key, "F7");
     CHECK_STR(it[6].label, "Hold");
-    CHECK_STR(it[7].key, "F9");
-    CHECK_STR(it[7].label, "Quit");
+    CHECK_STR(it[8].key, "F9");
+    CHECK_STR(it[8].label, "Quit");
     CHECK_INT(km_legend(km, KM_QUEUE, it, 3), 3);
     km_free(km);
 }

@@ -73,13 +73,19 @@ static const struct {
     [KA_AGENT_STATE] = {.name = "agent-state",
                         .desc = "set the selected agent's state",
                         .label = "AgState"},
+    [KA_VIEW_ERRORS] = {.name = "view-errors",
+                        .desc = "the errors screen: why calls fail, and what to do",
+                        .label = "Errors"},
+    [KA_ERR_RANGE] = {.name = "error-range",
+                      .desc = "show today's errors or the last seven days'",
+                      .label = "Range"},
 };
 
 static const char *const contexts[KM_COUNT] = {
     [KM_GLOBAL] = "global",   [KM_QUEUE] = "queue",   [KM_OFFER] = "offer",
     [KM_CALL] = "call",       [KM_WRAPUP] = "wrapup", [KM_DIALPAD] = "dialpad",
     [KM_HISTORY] = "history", [KM_DETAIL] = "detail", [KM_MENU] = "menu",
-    [KM_HELP] = "help",       [KM_BOARD] = "board",
+    [KM_HELP] = "help",       [KM_BOARD] = "board",   [KM_ERRORS] = "errors",
 };
 
 static const struct km_binding defaults[] = {
@@ -91,6 +97,7 @@ static const struct km_binding defaults[] = {
     {.ctx = KM_GLOBAL, .key = KM_KEY_F(5), .action = KA_STATE_MENU},
     {.ctx = KM_GLOBAL, .key = KM_KEY_F(6), .action = KA_VIEW_CALL},
     {.ctx = KM_GLOBAL, .key = KM_KEY_F(7), .action = KA_VIEW_BOARD},
+    {.ctx = KM_GLOBAL, .key = KM_KEY_F(8), .action = KA_VIEW_ERRORS},
     {.ctx = KM_GLOBAL, .key = KM_KEY_F(10), .action = KA_QUIT},
     {.ctx = KM_GLOBAL, .key = 'q', .action = KA_QUIT},
     {.ctx = KM_GLOBAL, .key = ':', .action = KA_COMMAND},
@@ -130,6 +137,7 @@ static const struct km_binding defaults[] = {
     {.ctx = KM_BOARD, .key = 'b', .action = KA_BARGE},
     {.ctx = KM_BOARD, .key = 'L', .action = KA_LEAVE},
     {.ctx = KM_BOARD, .key = 's', .action = KA_AGENT_STATE},
+    {.ctx = KM_ERRORS, .key = 'r', .action = KA_ERR_RANGE},
 };
 
 static const struct {
@@ -537,7 +545,7 @@ int km_parse_override(struct keymap *km, const char *action_name, const char *ke
         if (ctx < 0)
             return dt_seterr(err, errlen, DT_EINVAL,
                              "unknown context '%s' (global, queue, offer, call, wrapup, dialpad, "
-                             "history, detail, menu, help, board)",
+                             "history, detail, menu, help, board, errors)",
                              name);
     }
     enum km_action a = km_action_from_name(aname);

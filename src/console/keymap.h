@@ -46,7 +46,8 @@ enum km_context {
     KM_DETAIL,
     KM_MENU,
     KM_HELP,
-    KM_BOARD, /* the supervisors' wallboard */
+    KM_BOARD,  /* the supervisors' wallboard */
+    KM_ERRORS, /* the errors screen */
     KM_COUNT
 };
 
@@ -83,6 +84,8 @@ enum km_action {
     KA_BARGE,
     KA_LEAVE,
     KA_AGENT_STATE, /* set the selected agent's state */
+    KA_VIEW_ERRORS, /* the errors screen */
+    KA_ERR_RANGE,   /* the errors screen: today or the seven days */
     KA_COUNT
 };
 

@@ -155,6 +155,7 @@ enum km_context model_key_context(const struct model *st)
         [MODEL_SCR_QUEUE] = KM_QUEUE,     [MODEL_SCR_CALL] = KM_CALL,
         [MODEL_SCR_DIALPAD] = KM_DIALPAD, [MODEL_SCR_HISTORY] = KM_HISTORY,
         [MODEL_SCR_DETAIL] = KM_DETAIL,   [MODEL_SCR_BOARD] = KM_BOARD,
+        [MODEL_SCR_ERRORS] = KM_ERRORS,
     };
     switch (rd_layer(st)) {
     case RD_HELP:
@@ -476,7 +477,7 @@ static int check_forms(const struct model *st, char *err, size_t errlen)
     CHK_STR(c->status);
     CHK_STR(c->progress);
     CHK(c->phase >= MODEL_CALL_NONE && c->phase <= MODEL_CALL_ENDED);
-    CHK((unsigned)st->screen <= MODEL_SCR_BOARD);
+    CHK((unsigned)st->screen <= MODEL_SCR_ERRORS);
     return DT_OK;
 }
 
@@ -537,5 +538,7 @@ int model_check(const struct model *st, char *err, size_t errlen)
         rc = check_history(st, err, errlen);
     if (rc == DT_OK)
         rc = board_check(&st->board, err, errlen);
+    if (rc == DT_OK)
+        rc = errstats_check(&st->errors, err, errlen);
     return rc;
 }

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "console/board.h"
+#include "console/errstats.h"
 #include "console/client.h"
 #include "console/keymap.h"
 
@@ -61,7 +62,8 @@ enum model_screen {
     MODEL_SCR_DIALPAD,
     MODEL_SCR_HISTORY,
     MODEL_SCR_DETAIL,
-    MODEL_SCR_BOARD, /* supervisors: the wallboard (board.h, reducer_board.c) */
+    MODEL_SCR_BOARD,  /* supervisors: the wallboard (board.h, reducer_board.c) */
+    MODEL_SCR_ERRORS, /* why calls fail (errstats.h, reducer_errors.c) */
 };
 
 struct model_agent {
@@ -342,7 +344,8 @@ struct model {
     struct model_history history;
     struct model_detail detail;
     struct model_restore restore;
-    struct board board; /* the wallboard, for supervisors */
+    struct board board;     /* the wallboard, for supervisors */
+    struct errstats errors; /* the errors screen */
 
     struct model_toast toasts[MODEL_TOASTS_MAX]; /* oldest first */
     size_t n_toasts;
@@ -389,6 +392,7 @@ enum model_tag {
     MODEL_TAG_MONITOR,       /* POST /api/v1/calls/SID/monitor */
     MODEL_TAG_MON_LEAVE,     /* POST /api/v1/calls/SID/monitor/leave */
     MODEL_TAG_AGENT_STATE,   /* POST /api/v1/agents/NAME/state */
+    MODEL_TAG_ERRORS,        /* GET /api/v1/errors?range=today|7d */
     MODEL_TAG_COUNT
 };
 /* A tag carries its kind in the low 8 bits and a generation above (history and detail), so an

@@ -119,6 +119,14 @@ int rd_board_key(struct model *st, int key, enum km_action a, struct rd_out *o);
 int rd_board_result(struct model *st, enum model_tag kind, int status, const cJSON *body,
                     const char *err);
 
+/* The errors screen (reducer_errors.c): F8 opens it and fetches; the due fetch (every 30 s
+ * while open); the screen's keys (1 when consumed); the answer (1 when the tag was its). */
+int rd_errors_open(struct model *st, struct rd_out *o);
+int rd_errors_take(struct model *st, struct rd_out *o);
+int rd_errors_key(struct model *st, int key, enum km_action a, struct rd_out *o);
+int rd_errors_result(struct model *st, enum model_tag kind, int status, const cJSON *body,
+                     const char *err);
+
 /* ---- steps shared between the reducer files -------------------------------------------------- */
 
 /* The waiting list and queue figures after a change: sorted, positions, offered flags, per-queue

@@ -229,6 +229,8 @@ static int global_action(struct model *st, enum km_action a, struct rd_out *o)
         return 1;
     case KA_VIEW_BOARD:
         return rd_board_open(st, o);
+    case KA_VIEW_ERRORS:
+        return rd_errors_open(st, o);
     case KA_VIEW_HISTORY:
         st->screen = MODEL_SCR_HISTORY;
         if ((!st->history.loaded && !st->history.loading) || st->history.stale)
@@ -303,6 +305,7 @@ static int popup_action(struct model *st, enum km_action a, struct rd_out *o)
     case KA_VIEW_HISTORY:
     case KA_VIEW_CALL:
     case KA_VIEW_BOARD:
+    case KA_VIEW_ERRORS:
     case KA_COMMAND:
     case KA_STATE_MENU:
         /* going elsewhere puts the popup away; the offer stays, marked in the queue (Enter
@@ -434,6 +437,8 @@ static int screen_action(struct model *st, enum km_action a, struct rd_out *o)
         return move(&st->detail.scroll, MODEL_DETAIL_EVENTS + 24, a, page_rows(st));
     case MODEL_SCR_BOARD:
         return 0; /* model_apply_key gave it to reducer_board.c first */
+    case MODEL_SCR_ERRORS:
+        return 0; /* and this one to reducer_errors.c */
     }
     return 0;
 }
@@ -452,6 +457,8 @@ int model_apply_key(struct model *st, int key, enum km_action action, struct mod
         return (int)o.n;
     enum rd_layer layer = rd_layer(st);
     if (layer == RD_SCREEN && st->screen == MODEL_SCR_BOARD && rd_board_key(st, key, action, &o))
+        return (int)o.n;
+    if (layer == RD_SCREEN && st->screen == MODEL_SCR_ERRORS && rd_errors_key(st, key, action, &o))
         return (int)o.n;
     int done = 0;
     if (layer == RD_WRAPUP && (key == KM_KEY_TAB || key == KM_KEY_BTAB)) {
@@ -503,5 +510,7 @@ int model_take_cmds(struct model *st, struct model_cmd *out, size_t max)
         rd_history_follow(st, &o);
     if (o.n < o.max)
         rd_board_take(st, &o);
+    if (o.n < o.max)
+        rd_errors_take(st, &o);
     return (int)o.n;
 }

@@ -447,7 +447,8 @@ void model_apply_result(struct model *st, int tag, int status, const cJSON *body
     if ((kind == MODEL_TAG_HISTORY && gen != st->history.gen) ||
         (kind == MODEL_TAG_DETAIL && gen != st->detail.gen))
         return; /* a superseded query */
-    if (rd_board_result(st, kind, status, body, err))
+    if (rd_board_result(st, kind, status, body, err) ||
+        rd_errors_result(st, kind, status, body, err))
         return;
     st->dirty = 1;
     int ok = status >= 200 && status < 300 && !err;

@@ -54,6 +54,9 @@ static void draw_screen(const struct view_ctx *c, struct view_rect body)
     case MODEL_SCR_BOARD:
         view_board_draw(c, body);
         break;
+    case MODEL_SCR_ERRORS:
+        view_errors_draw(c, body);
+        break;
     }
 }
 

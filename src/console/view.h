@@ -60,6 +60,7 @@ void view_history_draw(const struct view_ctx *c, struct view_rect r); /* view_hi
 void view_detail_draw(const struct view_ctx *c, struct view_rect r);  /* view_detail.c */
 void view_board_draw(const struct view_ctx *c, struct view_rect r);   /* view_board.c */
 void view_board_menu_draw(const struct view_ctx *c);                  /* view_board.c */
+void view_errors_draw(const struct view_ctx *c, struct view_rect r);  /* view_errors.c */
 void view_help_draw(const struct view_ctx *c);                        /* view_help.c */
 void view_menu_draw(const struct view_ctx *c);                        /* view_menu.c */
 void view_toasts_draw(const struct view_ctx *c, int bottom);          /* view_prompt.c */
