@@ -14,6 +14,7 @@
 #include "dialtone/routing.h"
 #include "dialtone/store.h"
 #include "dialtone/util.h"
+#include "server/api_alerts_int.h"
 #include "server/api_int.h"
 #include "server/server_int.h"
 
@@ -41,6 +42,7 @@ static const struct httpd_route api_routes[] = {
     {.method = "POST", .path = "/api/v1/agents/", .prefix = 1, .fn = on_agent_action},
     {.method = "GET", .path = "/api/v1/wallboard", .fn = api_on_wallboard},
     {.method = "GET", .path = "/api/v1/errors", .fn = api_on_errors},
+    {.method = "GET", .path = "/api/v1/alerts", .fn = api_on_alerts},
 };
 
 /* Authenticates req; 1 with *a filled, 0 when it was answered (401 or 503). */
@@ -280,7 +282,7 @@ struct api *api_new(struct server *srv, char *err, size_t errlen)
 {
     struct api *api = xcalloc(1, sizeof *api);
     api->srv = srv;
-    if (api_route_init(api, err, errlen) != DT_OK) {
+    if (api_route_init(api, err, errlen) != DT_OK || api_alerts_init(api, err, errlen) != DT_OK) {
         api_free(api);
         return NULL;
     }
@@ -297,6 +299,7 @@ void api_free(struct api *api)
 {
     if (!api)
         return;
+    api_alerts_done(api);
     api_route_done(api);
     free(api);
 }

@@ -86,6 +86,7 @@ struct api {
     unsigned xfer_serial;         /* numbers transfers, so late answers find theirs or none */
     struct api_kpi *kpi;          /* offers and agents' calls being followed (api_kpi.c) */
     struct api_monitor *monitors; /* supervisors' legs in calls (api_monitor.c) */
+    struct api_alerts *alerts;    /* the alert rules at work (api_alerts.c) */
 };
 
 /* The day's facts (api_kpi.c): each routing action as it is carried out; the events

@@ -189,6 +189,8 @@ void server_on_metrics(struct httpd_req *req, void *user)
     dt_buf_init(&b);
     for (size_t i = 0; i < sizeof metric_writers / sizeof metric_writers[0]; i++)
         metric_writers[i](s, &b);
+    if (s->metrics_extra)
+        s->metrics_extra(s->metrics_user, &b);
     httpd_respond(req, 200, PROM_CTYPE, b.data, b.len);
     dt_buf_done(&b);
 }

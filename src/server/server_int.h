@@ -14,6 +14,7 @@ struct httpd_req;
 struct queue_sync;
 struct held_event;
 struct hook_batch;
+struct dt_buf;
 
 struct server {
     const struct config *cfg;
@@ -32,6 +33,9 @@ struct server {
     size_t nheld, capheld;
     /* Webhooks waiting for their group commit (server_hooks.c), or NULL. */
     struct hook_batch *batch;
+    /* More /metrics lines, written after the server's own (the alerts), or NULL. */
+    void (*metrics_extra)(void *user, struct dt_buf *b);
+    void *metrics_user;
 };
 
 /* Wall-clock time in ms since the epoch. */

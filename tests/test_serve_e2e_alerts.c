@@ -1,0 +1,232 @@
+/*
+ * End-to-end test of the alerts with `dialtone serve` and `dialtone sim` (test-failures.ini):
+ * outbound calls to a busy number push the answer rate under its threshold (a small minimum of
+ * calls in the test's config): the alert fires (stored, alert.fired emitted, listed by
+ * GET /api/v1/alerts for supervisors only, 1 on /metrics, the configured command run with the
+ * alert in its environment); then answered calls bring the rate back and it clears the same
+ * ways.
+ */
+#include "dialtone/agents.h"
+#include "serve_e2e_fixture.h"
+
+#define WAIT 30000
+
+#define BUSY    "+14155550300" /* busy in the scenario */
+#define MACHINE "+14155550340" /* answered (by a machine) */
+
+static char cmd_dir[64], ran_path[96], script_path[96];
+
+struct agent {
+    const char *name, *endpoint, *role;
+    char token[AGENTS_TOKEN_SIZE], auth[160];
+};
+
+static struct agent agents[] = {
+    {.name = "alice", .endpoint = "client:alice", .role = "agent"},
+    {.name = "boss", .endpoint = "client:boss", .role = "supervisor"},
+};
+enum { ALICE, BOSS, NAGENTS };
+
+static void add_agents(void)
+{
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    for (int i = 0; i < NAGENTS; i++) {
+        char hash[AGENTS_HASH_SIZE];
+        agents_token_new(agents[i].token, NULL, 0);
+        agents_token_hash(agents[i].token, strlen(agents[i].token), hash);
+        char *hdr = xasprintf("Authorization: Bearer %s", agents[i].token);
+        dt_strlcpy(agents[i].auth, hdr, sizeof agents[i].auth);
+        free(hdr);
+        char *q = sqlite3_mprintf(
+            "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
+            "VALUES (%Q, %Q, %Q, 0, %Q, 0); INSERT INTO agent_queues (agent_id, queue) "
+            "VALUES (last_insert_rowid(), 'support');",
+            agents[i].name, agents[i].role, agents[i].endpoint, hash);
+        CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_free(q);
+    }
+    sqlite3_close(db);
+}
+
+static struct se_resp api(int who, const char *method, const char *path, const char *body)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", se.base, path);
+    const char *hdrs[] = {agents[who].auth, "Content-Type: application/json", NULL};
+    return se_http(method, url, hdrs, body, body ? strlen(body) : 0, NULL);
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+static int wait_sql(const char *sql, const char *want)
+{
+    char buf[128];
+    return strcmp(se_wait_q(sql, want, WAIT, buf, sizeof buf), want) == 0;
+}
+
+static void wrap_up(int who)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT state FROM agents WHERE name = '%s'", agents[who].name);
+    CHECK(wait_sql(sql, "wrap-up"));
+    struct se_resp r = api(who, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+}
+
+/* alice dials to; the customer's call ends (hung up by alice once answered) with status
+ * want; then her wrap-up. */
+static void dial(const char *to, const char *want)
+{
+    char body[64], room[64], sid[64], sql[300];
+    snprintf(body, sizeof body, "{\"to\": \"%s\"}", to);
+    struct se_resp r = api(ALICE, "POST", "/api/v1/calls", body);
+    CHECK_INT(r.status, 202);
+    dt_strlcpy(room, str(r.json, "conference") ? str(r.json, "conference") : "", sizeof room);
+    se_resp_done(&r);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM events WHERE type = 'call.dialing' AND data LIKE '%%%s%%'",
+             room);
+    CHECK(room[0] && wait_sql(sql, "1"));
+    dt_strlcpy(sid,
+               se_q("SELECT json_extract(data, '$.call_sid') FROM events WHERE type = "
+                    "'call.dialing' AND data LIKE '%%%s%%'",
+                    room),
+               sizeof sid);
+    CHECK(sid[0] == 'C');
+    snprintf(sql, sizeof sql,
+             "SELECT status IN ('in-progress', 'completed', 'busy') FROM calls WHERE sid = '%s'",
+             sid);
+    CHECK(wait_sql(sql, "1"));
+    snprintf(sql, sizeof sql, "SELECT status FROM calls WHERE sid = '%s'", sid);
+    if (strcmp(se_q("%s", sql), "in-progress") == 0) {
+        char path[160];
+        snprintf(path, sizeof path, "/api/v1/calls/%s/hangup", sid);
+        r = api(ALICE, "POST", path, NULL);
+        CHECK_INT(r.status, 202);
+        se_resp_done(&r);
+    }
+    CHECK(wait_sql(sql, want));
+    wrap_up(ALICE);
+}
+
+/* The value of metric line prefix ("name{labels}") in /metrics, or -1. */
+static long metric(const char *prefix)
+{
+    struct se_resp r = se_get("/metrics");
+    const char *m = r.body.data ? r.body.data : "", *p = strstr(m, prefix);
+    long v = p ? atol(p + strlen(prefix)) : -1;
+    se_resp_done(&r);
+    return v;
+}
+
+/* Waits for the file of the command's runs to hold line. */
+static int command_ran(const char *line)
+{
+    for (int waited = 0; waited < WAIT; waited += 50) {
+        FILE *f = fopen(ran_path, "r");
+        char buf[256];
+        int found = 0;
+        while (f && fgets(buf, sizeof buf, f))
+            found |= strcmp(buf, line) == 0;
+        if (f)
+            fclose(f);
+        if (found)
+            return 1;
+        usleep(50000);
+    }
+    return 0;
+}
+
+static void check_list(const char *state, int firing)
+{
+    struct se_resp r = api(BOSS, "GET", "/api/v1/alerts", NULL);
+    CHECK_INT(r.status, 200);
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(r.json, "firing");
+    CHECK_INT(cJSON_GetArraySize(f), firing);
+    if (firing)
+        CHECK_STR(str(cJSON_GetArrayItem(f, 0), "rule"), "answer-rate");
+    const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r.json, "recent"), 0);
+    CHECK_STR(str(t, "rule"), "answer-rate");
+    CHECK_STR(str(t, "state"), state);
+    CHECK(str(t, "message") && strlen(str(t, "message")) > 0);
+    se_resp_done(&r);
+}
+
+TEST(answer_rate_fires_and_clears)
+{
+    struct se_resp r = api(ALICE, "POST", "/api/v1/me/state", "{\"state\":\"available\"}");
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+    CHECK_INT(metric("dialtone_alerts_firing{rule=\"answer-rate\"} "), 0);
+    r = api(BOSS, "GET", "/api/v1/alerts", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.json, "recent")), 0);
+    se_resp_done(&r);
+    r = api(ALICE, "GET", "/api/v1/alerts", NULL);
+    CHECK_INT(r.status, 403);
+    se_resp_done(&r);
+
+    dial(BUSY, "busy");
+    /* one failed call is under the minimum: nothing fires */
+    usleep(1500000);
+    CHECK_STR(se_q("SELECT count(*) FROM alerts"), "0");
+    dial(BUSY, "busy");
+    CHECK(wait_sql("SELECT firing FROM alerts WHERE rule = 'answer-rate' ORDER BY id DESC", "1"));
+    CHECK(wait_sql("SELECT count(*) FROM events WHERE type = 'alert.fired' AND "
+                   "json_extract(data, '$.rule') = 'answer-rate'",
+                   "1"));
+    CHECK_INT(metric("dialtone_alerts_firing{rule=\"answer-rate\"} "), 1);
+    check_list("fired", 1);
+    CHECK(command_ran("answer-rate fired\n"));
+
+    /* answered calls bring the rate back to 50% */
+    dial(MACHINE, "completed");
+    dial(MACHINE, "completed");
+    CHECK(wait_sql("SELECT firing FROM alerts WHERE rule = 'answer-rate' ORDER BY id DESC", "0"));
+    CHECK(wait_sql("SELECT count(*) FROM events WHERE type = 'alert.cleared'", "1"));
+    CHECK_INT(metric("dialtone_alerts_firing{rule=\"answer-rate\"} "), 0);
+    check_list("cleared", 0);
+    CHECK(command_ran("answer-rate cleared\n"));
+    CHECK_STR(se_q("SELECT count(*) FROM alerts"), "2");
+}
+
+int main(void)
+{
+    dt_strlcpy(cmd_dir, "/tmp/dialtone-alerts-XXXXXX", sizeof cmd_dir);
+    if (!mkdtemp(cmd_dir))
+        return 1;
+    snprintf(ran_path, sizeof ran_path, "%s/ran", cmd_dir);
+    snprintf(script_path, sizeof script_path, "%s/notify", cmd_dir);
+    FILE *f = fopen(script_path, "w");
+    if (!f)
+        return 1;
+    fprintf(f, "#!/bin/sh\necho \"$DIALTONE_ALERT_RULE $DIALTONE_ALERT_STATE\" >> '%s'\n",
+            ran_path);
+    fclose(f);
+    chmod(script_path, 0700);
+    char conf[1024];
+    snprintf(conf, sizeof conf,
+             "[queue \"support\"]\nmax_wait = 3600\n[dispositions]\nresolved = Resolved\n"
+             "[alerts]\nanswer_rate = 50%%\nanswer_rate_clear = 50%%\nanswer_rate_min_calls = 2\n"
+             "answer_rate_window = 600\nerror_code = off\nduration_drop = off\nrecording = off\n"
+             "command = %s\ncommand_timeout = 10\n",
+             script_path);
+    int rc = se_setup("data/scenarios/test-failures.ini", "10", conf);
+    if (rc != 0) {
+        printf("setup failed\n");
+    } else {
+        add_agents();
+        RUN(answer_rate_fires_and_clears);
+    }
+    se_teardown();
+    unlink(ran_path);
+    unlink(script_path);
+    rmdir(cmd_dir);
+    return rc != 0 ? 1 : check_done();
+}
