@@ -2,15 +2,19 @@
  * Tests of the console's errors screen data: errstats_parse over answers shaped as
  * api_errors.c writes them (and hostile or broken ones), and the sparkline: scaling into the
  * block characters and the ASCII fallback, all zeros, one huge bucket, more buckets than
- * columns summed, a buffer too small.
+ * columns summed, a buffer too small; and the reducer's part: F8 for any agent, a fetch on
+ * opening and every 30 s while open, `r` switching the range, an answer for the other range
+ * dropped, the selection kept in range, a failure shown and the last figures kept.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "check.h"
 #include "console/errstats.h"
+#include "console/model.h"
 #include "console/sanitize.h"
 #include "dialtone/util.h"
 
@@ -177,6 +181,130 @@ TEST(spark_small_buffer)
     CHECK_STR(out, "#######");
 }
 
+#define WALL INT64_C(1767323045000)
+#define MONO UINT64_C(100000)
+
+static void check_model(const struct model *m)
+{
+    char e[200] = "";
+    int rc = model_check(m, e, sizeof e);
+    if (rc)
+        printf("  invariant: %s\n", e);
+    CHECK_INT(rc, 0);
+}
+
+static struct model *agent_model(void)
+{
+    struct model *m = model_new();
+    model_tick(m, MONO, WALL);
+    model_resize(m, 40, 120);
+    model_set_conn(m, CLIENT_LIVE, 0, NULL);
+    cJSON *snap = cJSON_Parse(
+        "{\"type\":\"snapshot\",\"seq\":3,\"ts\":\"2026-01-02T03:04:05.000Z\",\"data\":{"
+        "\"agent\":{\"name\":\"ann\",\"role\":\"agent\",\"endpoint\":\"client:ann\",\"state\":"
+        "\"offline\",\"reason\":null,\"since_ms\":1767323000000,\"queues\":[\"support\"]},"
+        "\"pending\":[],\"queues\":[]}}");
+    model_apply_event(m, snap);
+    cJSON_Delete(snap);
+    struct model_cmd cmds[MODEL_CMDS_MAX];
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 1); /* GET /api/v1/me, not ours */
+    return m;
+}
+
+static void answer(struct model *m, int tag, int status, const char *body, const char *e)
+{
+    cJSON *j = body ? cJSON_Parse(body) : NULL;
+    model_apply_result(m, tag, status, j, e);
+    cJSON_Delete(j);
+    check_model(m);
+}
+
+static int key(struct model *m, int k, enum km_action a, struct model_cmd *cmds)
+{
+    int n = model_apply_key(m, k, a, cmds, MODEL_CMDS_MAX);
+    check_model(m);
+    return n;
+}
+
+TEST(screen_fetches)
+{
+    struct model *m = agent_model();
+    struct model_cmd cmds[MODEL_CMDS_MAX];
+    CHECK_INT(key(m, KM_KEY_F(8), KA_VIEW_ERRORS, cmds), 1); /* any agent */
+    CHECK_INT(m->screen, MODEL_SCR_ERRORS);
+    CHECK_INT(model_key_context(m), KM_ERRORS);
+    CHECK_STR(cmds[0].method, "GET");
+    CHECK_STR(cmds[0].path, "/api/v1/errors?range=today");
+    CHECK(m->errors.asking);
+    answer(m, cmds[0].tag, 200, real_errors, NULL);
+    CHECK(m->errors.loaded && !m->errors.asking);
+    CHECK_INT(m->errors.data.n_codes, 2);
+    /* the moves select a code, within the list */
+    CHECK_INT(key(m, 'j', KA_DOWN, cmds), 0);
+    CHECK_INT(key(m, 'j', KA_DOWN, cmds), 0);
+    CHECK_INT(m->errors.sel, 1);
+    CHECK_INT(key(m, 'g', KA_HOME, cmds), 0);
+    CHECK_INT(m->errors.sel, 0);
+    /* every 30 s while open, not before */
+    model_tick(m, MONO + 29000, WALL + 29000);
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 0);
+    model_tick(m, MONO + 30000, WALL + 30000);
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/errors?range=today");
+    /* a failure is shown, the last figures stay */
+    answer(m, cmds[0].tag, 503, NULL, "the database is not answering");
+    CHECK_STR(m->errors.message, "the database is not answering");
+    CHECK(m->errors.loaded && m->errors.data.n_codes == 2);
+    /* not while the screen is closed */
+    CHECK_INT(key(m, KM_KEY_F(2), KA_VIEW_QUEUE, cmds), 0);
+    model_tick(m, MONO + 90000, WALL + 90000);
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 0);
+    model_free(m);
+}
+
+TEST(range_switch)
+{
+    struct model *m = agent_model();
+    struct model_cmd cmds[MODEL_CMDS_MAX];
+    CHECK_INT(key(m, KM_KEY_F(8), KA_VIEW_ERRORS, cmds), 1);
+    int today_tag = cmds[0].tag;
+    /* r: the seven days, at once, even with today's answer outstanding */
+    CHECK_INT(key(m, 'r', KA_ERR_RANGE, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/errors?range=7d");
+    CHECK_INT(m->errors.week, 1);
+    /* today's answer comes late: dropped, and asked again for the seven days */
+    answer(m, today_tag, 200, real_errors, NULL);
+    CHECK(!m->errors.loaded);
+    CHECK_INT(model_take_cmds(m, cmds, MODEL_CMDS_MAX), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/errors?range=7d");
+    char *week = xasprintf("%s", real_errors);
+    memcpy(strstr(week, "\"today\""), "\"7d\"   ", 7);
+    answer(m, cmds[0].tag, 200, week, NULL);
+    CHECK(m->errors.loaded && m->errors.data.week);
+    /* a shorter list keeps the selection on a code */
+    m->errors.sel = 1;
+    answer(m, cmds[0].tag, 200, "{\"range\":\"7d\",\"codes\":[{\"code\":31486,\"count\":1}]}",
+           NULL);
+    CHECK_INT(m->errors.sel, 0);
+    /* r again: today */
+    CHECK_INT(key(m, 'r', KA_ERR_RANGE, cmds), 1);
+    CHECK_STR(cmds[0].path, "/api/v1/errors?range=today");
+    free(week);
+    model_free(m);
+}
+
+TEST(keymap_binds)
+{
+    struct keymap *km = km_new();
+    CHECK_INT(km_lookup(km, KM_GLOBAL, KM_KEY_F(8)), KA_VIEW_ERRORS);
+    CHECK_INT(km_lookup(km, KM_ERRORS, 'r'), KA_ERR_RANGE);
+    CHECK_INT(km_lookup(km, KM_QUEUE, 'r'), KA_REFRESH); /* elsewhere r still refreshes */
+    CHECK_STR(km_action_name(KA_VIEW_ERRORS), "view-errors");
+    CHECK_INT(km_action_from_name("error-range"), KA_ERR_RANGE);
+    CHECK_STR(km_context_name(KM_ERRORS), "errors");
+    km_free(km);
+}
+
 int main(void)
 {
     RUN(parse_real);
@@ -185,5 +313,8 @@ int main(void)
     RUN(spark_scaling);
     RUN(spark_columns);
     RUN(spark_small_buffer);
+    RUN(screen_fetches);
+    RUN(range_switch);
+    RUN(keymap_binds);
     return check_done();
 }
