@@ -3,8 +3,8 @@
  * outbound calls to a busy number push the answer rate under its threshold (a small minimum of
  * calls in the test's config): the alert fires (stored, alert.fired emitted, listed by
  * GET /api/v1/alerts for supervisors only, 1 on /metrics, the configured command run with the
- * alert in its environment); then answered calls bring the rate back and it clears the same
- * ways.
+ * alert in its environment, its JSON POSTed to the configured URL); then answered calls bring
+ * the rate back and it clears the same ways.
  */
 #include "dialtone/agents.h"
 #include "serve_e2e_fixture.h"
@@ -15,6 +15,7 @@
 #define MACHINE "+14155550340" /* answered (by a machine) */
 
 static char cmd_dir[64], ran_path[96], script_path[96];
+static int hook_fd = -1; /* where webhook_url points: a socket this test listens on */
 
 struct agent {
     const char *name, *endpoint, *role;
@@ -143,6 +144,38 @@ static int command_ran(const char *line)
     return 0;
 }
 
+/* Accepts the daemon's POST to webhook_url, answers 200 and returns 1 when it carried the
+ * alert in state. */
+static int posted(const char *state)
+{
+    struct pollfd p = {.fd = hook_fd, .events = POLLIN};
+    if (poll(&p, 1, WAIT) != 1)
+        return 0;
+    int c = accept(hook_fd, NULL, NULL);
+    if (c < 0)
+        return 0;
+    char buf[4096] = "";
+    size_t n = 0;
+    char want[64];
+    snprintf(want, sizeof want, "\"state\":\"%s\"", state);
+    struct pollfd q = {.fd = c, .events = POLLIN};
+    while (n < sizeof buf - 1 && !strstr(buf, want) && poll(&q, 1, WAIT) == 1) {
+        ssize_t k = read(c, buf + n, sizeof buf - 1 - n);
+        if (k <= 0)
+            break;
+        n += (size_t)k;
+        buf[n] = '\0';
+    }
+    buf[n] = '\0';
+    const char *ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    if (write(c, ok, strlen(ok)) < 0)
+        n = 0;
+    close(c);
+    static const char line[] = "POST /alert HTTP/1.1\r\n";
+    return strncmp(buf, line, strlen(line)) == 0 && strstr(buf, "Content-Type: application/json") &&
+           strstr(buf, want) && strstr(buf, "\"rule\":\"answer-rate\"");
+}
+
 static void check_list(const char *state, int firing)
 {
     struct se_resp r = api(BOSS, "GET", "/api/v1/alerts", NULL);
@@ -184,6 +217,7 @@ TEST(answer_rate_fires_and_clears)
     CHECK_INT(metric("dialtone_alerts_firing{rule=\"answer-rate\"} "), 1);
     check_list("fired", 1);
     CHECK(command_ran("answer-rate fired\n"));
+    CHECK(posted("fired"));
 
     /* answered calls bring the rate back to 50% */
     dial(MACHINE, "completed");
@@ -193,6 +227,7 @@ TEST(answer_rate_fires_and_clears)
     CHECK_INT(metric("dialtone_alerts_firing{rule=\"answer-rate\"} "), 0);
     check_list("cleared", 0);
     CHECK(command_ran("answer-rate cleared\n"));
+    CHECK(posted("cleared"));
     CHECK_STR(se_q("SELECT count(*) FROM alerts"), "2");
 }
 
@@ -210,13 +245,20 @@ int main(void)
             ran_path);
     fclose(f);
     chmod(script_path, 0700);
+    hook_fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t alen = sizeof a;
+    if (hook_fd < 0 || bind(hook_fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        listen(hook_fd, 4) != 0 || getsockname(hook_fd, (struct sockaddr *)&a, &alen) != 0)
+        return 1;
     char conf[1024];
     snprintf(conf, sizeof conf,
              "[queue \"support\"]\nmax_wait = 3600\n[dispositions]\nresolved = Resolved\n"
              "[alerts]\nanswer_rate = 50%%\nanswer_rate_clear = 50%%\nanswer_rate_min_calls = 2\n"
              "answer_rate_window = 600\nerror_code = off\nduration_drop = off\nrecording = off\n"
-             "command = %s\ncommand_timeout = 10\n",
-             script_path);
+             "command = %s\ncommand_timeout = 10\nwebhook_url = http://127.0.0.1:%d/alert\n",
+             script_path, ntohs(a.sin_port));
     int rc = se_setup("data/scenarios/test-failures.ini", "10", conf);
     if (rc != 0) {
         printf("setup failed\n");
@@ -225,6 +267,7 @@ int main(void)
         RUN(answer_rate_fires_and_clears);
     }
     se_teardown();
+    close(hook_fd);
     unlink(ran_path);
     unlink(script_path);
     rmdir(cmd_dir);

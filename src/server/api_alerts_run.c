@@ -3,8 +3,8 @@
  * announcing it: runs [alerts] command with fork and execve (never a shell), the alert in its
  * environment (DIALTONE_ALERT_RULE, _KIND, _STATE "fired" or "cleared", _VALUE, _AT_MS,
  * _MESSAGE) next to PATH, LANG and TZ only (the daemon's secrets stay with it), stdin from
- * /dev/null and no other descriptor; children are reaped every second and killed past
- * command_timeout. And POSTs the alert's JSON to [alerts] webhook_url through the async HTTP
+ * /dev/null and no other descriptor, in its own process group; children are reaped every
+ * second and killed (their whole group) past command_timeout. And POSTs the alert's JSON to [alerts] webhook_url through the async HTTP
  * client. Neither ever blocks the loop.
  */
 #include <errno.h>
@@ -118,6 +118,7 @@ static void start_command(struct api_alerts_run *r, const struct alert_transitio
         sigemptyset(&all);
         sigprocmask(SIG_SETMASK, &all, NULL);
         signal(SIGPIPE, SIG_DFL);
+        setpgid(0, 0); /* its own group, killed whole past its time */
         if (devnull >= 0)
             dup2(devnull, 0);
         for (int fd = 3; fd < maxfd; fd++)
@@ -126,6 +127,8 @@ static void start_command(struct api_alerts_run *r, const struct alert_transitio
         _exit(127);
     }
     int e = errno;
+    if (pid > 0)
+        setpgid(pid, pid);
     if (devnull >= 0)
         close(devnull);
     for (size_t i = 0; i < n; i++)
@@ -159,7 +162,7 @@ void api_alerts_run_tick(struct api_alerts_run *r)
             continue;
         }
         if (!c->killed && now >= c->deadline_ms) {
-            kill(c->pid, SIGKILL);
+            kill(-c->pid, SIGKILL);
             c->killed = 1;
         }
         i++;
@@ -225,7 +228,7 @@ void api_alerts_run_free(struct api_alerts_run *r)
         return;
     httpc_free(r->http); /* the callbacks run now, with r still alive */
     for (size_t i = 0; i < r->nchildren; i++) {
-        kill(r->children[i].pid, SIGKILL);
+        kill(-r->children[i].pid, SIGKILL);
         waitpid(r->children[i].pid, NULL, 0);
     }
     free(r);
