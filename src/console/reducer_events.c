@@ -437,6 +437,10 @@ int model_apply_event(struct model *st, const cJSON *ev)
         rd_on_transferred(st, d, ts);
     else if (strcmp(type, "agent.removed") == 0 && rd_is_me(st, rd_str(d, "agent")))
         model_toast(st, MODEL_ERROR, "This agent was removed from the daemon: ask an admin");
+    else if (strncmp(type, "alert.", 6) == 0 && rd_str(d, "message") &&
+             strcmp(st->agent.role, "supervisor") == 0)
+        model_toast(st, strcmp(type, "alert.fired") == 0 ? MODEL_ERROR : MODEL_OK, "Alert %s: %s",
+                    strcmp(type, "alert.fired") == 0 ? "fired" : "cleared", rd_str(d, "message"));
     else if (strncmp(type, "call.", 5) == 0 && rd_is_me(st, rd_str(d, "agent")))
         on_mine(st, type, d, ts);
     return DT_OK;
