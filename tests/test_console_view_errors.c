@@ -149,6 +149,7 @@ TEST(table_and_detail)
     CHECK(find("What to do: The line was busy; try again later.") > b);
     CHECK(find("A later retry may succeed.") > b);
     CHECK(strstr(row(23), "F8Errors") != NULL);
+    CHECK(strstr(row(0), "Errors") != NULL); /* the status bar names the screen */
     /* j: the second code's explanation */
     struct model_cmd cmds[MODEL_CMDS_MAX];
     model_apply_key(m, 'j', KA_DOWN, cmds, MODEL_CMDS_MAX);
@@ -156,6 +157,10 @@ TEST(table_and_detail)
     CHECK(cell_is(b, 1, TR_SELECTED));
     CHECK(find("What to do: Check the number with the customer and update it.") > b);
     CHECK(find("Check the number with the customer.") > b);
+    /* the help lists the screen's own key */
+    m->help_open = 1;
+    draw(m, 24, 80);
+    CHECK(find("show today's errors or the last seven days'") > 0);
     model_free(m);
 }
 

@@ -36,6 +36,7 @@ static enum km_context under_help(const struct model *m)
         [MODEL_SCR_QUEUE] = KM_QUEUE,     [MODEL_SCR_CALL] = KM_CALL,
         [MODEL_SCR_DIALPAD] = KM_DIALPAD, [MODEL_SCR_HISTORY] = KM_HISTORY,
         [MODEL_SCR_DETAIL] = KM_DETAIL,   [MODEL_SCR_BOARD] = KM_BOARD,
+        [MODEL_SCR_ERRORS] = KM_ERRORS,
     };
     if (m->menu.open || (m->screen == MODEL_SCR_BOARD && m->board.menu_open))
         return KM_MENU;

@@ -27,6 +27,7 @@ static const char *screen_name(enum model_screen s)
         [MODEL_SCR_QUEUE] = "Queue",        [MODEL_SCR_CALL] = "Call",
         [MODEL_SCR_DIALPAD] = "Dialpad",    [MODEL_SCR_HISTORY] = "History",
         [MODEL_SCR_DETAIL] = "Call detail", [MODEL_SCR_BOARD] = "Wallboard",
+        [MODEL_SCR_ERRORS] = "Errors",
     };
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "";
 }
