@@ -2,7 +2,8 @@
  * Tests for the store's upgrade to schema version 6 (data/migrations/0006_unused_indexes.sql):
  * a database built by the migrations before it, with calls, their events and the audit log in
  * it, opens at the latest version with every row as it was, without the two indexes no query
- * reads by, and the store keeps working on it.
+ * reads by, and the store keeps working on it. And a big index built in one transaction, as a
+ * migration does, works under the store's settings of SQLite.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,10 +114,41 @@ TEST(upgrade_keeps_rows_drops_indexes)
     free(path);
 }
 
+/* A migration builds an index over every call inside the upgrade's transaction: with the
+ * store's settings of SQLite in force, that works on a database of tens of thousands of calls
+ * (a statement journal spill size of 256 KB once made it fail with "database or disk is
+ * full" from about 20,000 calls on). */
+TEST(big_index_in_a_transaction)
+{
+    char *path = NULL;
+    struct store *st = fixture_open(&path);
+    if (!st) {
+        free(path);
+        return;
+    }
+    char *msg = NULL;
+    int rc = sqlite3_exec(store_db(st),
+                          "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                          "WHERE i < 60000) INSERT INTO calls (sid, created_ms, updated_ms) "
+                          "SELECT printf('CA%032d', i), i, i FROM n; "
+                          "CREATE INDEX calls_big_test ON calls (updated_ms, created_ms, sid); "
+                          "COMMIT;",
+                          NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        printf("  %s\n", msg ? msg : "?");
+    CHECK_INT(rc, SQLITE_OK);
+    sqlite3_free(msg);
+    CHECK_QUERY(store_db(st), "SELECT count(*) FROM calls", "60000");
+    store_close(st);
+    free(path);
+}
+
 int main(void)
 {
     if (fixture_init() != 0)
         return 1;
+    RUN(big_index_in_a_transaction); /* first: the store's SQLite settings apply only before
+                                        anything else has used SQLite in the process */
     RUN(upgrade_keeps_rows_drops_indexes);
     fixture_done();
     return check_done();

@@ -339,17 +339,14 @@ static int configure(struct store *st, int in_memory, char *err, size_t errlen)
 
 /* Settings of SQLite as a whole, made before its first use in the process (where it was
  * started before, as by a test that opened a database itself, sqlite3_config refuses and the
- * defaults stay: only slower). The size up to which a statement's or a savepoint's journal
- * stays in memory, in one chunk: the default of 64 KB (16 pages) is crossed now and then by a
- * callback's write of a call and its indexes, and each time costs a temporary file. And no
- * memory statistics, which take a global lock at every allocation. */
-#define STORE_JOURNAL_SPILL (256 * 1024)
-
+ * defaults stay: only slower): no memory statistics, which take a global lock at every
+ * allocation. The statement journal's spill size stays SQLite's own: raised to 256 KB, it made
+ * any statement whose journal outgrew that (CREATE INDEX over 20,000 calls in a transaction, as
+ * a migration does) fail with "database or disk is full". */
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 
 static void configure_sqlite(void)
 {
-    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STORE_JOURNAL_SPILL);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
