@@ -546,7 +546,7 @@ static int bench_history_keys(void)
     }
     /* A filter typed after `/`: the time from Enter to the matching rows on screen. */
     static const char *const filters[][2] = {{"Garcia", "Maria Garcia"},
-                                             {"status:busy", "[SIP 486"}};
+                                             {"status:busy", "[31486 busy]"}};
     for (size_t k = 0; k < sizeof filters / sizeof filters[0]; k++) {
         tmux("send-keys -t %s / C-u", last);
         tmux("send-keys -t %s -l %s", last, filters[k][0]);
