@@ -10,6 +10,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/report_common.h"
+#include "dialtone/store_report_cost.h"
 #include "dialtone/util.h"
 
 #define ERRLEN      512
@@ -28,6 +29,11 @@ static int run_answer_rate(struct report_ctx *ctx, const struct report_opts *o, 
 static int run_errors(struct report_ctx *ctx, const struct report_opts *o, char *err,
                       size_t errlen);
 
+static int run_cost_by_day(struct report_ctx *ctx, const struct report_opts *o, char *err,
+                           size_t errlen);
+static int run_cost_by_queue(struct report_ctx *ctx, const struct report_opts *o, char *err,
+                             size_t errlen);
+
 static const struct report_def reports[] = {
     {.name = "failures",
      .summary = "failed calls by final status and error code",
@@ -38,6 +44,12 @@ static const struct report_def reports[] = {
     {.name = "errors",
      .summary = "top error codes (--top N, default 10) with an hourly trend",
      .run = run_errors},
+    {.name = "cost-by-day",
+     .summary = "what the calls cost each day, and per successful call",
+     .run = run_cost_by_day},
+    {.name = "cost-by-queue",
+     .summary = "what the calls cost by queue, and per successful call",
+     .run = run_cost_by_queue},
 };
 
 #define NREPORTS (sizeof reports / sizeof reports[0])
@@ -266,6 +278,111 @@ static int run_errors(struct report_ctx *ctx, const struct report_opts *o, char 
     return DT_OK;
 }
 
+/* Millionths as a decimal amount with 4 places; "" for -1 (none). */
+static void money(int64_t micros, char *buf, size_t len)
+{
+    if (micros < 0)
+        buf[0] = '\0';
+    else
+        snprintf(buf, len, "%lld.%04lld", (long long)(micros / 1000000),
+                 (long long)((micros % 1000000 + 50) / 100));
+}
+
+/* One cost row in ctx's format (doc's rows when JSON). */
+static void cost_row(const struct report_ctx *ctx, cJSON *rows, const struct store_report_cost *c,
+                     const char *keyname)
+{
+    char cost[32], per[32];
+    money(c->cost_micros, cost, sizeof cost);
+    money(store_report_cost_per_success(c), per, sizeof per);
+    if (rows) {
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddStringToObject(r, keyname, c->key);
+        cJSON_AddNumberToObject(r, "calls", (double)c->calls);
+        cJSON_AddNumberToObject(r, "successful", (double)c->successful);
+        cJSON_AddNumberToObject(r, "priced", (double)c->priced);
+        cJSON_AddNumberToObject(r, "billable_s", (double)c->billable_s);
+        cJSON_AddNumberToObject(r, "cost", (double)c->cost_micros / 1e6);
+        if (*per)
+            cJSON_AddNumberToObject(r, "cost_per_success",
+                                    (double)store_report_cost_per_success(c) / 1e6);
+        else
+            cJSON_AddNullToObject(r, "cost_per_success");
+        cJSON_AddStringToObject(r, "unit", c->unit);
+        cJSON_AddItemToArray(rows, r);
+    } else if (ctx->format == REPORT_CSV) {
+        struct dt_buf b;
+        dt_buf_init(&b);
+        store_report_csv_field(&b, c->key);
+        dt_buf_putc(&b, '\0');
+        printf("%s,%lld,%lld,%lld,%lld,%s,%s,%s\n", b.data, (long long)c->calls,
+               (long long)c->successful, (long long)c->priced, (long long)c->billable_s, cost, per,
+               c->unit);
+        dt_buf_done(&b);
+    } else {
+        printf("%-20.20s %6lld %6lld %6lld %9lld %11s %10s %s\n", *c->key ? c->key : "-",
+               (long long)c->calls, (long long)c->successful, (long long)c->priced,
+               (long long)c->billable_s, cost, *per ? per : "-", c->unit);
+    }
+}
+
+static int run_cost(struct report_ctx *ctx, int by_day, char *err, size_t errlen)
+{
+    struct store_report_cost *c;
+    size_t n;
+    int rc =
+        by_day ? store_report_cost_by_day(ctx->db, ctx->zone, ctx->from_ms, ctx->to_ms, &c, &n, err,
+                                          errlen)
+               : store_report_cost_by_queue(ctx->db, ctx->from_ms, ctx->to_ms, &c, &n, err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    const char *keyname = by_day ? "day" : "queue";
+    cJSON *doc = NULL, *rows = NULL;
+    if (ctx->format == REPORT_JSON) {
+        doc = json_head(ctx, by_day ? "cost-by-day" : "cost-by-queue");
+        rows = cJSON_AddArrayToObject(doc, "rows");
+    } else if (ctx->format == REPORT_CSV) {
+        printf("%s,calls,successful,priced,billable_s,cost,cost_per_success,unit\n", keyname);
+    } else {
+        printf("%-20s %6s %6s %6s %9s %11s %10s %s\n", by_day ? "DAY" : "QUEUE", "CALLS", "OK",
+               "PRICED", "BILLABLE", "COST", "PER OK", "UNIT");
+    }
+    struct store_report_cost total = {.key = "total"};
+    for (size_t i = 0; i < n; i++) {
+        cost_row(ctx, rows, &c[i], keyname);
+        total.calls += c[i].calls;
+        total.successful += c[i].successful;
+        total.priced += c[i].priced;
+        total.billable_s += c[i].billable_s;
+        total.cost_micros += c[i].cost_micros;
+        if (!total.unit[0])
+            memcpy(total.unit, c[i].unit, sizeof total.unit);
+    }
+    if (doc) {
+        cJSON_AddNumberToObject(doc, "cost", (double)total.cost_micros / 1e6);
+        cJSON_AddStringToObject(doc, "unit", total.unit);
+        json_out(doc);
+    } else if (ctx->format == REPORT_TABLE) {
+        cost_row(ctx, NULL, &total, keyname);
+    }
+    free(c);
+    return DT_OK;
+}
+
+static int run_cost_by_day(struct report_ctx *ctx, const struct report_opts *o, char *err,
+                           size_t errlen)
+{
+    (void)o;
+    return run_cost(ctx, 1, err, errlen);
+}
+
+static int run_cost_by_queue(struct report_ctx *ctx, const struct report_opts *o, char *err,
+                             size_t errlen)
+{
+    (void)o;
+    return run_cost(ctx, 0, err, errlen);
+}
+
 static int cmd_report_main(int argc, char **argv)
 {
     struct report_opts o;
@@ -304,7 +421,8 @@ static int cmd_report_main(int argc, char **argv)
 
 const struct cmd_entry cmd_report_entry = {
     .name = "report",
-    .args = "failures|answer-rate|errors --from DATE --to DATE [--format table|csv|json] "
+    .args = "failures|answer-rate|errors|cost-by-day|cost-by-queue --from DATE --to DATE [--format "
+            "table|csv|json] "
             "[--top N] [--config FILE]",
     .summary = "reports over the stored calls",
     .main = cmd_report_main,

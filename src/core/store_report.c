@@ -9,6 +9,7 @@
 #include "dialtone/kpi.h"
 #include "dialtone/store.h"
 #include "dialtone/store_report.h"
+#include "store_report_int.h"
 
 #define HOUR_MS 3600000LL
 
@@ -71,6 +72,11 @@ int store_report_open(const char *path, struct store_report **out, char *err, si
 fail:
     store_report_close(r);
     return rc;
+}
+
+sqlite3 *store_report_sqlite(struct store_report *r)
+{
+    return r->db;
 }
 
 void store_report_close(struct store_report *r)
