@@ -72,6 +72,12 @@
  *                    the alert in its environment (DIALTONE_ALERT_*), default none
  *   command_timeout  seconds before it is killed, 1-3600, default 30
  *   webhook_url      http(s) URL the alert is POSTed to as JSON, default none
+ *   monthly_budget   the calls' cost allowed in a calendar month (wallboard zone), in the
+ *                    price unit, e.g. 250.00; default none
+ *   stop_outbound_over_budget  yes: once the month's cost reaches monthly_budget, new
+ *                    outbound calls are refused (409 over_budget); default no
+ *   price_delay      seconds after a call ends before its price is fetched from Twilio
+ *                    (retried while Twilio has none yet), 0-3600, decimals allowed, default 60
  *   [dispositions]   wrap-up codes in order, one per line: CODE = label. CODE is 1-32
  *                    letters, digits, '-' or '_'; label up to 64 bytes (default: CODE).
  *                    The section replaces the default list (resolved, follow-up,
@@ -210,9 +216,12 @@ struct config_wallboard {
 struct config_alerts {
     struct alert_rule rules[ALERT_KIND_COUNT];
     int enabled[ALERT_KIND_COUNT];
-    char command[DT_CONFIG_PATH_SIZE];      /* "" for none */
+    char command[DT_CONFIG_PATH_SIZE];    /* "" for none */
     char webhook_url[DT_CONFIG_URL_SIZE]; /* "" for none */
-    int command_timeout;                    /* seconds */
+    int command_timeout;                  /* seconds */
+    int64_t monthly_budget_micros;        /* millionths of the price unit; 0 for none */
+    int stop_outbound_over_budget;        /* 1: refuse outbound calls over the budget */
+    int64_t price_delay_ms;               /* before a call's price is fetched */
 };
 
 /* Held by value: config_init / config_done. */

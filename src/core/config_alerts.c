@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/config_internal.h"
+#include "dialtone/kpi.h"
 #include "dialtone/util.h"
 
 /* The key prefix of each kind (the kind's name with '_' for '-'). */
@@ -28,7 +29,7 @@ static const struct {
 };
 #define N_SUFFIXES (sizeof suffixes / sizeof suffixes[0])
 
-enum { SEEN_COMMAND = 60, SEEN_URL, SEEN_TIMEOUT };
+enum { SEEN_COMMAND = 57, SEEN_URL, SEEN_TIMEOUT, SEEN_BUDGET, SEEN_STOP, SEEN_DELAY };
 
 void config_alerts_defaults(struct config_alerts *al)
 {
@@ -39,6 +40,7 @@ void config_alerts_defaults(struct config_alerts *al)
         al->enabled[k] = k != ALERT_DAILY_COST; /* it needs a budget */
     }
     al->command_timeout = 30;
+    al->price_delay_ms = 60000;
 }
 
 static int text_ok(const char *v)
@@ -47,6 +49,39 @@ static int text_ok(const char *v)
         if ((unsigned char)*p <= 0x20 || *p == 0x7f)
             return 0;
     return 1;
+}
+
+/* Sets the budget and price keys; 1 when name is none of them. */
+static int set_cost(struct config_alerts *al, const char *name, const char *v, int *bit, char *why,
+                    size_t whylen)
+{
+    if (strcmp(name, "monthly_budget") == 0) {
+        *bit = SEEN_BUDGET;
+        int64_t m;
+        if (kpi_price_parse(v, &m) != DT_OK || *v == '-' || *v == '+' || m <= 0)
+            return dt_seterr(why, whylen, DT_EINVAL,
+                             "monthly_budget in [alerts] must be an amount over 0, such as 250.00");
+        al->monthly_budget_micros = m;
+    } else if (strcmp(name, "stop_outbound_over_budget") == 0) {
+        *bit = SEEN_STOP;
+        if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+            al->stop_outbound_over_budget = 1;
+        else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+            al->stop_outbound_over_budget = 0;
+        else
+            return dt_seterr(why, whylen, DT_EINVAL,
+                             "stop_outbound_over_budget in [alerts] must be yes or no");
+    } else if (strcmp(name, "price_delay") == 0) {
+        *bit = SEEN_DELAY;
+        int64_t m;
+        if (kpi_price_parse(v, &m) != DT_OK || *v == '-' || *v == '+' || m > 3600000000LL)
+            return dt_seterr(why, whylen, DT_EINVAL,
+                             "price_delay in [alerts] must be 0-3600 seconds");
+        al->price_delay_ms = m / 1000;
+    } else {
+        return 1;
+    }
+    return DT_OK;
 }
 
 static int set_other(struct config_alerts *al, const char *name, const char *v, uint64_t *seen,
@@ -81,7 +116,11 @@ static int set_other(struct config_alerts *al, const char *name, const char *v, 
                              "command_timeout in [alerts] must be 1-3600 seconds");
         al->command_timeout = (int)t;
     } else {
-        return dt_seterr(why, whylen, DT_EINVAL, "unknown key '%s' in [alerts]", name);
+        int rc = set_cost(al, name, v, &bit, why, whylen);
+        if (rc == 1)
+            return dt_seterr(why, whylen, DT_EINVAL, "unknown key '%s' in [alerts]", name);
+        if (rc != DT_OK)
+            return rc;
     }
     if (*seen & ((uint64_t)1 << bit))
         return dt_seterr(why, whylen, DT_EINVAL, "duplicate key '%s' in [alerts]", name);
