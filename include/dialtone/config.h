@@ -78,6 +78,11 @@
  *                    outbound calls are refused (409 over_budget); default no
  *   price_delay      seconds after a call ends before its price is fetched from Twilio
  *                    (retried while Twilio has none yet), 0-3600, decimals allowed, default 60
+ *   [retry]          outbound calls placed with "retry" (dialtone/retry.h) and bad numbers:
+ *   delay            seconds before a retryable failure is dialed again, 0-86400, default 60
+ *   max_attempts     attempts in all, the first included, 1-20, default 3
+ *   busy_callback    seconds before a busy callee is called back, 0 (never)-86400, default 600
+ *   flag_after       failures in a row that flag a number for review, 0 (never)-100, default 3
  *   [dispositions]   wrap-up codes in order, one per line: CODE = label. CODE is 1-32
  *                    letters, digits, '-' or '_'; label up to 64 bytes (default: CODE).
  *                    The section replaces the default list (resolved, follow-up,
@@ -101,6 +106,7 @@
 
 #include "dialtone/alerts.h"
 #include "dialtone/log.h"
+#include "dialtone/retry.h"
 
 /* Buffer sizes, terminating NUL included; values must be shorter. */
 #define DT_CONFIG_SID_SIZE     35 /* "AC"/"SK" + 32 hex */
@@ -224,6 +230,12 @@ struct config_alerts {
     int64_t price_delay_ms;               /* before a call's price is fetched */
 };
 
+/* Retries and bad numbers ([retry]). */
+struct config_retry {
+    struct retry_config policy;
+    int flag_after; /* failures in a row that flag a number; 0 never */
+};
+
 /* Held by value: config_init / config_done. */
 struct config {
     struct config_twilio twilio;
@@ -234,6 +246,7 @@ struct config {
     struct config_ivr ivr;
     struct config_wallboard wallboard;
     struct config_alerts alerts;
+    struct config_retry retry;
     struct config_disposition dispositions[DT_CONFIG_MAX_DISPOS];
     size_t n_dispositions;
 };

@@ -40,6 +40,7 @@ static const struct {
     {.name = "ivr", .sec = CONFIG_SEC_IVR},
     {.name = "wallboard", .sec = CONFIG_SEC_WALLBOARD},
     {.name = "alerts", .sec = CONFIG_SEC_ALERTS},
+    {.name = "retry", .sec = CONFIG_SEC_RETRY},
 };
 
 static const struct {
@@ -74,6 +75,8 @@ void config_init(struct config *cfg)
     cfg->n_dispositions = sizeof default_dispositions / sizeof default_dispositions[0];
     memcpy(cfg->dispositions, default_dispositions, sizeof default_dispositions);
     config_alerts_defaults(&cfg->alerts);
+    retry_config_defaults(&cfg->retry.policy);
+    cfg->retry.flag_after = 3;
 }
 
 static void wipe(void *p, size_t n)

@@ -20,6 +20,7 @@ enum config_sec {
     CONFIG_SEC_IVR,
     CONFIG_SEC_WALLBOARD,
     CONFIG_SEC_ALERTS,
+    CONFIG_SEC_RETRY,
 };
 
 enum config_kind {

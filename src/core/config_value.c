@@ -21,6 +21,9 @@
 #define QU(f)                                                                                      \
     .sec = CONFIG_SEC_QUEUE, .off = offsetof(struct config_queue, f),                              \
     .size = sizeof(((struct config_queue *)0)->f)
+#define RT(f)                                                                                      \
+    .sec = CONFIG_SEC_RETRY, .off = offsetof(struct config, retry.f),                              \
+    .size = sizeof(((struct config *)0)->retry.f)
 #define IV(f)                                                                                      \
     .sec = CONFIG_SEC_IVR, .off = offsetof(struct config, ivr.f),                                  \
     .size = sizeof(((struct config *)0)->ivr.f)
@@ -77,6 +80,12 @@ static const struct config_key config_keys[] = {
      .off = offsetof(struct config, wallboard),
      .name = "timezone",
      .kind = CONFIG_K_ZONE},
+    {RT(policy.delay), .name = "delay", .kind = CONFIG_K_INT, .min = 0, .max = 86400},
+    {RT(policy.max_attempts), .name = "max_attempts", .kind = CONFIG_K_INT, .min = 1,
+     .max = RETRY_MAX_ATTEMPTS},
+    {RT(policy.busy_callback), .name = "busy_callback", .kind = CONFIG_K_INT, .min = 0,
+     .max = 86400},
+    {RT(flag_after), .name = "flag_after", .kind = CONFIG_K_INT, .min = 0, .max = 100},
 };
 
 _Static_assert(sizeof config_keys / sizeof config_keys[0] <= 64, "seen-key mask is 64 bits");
