@@ -42,6 +42,13 @@ int store_report_cost_by_queue(struct store_report *r, int64_t from_ms, int64_t 
                                struct store_report_cost **rows, size_t *n, char *err,
                                size_t errlen);
 
+/*
+ * Into *micros the cost of every row (calls and legs) created in [from_ms, to_ms) that has a
+ * price, in millionths of its unit. Errors: DT_EINVAL (to before from), DT_EDB; *micros 0.
+ */
+int store_report_cost_total(struct store_report *r, int64_t from_ms, int64_t to_ms, int64_t *micros,
+                            char *err, size_t errlen);
+
 /* The cost per successful call of a row in millionths; -1 when it had no successful call. */
 int64_t store_report_cost_per_success(const struct store_report_cost *c);
 

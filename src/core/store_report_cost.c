@@ -162,3 +162,16 @@ int64_t store_report_cost_per_success(const struct store_report_cost *c)
 {
     return c->successful > 0 ? (c->cost_micros + c->successful / 2) / c->successful : -1;
 }
+
+int store_report_cost_total(struct store_report *r, int64_t from_ms, int64_t to_ms, int64_t *micros,
+                            char *err, size_t errlen)
+{
+    *micros = 0;
+    struct store_report_cost *rows;
+    size_t n;
+    int rc = cost_report(r, NULL, 0, from_ms, to_ms, &rows, &n, err, errlen);
+    for (size_t i = 0; i < n; i++)
+        *micros += rows[i].cost_micros;
+    free(rows);
+    return rc;
+}

@@ -15,6 +15,7 @@
 #include "dialtone/store.h"
 #include "dialtone/util.h"
 #include "server/api_alerts_int.h"
+#include "server/api_cost_int.h"
 #include "server/api_int.h"
 #include "server/server_int.h"
 
@@ -282,7 +283,8 @@ struct api *api_new(struct server *srv, char *err, size_t errlen)
 {
     struct api *api = xcalloc(1, sizeof *api);
     api->srv = srv;
-    if (api_route_init(api, err, errlen) != DT_OK || api_alerts_init(api, err, errlen) != DT_OK) {
+    if (api_route_init(api, err, errlen) != DT_OK || api_alerts_init(api, err, errlen) != DT_OK ||
+        api_cost_init(api, err, errlen) != DT_OK) {
         api_free(api);
         return NULL;
     }
@@ -299,6 +301,7 @@ void api_free(struct api *api)
 {
     if (!api)
         return;
+    api_cost_done(api);
     api_alerts_done(api);
     api_route_done(api);
     free(api);

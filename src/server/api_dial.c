@@ -25,6 +25,7 @@
 #include "dialtone/twilio.h"
 #include "dialtone/util.h"
 #include "dialtone/valid.h"
+#include "server/api_cost_int.h"
 #include "server/api_int.h"
 #include "server/server_int.h"
 
@@ -162,6 +163,8 @@ void api_on_dial(struct httpd_req *req, void *user)
     } else if (!to || !valid_e164(to, strlen(to))) {
         api_error(req, 400, "bad_number",
                   "to must be an E.164 number: +, then 8 to 15 digits, the first not 0");
+    } else if (api_cost_over_budget(api, NULL)) {
+        api_error(req, 409, "over_budget", "this month's calls have spent the monthly budget");
     } else if (!api->srv->twilio) {
         api_error(req, 503, "unavailable", "no Twilio client");
     } else if (api->srv->cfg->twilio.n_numbers == 0) {

@@ -87,6 +87,7 @@ struct api {
     struct api_kpi *kpi;          /* offers and agents' calls being followed (api_kpi.c) */
     struct api_monitor *monitors; /* supervisors' legs in calls (api_monitor.c) */
     struct api_alerts *alerts;    /* the alert rules at work (api_alerts.c) */
+    struct api_cost *cost;        /* prices being fetched, the monthly budget (api_cost.c) */
 };
 
 /* The day's facts (api_kpi.c): each routing action as it is carried out; the events

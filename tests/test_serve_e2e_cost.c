@@ -1,0 +1,171 @@
+/*
+ * End-to-end test of call costs with `dialtone serve` and `dialtone sim` (test-failures.ini,
+ * whose rates price an agent's leg at 0.05 a started minute): an outbound dial to a busy number
+ * ends; the daemon fetches both legs' Call resources after [alerts] price_delay and stores
+ * their price, unit and billable duration; `dialtone report cost-by-day` shows the day's cost;
+ * with a monthly budget of 0.01 spent, the next dial is refused with 409 over_budget before
+ * anything reaches Twilio.
+ */
+#include "dialtone/agents.h"
+#include "serve_e2e_fixture.h"
+
+#define WAIT 20000
+
+#define CONF_EXTRA                                                                                 \
+    "[queue \"support\"]\nmax_wait = 3600\n[dispositions]\nresolved = Resolved\n[alerts]\n"        \
+    "monthly_budget = 0.01\nstop_outbound_over_budget = yes\nprice_delay = 0.2\n"
+
+#define BUSY "+14155550300" /* busy in the scenario */
+
+static char token[AGENTS_TOKEN_SIZE], auth[160];
+
+static void add_agent(void)
+{
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char hash[AGENTS_HASH_SIZE];
+    agents_token_new(token, NULL, 0);
+    agents_token_hash(token, strlen(token), hash);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    char *q = sqlite3_mprintf(
+        "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
+        "VALUES ('alice', 'agent', 'client:alice', 0, %Q, 0); INSERT INTO agent_queues "
+        "(agent_id, queue) VALUES (last_insert_rowid(), 'support');",
+        hash);
+    CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_free(q);
+    sqlite3_close(db);
+}
+
+static struct se_resp api(const char *method, const char *path, const char *body)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", se.base, path);
+    const char *hdrs[] = {auth, "Content-Type: application/json", NULL};
+    return se_http(method, url, hdrs, body, body ? strlen(body) : 0, NULL);
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+static int wait_sql(const char *sql, const char *want)
+{
+    char buf[128];
+    return strcmp(se_wait_q(sql, want, WAIT, buf, sizeof buf), want) == 0;
+}
+
+static void available(void)
+{
+    char buf[64];
+    CHECK_STR(se_wait_q("SELECT state FROM agents WHERE name = 'alice'", "wrap-up", WAIT, buf,
+                        sizeof buf),
+              "wrap-up");
+    struct se_resp r = api("POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+}
+
+/* The line of `dialtone report NAME --from today --to today --format csv` starting with
+ * prefix, into line; 0 or -1. */
+static int report_line(const char *name, const char *prefix, char *line, size_t n)
+{
+    char *cmd = xasprintf("'%s' report %s --from today --to today --format csv --config '%s'",
+                          se_bin(), name, se.conf);
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    int found = -1;
+    char buf[512];
+    while (p && fgets(buf, sizeof buf, p)) {
+        if (found != 0 && strncmp(buf, prefix, strlen(prefix)) == 0) {
+            buf[strcspn(buf, "\r\n")] = '\0';
+            dt_strlcpy(line, buf, n);
+            found = 0;
+        }
+    }
+    if (!p || pclose(p) != 0)
+        return -1;
+    return found;
+}
+
+TEST(a_finished_calls_price_is_fetched_and_the_budget_stops_dialing)
+{
+    struct se_resp r = api("POST", "/api/v1/me/state", "{\"state\":\"available\"}");
+    CHECK_INT(r.status, 200);
+    se_resp_done(&r);
+    r = api("POST", "/api/v1/calls", "{\"to\": \"" BUSY "\"}");
+    CHECK_INT(r.status, 202);
+    char room[64], sid[64], sql[300];
+    dt_strlcpy(room, str(r.json, "conference") ? str(r.json, "conference") : "", sizeof room);
+    se_resp_done(&r);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM events WHERE type = 'call.dialing' AND data LIKE '%%%s%%'",
+             room);
+    CHECK(room[0] && wait_sql(sql, "1"));
+    dt_strlcpy(sid,
+               se_q("SELECT json_extract(data, '$.call_sid') FROM events WHERE type = "
+                    "'call.dialing' AND data LIKE '%%%s%%'",
+                    room),
+               sizeof sid);
+    CHECK(sid[0] == 'C');
+    snprintf(sql, sizeof sql, "SELECT status FROM calls WHERE sid = '%s'", sid);
+    CHECK(wait_sql(sql, "busy"));
+    available();
+    /* the agent's leg: one started minute at the default rate; the busy leg costs nothing */
+    snprintf(sql, sizeof sql,
+             "SELECT price || ' ' || price_unit || ' ' || (duration_s > 0) FROM calls WHERE "
+             "parent_sid = '%s'",
+             sid);
+    CHECK(wait_sql(sql, "-0.05000 USD 1"));
+    snprintf(sql, sizeof sql, "SELECT price || ' ' || price_unit FROM calls WHERE sid = '%s'", sid);
+    CHECK(wait_sql(sql, "0.00000 USD"));
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM call_events WHERE type = 'price' AND call_sid IN "
+             "(SELECT sid FROM calls WHERE sid = '%s' OR parent_sid = '%s')",
+             sid, sid);
+    CHECK_STR(se_q("%s", sql), "2");
+
+    char line[512] = "";
+    CHECK_INT(report_line("cost-by-day", "20", line, sizeof line), 0);
+    /* day,calls,successful,priced,billable_s,cost,cost_per_success,unit */
+    char *f[8] = {0};
+    size_t nf = 0;
+    for (char *s = line, *tok; nf < 8 && (tok = strsep(&s, ",")) != NULL;)
+        f[nf++] = tok;
+    CHECK_INT(nf, 8);
+    if (nf == 8) {
+        CHECK_STR(f[1], "1");
+        CHECK_STR(f[2], "0");
+        CHECK_STR(f[3], "2");
+        CHECK_STR(f[5], "0.0500");
+        CHECK_STR(f[6], "");
+        CHECK_STR(f[7], "USD");
+    }
+
+    /* 0.05 spent of a 0.01 budget: refused before Twilio, the agent left available */
+    long calls_before = se_qi("SELECT count(*) FROM calls");
+    r = api("POST", "/api/v1/me/state", "{\"state\":\"available\"}");
+    se_resp_done(&r);
+    r = api("POST", "/api/v1/calls", "{\"to\": \"" BUSY "\"}");
+    CHECK_INT(r.status, 409);
+    CHECK_STR(str(cJSON_GetObjectItemCaseSensitive(r.json, "error"), "code"), "over_budget");
+    se_resp_done(&r);
+    CHECK_STR(se_q("SELECT state FROM agents WHERE name = 'alice'"), "available");
+    usleep(300000);
+    CHECK_INT(se_qi("SELECT count(*) FROM calls"), calls_before);
+}
+
+int main(void)
+{
+    if (se_setup("data/scenarios/test-failures.ini", "10", CONF_EXTRA) != 0) {
+        printf("setup failed\n");
+        se_teardown();
+        return 1;
+    }
+    add_agent();
+    RUN(a_finished_calls_price_is_fetched_and_the_budget_stops_dialing);
+    se_teardown();
+    return check_done();
+}
