@@ -284,7 +284,7 @@ struct api *api_new(struct server *srv, char *err, size_t errlen)
     struct api *api = xcalloc(1, sizeof *api);
     api->srv = srv;
     if (api_route_init(api, err, errlen) != DT_OK || api_alerts_init(api, err, errlen) != DT_OK ||
-        api_cost_init(api, err, errlen) != DT_OK) {
+        api_retry_init(api, err, errlen) != DT_OK || api_cost_init(api, err, errlen) != DT_OK) {
         api_free(api);
         return NULL;
     }
@@ -302,6 +302,7 @@ void api_free(struct api *api)
     if (!api)
         return;
     api_cost_done(api);
+    api_retry_done(api);
     api_alerts_done(api);
     api_route_done(api);
     free(api);

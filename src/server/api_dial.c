@@ -22,6 +22,7 @@
 #include "dialtone/routing.h"
 #include "dialtone/store.h"
 #include "dialtone/store_legs.h"
+#include "dialtone/store_numbers.h"
 #include "dialtone/twilio.h"
 #include "dialtone/util.h"
 #include "dialtone/valid.h"
@@ -145,6 +146,71 @@ static void mark_busy(struct api *api, const char *agent)
     }
 }
 
+/* Refuses with status, code and message; returns status. */
+static int refuse(const char **code, char *msg, size_t msglen, int status, const char *c,
+                  const char *m)
+{
+    *code = c;
+    dt_strlcpy(msg, m, msglen);
+    return status;
+}
+
+int api_dial_place(struct api *api, const struct store_agent *a, const char *to, char *room,
+                   size_t roomlen, const char **code, char *msg, size_t msglen)
+{
+    struct routing_agent_info info;
+    struct routing_actions acts;
+    char err[256];
+    unsigned char rnd[8];
+    int dnc = 0;
+    if (!to || !valid_e164(to, strlen(to)))
+        return refuse(code, msg, msglen, 400, "bad_number",
+                      "to must be an E.164 number: +, then 8 to 15 digits, the first not 0");
+    if ((dnc = store_number_is_dnc(api->srv->store, to, err, sizeof err)) < 0)
+        return refuse(code, msg, msglen, 503, "unavailable", "the database is not answering");
+    if (dnc)
+        return refuse(code, msg, msglen, 409, "do_not_call",
+                      "the number is marked do-not-call by a reviewer");
+    if (api_cost_over_budget(api, NULL))
+        return refuse(code, msg, msglen, 409, "over_budget",
+                      "this month's calls have spent the monthly budget");
+    if (!api->srv->twilio)
+        return refuse(code, msg, msglen, 503, "unavailable", "no Twilio client");
+    if (api->srv->cfg->twilio.n_numbers == 0)
+        return refuse(
+            code, msg, msglen, 409, "no_caller_id",
+            "dialing out needs a caller ID: set numbers in the daemon's [twilio] section");
+    if (api_route_ensure(api, a) != DT_OK || routing_agent_get(api->rt, a->name, &info) != DT_OK ||
+        info.state != DT_ROUTE_AVAILABLE)
+        return refuse(code, msg, msglen, 409, "not_available", "only an available agent can dial");
+    if (RAND_bytes(rnd, sizeof rnd) != 1)
+        return refuse(code, msg, msglen, 503, "unavailable", "no random bytes");
+    routing_actions_init(&acts);
+    struct dial *d = xcalloc(1, sizeof *d);
+    d->api = api;
+    snprintf(d->room, sizeof d->room, "out-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1],
+             rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+    dt_strlcpy(d->agent, a->name, sizeof d->agent);
+    dt_strlcpy(d->to, to, sizeof d->to);
+    routing_agent_busy(api->rt, a->name, d->room, 0, server_now_ms(), &acts, err, sizeof err);
+    api_call_outbound(api, d->room, a->name);
+    mark_busy(api, a->name);
+    dt_strlcpy(room, d->room, roomlen);
+    int status = 202;
+    if (add_leg(d, a->endpoint ? a->endpoint : "", "agent", 0) != DT_OK) {
+        char r[40];
+        dt_strlcpy(r, d->room, sizeof r);
+        free(d);
+        status = refuse(code, msg, msglen, 503, "unavailable",
+                        "the request to Twilio could not be made");
+        api_carry_out(api, &acts);
+        dial_failed(api, r, a->name, "the agent's leg could not be requested");
+    }
+    api_carry_out(api, &acts);
+    routing_actions_done(&acts);
+    return status;
+}
+
 void api_on_dial(struct httpd_req *req, void *user)
 {
     struct api *api = user;
@@ -153,57 +219,29 @@ void api_on_dial(struct httpd_req *req, void *user)
         return;
     cJSON *body = api_body(req);
     const char *to = body ? cJSON_GetStringValue(cJSON_GetObjectItem(body, "to")) : NULL;
-    struct routing_agent_info info;
-    struct routing_actions acts;
-    routing_actions_init(&acts);
-    char err[256];
-    unsigned char rnd[8];
+    const cJSON *retry = body ? cJSON_GetObjectItem(body, "retry") : NULL;
+    char room[40] = "", msg[200];
+    const char *code = "";
     if (!body) {
         /* answered */
-    } else if (!to || !valid_e164(to, strlen(to))) {
-        api_error(req, 400, "bad_number",
-                  "to must be an E.164 number: +, then 8 to 15 digits, the first not 0");
-    } else if (api_cost_over_budget(api, NULL)) {
-        api_error(req, 409, "over_budget", "this month's calls have spent the monthly budget");
-    } else if (!api->srv->twilio) {
-        api_error(req, 503, "unavailable", "no Twilio client");
-    } else if (api->srv->cfg->twilio.n_numbers == 0) {
-        api_error(req, 409, "no_caller_id",
-                  "dialing out needs a caller ID: set numbers in the daemon's [twilio] section");
-    } else if (api_route_ensure(api, &a) != DT_OK ||
-               routing_agent_get(api->rt, a.name, &info) != DT_OK ||
-               info.state != DT_ROUTE_AVAILABLE) {
-        api_error(req, 409, "not_available", "only an available agent can dial");
-    } else if (RAND_bytes(rnd, sizeof rnd) != 1) {
-        api_error(req, 503, "unavailable", "no random bytes");
+    } else if (retry && !cJSON_IsBool(retry)) {
+        api_error(req, 400, "bad_request", "retry must be true or false");
     } else {
-        struct dial *d = xcalloc(1, sizeof *d);
-        d->api = api;
-        snprintf(d->room, sizeof d->room, "out-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1],
-                 rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
-        dt_strlcpy(d->agent, a.name, sizeof d->agent);
-        dt_strlcpy(d->to, to, sizeof d->to);
-        routing_agent_busy(api->rt, a.name, d->room, 0, server_now_ms(), &acts, err, sizeof err);
-        api_call_outbound(api, d->room, a.name);
-        mark_busy(api, a.name);
-        char room[40];
-        dt_strlcpy(room, d->room, sizeof room);
-        if (add_leg(d, a.endpoint ? a.endpoint : "", "agent", 0) != DT_OK) {
-            free(d);
-            api_error(req, 503, "unavailable", "the request to Twilio could not be made");
-            api_carry_out(api, &acts);
-            dial_failed(api, room, a.name, "the agent's leg could not be requested");
+        int status = api_dial_place(api, &a, to, room, sizeof room, &code, msg, sizeof msg);
+        if (status != 202) {
+            api_error(req, status, code, msg);
         } else {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddStringToObject(o, "conference", room);
             cJSON_AddStringToObject(o, "to", to);
             cJSON_AddStringToObject(o, "result", "dialing");
+            api_numbers_warn(api, to, o);
+            if (cJSON_IsTrue(retry))
+                api_retry_follow(api, room, to, a.name, o);
             api_json(req, 202, o);
             cJSON_Delete(o);
         }
     }
-    api_carry_out(api, &acts);
-    routing_actions_done(&acts);
     cJSON_Delete(body);
     store_agent_done(&a);
 }

@@ -88,6 +88,7 @@ struct api {
     struct api_monitor *monitors; /* supervisors' legs in calls (api_monitor.c) */
     struct api_alerts *alerts;    /* the alert rules at work (api_alerts.c) */
     struct api_cost *cost;        /* prices being fetched, the monthly budget (api_cost.c) */
+    struct api_retry *retry;      /* outbound calls being retried (api_retry.c) */
 };
 
 /* The day's facts (api_kpi.c): each routing action as it is carried out; the events
@@ -176,6 +177,34 @@ void api_on_wrapup(struct httpd_req *req, void *user);
 
 /* POST /api/v1/calls (api_dial.c). */
 void api_on_dial(struct httpd_req *req, void *user);
+
+/* Places an outbound call from agent a to to (api_dial.c), as POST /api/v1/calls does: 202
+ * with the call's conference in room, or the HTTP status it refuses with, *code (static) and
+ * msg saying why (a do-not-call number: 409 do_not_call). */
+int api_dial_place(struct api *api, const struct store_agent *a, const char *to, char *room,
+                   size_t roomlen, const char **code, char *msg, size_t msglen);
+
+/* Retries (api_retry.c): set up (its event sink, its timer, the numbers' routes), 0 or
+ * DT_EINVAL; done; follow the call just placed under room (adds "retry" to the answer o); the
+ * [retry] policy and the failures in a row that flag a number. */
+struct api_retry;
+struct retry_config;
+int api_retry_init(struct api *api, char *err, size_t errlen);
+void api_retry_done(struct api *api);
+void api_retry_follow(struct api *api, const char *room, const char *to, const char *agent,
+                      struct cJSON *o);
+void api_retry_policy(const struct api *api, struct retry_config *out);
+int api_numbers_flag_after(const struct api *api);
+
+/* Numbers under review (api_numbers.c): an ended call counted for its number; a "warning" added
+ * to o when to is flagged or was replaced; the routes; the dictionary's entry for a call's
+ * failure (its error code, else its SIP code, else its status), never NULL. */
+struct store_call;
+struct errors_entry;
+void api_numbers_call_ended(struct api *api, const struct store_call *c);
+void api_numbers_warn(struct api *api, const char *to, struct cJSON *o);
+int api_numbers_routes(struct api *api, char *err, size_t errlen);
+const struct errors_entry *api_call_failure(const struct store_call *c);
 
 /* Outbound calls' bookkeeping (api_route.c): a new call of agent under room; its agent leg;
  * its sid once the customer's leg exists; forgetting it; hanging up its agent leg. */
