@@ -1,7 +1,8 @@
 /*
  * dialtone report NAME --from DATE --to DATE [--format table|csv|json] [--config FILE]: a
  * report over the daemon's stored calls, read-only: failure reasons, answer rate by hour of
- * day, top error codes with an hourly trend. Each report is a row of the table below.
+ * day, top error codes with an hourly trend, cost by day and by queue, agent performance.
+ * Each report is a row of the table below.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/report_common.h"
+#include "dialtone/store_report_agents.h"
 #include "dialtone/store_report_cost.h"
 #include "dialtone/util.h"
 
@@ -34,6 +36,9 @@ static int run_cost_by_day(struct report_ctx *ctx, const struct report_opts *o, 
 static int run_cost_by_queue(struct report_ctx *ctx, const struct report_opts *o, char *err,
                              size_t errlen);
 
+static int run_agents(struct report_ctx *ctx, const struct report_opts *o, char *err,
+                      size_t errlen);
+
 static const struct report_def reports[] = {
     {.name = "failures",
      .summary = "failed calls by final status and error code",
@@ -50,6 +55,9 @@ static const struct report_def reports[] = {
     {.name = "cost-by-queue",
      .summary = "what the calls cost by queue, and per successful call",
      .run = run_cost_by_queue},
+    {.name = "agents",
+     .summary = "per agent: calls, handled, average handle time, missed offers",
+     .run = run_agents},
 };
 
 #define NREPORTS (sizeof reports / sizeof reports[0])
@@ -383,6 +391,62 @@ static int run_cost_by_queue(struct report_ctx *ctx, const struct report_opts *o
     return run_cost(ctx, 0, err, errlen);
 }
 
+static int run_agents(struct report_ctx *ctx, const struct report_opts *o, char *err, size_t errlen)
+{
+    (void)o;
+    struct store_report_agent *a;
+    size_t n;
+    int rc = store_report_agents(ctx->db, ctx->from_ms, ctx->to_ms, &a, &n, err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    cJSON *doc = NULL, *rows = NULL;
+    if (ctx->format == REPORT_JSON) {
+        doc = json_head(ctx, "agents");
+        rows = cJSON_AddArrayToObject(doc, "rows");
+    } else {
+        printf(ctx->format == REPORT_CSV
+                   ? "agent,calls,handled,aht_s,aht_calls,missed_offers,declined_offers\n"
+                   : "AGENT                 CALLS HANDLED    AHT  MISSED DECLINED\n");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct store_report_agent *x = &a[i];
+        char aht[32] = "";
+        if (x->aht_s >= 0)
+            snprintf(aht, sizeof aht, "%.1f", x->aht_s);
+        if (doc) {
+            cJSON *r = cJSON_CreateObject();
+            cJSON_AddStringToObject(r, "agent", x->name);
+            cJSON_AddNumberToObject(r, "calls", (double)x->calls);
+            cJSON_AddNumberToObject(r, "handled", (double)x->handled);
+            if (x->aht_s >= 0)
+                cJSON_AddNumberToObject(r, "aht_s", x->aht_s);
+            else
+                cJSON_AddNullToObject(r, "aht_s");
+            cJSON_AddNumberToObject(r, "aht_calls", (double)x->aht_calls);
+            cJSON_AddNumberToObject(r, "missed_offers", (double)x->missed_offers);
+            cJSON_AddNumberToObject(r, "declined_offers", (double)x->declined_offers);
+            cJSON_AddItemToArray(rows, r);
+        } else if (ctx->format == REPORT_CSV) {
+            struct dt_buf b;
+            dt_buf_init(&b);
+            store_report_csv_field(&b, x->name);
+            dt_buf_putc(&b, '\0');
+            printf("%s,%lld,%lld,%s,%lld,%lld,%lld\n", b.data, (long long)x->calls,
+                   (long long)x->handled, aht, (long long)x->aht_calls, (long long)x->missed_offers,
+                   (long long)x->declined_offers);
+            dt_buf_done(&b);
+        } else {
+            printf("%-20.20s %6lld %7lld %6s %7lld %8lld\n", x->name, (long long)x->calls,
+                   (long long)x->handled, *aht ? aht : "-", (long long)x->missed_offers,
+                   (long long)x->declined_offers);
+        }
+    }
+    if (doc)
+        json_out(doc);
+    free(a);
+    return DT_OK;
+}
+
 static int cmd_report_main(int argc, char **argv)
 {
     struct report_opts o;
@@ -421,7 +485,8 @@ static int cmd_report_main(int argc, char **argv)
 
 const struct cmd_entry cmd_report_entry = {
     .name = "report",
-    .args = "failures|answer-rate|errors|cost-by-day|cost-by-queue --from DATE --to DATE [--format "
+    .args = "failures|answer-rate|errors|cost-by-day|cost-by-queue|agents --from DATE --to DATE "
+            "[--format "
             "table|csv|json] "
             "[--top N] [--config FILE]",
     .summary = "reports over the stored calls",
