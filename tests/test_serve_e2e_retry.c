@@ -262,7 +262,7 @@ int main(void)
 {
     int rc = se_setup("data/scenarios/test-failures.ini", "10",
                       "[queue \"support\"]\nmax_wait = 3600\n[dispositions]\nresolved = "
-                      "Resolved\n[retry]\ndelay = 4\nmax_attempts = 2\nbusy_callback = 2\n"
+                      "Resolved\n[retry]\ndelay = 8\nmax_attempts = 2\nbusy_callback = 2\n"
                       "flag_after = 3\n");
     if (rc != 0) {
         printf("setup failed\n");

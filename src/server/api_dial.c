@@ -6,7 +6,9 @@
  * for every event, so the call is stored and pushed like any other. The agent is busy from the
  * request on; when the customer's leg ends, the agent's is hung up and the agent goes to
  * wrap-up. A leg Twilio refuses ends the attempt the same way. The customer's leg is the call
- * history shows, stored as the agent's; the agent's leg is stored as its leg.
+ * history shows, stored as the agent's; the agent's leg is stored as its leg. A do-not-call
+ * number (store_numbers.h) is refused before Twilio, a flagged one answered with a warning, and
+ * "retry": true hands the call to api_retry.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
