@@ -233,6 +233,33 @@ TEST(test_recording_and_cost)
     alerts_free(a);
 }
 
+/* Prices Twilio gives after a call ended count for the daily cost, and as no call at all. */
+TEST(test_cost_learnt_later)
+{
+    struct alert_rule rules[] = {
+        {.name = "answer", .kind = ALERT_ANSWER_RATE, .window_s = 3600, .min_calls = 2},
+        {.name = "budget", .kind = ALERT_DAILY_COST, .threshold = 1.0},
+    };
+    struct alerts *a = alerts_new(rules, 2, err, sizeof err);
+    CHECK(a != NULL);
+    if (!a)
+        return;
+    struct alert_transition out[2];
+    size_t n;
+    int64_t day = 86400 * S, now = day + 1000 * S;
+    struct alert_call c = call(0, 1);
+    c.ended_ms = day + 10 * S; /* one answered call, fed before its price was known */
+    CHECK_INT(alerts_feed(a, &c), 0);
+    CHECK_INT(alerts_feed_cost(a, day + 70 * S, 800000), 0);
+    CHECK_INT(alerts_feed_cost(a, day + 80 * S, 300000), 0);
+    CHECK_INT(alerts_feed_cost(a, day + 90 * S, -1), DT_EINVAL);
+    CHECK_INT(alerts_eval(a, now, day, out, 2, &n), 0);
+    /* the budget is passed; the answer rate still has one call, under its minimum of two */
+    CHECK(n == 1 && out[0].rule == 1 && out[0].firing);
+    CHECK_STR(out[0].message, "today's cost 1.10 is over the budget of 1.00");
+    alerts_free(a);
+}
+
 TEST(test_output_full)
 {
     struct alert_rule rules[] = {
@@ -369,6 +396,7 @@ int main(void)
     RUN(test_error_code);
     RUN(test_duration_drop);
     RUN(test_recording_and_cost);
+    RUN(test_cost_learnt_later);
     RUN(test_output_full);
     RUN(test_flood);
     RUN(test_defaults_and_config);

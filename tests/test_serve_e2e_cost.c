@@ -4,7 +4,7 @@
  * ends; the daemon fetches both legs' Call resources after [alerts] price_delay and stores
  * their price, unit and billable duration; `dialtone report cost-by-day` shows the day's cost;
  * with a monthly budget of 0.01 spent, the next dial is refused with 409 over_budget before
- * anything reaches Twilio.
+ * anything reaches Twilio; and the daily-cost alert, fed the prices as they come, fires.
  */
 #include "dialtone/agents.h"
 #include "serve_e2e_fixture.h"
@@ -13,7 +13,8 @@
 
 #define CONF_EXTRA                                                                                 \
     "[queue \"support\"]\nmax_wait = 3600\n[dispositions]\nresolved = Resolved\n[alerts]\n"        \
-    "monthly_budget = 0.01\nstop_outbound_over_budget = yes\nprice_delay = 0.2\n"
+    "monthly_budget = 0.01\nstop_outbound_over_budget = yes\nprice_delay = 0.2\n"                  \
+    "daily_cost = 0.02\n"
 
 #define BUSY "+14155550300" /* busy in the scenario */
 
@@ -143,6 +144,11 @@ TEST(a_finished_calls_price_is_fetched_and_the_budget_stops_dialing)
         CHECK_STR(f[6], "");
         CHECK_STR(f[7], "USD");
     }
+
+    /* the prices came after the calls ended, and still count for today's cost: 0.05 is over
+     * the daily budget of 0.02 */
+    SE_WAIT_Q("SELECT firing FROM alerts WHERE rule = 'daily-cost' ORDER BY id DESC LIMIT 1", "1",
+              WAIT);
 
     /* 0.05 spent of a 0.01 budget: refused before Twilio, the agent left available */
     long calls_before = se_qi("SELECT count(*) FROM calls");

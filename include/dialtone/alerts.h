@@ -65,6 +65,8 @@ struct alert_call {
     int64_t duration_s;   /* talk time of an answered call, -1 unknown */
     int recording_failed; /* 1 when its recording failed */
     int64_t cost_micros;  /* millionths of the currency unit, -1 unknown */
+    int cost_only;        /* 1: a price learnt after the call was fed (alerts_feed_cost): it
+                           * counts for the daily cost and nothing else */
 };
 
 /* A rule that fired or cleared. */
@@ -110,6 +112,11 @@ void alerts_free(struct alerts *a);
 /* Adds one ended call. DT_EINVAL for a negative time; past ALERTS_MAX_FACTS the oldest call
  * is forgotten. */
 int alerts_feed(struct alerts *a, const struct alert_call *c);
+
+/* Adds the price (cost_micros, millionths of the unit) of a call already fed without one, as
+ * Twilio prices a call some time after it ended: it counts for the daily cost rule at at_ms
+ * and for no other rule. DT_EINVAL for a negative time or cost. */
+int alerts_feed_cost(struct alerts *a, int64_t at_ms, int64_t cost_micros);
 
 /*
  * Evaluates every rule at now_ms, the day having started at day_start_ms, and writes the

@@ -99,6 +99,15 @@ int alerts_feed(struct alerts *a, const struct alert_call *c)
     return DT_OK;
 }
 
+int alerts_feed_cost(struct alerts *a, int64_t at_ms, int64_t cost_micros)
+{
+    if (cost_micros < 0)
+        return DT_EINVAL;
+    struct alert_call c = {
+        .ended_ms = at_ms, .duration_s = -1, .cost_micros = cost_micros, .cost_only = 1};
+    return alerts_feed(a, &c);
+}
+
 size_t alerts_count(const struct alerts *a)
 {
     return a->n;
@@ -145,7 +154,8 @@ static int64_t top_code(const struct alerts *a, const struct view *v, int64_t *c
     int64_t *codes = xmalloc((a->nf ? a->nf : 1) * sizeof *codes);
     size_t n = 0;
     for (size_t i = 0; i < a->nf; i++)
-        if (a->facts[i].error_code > 0 && in(a->facts[i].ended_ms, v->from, v->now))
+        if (a->facts[i].error_code > 0 && !a->facts[i].cost_only &&
+            in(a->facts[i].ended_ms, v->from, v->now))
             codes[n++] = a->facts[i].error_code;
     qsort(codes, n, sizeof *codes, by_code);
     int64_t best = 0;
@@ -168,6 +178,8 @@ static void look(const struct alerts *a, const struct rule_state *s, struct view
         const struct alert_call *c = &a->facts[i];
         if (c->cost_micros > 0 && c->ended_ms >= v->day_start && c->ended_ms <= v->now)
             v->cost += c->cost_micros;
+        if (c->cost_only)
+            continue;
         int dur = c->answered && c->duration_s >= 0;
         if (dur && in(c->ended_ms, v->base_from, v->from)) {
             v->base_n++;

@@ -75,6 +75,12 @@ static void feed_call(struct api_alerts *al, const char *sid)
     store_call_done(&c);
 }
 
+void api_alerts_price(struct api *api, int64_t cost_micros)
+{
+    if (api && api->alerts && api->alerts->a && cost_micros > 0)
+        alerts_feed_cost(api->alerts->a, server_now_ms(), cost_micros);
+}
+
 static void on_event(void *user, const struct store_event *ev)
 {
     struct api_alerts *al = user;

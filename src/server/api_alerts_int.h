@@ -20,6 +20,10 @@ struct netloop;
 int api_alerts_init(struct api *api, char *err, size_t errlen);
 void api_alerts_done(struct api *api);
 
+/* A price fetched after its call ended (api_cost.c): cost_micros counts for today's cost
+ * from now on. Nothing when the alerts are not running. */
+void api_alerts_price(struct api *api, int64_t cost_micros);
+
 /* GET /api/v1/alerts: {"firing": [...], "recent": [the latest 50 transitions]}, supervisors. */
 void api_on_alerts(struct httpd_req *req, void *user);
 

@@ -19,6 +19,7 @@
 #include "dialtone/twilio.h"
 #include "dialtone/util.h"
 #include "dialtone/valid.h"
+#include "server/api_alerts_int.h"
 #include "server/api_cost_int.h"
 #include "server/api_int.h"
 #include "server/server_int.h"
@@ -102,6 +103,7 @@ static int store_price(struct api_cost *c, const char *sid, const struct twilio_
         log_warn("cost: storing the price of %s: %s", sid, err);
     else
         log_debug("cost: %s cost %s %s", sid, p, u.price_unit ? u.price_unit : "");
+    api_alerts_price(c->api, micros); /* the call was fed to the alerts before its price */
     c->fresh = 0;
     return 1;
 }
