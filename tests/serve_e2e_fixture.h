@@ -30,6 +30,7 @@
 #include <curl/curl.h>
 
 #include "check.h"
+#include "dialtone/agents.h"
 #include "dialtone/form.h"
 #include "dialtone/sig.h"
 #include "dialtone/util.h"
@@ -348,6 +349,51 @@ static inline struct se_resp se_ctl(const char *method, const char *path, const 
     snprintf(url, sizeof url, "%s%s", se.sim_base, path);
     const char *const h[] = {"Content-Type: application/json", NULL};
     return se_http(method, url, json ? h : NULL, json, json ? strlen(json) : 0, NULL);
+}
+
+/* An agent a test writes straight into the daemon's database, with a fresh token. */
+struct se_agent {
+    const char *name, *endpoint, *role;       /* role: "agent" or "supervisor" */
+    char token[AGENTS_TOKEN_SIZE], auth[160]; /* auth: the whole Authorization header */
+};
+
+/* Adds agents a[0..n) to se.db, each in queue, with new tokens (stored hashed, as
+ * `dialtone agent add` does). */
+static inline void se_add_agents(struct se_agent *a, size_t n, const char *queue)
+{
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    for (size_t i = 0; i < n; i++) {
+        char hash[AGENTS_HASH_SIZE];
+        agents_token_new(a[i].token, NULL, 0);
+        agents_token_hash(a[i].token, strlen(a[i].token), hash);
+        snprintf(a[i].auth, sizeof a[i].auth, "Authorization: Bearer %s", a[i].token);
+        char *q = sqlite3_mprintf(
+            "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
+            "VALUES (%Q, %Q, %Q, 0, %Q, 0); INSERT INTO agent_queues (agent_id, queue) "
+            "VALUES (last_insert_rowid(), %Q);",
+            a[i].name, a[i].role, a[i].endpoint, hash, queue);
+        CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_free(q);
+    }
+    sqlite3_close(db);
+}
+
+/* A request to the daemon's agent API as agent a, with a JSON body or none. */
+static inline struct se_resp se_api(const struct se_agent *a, const char *method, const char *path,
+                                    const char *body)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", se.base, path);
+    const char *hdrs[] = {a->auth, "Content-Type: application/json", NULL};
+    return se_http(method, url, hdrs, body, body ? strlen(body) : 0, NULL);
+}
+
+/* The string member k of o, or NULL. */
+static inline const char *se_str(const cJSON *o, const char *k)
+{
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
 }
 
 /* A form body from key, value pairs ending in NULL; the caller frees. */

@@ -17,12 +17,7 @@
 static char cmd_dir[64], ran_path[96], script_path[96];
 static int hook_fd = -1; /* where webhook_url points: a socket this test listens on */
 
-struct agent {
-    const char *name, *endpoint, *role;
-    char token[AGENTS_TOKEN_SIZE], auth[160];
-};
-
-static struct agent agents[] = {
+static struct se_agent agents[] = {
     {.name = "alice", .endpoint = "client:alice", .role = "agent"},
     {.name = "boss", .endpoint = "client:boss", .role = "supervisor"},
 };
@@ -30,38 +25,12 @@ enum { ALICE, BOSS, NAGENTS };
 
 static void add_agents(void)
 {
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    for (int i = 0; i < NAGENTS; i++) {
-        char hash[AGENTS_HASH_SIZE];
-        agents_token_new(agents[i].token, NULL, 0);
-        agents_token_hash(agents[i].token, strlen(agents[i].token), hash);
-        char *hdr = xasprintf("Authorization: Bearer %s", agents[i].token);
-        dt_strlcpy(agents[i].auth, hdr, sizeof agents[i].auth);
-        free(hdr);
-        char *q = sqlite3_mprintf(
-            "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
-            "VALUES (%Q, %Q, %Q, 0, %Q, 0); INSERT INTO agent_queues (agent_id, queue) "
-            "VALUES (last_insert_rowid(), 'support');",
-            agents[i].name, agents[i].role, agents[i].endpoint, hash);
-        CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
-        sqlite3_free(q);
-    }
-    sqlite3_close(db);
+    se_add_agents(agents, NAGENTS, "support");
 }
 
 static struct se_resp api(int who, const char *method, const char *path, const char *body)
 {
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", se.base, path);
-    const char *hdrs[] = {agents[who].auth, "Content-Type: application/json", NULL};
-    return se_http(method, url, hdrs, body, body ? strlen(body) : 0, NULL);
-}
-
-static const char *str(const cJSON *o, const char *k)
-{
-    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+    return se_api(&agents[who], method, path, body);
 }
 
 static int wait_sql(const char *sql, const char *want)
@@ -88,7 +57,7 @@ static void dial(const char *to, const char *want)
     snprintf(body, sizeof body, "{\"to\": \"%s\"}", to);
     struct se_resp r = api(ALICE, "POST", "/api/v1/calls", body);
     CHECK_INT(r.status, 202);
-    dt_strlcpy(room, str(r.json, "conference") ? str(r.json, "conference") : "", sizeof room);
+    dt_strlcpy(room, se_str(r.json, "conference") ? se_str(r.json, "conference") : "", sizeof room);
     se_resp_done(&r);
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM events WHERE type = 'call.dialing' AND data LIKE '%%%s%%'",
@@ -183,11 +152,11 @@ static void check_list(const char *state, int firing)
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(r.json, "firing");
     CHECK_INT(cJSON_GetArraySize(f), firing);
     if (firing)
-        CHECK_STR(str(cJSON_GetArrayItem(f, 0), "rule"), "answer-rate");
+        CHECK_STR(se_str(cJSON_GetArrayItem(f, 0), "rule"), "answer-rate");
     const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r.json, "recent"), 0);
-    CHECK_STR(str(t, "rule"), "answer-rate");
-    CHECK_STR(str(t, "state"), state);
-    CHECK(str(t, "message") && strlen(str(t, "message")) > 0);
+    CHECK_STR(se_str(t, "rule"), "answer-rate");
+    CHECK_STR(se_str(t, "state"), state);
+    CHECK(se_str(t, "message") && strlen(se_str(t, "message")) > 0);
     se_resp_done(&r);
 }
 

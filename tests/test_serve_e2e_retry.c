@@ -16,12 +16,7 @@
 #define BAD_NUMBER "+14155550311" /* fails with 13224 */
 #define BUSY       "+14155550300"
 
-struct agent {
-    const char *name, *endpoint, *role;
-    char token[AGENTS_TOKEN_SIZE], auth[160];
-};
-
-static struct agent agents[] = {
+static struct se_agent agents[] = {
     {.name = "alice", .endpoint = "client:alice", .role = "agent"},
     {.name = "boss", .endpoint = "client:boss", .role = "supervisor"},
 };
@@ -29,38 +24,12 @@ enum { ALICE, BOSS, NAGENTS };
 
 static void add_agents(void)
 {
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    for (int i = 0; i < NAGENTS; i++) {
-        char hash[AGENTS_HASH_SIZE];
-        agents_token_new(agents[i].token, NULL, 0);
-        agents_token_hash(agents[i].token, strlen(agents[i].token), hash);
-        char *hdr = xasprintf("Authorization: Bearer %s", agents[i].token);
-        dt_strlcpy(agents[i].auth, hdr, sizeof agents[i].auth);
-        free(hdr);
-        char *q = sqlite3_mprintf(
-            "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
-            "VALUES (%Q, %Q, %Q, 0, %Q, 0); INSERT INTO agent_queues (agent_id, queue) "
-            "VALUES (last_insert_rowid(), 'support');",
-            agents[i].name, agents[i].role, agents[i].endpoint, hash);
-        CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
-        sqlite3_free(q);
-    }
-    sqlite3_close(db);
+    se_add_agents(agents, NAGENTS, "support");
 }
 
 static struct se_resp api(int who, const char *method, const char *path, const char *body)
 {
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", se.base, path);
-    const char *hdrs[] = {agents[who].auth, "Content-Type: application/json", NULL};
-    return se_http(method, url, hdrs, body, body ? strlen(body) : 0, NULL);
-}
-
-static const char *str(const cJSON *o, const char *k)
-{
-    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+    return se_api(&agents[who], method, path, body);
 }
 
 static int wait_sql(const char *sql, const char *want)
@@ -96,10 +65,10 @@ static void dial(const char *to, int retry, char *sid, size_t sidsz, char *warni
     snprintf(body, sizeof body, "{\"to\": \"%s\", \"retry\": %s}", to, retry ? "true" : "false");
     struct se_resp r = api(ALICE, "POST", "/api/v1/calls", body);
     CHECK_INT(r.status, 202);
-    dt_strlcpy(room, str(r.json, "conference") ? str(r.json, "conference") : "", sizeof room);
+    dt_strlcpy(room, se_str(r.json, "conference") ? se_str(r.json, "conference") : "", sizeof room);
     CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r.json, "retry")) == (retry != 0));
     if (warning)
-        dt_strlcpy(warning, str(r.json, "warning") ? str(r.json, "warning") : "", wsz);
+        dt_strlcpy(warning, se_str(r.json, "warning") ? se_str(r.json, "warning") : "", wsz);
     se_resp_done(&r);
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM events WHERE type = 'call.dialing' AND "
@@ -207,8 +176,8 @@ TEST(bad_number_flagged_not_retried_then_do_not_call)
     CHECK_INT(r.status, 200);
     const cJSON *nums = cJSON_GetObjectItemCaseSensitive(r.json, "numbers");
     CHECK_INT(cJSON_GetArraySize(nums), 1);
-    CHECK_STR(str(cJSON_GetArrayItem(nums, 0), "number"), BAD_NUMBER);
-    CHECK_STR(str(cJSON_GetArrayItem(nums, 0), "reason"), "bad number");
+    CHECK_STR(se_str(cJSON_GetArrayItem(nums, 0), "number"), BAD_NUMBER);
+    CHECK_STR(se_str(cJSON_GetArrayItem(nums, 0), "reason"), "bad number");
     se_resp_done(&r);
 
     /* dialing a flagged number still works, with a warning */
@@ -232,8 +201,8 @@ TEST(bad_number_flagged_not_retried_then_do_not_call)
     se_resp_done(&r);
     r = api(BOSS, "POST", "/api/v1/numbers/" BAD_NUMBER "/review", "{\"action\": \"dnc\"}");
     CHECK_INT(r.status, 200);
-    CHECK_STR(str(r.json, "state"), "dnc");
-    CHECK_STR(str(r.json, "reviewer"), "boss");
+    CHECK_STR(se_str(r.json, "state"), "dnc");
+    CHECK_STR(se_str(r.json, "reviewer"), "boss");
     se_resp_done(&r);
     CHECK(wait_sql("SELECT json_extract(data, '$.state') || ' ' || json_extract(data, "
                    "'$.reviewer') FROM events WHERE type = 'number.reviewed'",
@@ -246,7 +215,7 @@ TEST(bad_number_flagged_not_retried_then_do_not_call)
     long calls = se_qi("SELECT count(*) FROM calls");
     r = api(ALICE, "POST", "/api/v1/calls", "{\"to\": \"" BAD_NUMBER "\"}");
     CHECK_INT(r.status, 409);
-    CHECK_STR(str(cJSON_GetObjectItemCaseSensitive(r.json, "error"), "code"), "do_not_call");
+    CHECK_STR(se_str(cJSON_GetObjectItemCaseSensitive(r.json, "error"), "code"), "do_not_call");
     se_resp_done(&r);
     r = api(BOSS, "GET", "/api/v1/numbers/flagged", NULL);
     CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.json, "numbers")), 0);
