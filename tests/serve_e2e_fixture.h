@@ -353,7 +353,7 @@ static inline struct se_resp se_ctl(const char *method, const char *path, const 
 
 /* An agent a test writes straight into the daemon's database, with a fresh token. */
 struct se_agent {
-    const char *name, *endpoint, *role;       /* role: "agent" or "supervisor" */
+    const char *name, *endpoint, *role;       /* role: "agent" (also when NULL) or "supervisor" */
     char token[AGENTS_TOKEN_SIZE], auth[160]; /* auth: the whole Authorization header */
 };
 
@@ -373,7 +373,7 @@ static inline void se_add_agents(struct se_agent *a, size_t n, const char *queue
             "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
             "VALUES (%Q, %Q, %Q, 0, %Q, 0); INSERT INTO agent_queues (agent_id, queue) "
             "VALUES (last_insert_rowid(), %Q);",
-            a[i].name, a[i].role, a[i].endpoint, hash, queue);
+            a[i].name, a[i].role ? a[i].role : "agent", a[i].endpoint, hash, queue);
         CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
         sqlite3_free(q);
     }

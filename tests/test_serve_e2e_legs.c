@@ -14,12 +14,7 @@
 
 #define BUSY "+14155550300" /* busy in the scenario */
 
-struct agent {
-    const char *name, *endpoint;
-    char token[AGENTS_TOKEN_SIZE], auth[160];
-};
-
-static struct agent agents[] = {
+static struct se_agent agents[] = {
     {.name = "alice", .endpoint = "client:alice"},
     {.name = "bob", .endpoint = "client:bob"},
 };
@@ -27,33 +22,12 @@ enum { ALICE, BOB, NAGENTS };
 
 static void add_agents(void)
 {
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    for (int i = 0; i < NAGENTS; i++) {
-        char hash[AGENTS_HASH_SIZE];
-        agents_token_new(agents[i].token, NULL, 0);
-        agents_token_hash(agents[i].token, strlen(agents[i].token), hash);
-        char *hdr = xasprintf("Authorization: Bearer %s", agents[i].token);
-        dt_strlcpy(agents[i].auth, hdr, sizeof agents[i].auth);
-        free(hdr);
-        char *q = sqlite3_mprintf(
-            "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
-            "VALUES (%Q, 'agent', %Q, 0, %Q, 0); INSERT INTO agent_queues (agent_id, queue) "
-            "VALUES (last_insert_rowid(), 'support');",
-            agents[i].name, agents[i].endpoint, hash);
-        CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
-        sqlite3_free(q);
-    }
-    sqlite3_close(db);
+    se_add_agents(agents, NAGENTS, "support");
 }
 
 static struct se_resp api(int who, const char *method, const char *path, const char *body)
 {
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", se.base, path);
-    const char *hdrs[] = {agents[who].auth, "Content-Type: application/json", NULL};
-    return se_http(method, url, hdrs, body, body ? strlen(body) : 0, NULL);
+    return se_api(&agents[who], method, path, body);
 }
 
 static long act(int who, const char *sid, const char *action, const char *body)
@@ -83,11 +57,6 @@ static void wrap_up(int who)
     se_resp_done(&r);
 }
 
-static const char *str(const cJSON *o, const char *k)
-{
-    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
 static int wait_sql(const char *sql, const char *want)
 {
     char buf[128];
@@ -104,7 +73,7 @@ static const cJSON *find_in(struct se_resp *r, const char *key, const char *valu
     *n = 0;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(r->json, "calls"))
     {
-        const char *v = str(c, key), *to = str(c, "to");
+        const char *v = se_str(c, key), *to = se_str(c, "to");
         if (v && strcmp(v, value) == 0)
             found = c;
         if (to && prefix && strncmp(to, prefix, strlen(prefix)) == 0)
@@ -119,7 +88,7 @@ static int call_for(int who, char *sid, size_t n, char *leg, size_t ln)
     struct se_resp pc =
         se_ctl("POST", "/sim/calls", "{\"from\": \"+14155550123\", \"patience\": 0}");
     const cJSON *call = cJSON_GetObjectItemCaseSensitive(pc.json, "call");
-    dt_strlcpy(sid, call && str(call, "sid") ? str(call, "sid") : "", n);
+    dt_strlcpy(sid, call && se_str(call, "sid") ? se_str(call, "sid") : "", n);
     se_resp_done(&pc);
     char sql[300];
     snprintf(sql, sizeof sql,
@@ -155,7 +124,7 @@ TEST(accepted_call_is_the_agents_and_its_leg_a_leg)
     int n;
     const cJSON *c = find_in(&r, "sid", sid, NULL, &n);
     CHECK(c != NULL);
-    CHECK(c && str(c, "status") && strcmp(str(c, "status"), "in-progress") == 0);
+    CHECK(c && se_str(c, "status") && strcmp(se_str(c, "status"), "in-progress") == 0);
     CHECK(find_in(&r, "sid", leg, NULL, &n) == NULL);
     se_resp_done(&r);
 
@@ -164,20 +133,20 @@ TEST(accepted_call_is_the_agents_and_its_leg_a_leg)
     snprintf(path, sizeof path, "/api/v1/calls/%s", sid);
     r = api(ALICE, "GET", path, NULL);
     CHECK_INT(r.status, 200);
-    CHECK_STR(str(r.json, "agent"), "alice");
+    CHECK_STR(se_str(r.json, "agent"), "alice");
     const cJSON *legs = cJSON_GetObjectItemCaseSensitive(r.json, "legs");
     CHECK_INT(cJSON_GetArraySize(legs), 1);
     const cJSON *l0 = cJSON_GetArrayItem(legs, 0);
-    CHECK_STR(str(l0, "sid"), leg);
-    CHECK_STR(str(l0, "agent"), "alice");
+    CHECK_STR(se_str(l0, "sid"), leg);
+    CHECK_STR(se_str(l0, "agent"), "alice");
     int assigned = 0;
     const cJSON *ev;
     cJSON_ArrayForEach(ev, cJSON_GetObjectItemCaseSensitive(r.json, "timeline"))
     {
-        if (str(ev, "type") && strcmp(str(ev, "type"), "assign") == 0) {
+        if (se_str(ev, "type") && strcmp(se_str(ev, "type"), "assign") == 0) {
             assigned++;
-            CHECK_STR(str(ev, "agent"), "alice");
-            CHECK_STR(str(ev, "leg"), leg);
+            CHECK_STR(se_str(ev, "agent"), "alice");
+            CHECK_STR(se_str(ev, "leg"), leg);
             CHECK(cJSON_GetObjectItem(ev, "seq") == NULL);
         }
     }
@@ -186,8 +155,8 @@ TEST(accepted_call_is_the_agents_and_its_leg_a_leg)
     snprintf(path, sizeof path, "/api/v1/calls/%s", leg);
     r = api(ALICE, "GET", path, NULL);
     CHECK_INT(r.status, 200);
-    CHECK_STR(str(r.json, "parent_sid"), sid);
-    CHECK_STR(str(r.json, "agent"), "alice");
+    CHECK_STR(se_str(r.json, "parent_sid"), sid);
+    CHECK_STR(se_str(r.json, "agent"), "alice");
     se_resp_done(&r);
 
     /* after the call: still the agent's; the leg only with legs=1 */
@@ -199,7 +168,7 @@ TEST(accepted_call_is_the_agents_and_its_leg_a_leg)
     wrap_up(ALICE);
     r = api(ALICE, "GET", "/api/v1/calls?agent=alice&limit=5", NULL);
     c = find_in(&r, "sid", sid, NULL, &n);
-    CHECK(c && str(c, "status") && strcmp(str(c, "status"), "completed") == 0);
+    CHECK(c && se_str(c, "status") && strcmp(se_str(c, "status"), "completed") == 0);
     se_resp_done(&r);
     r = api(ALICE, "GET", "/api/v1/calls?limit=200", NULL);
     CHECK(find_in(&r, "sid", sid, "client:", &n) != NULL);
@@ -209,7 +178,7 @@ TEST(accepted_call_is_the_agents_and_its_leg_a_leg)
     c = find_in(&r, "sid", leg, "client:", &n);
     CHECK(c != NULL);
     CHECK_INT(n, 1);
-    CHECK(c && str(c, "parent_sid") && strcmp(str(c, "parent_sid"), sid) == 0);
+    CHECK(c && se_str(c, "parent_sid") && strcmp(se_str(c, "parent_sid"), sid) == 0);
     se_resp_done(&r);
     r = api(ALICE, "GET", "/api/v1/calls?legs=yes", NULL);
     CHECK_INT(r.status, 400);
@@ -231,15 +200,15 @@ TEST(cold_transfer_makes_the_call_the_new_agents)
     char path[160];
     snprintf(path, sizeof path, "/api/v1/calls/%s", sid);
     struct se_resp r = api(BOB, "GET", path, NULL);
-    CHECK_STR(str(r.json, "agent"), "bob");
+    CHECK_STR(se_str(r.json, "agent"), "bob");
     const cJSON *legs = cJSON_GetObjectItemCaseSensitive(r.json, "legs");
     CHECK_INT(cJSON_GetArraySize(legs), 2);
-    CHECK_STR(str(cJSON_GetArrayItem(legs, 0), "agent"), "alice");
-    CHECK_STR(str(cJSON_GetArrayItem(legs, 1), "agent"), "bob");
+    CHECK_STR(se_str(cJSON_GetArrayItem(legs, 0), "agent"), "alice");
+    CHECK_STR(se_str(cJSON_GetArrayItem(legs, 1), "agent"), "bob");
     int assigned = 0;
     const cJSON *ev;
     cJSON_ArrayForEach(ev, cJSON_GetObjectItemCaseSensitive(r.json, "timeline")) assigned +=
-        str(ev, "type") && strcmp(str(ev, "type"), "assign") == 0;
+        se_str(ev, "type") && strcmp(se_str(ev, "type"), "assign") == 0;
     CHECK_INT(assigned, 2);
     se_resp_done(&r);
     r = api(BOB, "GET", "/api/v1/calls?agent=bob&limit=5", NULL);
@@ -261,7 +230,7 @@ TEST(outbound_dial_is_the_customers_row)
     struct se_resp r = api(ALICE, "POST", "/api/v1/calls", "{\"to\": \"" BUSY "\"}");
     CHECK_INT(r.status, 202);
     char room[64], sid[64], sql[300];
-    dt_strlcpy(room, str(r.json, "conference") ? str(r.json, "conference") : "", sizeof room);
+    dt_strlcpy(room, se_str(r.json, "conference") ? se_str(r.json, "conference") : "", sizeof room);
     se_resp_done(&r);
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM events WHERE type = 'call.dialing' AND data LIKE '%%%s%%'",
@@ -284,9 +253,9 @@ TEST(outbound_dial_is_the_customers_row)
     CHECK(wait_sql(sql, "client:alice alice"));
     r = api(ALICE, "GET", "/api/v1/calls?agent=alice&limit=5", NULL);
     const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r.json, "calls"), 0);
-    CHECK_STR(str(first, "sid"), sid);
-    CHECK_STR(str(first, "to"), BUSY);
-    CHECK_STR(str(first, "agent"), "alice");
+    CHECK_STR(se_str(first, "sid"), sid);
+    CHECK_STR(se_str(first, "to"), BUSY);
+    CHECK_STR(se_str(first, "agent"), "alice");
     se_resp_done(&r);
     r = api(ALICE, "GET", "/api/v1/calls?limit=200", NULL);
     int n;

@@ -22,12 +22,7 @@
 
 #define PARTY "+14155550199" /* no endpoint in the scenario: answers as a person */
 
-struct agent {
-    const char *name, *endpoint, *role;
-    char token[AGENTS_TOKEN_SIZE], auth[160];
-};
-
-static struct agent agents[] = {
+static struct se_agent agents[] = {
     {.name = "alice", .endpoint = "client:alice", .role = "agent"},
     {.name = "bob", .endpoint = "client:bob", .role = "agent"},
     {.name = "carol", .endpoint = "client:carol", .role = "agent"},
@@ -38,33 +33,12 @@ enum { ALICE, BOB, CAROL, DAN, SUE, NAGENTS };
 
 static void add_agents(void)
 {
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    for (int i = 0; i < NAGENTS; i++) {
-        char hash[AGENTS_HASH_SIZE];
-        agents_token_new(agents[i].token, NULL, 0);
-        agents_token_hash(agents[i].token, strlen(agents[i].token), hash);
-        char *hdr = xasprintf("Authorization: Bearer %s", agents[i].token);
-        dt_strlcpy(agents[i].auth, hdr, sizeof agents[i].auth);
-        free(hdr);
-        char *q = sqlite3_mprintf(
-            "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
-            "VALUES (%Q, %Q, %Q, 0, %Q, 0); INSERT INTO agent_queues (agent_id, queue) "
-            "VALUES (last_insert_rowid(), 'support');",
-            agents[i].name, agents[i].role, agents[i].endpoint, hash);
-        CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
-        sqlite3_free(q);
-    }
-    sqlite3_close(db);
+    se_add_agents(agents, NAGENTS, "support");
 }
 
 static struct se_resp api(int who, const char *method, const char *path, const char *body)
 {
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", se.base, path);
-    const char *hdrs[] = {agents[who].auth, "Content-Type: application/json", NULL};
-    return se_http(method, url, hdrs, body, body ? strlen(body) : 0, NULL);
+    return se_api(&agents[who], method, path, body);
 }
 
 /* POSTs /api/v1/calls/{sid}/{action} as who; the status, and the error code in code. */
@@ -90,11 +64,6 @@ static void set_state(int who, const char *json)
     se_resp_done(&r);
 }
 
-static const char *str(const cJSON *o, const char *k)
-{
-    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
 /* ---- the emulator's conferences ------------------------------------------------------------ */
 
 /* Whether the live conference room has a participant whose call sid or "to" is who, with
@@ -106,12 +75,12 @@ static int in_room(const char *room, const char *who, const char *key)
     const cJSON *conf, *part;
     cJSON_ArrayForEach(conf, cJSON_GetObjectItemCaseSensitive(r.json, "conferences"))
     {
-        const char *name = str(conf, "friendly_name"), *st = str(conf, "status");
+        const char *name = se_str(conf, "friendly_name"), *st = se_str(conf, "status");
         if (!name || strcmp(name, room) != 0 || (st && strcmp(st, "completed") == 0))
             continue;
         cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(conf, "participants"))
         {
-            const char *sid = str(part, "call_sid"), *to = str(part, "to");
+            const char *sid = se_str(part, "call_sid"), *to = se_str(part, "to");
             if (((sid && strcmp(sid, who) == 0) || (to && strcmp(to, who) == 0)) &&
                 (!key || cJSON_IsTrue(cJSON_GetObjectItem(part, key))))
                 found = 1;
@@ -164,7 +133,7 @@ static int call_for(int who, char *sid, size_t n, char *room, size_t rn)
     struct se_resp pc =
         se_ctl("POST", "/sim/calls", "{\"from\": \"+14155550123\", \"patience\": 0}");
     const cJSON *call = cJSON_GetObjectItemCaseSensitive(pc.json, "call");
-    dt_strlcpy(sid, call && str(call, "sid") ? str(call, "sid") : "", n);
+    dt_strlcpy(sid, call && se_str(call, "sid") ? se_str(call, "sid") : "", n);
     se_resp_done(&pc);
     snprintf(room, rn, "call-%s", sid);
     if (sid[0] != 'C' || !wait_event("offer.created", sid, agents[who].name, 1))
@@ -191,8 +160,8 @@ TEST(agents_list_and_dispositions)
     const cJSON *arr = cJSON_GetObjectItem(r.json, "agents");
     CHECK_INT(cJSON_GetArraySize(arr), NAGENTS);
     const cJSON *a0 = cJSON_GetArrayItem(arr, 0);
-    CHECK_STR(str(a0, "name"), "alice");
-    CHECK_STR(str(a0, "state"), "offline");
+    CHECK_STR(se_str(a0, "name"), "alice");
+    CHECK_STR(se_str(a0, "state"), "offline");
     CHECK(cJSON_GetObjectItem(a0, "since") != NULL);
     CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(a0, "queues"), 0)),
               "support");
@@ -201,7 +170,7 @@ TEST(agents_list_and_dispositions)
     se_resp_done(&r);
     r = api(SUE, "GET", "/api/v1/agents", NULL);
     CHECK_INT(r.status, 200);
-    CHECK_STR(str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "agents"), 0), "endpoint"),
+    CHECK_STR(se_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "agents"), 0), "endpoint"),
               "client:alice");
     se_resp_done(&r);
     r = se_get("/api/v1/agents");
@@ -211,8 +180,8 @@ TEST(agents_list_and_dispositions)
     r = api(BOB, "GET", "/api/v1/me", NULL);
     const cJSON *ds = cJSON_GetObjectItem(r.json, "dispositions");
     CHECK_INT(cJSON_GetArraySize(ds), 2);
-    CHECK_STR(str(cJSON_GetArrayItem(ds, 1), "code"), "spam");
-    CHECK_STR(str(cJSON_GetArrayItem(ds, 1), "label"), "Spam call");
+    CHECK_STR(se_str(cJSON_GetArrayItem(ds, 1), "code"), "spam");
+    CHECK_STR(se_str(cJSON_GetArrayItem(ds, 1), "label"), "Spam call");
     se_resp_done(&r);
 }
 
@@ -390,7 +359,7 @@ TEST(warm_transfer_of_an_outbound_call)
     struct se_resp r = api(ALICE, "POST", "/api/v1/calls", "{\"to\": \"" PARTY "\"}");
     CHECK_INT(r.status, 202);
     char room[64], sid[64], code[64], sql[200];
-    dt_strlcpy(room, str(r.json, "conference") ? str(r.json, "conference") : "", sizeof room);
+    dt_strlcpy(room, se_str(r.json, "conference") ? se_str(r.json, "conference") : "", sizeof room);
     se_resp_done(&r);
     CHECK(wait_event("call.dialing", room, NULL, 1));
     dt_strlcpy(sid,
