@@ -304,6 +304,14 @@ static void failed_13224(struct store_call_update *u)
     u->error_code = 13224;
 }
 
+/* An agent's leg of CB4, answered, with its price: a leg counts for the cost alone. */
+static void leg_of_cb4(struct store_call_update *u)
+{
+    u->parent_sid = "CB4";
+    u->price = "-0.25000";
+    u->price_unit = "USD";
+}
+
 static void rec_failed(struct store_call_update *u)
 {
     u->direction = "outbound-api";
@@ -357,23 +365,27 @@ TEST(test_alert_facts)
     hook(st, "CB4", "status", "in-progress", now - 10 * 60 * S, rec_failed);
     hook(st, "CB4", "status", "completed", now - 5 * 60 * S, NULL);
     hook(st, "CB5", "status", "in-progress", now - 60 * S, outbound_bob);
+    hook(st, "CB6", "status", "completed", now - 4 * 60 * S, leg_of_cb4);
     struct alert_rule rules[] = {
         {.name = "codes", .kind = ALERT_ERROR_CODE, .window_s = 3600, .threshold = 1},
         {.name = "rec", .kind = ALERT_RECORDING, .window_s = 3600},
         {.name = "rate", .kind = ALERT_ANSWER_RATE, .window_s = 3600, .min_calls = 3},
+        {.name = "cost", .kind = ALERT_DAILY_COST, .threshold = 0.2},
     };
-    struct alerts *a = alerts_new(rules, 3, err, sizeof err);
+    struct alerts *a = alerts_new(rules, 4, err, sizeof err);
     size_t fed = 0;
     CHECK_INT(store_kpi_alerts_prime(st, a, now - HOUR, now, &fed, err, sizeof err), 0);
-    CHECK_INT(fed, 3);
-    struct alert_transition t[3];
+    CHECK_INT(fed, 4); /* three calls, and the leg's price */
+    struct alert_transition t[4];
     size_t n = 0;
-    CHECK_INT(alerts_eval(a, now, DAY, t, 3, &n), 0);
-    CHECK_INT(n, 3);
-    if (n == 3) {
+    CHECK_INT(alerts_eval(a, now, DAY, t, 4, &n), 0);
+    CHECK_INT(n, 4);
+    if (n == 4) {
         CHECK_STR(t[0].message, "error 13224 2 times in the last hour, more than 1");
         CHECK_STR(t[1].message, "1 recording failure in the last hour, more than 0");
-        CHECK(t[2].value > 0.33 && t[2].value < 0.34); /* 1 of 3 answered */
+        CHECK(t[2].value > 0.33 && t[2].value < 0.34); /* 1 of 3 answered: the leg is no call */
+        /* CB4's 0.02 and its leg's 0.25 */
+        CHECK_STR(t[3].message, "today's cost 0.27 is over the budget of 0.20");
     }
     CHECK_INT(store_kpi_alerts_prime(st, a, now, now - 1, &fed, err, sizeof err), DT_EINVAL);
     CHECK_INT(fed, 0);

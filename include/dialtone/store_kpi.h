@@ -93,8 +93,10 @@ int store_kpi_alert_call(const struct store_call *c, struct alert_call *out);
 
 /*
  * Feeds a every call created from one day before since_ms on that ended in (since_ms,
- * until_ms], oldest end first, so that alerts evaluated after a restart see the recent past.
- * *fed (may be NULL) gets their number. Errors: DT_EINVAL (until before since), DT_EDB.
+ * until_ms], oldest end first, so that alerts evaluated after a restart see the recent past
+ * as the running daemon saw it: a leg (a row with a parent) is no call of its own and feeds
+ * only its price (alerts_feed_cost), when it has one. *fed (may be NULL) gets the number of
+ * facts fed. Errors: DT_EINVAL (until before since), DT_EDB.
  */
 int store_kpi_alerts_prime(struct store *st, struct alerts *a, int64_t since_ms, int64_t until_ms,
                            size_t *fed, char *err, size_t errlen);

@@ -56,7 +56,12 @@ int store_kpi_alerts_prime(struct store *st, struct alerts *a, int64_t since_ms,
         struct store_call c;
         struct alert_call f;
         store_read_call(s, &c);
-        if (store_kpi_alert_call(&c, &f) == DT_OK && alerts_feed(a, &f) == DT_OK && fed)
+        int ok = store_kpi_alert_call(&c, &f) == DT_OK;
+        if (ok && c.parent_sid && *c.parent_sid) /* a leg: no call of its own, but billed */
+            ok = f.cost_micros > 0 && alerts_feed_cost(a, f.ended_ms, f.cost_micros) == DT_OK;
+        else if (ok)
+            ok = alerts_feed(a, &f) == DT_OK;
+        if (ok && fed)
             (*fed)++;
         store_call_done(&c);
     }
