@@ -15,52 +15,21 @@
     "[queue \"support\"]\nmax_wait = 3600\nwrapup = 0\n"                                           \
     "[ivr]\nprompt = \"For support press 1.\"\ntimeout = 3\n1 = support\ndefault = support\n"
 
-struct agent {
-    const char *name, *role, *endpoint;
-    char token[AGENTS_TOKEN_SIZE], auth[160];
-};
-
-static struct agent agents[2] = {{.name = "ann", .role = "agent", .endpoint = "client:ann"},
-                                 {.name = "sue", .role = "supervisor", .endpoint = "client:sue"}};
+static struct se_agent agents[2] = {
+    {.name = "ann", .role = "agent", .endpoint = "client:ann"},
+    {.name = "sue", .role = "supervisor", .endpoint = "client:sue"}};
 
 static char caller[64];
 
 static void add_agents(void)
 {
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    for (int i = 0; i < 2; i++) {
-        char hash[AGENTS_HASH_SIZE];
-        agents_token_new(agents[i].token, NULL, 0);
-        agents_token_hash(agents[i].token, strlen(agents[i].token), hash);
-        char auth[160];
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", agents[i].token);
-        dt_strlcpy(agents[i].auth, auth, sizeof agents[i].auth);
-        char *q = sqlite3_mprintf(
-            "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
-            "VALUES (%Q, %Q, %Q, 0, %Q, 0); INSERT INTO agent_queues (agent_id, queue) "
-            "VALUES (last_insert_rowid(), 'support');",
-            agents[i].name, agents[i].role, agents[i].endpoint, hash);
-        CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
-        sqlite3_free(q);
-    }
-    sqlite3_close(db);
-}
-
-static struct se_resp api(const struct agent *a, const char *method, const char *path,
-                          const char *body)
-{
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", se.base, path);
-    const char *hdrs[] = {a->auth, "Content-Type: application/json", NULL};
-    return se_http(method, url, hdrs, body, body ? strlen(body) : 0, NULL);
+    se_add_agents(agents, 2, "support");
 }
 
 /* POSTs path as a; the status. */
-static long post_path(const struct agent *a, const char *path, const char *body)
+static long post_path(const struct se_agent *a, const char *path, const char *body)
 {
-    struct se_resp r = api(a, "POST", path, body);
+    struct se_resp r = se_api(a, "POST", path, body);
     long st = r.status;
     if (st >= 300)
         printf("  POST %s: %ld %s\n", path, st, r.body.data ? r.body.data : "");
@@ -69,7 +38,7 @@ static long post_path(const struct agent *a, const char *path, const char *body)
 }
 
 /* POSTs /api/v1/calls/{caller}/action as a; the status. */
-static long act(const struct agent *a, const char *action, const char *body)
+static long act(const struct se_agent *a, const char *action, const char *body)
 {
     char path[256];
     snprintf(path, sizeof path, "/api/v1/calls/%s/%s", caller, action);
@@ -170,7 +139,7 @@ static long monitor(const char *mode)
     for (int i = 0; i < WAIT / 100; i++) {
         char path[256];
         snprintf(path, sizeof path, "/api/v1/calls/%s/monitor", caller);
-        struct se_resp r = api(&agents[1], "POST", path, body);
+        struct se_resp r = se_api(&agents[1], "POST", path, body);
         st = r.status;
         const char *code =
             cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "error"), "code"));
@@ -185,10 +154,10 @@ static long monitor(const char *mode)
 
 TEST(wallboard_live)
 {
-    struct se_resp r = api(&agents[0], "GET", "/api/v1/wallboard", NULL);
+    struct se_resp r = se_api(&agents[0], "GET", "/api/v1/wallboard", NULL);
     CHECK_INT(r.status, 403);
     se_resp_done(&r);
-    r = api(&agents[1], "GET", "/api/v1/wallboard", NULL);
+    r = se_api(&agents[1], "GET", "/api/v1/wallboard", NULL);
     CHECK_INT(r.status, 200);
     const cJSON *q = cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "queues"), 0);
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(q, "name")), "support");
@@ -216,14 +185,14 @@ TEST(listen_whisper_barge)
 {
     char path[256], ann_leg[64] = "", sue_leg[64] = "", sql[512];
     snprintf(path, sizeof path, "/api/v1/calls/%s/monitor", caller);
-    struct se_resp r = api(&agents[0], "POST", path, "{\"mode\": \"listen\"}");
+    struct se_resp r = se_api(&agents[0], "POST", path, "{\"mode\": \"listen\"}");
     CHECK_INT(r.status, 403); /* an agent */
     se_resp_done(&r);
-    r = api(&agents[1], "POST", path, "{\"mode\": \"spy\"}");
+    r = se_api(&agents[1], "POST", path, "{\"mode\": \"spy\"}");
     CHECK_INT(r.status, 400);
     se_resp_done(&r);
-    r = api(&agents[1], "POST", "/api/v1/calls/CA00000000000000000000000000000000/monitor",
-            "{\"mode\": \"listen\"}");
+    r = se_api(&agents[1], "POST", "/api/v1/calls/CA00000000000000000000000000000000/monitor",
+               "{\"mode\": \"listen\"}");
     CHECK_INT(r.status, 404);
     se_resp_done(&r);
     part_flags("client:ann", ann_leg, sizeof ann_leg);
@@ -241,7 +210,7 @@ TEST(listen_whisper_barge)
     SE_WAIT_Q(sql, want_leg, WAIT);
     sqlf(sql, sizeof sql, "SELECT agent FROM calls WHERE sid = '%s'");
     CHECK_STR(se_q("%s", sql), "ann");
-    r = api(&agents[1], "GET", "/api/v1/calls?limit=50", NULL);
+    r = se_api(&agents[1], "GET", "/api/v1/calls?limit=50", NULL);
     CHECK_INT(r.status, 200);
     CHECK(r.body.data && !strstr(r.body.data, sue_leg));
     se_resp_done(&r);
