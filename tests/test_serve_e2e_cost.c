@@ -18,38 +18,16 @@
 
 #define BUSY "+14155550300" /* busy in the scenario */
 
-static char token[AGENTS_TOKEN_SIZE], auth[160];
+static struct se_agent alice = {.name = "alice", .endpoint = "client:alice"};
 
 static void add_agent(void)
 {
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    char hash[AGENTS_HASH_SIZE];
-    agents_token_new(token, NULL, 0);
-    agents_token_hash(token, strlen(token), hash);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-    char *q = sqlite3_mprintf(
-        "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
-        "VALUES ('alice', 'agent', 'client:alice', 0, %Q, 0); INSERT INTO agent_queues "
-        "(agent_id, queue) VALUES (last_insert_rowid(), 'support');",
-        hash);
-    CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_free(q);
-    sqlite3_close(db);
+    se_add_agents(&alice, 1, "support");
 }
 
 static struct se_resp api(const char *method, const char *path, const char *body)
 {
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", se.base, path);
-    const char *hdrs[] = {auth, "Content-Type: application/json", NULL};
-    return se_http(method, url, hdrs, body, body ? strlen(body) : 0, NULL);
-}
-
-static const char *str(const cJSON *o, const char *k)
-{
-    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+    return se_api(&alice, method, path, body);
 }
 
 static int wait_sql(const char *sql, const char *want)
@@ -99,7 +77,7 @@ TEST(a_finished_calls_price_is_fetched_and_the_budget_stops_dialing)
     r = api("POST", "/api/v1/calls", "{\"to\": \"" BUSY "\"}");
     CHECK_INT(r.status, 202);
     char room[64], sid[64], sql[300];
-    dt_strlcpy(room, str(r.json, "conference") ? str(r.json, "conference") : "", sizeof room);
+    dt_strlcpy(room, se_str(r.json, "conference") ? se_str(r.json, "conference") : "", sizeof room);
     se_resp_done(&r);
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM events WHERE type = 'call.dialing' AND data LIKE '%%%s%%'",
@@ -156,7 +134,7 @@ TEST(a_finished_calls_price_is_fetched_and_the_budget_stops_dialing)
     se_resp_done(&r);
     r = api("POST", "/api/v1/calls", "{\"to\": \"" BUSY "\"}");
     CHECK_INT(r.status, 409);
-    CHECK_STR(str(cJSON_GetObjectItemCaseSensitive(r.json, "error"), "code"), "over_budget");
+    CHECK_STR(se_str(cJSON_GetObjectItemCaseSensitive(r.json, "error"), "code"), "over_budget");
     se_resp_done(&r);
     CHECK_STR(se_q("SELECT state FROM agents WHERE name = 'alice'"), "available");
     usleep(300000);
