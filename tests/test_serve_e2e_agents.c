@@ -24,46 +24,14 @@
     "[queue \"support\"]\nmax_wait = 3600\n"                                                       \
     "[ivr]\nprompt = \"For support press 1.\"\ntimeout = 3\n1 = support\ndefault = support\n"
 
-struct agent {
-    const char *name, *endpoint;
-    char token[AGENTS_TOKEN_SIZE], auth[160];
-};
-
-static struct agent agents[4] = {{.name = "alice", .endpoint = "client:alice"},
-                                 {.name = "bob", .endpoint = "client:bob"},
-                                 {.name = "carol", .endpoint = "+14155550300"}, /* busy */
-                                 {.name = "dave", .endpoint = "client:dave"}};
+static struct se_agent agents[4] = {{.name = "alice", .endpoint = "client:alice"},
+                                    {.name = "bob", .endpoint = "client:bob"},
+                                    {.name = "carol", .endpoint = "+14155550300"}, /* busy */
+                                    {.name = "dave", .endpoint = "client:dave"}};
 
 static void add_agents(int from, int to)
 {
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    for (int i = from; i < to; i++) {
-        char hash[AGENTS_HASH_SIZE];
-        agents_token_new(agents[i].token, NULL, 0);
-        agents_token_hash(agents[i].token, strlen(agents[i].token), hash);
-        char *hdr = xasprintf("Authorization: Bearer %s", agents[i].token);
-        dt_strlcpy(agents[i].auth, hdr, sizeof agents[i].auth);
-        free(hdr);
-        char *q = sqlite3_mprintf(
-            "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
-            "VALUES (%Q, 'agent', %Q, 0, %Q, 0); INSERT INTO agent_queues (agent_id, queue) "
-            "VALUES (last_insert_rowid(), 'support');",
-            agents[i].name, agents[i].endpoint, hash);
-        CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
-        sqlite3_free(q);
-    }
-    sqlite3_close(db);
-}
-
-static struct se_resp api(const struct agent *a, const char *method, const char *path,
-                          const char *body)
-{
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", se.base, path);
-    const char *hdrs[] = {a->auth, "Content-Type: application/json", NULL};
-    return se_http(method, url, hdrs, body, body ? strlen(body) : 0, NULL);
+    se_add_agents(agents + from, (size_t)(to - from), "support");
 }
 
 /* ---- the websocket client ------------------------------------------------------------------ */
@@ -131,7 +99,7 @@ static int ws_wait(const char *type, const char *text, int ms)
 /* ---- two accepts at once ------------------------------------------------------------------- */
 
 struct accept_run {
-    const struct agent *a;
+    const struct se_agent *a;
     char path[128];
     long status;
 };
@@ -139,7 +107,7 @@ struct accept_run {
 static void *accept_thread(void *p)
 {
     struct accept_run *r = p;
-    struct se_resp resp = api(r->a, "POST", r->path, NULL);
+    struct se_resp resp = se_api(r->a, "POST", r->path, NULL);
     r->status = resp.status;
     se_resp_done(&resp);
     return NULL;
@@ -203,11 +171,12 @@ TEST(call_offered_pushed_and_accepted_once)
     SE_WAIT_Q("SELECT count(*) FROM queues WHERE twilio_sid LIKE 'QU%'", "1", WAIT);
     add_agents(0, 2);
     for (int i = 0; i < 2; i++) {
-        struct se_resp r = api(&agents[i], "POST", "/api/v1/me/state", "{\"state\":\"available\"}");
+        struct se_resp r =
+            se_api(&agents[i], "POST", "/api/v1/me/state", "{\"state\":\"available\"}");
         CHECK_INT(r.status, 200);
         se_resp_done(&r);
     }
-    struct se_resp r = api(&agents[0], "GET", "/api/v1/me", NULL);
+    struct se_resp r = se_api(&agents[0], "GET", "/api/v1/me", NULL);
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "state")), "available");
     se_resp_done(&r);
 
@@ -252,7 +221,7 @@ TEST(call_offered_pushed_and_accepted_once)
         cJSON_Delete(b);
     }
     for (int i = 0; i < 2; i++) {
-        r = api(&agents[i], "GET", "/api/v1/calls/pending", NULL);
+        r = se_api(&agents[i], "GET", "/api/v1/calls/pending", NULL);
         CHECK_INT(r.status, 200);
         CHECK(r.body.data && strstr(r.body.data, caller));
         CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "offers")), 1);
@@ -288,7 +257,7 @@ TEST(call_offered_pushed_and_accepted_once)
             usleep(100000);
     }
     CHECK(ok);
-    r = api(&agents[runs[0].status == 200 ? 0 : 1], "GET", "/api/v1/me", NULL);
+    r = se_api(&agents[runs[0].status == 200 ? 0 : 1], "GET", "/api/v1/me", NULL);
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "state")), "busy");
     se_resp_done(&r);
     r = se_get("/metrics");
@@ -298,38 +267,38 @@ TEST(call_offered_pushed_and_accepted_once)
     se_resp_done(&r);
 
     /* in the call: hold, mute and hang up through the API change the emulator's state */
-    const struct agent *w = &agents[runs[0].status == 200 ? 0 : 1];
-    const struct agent *l = &agents[runs[0].status == 200 ? 1 : 0];
+    const struct se_agent *w = &agents[runs[0].status == 200 ? 0 : 1];
+    const struct se_agent *l = &agents[runs[0].status == 200 ? 1 : 0];
     char act[160];
     snprintf(sqlbuf, sizeof sqlbuf, "SELECT conference_sid LIKE 'CF%%' FROM calls WHERE sid = '%s'",
              caller);
     SE_WAIT_Q(sqlbuf, "1", WAIT);
     snprintf(act, sizeof act, "/api/v1/calls/%s/hold", caller);
-    r = api(l, "POST", act, NULL);
+    r = se_api(l, "POST", act, NULL);
     CHECK_INT(r.status, 403); /* not the loser's call */
     se_resp_done(&r);
-    r = api(w, "POST", act, NULL);
+    r = se_api(w, "POST", act, NULL);
     CHECK_INT(r.status, 202);
     se_resp_done(&r);
     CHECK(wait_flag(caller, "hold", 1));
     snprintf(act, sizeof act, "/api/v1/calls/%s/unhold", caller);
-    r = api(w, "POST", act, NULL);
+    r = se_api(w, "POST", act, NULL);
     se_resp_done(&r);
     CHECK(wait_flag(caller, "hold", 0));
     snprintf(act, sizeof act, "/api/v1/calls/%s/mute", caller);
-    r = api(w, "POST", act, NULL);
+    r = se_api(w, "POST", act, NULL);
     CHECK_INT(r.status, 202);
     se_resp_done(&r);
     CHECK(wait_flag(caller, "muted", 1));
     snprintf(act, sizeof act, "/api/v1/calls/%s/hangup", caller);
-    r = api(w, "POST", act, NULL);
+    r = se_api(w, "POST", act, NULL);
     CHECK_INT(r.status, 202);
     se_resp_done(&r);
     snprintf(sqlbuf, sizeof sqlbuf, "SELECT status FROM calls WHERE sid = '%s'", caller);
     SE_WAIT_Q(sqlbuf, "completed", WAIT);
     int wrap = 0;
     for (int i = 0; i < WAIT / 50 && !wrap; i++) {
-        r = api(w, "GET", "/api/v1/me", NULL);
+        r = se_api(w, "GET", "/api/v1/me", NULL);
         const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "state"));
         wrap = st && strcmp(st, "wrap-up") == 0;
         se_resp_done(&r);
@@ -337,7 +306,8 @@ TEST(call_offered_pushed_and_accepted_once)
             usleep(50000);
     }
     CHECK(wrap);
-    r = api(w, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\", \"notes\": \"ok\"}");
+    r = se_api(w, "POST", "/api/v1/me/wrapup",
+               "{\"disposition\": \"resolved\", \"notes\": \"ok\"}");
     CHECK_INT(r.status, 200);
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "state")), "available");
     se_resp_done(&r);
@@ -350,19 +320,19 @@ TEST(call_offered_pushed_and_accepted_once)
 }
 
 /* Accepts sid as a; the status. */
-static long accept_as(const struct agent *a, const char *sid)
+static long accept_as(const struct se_agent *a, const char *sid)
 {
     char path[128];
     snprintf(path, sizeof path, "/api/v1/calls/%s/accept", sid);
-    struct se_resp r = api(a, "POST", path, NULL);
+    struct se_resp r = se_api(a, "POST", path, NULL);
     long st = r.status;
     se_resp_done(&r);
     return st;
 }
 
-static void set_state(const struct agent *a, const char *json)
+static void set_state(const struct se_agent *a, const char *json)
 {
-    struct se_resp r = api(a, "POST", "/api/v1/me/state", json);
+    struct se_resp r = se_api(a, "POST", "/api/v1/me/state", json);
     CHECK_INT(r.status, 200);
     se_resp_done(&r);
 }
@@ -397,7 +367,7 @@ TEST(failed_agent_leg_puts_the_caller_back)
     CHECK_STR(se_q("%s", sqlbuf), room);
     set_state(&agents[2], "{\"state\":\"break\",\"reason\":\"phone\"}");
     set_state(&agents[3], "{\"state\":\"available\"}");
-    struct se_resp r = api(&agents[3], "GET", "/api/v1/calls/pending", NULL);
+    struct se_resp r = se_api(&agents[3], "GET", "/api/v1/calls/pending", NULL);
     CHECK(r.body.data && strstr(r.body.data, caller));
     se_resp_done(&r);
     CHECK_INT(accept_as(&agents[3], caller), 200);
@@ -417,7 +387,7 @@ TEST(failed_agent_leg_puts_the_caller_back)
     /* dave sends the caller back to the queue: he wraps up, bob gets it and is connected */
     char path[128];
     snprintf(path, sizeof path, "/api/v1/calls/%s/transfer", caller);
-    r = api(&agents[3], "POST", path, "{\"queue\": \"support\"}");
+    r = se_api(&agents[3], "POST", path, "{\"queue\": \"support\"}");
     CHECK_INT(r.status, 202);
     se_resp_done(&r);
     snprintf(sqlbuf, sizeof sqlbuf,
@@ -453,17 +423,17 @@ TEST(failed_agent_leg_puts_the_caller_back)
 TEST(outbound_dial)
 {
     set_state(&agents[0], "{\"state\":\"available\"}");
-    struct se_resp r = api(&agents[0], "POST", "/api/v1/calls", "{\"to\": \"+0123\"}");
+    struct se_resp r = se_api(&agents[0], "POST", "/api/v1/calls", "{\"to\": \"+0123\"}");
     CHECK_INT(r.status, 400);
     CHECK_STR(
         cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "error"), "code")),
         "bad_number");
     se_resp_done(&r);
     CHECK_STR(se_q("SELECT count(*) FROM calls WHERE to_number = '+0123'"), "0");
-    r = api(&agents[2], "POST", "/api/v1/calls", "{\"to\": \"+14155550300\"}");
+    r = se_api(&agents[2], "POST", "/api/v1/calls", "{\"to\": \"+14155550300\"}");
     CHECK_INT(r.status, 409); /* carol is on break */
     se_resp_done(&r);
-    r = api(&agents[0], "POST", "/api/v1/calls", "{\"to\": \"+14155550300\"}");
+    r = se_api(&agents[0], "POST", "/api/v1/calls", "{\"to\": \"+14155550300\"}");
     CHECK_INT(r.status, 202);
     const char *room = cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "conference"));
     CHECK(room && strncmp(room, "out-", 4) == 0);
@@ -513,7 +483,7 @@ TEST(no_numbers_configured)
     CHECK_INT(se_write_config(), 0);
     CHECK_INT(se_start_daemon(), 0);
     set_state(&agents[0], "{\"state\":\"available\"}");
-    struct se_resp r = api(&agents[0], "POST", "/api/v1/calls", "{\"to\": \"+14155550300\"}");
+    struct se_resp r = se_api(&agents[0], "POST", "/api/v1/calls", "{\"to\": \"+14155550300\"}");
     CHECK_INT(r.status, 409);
     CHECK(r.body.data && strstr(r.body.data, "no_caller_id"));
     se_resp_done(&r);
