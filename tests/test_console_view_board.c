@@ -21,10 +21,8 @@
 #include "console/model.h"
 #include "console/theme_curses.h"
 #include "console/view.h"
+#include "console_view_fixture.h"
 
-static struct keymap *km;
-static SCREEN *scr;
-static FILE *null_out, *null_in;
 static const int64_t wall0 = 1767323045000;
 
 static const char board_json[] =
@@ -49,72 +47,6 @@ static const char board_json[] =
     "\"available\",\"in_state_s\":1,\"call\":null,\"handled\":0,\"missed_offers\":0}],"
     "\"warnings\":[{\"queue\":\"support\",\"kind\":\"long_wait\",\"message\":"
     "\"a caller has waited 75 s, over 60 s\"}]}";
-
-static const char *row(int y)
-{
-    static char out[2048];
-    wchar_t w[512];
-    int n = mvwinnwstr(stdscr, y, 0, w, 511);
-    if (n < 0)
-        n = 0;
-    w[n] = L'\0';
-    size_t k = wcstombs(out, w, sizeof out - 1);
-    if (k == (size_t)-1)
-        k = 0;
-    out[k] = '\0';
-    while (k > 0 && out[k - 1] == ' ')
-        out[--k] = '\0';
-    return out;
-}
-
-static int find(const char *s)
-{
-    for (int y = 0; y < LINES; y++)
-        if (strstr(row(y), s))
-            return y;
-    return -1;
-}
-
-/* The column where s starts on row y, or -1 (s ASCII, the row before it too). */
-static int col_of(int y, const char *s)
-{
-    const char *r = row(y), *p = strstr(r, s);
-    return p ? (int)(p - r) : -1;
-}
-
-/* 1 when the cell at (y, x) is drawn in role r's colour pair. */
-static int cell_is(int y, int x, enum theme_role r)
-{
-    cchar_t cc;
-    if (y < 0 || x < 0 || mvwin_wch(stdscr, y, x, &cc) == ERR)
-        return 0;
-    wchar_t wch[CCHARW_MAX + 1];
-    attr_t attrs;
-    short pair, want;
-    getcchar(&cc, wch, &attrs, &pair, NULL);
-    theme_attr(r, &want);
-    return pair == want;
-}
-
-static void draw(struct model *m, int rows, int cols)
-{
-    resizeterm(rows, cols);
-    model_resize(m, rows, cols);
-    struct view_ctx c = {
-        .w = stdscr,
-        .m = m,
-        .km = km,
-        .rows = LINES,
-        .cols = COLS,
-        .now = (time_t)(m->clock.wall_ms / 1000),
-        .now_ms = m->clock.mono_ms,
-    };
-    werase(stdscr);
-    view_draw(&c);
-    if (getenv("DIALTONE_VIEWS_DUMP"))
-        for (int y = 0; y < LINES; y++)
-            printf("%2d|%s\n", y, row(y));
-}
 
 static struct model *board_model(const char *role)
 {
@@ -231,26 +163,12 @@ int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
     km = km_new();
-    null_out = fopen("/dev/null", "w");
-    null_in = fopen("/dev/null", "r");
-    scr = newterm("xterm-256color", null_out, null_in);
-    if (!scr) {
-        printf("newterm failed\n");
-        return 1;
-    }
-    set_term(scr);
-    start_color();
-    struct theme t;
-    theme_builtin(&t);
-    theme_apply(&t, COLORS);
+    screen_open();
     RUN(figures_and_warnings);
     RUN(times_tick);
     RUN(legend_and_menu);
     RUN(not_loaded);
-    endwin();
-    delscreen(scr);
-    fclose(null_out);
-    fclose(null_in);
+    screen_close();
     km_free(km);
     return check_done();
 }

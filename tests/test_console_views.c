@@ -21,8 +21,7 @@
 #include "console/sanitize.h"
 #include "console/theme_curses.h"
 #include "console/view.h"
-
-static struct keymap *km;
+#include "console_view_fixture.h"
 
 /* ---- keys
  * -----------------------------------------------------------------------------------
@@ -65,89 +64,6 @@ TEST(keys_from_curses)
 
 /* ---- views on a null terminal
  * --------------------------------------------------------------- */
-
-static SCREEN *scr;
-static FILE *null_out, *null_in;
-
-static void screen_open(void)
-{
-    null_out = fopen("/dev/null", "w");
-    null_in = fopen("/dev/null", "r");
-    scr = newterm("xterm-256color", null_out, null_in);
-    if (!scr) {
-        printf("newterm failed\n");
-        exit(1);
-    }
-    set_term(scr);
-    start_color();
-    struct theme t;
-    theme_builtin(&t);
-    theme_apply(&t, COLORS);
-}
-
-static void screen_close(void)
-{
-    endwin();
-    delscreen(scr);
-    fclose(null_out);
-    fclose(null_in);
-}
-
-static const char *row(int y);
-
-static void dump(void)
-{
-    for (int y = 0; y < LINES; y++)
-        printf("%2d|%s\n", y, row(y));
-}
-
-/* Draws m at rows x cols. */
-static void draw(struct model *m, int rows, int cols)
-{
-    resizeterm(rows, cols);
-    model_resize(m, rows, cols);
-    struct view_ctx c = {
-        .w = stdscr,
-        .m = m,
-        .km = km,
-        .rows = LINES,
-        .cols = COLS,
-        .now = (time_t)(m->clock.wall_ms / 1000),
-        .now_ms = m->clock.mono_ms,
-    };
-    werase(stdscr);
-    view_draw(&c);
-    if (getenv("DIALTONE_VIEWS_DUMP")) /* to look at the screens while changing a
-                                          view */
-        dump();
-}
-
-/* Row y of the screen as UTF-8, trailing blanks dropped. */
-static const char *row(int y)
-{
-    static char out[2048];
-    wchar_t w[512];
-    int n = mvwinnwstr(stdscr, y, 0, w, 511);
-    if (n < 0)
-        n = 0;
-    w[n] = L'\0';
-    size_t k = wcstombs(out, w, sizeof out - 1);
-    if (k == (size_t)-1)
-        k = 0;
-    out[k] = '\0';
-    while (k > 0 && out[k - 1] == ' ')
-        out[--k] = '\0';
-    return out;
-}
-
-/* The first row holding s, or -1. */
-static int find(const char *s)
-{
-    for (int y = 0; y < LINES; y++)
-        if (strstr(row(y), s))
-            return y;
-    return -1;
-}
 
 static int64_t wall0 = 1767323045000; /* 2026-01-02T03:04:05Z */
 
