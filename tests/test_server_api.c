@@ -24,6 +24,7 @@
 #include "dialtone/server.h"
 #include "dialtone/store.h"
 #include "dialtone/store_agents.h"
+#include "api_http.h"
 #include "net_helper.h"
 
 #define CONF                                                                                       \
@@ -124,54 +125,10 @@ static void teardown(void)
 
 /* ---- HTTP from a thread -------------------------------------------------------------------- */
 
-struct req {
-    const char *method, *path, *token, *body;
-    long status;
-    struct dt_buf out;
-};
-
-static size_t on_data(char *p, size_t sz, size_t n, void *user)
-{
-    dt_buf_append(user, p, sz * n);
-    return sz * n;
-}
-
-static void do_req(void *arg)
-{
-    struct req *r = arg;
-    CURL *c = curl_easy_init();
-    char url[512], auth[128];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", server_port(ax.srv), r->path);
-    struct curl_slist *h = NULL;
-    if (r->token) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", r->token);
-        h = curl_slist_append(h, auth);
-    }
-    h = curl_slist_append(h, "Content-Type: application/json");
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r->method);
-    if (r->body)
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->out);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-}
-
-/* Sends the request; returns the status with the parsed JSON body in *out (cJSON_Delete). */
 static long http(const char *method, const char *path, const char *token, const char *body,
                  cJSON **out)
 {
-    struct req r = {.method = method, .path = path, .token = token, .body = body};
-    dt_buf_init(&r.out);
-    net_run_client(ax.loop, do_req, &r, 8000);
-    *out = cJSON_Parse(r.out.data ? r.out.data : "");
-    dt_buf_done(&r.out);
-    return r.status;
+    return api_http(ax.loop, server_port(ax.srv), method, path, token, body, out);
 }
 
 static const char *str_at(const cJSON *o, const char *k)

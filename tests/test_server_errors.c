@@ -22,6 +22,7 @@
 #include "dialtone/netloop.h"
 #include "dialtone/server.h"
 #include "dialtone/store.h"
+#include "api_http.h"
 #include "net_helper.h"
 
 #define S   1000LL
@@ -137,48 +138,9 @@ static void teardown(void)
 
 /* ---- HTTP from a thread -------------------------------------------------------------------- */
 
-struct req {
-    const char *path, *token;
-    long status;
-    struct dt_buf out;
-};
-
-static size_t on_data(char *p, size_t sz, size_t n, void *user)
-{
-    dt_buf_append(user, p, sz * n);
-    return sz * n;
-}
-
-static void do_req(void *arg)
-{
-    struct req *r = arg;
-    CURL *c = curl_easy_init();
-    char url[512], auth[128];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", server_port(ex.srv), r->path);
-    struct curl_slist *h = NULL;
-    if (r->token) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", r->token);
-        h = curl_slist_append(h, auth);
-    }
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->out);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-}
-
 static long http(const char *path, const char *token, cJSON **out)
 {
-    struct req r = {.path = path, .token = token};
-    dt_buf_init(&r.out);
-    net_run_client(ex.loop, do_req, &r, 15000);
-    *out = cJSON_Parse(r.out.data ? r.out.data : "");
-    dt_buf_done(&r.out);
-    return r.status;
+    return api_http(ex.loop, server_port(ex.srv), "GET", path, token, NULL, out);
 }
 
 static double num(const cJSON *o, const char *k)
