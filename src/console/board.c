@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "console/board.h"
+#include "console/invariant.h"
 #include "console/sanitize.h"
 #include "dialtone/util.h"
 
@@ -243,64 +244,48 @@ char *board_pct(double v, char *buf, size_t n)
 
 /* ---- invariants ------------------------------------------------------------------------------ */
 
-static int str_ok(const char *s, size_t size)
-{
-    size_t len = strnlen(s, size);
-    return len < size && tx_is_clean(s, len);
-}
-
-#define CHK_STR(field)                                                                             \
-    do {                                                                                           \
-        if (!str_ok((field), sizeof(field)))                                                       \
-            return dt_seterr(err, errlen, DT_EINVAL, "%s is not clean text", #field);              \
-    } while (0)
-#define CHK(cond)                                                                                  \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            return dt_seterr(err, errlen, DT_EINVAL, "broken: %s", #cond);                         \
-    } while (0)
 
 int board_check(const struct board *b, char *err, size_t errlen)
 {
     const struct board_data *d = &b->data;
-    CHK(d->n_queues <= BOARD_QUEUES_MAX && d->n_agents <= BOARD_AGENTS_MAX);
-    CHK(d->n_warnings <= BOARD_WARNINGS_MAX);
-    CHK(b->sel < d->n_agents || b->sel == 0);
-    CHK(b->menu_sel < BOARD_MENU_ITEMS);
-    CHK_STR(d->day_start);
-    CHK_STR(d->timezone);
-    CHK_STR(d->reset);
+    INV(d->n_queues <= BOARD_QUEUES_MAX && d->n_agents <= BOARD_AGENTS_MAX);
+    INV(d->n_warnings <= BOARD_WARNINGS_MAX);
+    INV(b->sel < d->n_agents || b->sel == 0);
+    INV(b->menu_sel < BOARD_MENU_ITEMS);
+    INV_STR(d->day_start);
+    INV_STR(d->timezone);
+    INV_STR(d->reset);
     for (size_t i = 0; i < d->n_queues; i++) {
         const struct board_queue *q = &d->queues[i];
-        CHK_STR(q->name);
-        CHK(q->name[0] && q->waiting >= 0 && q->longest_wait_s >= 0);
-        CHK(q->service_level <= 100);
+        INV_STR(q->name);
+        INV(q->name[0] && q->waiting >= 0 && q->longest_wait_s >= 0);
+        INV(q->service_level <= 100);
     }
     for (size_t i = 0; i < d->n_agents; i++) {
         const struct board_agent *a = &d->agents[i];
-        CHK_STR(a->name);
-        CHK_STR(a->role);
-        CHK_STR(a->state);
-        CHK_STR(a->reason);
-        CHK_STR(a->call_sid);
-        CHK_STR(a->party);
-        CHK_STR(a->caller_name);
-        CHK(a->name[0] && a->state[0] && a->in_state_s >= 0);
-        CHK(a->has_call == (a->call_sid[0] != '\0'));
+        INV_STR(a->name);
+        INV_STR(a->role);
+        INV_STR(a->state);
+        INV_STR(a->reason);
+        INV_STR(a->call_sid);
+        INV_STR(a->party);
+        INV_STR(a->caller_name);
+        INV(a->name[0] && a->state[0] && a->in_state_s >= 0);
+        INV(a->has_call == (a->call_sid[0] != '\0'));
     }
     for (size_t i = 0; i < d->n_warnings; i++) {
-        CHK_STR(d->warnings[i].queue);
-        CHK_STR(d->warnings[i].kind);
-        CHK_STR(d->warnings[i].message);
+        INV_STR(d->warnings[i].queue);
+        INV_STR(d->warnings[i].kind);
+        INV_STR(d->warnings[i].message);
     }
-    CHK_STR(b->message);
-    CHK_STR(b->reason);
-    CHK_STR(b->menu_agent);
-    CHK_STR(b->mon_sid);
-    CHK_STR(b->mon_agent);
-    CHK_STR(b->mon_mode);
-    CHK_STR(b->ask_sid);
-    CHK_STR(b->ask_agent);
-    CHK_STR(b->ask_what);
+    INV_STR(b->message);
+    INV_STR(b->reason);
+    INV_STR(b->menu_agent);
+    INV_STR(b->mon_sid);
+    INV_STR(b->mon_agent);
+    INV_STR(b->mon_mode);
+    INV_STR(b->ask_sid);
+    INV_STR(b->ask_agent);
+    INV_STR(b->ask_what);
     return DT_OK;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "console/errstats.h"
+#include "console/invariant.h"
 #include "console/sanitize.h"
 #include "dialtone/util.h"
 
@@ -182,43 +183,27 @@ char *errstats_sparkline(const int64_t *counts, size_t n, size_t width, int utf8
 
 /* ---- invariants ------------------------------------------------------------------------------ */
 
-static int str_ok(const char *s, size_t size)
-{
-    size_t len = strnlen(s, size);
-    return len < size && tx_is_clean(s, len);
-}
-
-#define CHK_STR(field)                                                                             \
-    do {                                                                                           \
-        if (!str_ok((field), sizeof(field)))                                                       \
-            return dt_seterr(err, errlen, DT_EINVAL, "%s is not clean text", #field);              \
-    } while (0)
-#define CHK(cond)                                                                                  \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            return dt_seterr(err, errlen, DT_EINVAL, "broken: %s", #cond);                         \
-    } while (0)
 
 int errstats_check(const struct errstats *e, char *err, size_t errlen)
 {
     const struct errstats_data *d = &e->data;
-    CHK(d->n_codes <= ERRSTATS_CODES_MAX);
-    CHK(e->sel < d->n_codes || e->sel == 0);
-    CHK_STR(d->timezone);
-    CHK_STR(e->message);
+    INV(d->n_codes <= ERRSTATS_CODES_MAX);
+    INV(e->sel < d->n_codes || e->sel == 0);
+    INV_STR(d->timezone);
+    INV_STR(e->message);
     for (size_t i = 0; i < d->n_codes; i++) {
         const struct errstats_code *c = &d->codes[i];
-        CHK(c->code >= 1 && c->code <= 999999);
-        CHK(c->count >= 0 && c->count <= ERRSTATS_COUNT_MAX);
-        CHK((unsigned)c->category < DT_ERRCAT_COUNT);
-        CHK(c->n_trend <= ERRSTATS_BUCKETS_MAX);
+        INV(c->code >= 1 && c->code <= 999999);
+        INV(c->count >= 0 && c->count <= ERRSTATS_COUNT_MAX);
+        INV((unsigned)c->category < DT_ERRCAT_COUNT);
+        INV(c->n_trend <= ERRSTATS_BUCKETS_MAX);
         for (size_t j = 0; j < c->n_trend; j++)
-            CHK(c->trend[j] >= 0 && c->trend[j] <= ERRSTATS_COUNT_MAX);
-        CHK_STR(c->category_label);
-        CHK_STR(c->message);
-        CHK_STR(c->action);
+            INV(c->trend[j] >= 0 && c->trend[j] <= ERRSTATS_COUNT_MAX);
+        INV_STR(c->category_label);
+        INV_STR(c->message);
+        INV_STR(c->action);
     }
     for (int i = 0; i < ERRSTATS_OUTCOMES; i++)
-        CHK(d->outcomes[i] >= 0 && d->outcomes[i] <= ERRSTATS_COUNT_MAX);
+        INV(d->outcomes[i] >= 0 && d->outcomes[i] <= ERRSTATS_COUNT_MAX);
     return DT_OK;
 }

@@ -11,6 +11,7 @@
 
 #include "console/model.h"
 #include "console/reducer.h"
+#include "console/invariant.h"
 #include "console/sanitize.h"
 #include "dialtone/util.h"
 
@@ -388,149 +389,133 @@ int rd_simple(struct rd_out *o, enum model_cmd_kind kind, const char *arg)
 
 /* ---- invariants ------------------------------------------------------------------------------ */
 
-static int str_ok(const char *s, size_t size)
-{
-    size_t len = strnlen(s, size);
-    return len < size && tx_is_clean(s, len);
-}
-
-#define CHK_STR(field)                                                                             \
-    do {                                                                                           \
-        if (!str_ok((field), sizeof(field)))                                                       \
-            return dt_seterr(err, errlen, DT_EINVAL, "%s is not clean text", #field);              \
-    } while (0)
-#define CHK(cond)                                                                                  \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            return dt_seterr(err, errlen, DT_EINVAL, "broken: %s", #cond);                         \
-    } while (0)
 
 static int check_lists(const struct model *st, char *err, size_t errlen)
 {
-    CHK(st->n_queues <= MODEL_QUEUES_MAX && st->n_waiting <= MODEL_WAITING_MAX);
-    CHK(st->n_offers <= MODEL_OFFERS_MAX && st->n_toasts <= MODEL_TOASTS_MAX);
-    CHK(st->agent.n_queues <= MODEL_QUEUES_MAX);
-    CHK(st->queue_sel < st->n_waiting || st->queue_sel == 0);
+    INV(st->n_queues <= MODEL_QUEUES_MAX && st->n_waiting <= MODEL_WAITING_MAX);
+    INV(st->n_offers <= MODEL_OFFERS_MAX && st->n_toasts <= MODEL_TOASTS_MAX);
+    INV(st->agent.n_queues <= MODEL_QUEUES_MAX);
+    INV(st->queue_sel < st->n_waiting || st->queue_sel == 0);
     for (size_t i = 0; i < st->agent.n_queues; i++)
-        CHK_STR(st->agent.queues[i]);
+        INV_STR(st->agent.queues[i]);
     for (size_t i = 0; i < st->n_queues; i++) {
-        CHK_STR(st->queues[i].name);
-        CHK_STR(st->queues[i].routing);
+        INV_STR(st->queues[i].name);
+        INV_STR(st->queues[i].routing);
     }
     for (size_t i = 0; i < st->n_waiting; i++) {
         const struct model_caller *c = &st->waiting[i];
-        CHK_STR(c->sid);
-        CHK_STR(c->name);
-        CHK_STR(c->number);
-        CHK_STR(c->queue);
-        CHK(c->position >= 1);
-        CHK(c->offered == (rd_offer_find(st, c->sid) >= 0));
+        INV_STR(c->sid);
+        INV_STR(c->name);
+        INV_STR(c->number);
+        INV_STR(c->queue);
+        INV(c->position >= 1);
+        INV(c->offered == (rd_offer_find(st, c->sid) >= 0));
     }
     int popup_found = st->popup_sid[0] == '\0';
     for (size_t i = 0; i < st->n_offers; i++) {
         const struct model_offer *o = &st->offers[i];
-        CHK_STR(o->sid);
-        CHK_STR(o->name);
-        CHK_STR(o->number);
-        CHK_STR(o->queue);
-        CHK_STR(o->mode);
-        CHK(o->sid[0] != '\0');
+        INV_STR(o->sid);
+        INV_STR(o->name);
+        INV_STR(o->number);
+        INV_STR(o->queue);
+        INV_STR(o->mode);
+        INV(o->sid[0] != '\0');
         if (strcmp(o->sid, st->popup_sid) == 0)
             popup_found = 1;
     }
-    CHK(popup_found);
+    INV(popup_found);
     for (size_t i = 0; i < st->n_toasts; i++)
-        CHK_STR(st->toasts[i].text);
+        INV_STR(st->toasts[i].text);
     return DT_OK;
 }
 
 static int check_forms(const struct model *st, char *err, size_t errlen)
 {
     const struct model_wrapup *w = &st->wrapup;
-    CHK(w->n_dispos >= 1 && w->n_dispos <= MODEL_DISPOS_MAX && w->selected < w->n_dispos);
+    INV(w->n_dispos >= 1 && w->n_dispos <= MODEL_DISPOS_MAX && w->selected < w->n_dispos);
     for (size_t i = 0; i < w->n_dispos; i++) {
-        CHK_STR(w->dispos[i].code);
-        CHK_STR(w->dispos[i].label);
+        INV_STR(w->dispos[i].code);
+        INV_STR(w->dispos[i].label);
     }
-    CHK_STR(w->call_sid);
-    CHK_STR(w->party);
-    CHK_STR(w->notes);
-    CHK_STR(w->message);
+    INV_STR(w->call_sid);
+    INV_STR(w->party);
+    INV_STR(w->notes);
+    INV_STR(w->message);
     const struct model_dialpad *d = &st->dialpad;
-    CHK(d->n_recent <= MODEL_RECENT_MAX);
-    CHK(d->recent_sel >= -1 && d->recent_sel < (int)d->n_recent);
-    CHK_STR(d->buf);
-    CHK_STR(d->message);
+    INV(d->n_recent <= MODEL_RECENT_MAX);
+    INV(d->recent_sel >= -1 && d->recent_sel < (int)d->n_recent);
+    INV_STR(d->buf);
+    INV_STR(d->message);
     for (size_t i = 0; i < d->n_recent; i++)
-        CHK_STR(d->recent[i]);
-    CHK(st->menu.selected < MODEL_MENU_ITEMS);
-    CHK_STR(st->transfer.target);
-    CHK_STR(st->transfer.message);
-    CHK_STR(st->prompt.text);
-    CHK_STR(st->prompt.message);
+        INV_STR(d->recent[i]);
+    INV(st->menu.selected < MODEL_MENU_ITEMS);
+    INV_STR(st->transfer.target);
+    INV_STR(st->transfer.message);
+    INV_STR(st->prompt.text);
+    INV_STR(st->prompt.message);
     const struct model_call *c = &st->call;
-    CHK_STR(c->sid);
-    CHK_STR(c->room);
-    CHK_STR(c->name);
-    CHK_STR(c->number);
-    CHK_STR(c->queue);
-    CHK_STR(c->status);
-    CHK_STR(c->progress);
-    CHK(c->phase >= MODEL_CALL_NONE && c->phase <= MODEL_CALL_ENDED);
-    CHK((unsigned)st->screen <= MODEL_SCR_ERRORS);
+    INV_STR(c->sid);
+    INV_STR(c->room);
+    INV_STR(c->name);
+    INV_STR(c->number);
+    INV_STR(c->queue);
+    INV_STR(c->status);
+    INV_STR(c->progress);
+    INV(c->phase >= MODEL_CALL_NONE && c->phase <= MODEL_CALL_ENDED);
+    INV((unsigned)st->screen <= MODEL_SCR_ERRORS);
     return DT_OK;
 }
 
 static int check_history(const struct model *st, char *err, size_t errlen)
 {
     const struct model_history *h = &st->history;
-    CHK(h->count <= h->cap && h->count <= MODEL_HISTORY_MAX);
-    CHK(h->selected < h->count || h->selected == 0);
-    CHK(h->has_more == (h->next_cursor[0] != '\0'));
-    CHK_STR(h->next_cursor);
-    CHK_STR(h->filter);
-    CHK_STR(h->filter_edit);
-    CHK_STR(h->message);
+    INV(h->count <= h->cap && h->count <= MODEL_HISTORY_MAX);
+    INV(h->selected < h->count || h->selected == 0);
+    INV(h->has_more == (h->next_cursor[0] != '\0'));
+    INV_STR(h->next_cursor);
+    INV_STR(h->filter);
+    INV_STR(h->filter_edit);
+    INV_STR(h->message);
     for (size_t i = 0; i < h->count; i++) {
         const struct model_hist_row *r = &h->rows[i];
-        CHK_STR(r->sid);
-        CHK_STR(r->direction);
-        CHK_STR(r->number);
-        CHK_STR(r->name);
-        CHK_STR(r->status);
-        CHK_STR(r->outcome);
-        CHK_STR(r->badge);
+        INV_STR(r->sid);
+        INV_STR(r->direction);
+        INV_STR(r->number);
+        INV_STR(r->name);
+        INV_STR(r->status);
+        INV_STR(r->outcome);
+        INV_STR(r->badge);
     }
     const struct model_detail *d = &st->detail;
-    CHK(d->n_events <= MODEL_DETAIL_EVENTS);
-    CHK_STR(d->sid);
-    CHK_STR(d->from);
-    CHK_STR(d->to);
-    CHK_STR(d->name);
-    CHK_STR(d->error_message);
-    CHK_STR(d->action);
-    CHK_STR(d->rec_url);
-    CHK_STR(d->message);
+    INV(d->n_events <= MODEL_DETAIL_EVENTS);
+    INV_STR(d->sid);
+    INV_STR(d->from);
+    INV_STR(d->to);
+    INV_STR(d->name);
+    INV_STR(d->error_message);
+    INV_STR(d->action);
+    INV_STR(d->rec_url);
+    INV_STR(d->message);
     for (size_t i = 0; i < d->n_events; i++) {
-        CHK_STR(d->events[i].ts);
-        CHK_STR(d->events[i].type);
-        CHK_STR(d->events[i].status);
+        INV_STR(d->events[i].ts);
+        INV_STR(d->events[i].type);
+        INV_STR(d->events[i].status);
     }
     return DT_OK;
 }
 
 int model_check(const struct model *st, char *err, size_t errlen)
 {
-    CHK_STR(st->agent.name);
-    CHK_STR(st->agent.role);
-    CHK_STR(st->agent.state);
-    CHK_STR(st->agent.reason);
-    CHK_STR(st->conn.why);
-    CHK_STR(st->theme);
-    CHK_STR(st->popup_sid);
-    CHK_STR(st->popup_seen);
-    CHK_STR(st->queue_filter);
-    CHK_STR(st->agent.endpoint);
+    INV_STR(st->agent.name);
+    INV_STR(st->agent.role);
+    INV_STR(st->agent.state);
+    INV_STR(st->agent.reason);
+    INV_STR(st->conn.why);
+    INV_STR(st->theme);
+    INV_STR(st->popup_sid);
+    INV_STR(st->popup_seen);
+    INV_STR(st->queue_filter);
+    INV_STR(st->agent.endpoint);
     int rc = check_lists(st, err, errlen);
     if (rc == DT_OK)
         rc = check_forms(st, err, errlen);
