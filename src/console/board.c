@@ -244,7 +244,6 @@ char *board_pct(double v, char *buf, size_t n)
 
 /* ---- invariants ------------------------------------------------------------------------------ */
 
-
 int board_check(const struct board *b, char *err, size_t errlen)
 {
     const struct board_data *d = &b->data;

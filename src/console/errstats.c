@@ -183,7 +183,6 @@ char *errstats_sparkline(const int64_t *counts, size_t n, size_t width, int utf8
 
 /* ---- invariants ------------------------------------------------------------------------------ */
 
-
 int errstats_check(const struct errstats *e, char *err, size_t errlen)
 {
     const struct errstats_data *d = &e->data;

@@ -389,7 +389,6 @@ int rd_simple(struct rd_out *o, enum model_cmd_kind kind, const char *arg)
 
 /* ---- invariants ------------------------------------------------------------------------------ */
 
-
 static int check_lists(const struct model *st, char *err, size_t errlen)
 {
     INV(st->n_queues <= MODEL_QUEUES_MAX && st->n_waiting <= MODEL_WAITING_MAX);
