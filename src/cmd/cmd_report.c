@@ -11,12 +11,12 @@
 
 #include "cmd/cmd.h"
 #include "cmd/report_common.h"
+#include "dialtone/report_json.h"
 #include "dialtone/store_report_agents.h"
 #include "dialtone/store_report_cost.h"
 #include "dialtone/util.h"
 
 #define ERRLEN      512
-#define TOP_DEFAULT 10
 #define SPARK_WIDTH 48
 
 struct report_def {
@@ -74,36 +74,33 @@ static void print_help(void)
            "                      when it exists; DIALTONE_DB overrides it)\n");
 }
 
-/* Prints a cJSON document and frees it. */
-static void json_out(cJSON *doc)
+/* --top's value (default REPORT_JSON_TOP_DEFAULT); 0 when it is not a number from 1 to the maximum.
+ */
+static long parse_top(const char *s)
 {
+    if (!s)
+        return REPORT_JSON_TOP_DEFAULT;
+    char *end;
+    long top = strtol(s, &end, 10);
+    return *end || end == s || top < 1 || top > STORE_REPORT_TOP_MAX ? 0 : top;
+}
+
+/* The report as JSON (report_json.h, shared with the daemon's API), printed. */
+static int run_json(struct report_ctx *ctx, const struct report_opts *o, char *err, size_t errlen)
+{
+    struct report_json_range rg = {.zone = ctx->zone,
+                                   .from_ms = ctx->from_ms,
+                                   .to_ms = ctx->to_ms,
+                                   .top = (size_t)parse_top(o->top)};
+    cJSON *doc;
+    int rc = report_json_build(ctx->db, o->name, &rg, &doc, err, errlen);
+    if (rc != DT_OK)
+        return rc;
     char *s = cJSON_Print(doc);
     puts(s);
     free(s);
     cJSON_Delete(doc);
-}
-
-static cJSON *json_head(const struct report_ctx *ctx, const char *name)
-{
-    char a[32], b[32];
-    report_iso_time(ctx->from_ms, a, sizeof a);
-    report_iso_time(ctx->to_ms, b, sizeof b);
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "report", name);
-    cJSON_AddStringToObject(doc, "from", a);
-    cJSON_AddStringToObject(doc, "to", b);
-    return doc;
-}
-
-static const char *failure_message(const struct store_report_failure *f)
-{
-    if (f->code)
-        return errors_explain(f->code)->message;
-    if (f->sip_code) {
-        const char *r = errors_sip_reason(f->sip_code);
-        return r ? r : "SIP response";
-    }
-    return "no error code";
+    return DT_OK;
 }
 
 static int run_failures(struct report_ctx *ctx, const struct report_opts *o, char *err,
@@ -118,30 +115,16 @@ static int run_failures(struct report_ctx *ctx, const struct report_opts *o, cha
     int64_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += f[i].count;
-    cJSON *doc = NULL, *rows = NULL;
-    if (ctx->format == REPORT_JSON) {
-        doc = json_head(ctx, "failures");
-        cJSON_AddNumberToObject(doc, "total", (double)total);
-        rows = cJSON_AddArrayToObject(doc, "rows");
-    } else if (ctx->format == REPORT_CSV) {
+    if (ctx->format == REPORT_CSV)
         printf("status,code,sip_code,category,count,share,message\n");
-    } else {
+    else
         printf("%-10s %6s %4s %-14s %7s %6s  %s\n", "STATUS", "CODE", "SIP", "CATEGORY", "COUNT",
                "SHARE", "MESSAGE");
-    }
     for (size_t i = 0; i < n; i++) {
         double share = total ? 100.0 * (double)f[i].count / (double)total : 0;
-        const char *cat = errors_category_name(f[i].category), *msg = failure_message(&f[i]);
-        if (ctx->format == REPORT_JSON) {
-            cJSON *r = cJSON_CreateObject();
-            cJSON_AddStringToObject(r, "status", f[i].status);
-            cJSON_AddNumberToObject(r, "code", f[i].code);
-            cJSON_AddNumberToObject(r, "sip_code", f[i].sip_code);
-            cJSON_AddStringToObject(r, "category", cat);
-            cJSON_AddNumberToObject(r, "count", (double)f[i].count);
-            cJSON_AddStringToObject(r, "message", msg);
-            cJSON_AddItemToArray(rows, r);
-        } else if (ctx->format == REPORT_CSV) {
+        const char *cat = errors_category_name(f[i].category);
+        const char *msg = report_json_failure_message(&f[i]);
+        if (ctx->format == REPORT_CSV) {
             struct dt_buf b;
             dt_buf_init(&b);
             store_report_csv_field(&b, msg);
@@ -154,9 +137,7 @@ static int run_failures(struct report_ctx *ctx, const struct report_opts *o, cha
                    f[i].sip_code, cat, (long long)f[i].count, share, msg);
         }
     }
-    if (doc)
-        json_out(doc);
-    else if (ctx->format == REPORT_TABLE)
+    if (ctx->format == REPORT_TABLE)
         printf("%-10s %6s %4s %-14s %7lld\n", "total", "", "", "", (long long)total);
     free(f);
     return DT_OK;
@@ -170,40 +151,22 @@ static int run_answer_rate(struct report_ctx *ctx, const struct report_opts *o, 
     int rc = store_report_answer_rate(ctx->db, ctx->zone, ctx->from_ms, ctx->to_ms, h, err, errlen);
     if (rc != DT_OK)
         return rc;
-    cJSON *doc = NULL, *rows = NULL;
-    if (ctx->format == REPORT_JSON) {
-        doc = json_head(ctx, "answer-rate");
-        rows = cJSON_AddArrayToObject(doc, "hours");
-    } else {
-        printf(ctx->format == REPORT_CSV ? "hour,calls,answered,rate\n"
-                                         : "HOUR   CALLS  ANSWERED   RATE\n");
-    }
+    printf(ctx->format == REPORT_CSV ? "hour,calls,answered,rate\n"
+                                     : "HOUR   CALLS  ANSWERED   RATE\n");
     int64_t calls = 0, answered = 0;
     for (int i = 0; i < 24; i++) {
         calls += h[i].calls;
         answered += h[i].answered;
         double rate = h[i].calls ? 100.0 * (double)h[i].answered / (double)h[i].calls : 0;
-        if (doc) {
-            cJSON *r = cJSON_CreateObject();
-            cJSON_AddNumberToObject(r, "hour", i);
-            cJSON_AddNumberToObject(r, "calls", (double)h[i].calls);
-            cJSON_AddNumberToObject(r, "answered", (double)h[i].answered);
-            cJSON_AddItemToArray(rows, r);
-        } else if (ctx->format == REPORT_CSV) {
+        if (ctx->format == REPORT_CSV)
             printf("%d,%lld,%lld,%.1f\n", i, (long long)h[i].calls, (long long)h[i].answered, rate);
-        } else if (h[i].calls) {
+        else if (h[i].calls)
             printf("%02d:00 %6lld %9lld %5.1f%%\n", i, (long long)h[i].calls,
                    (long long)h[i].answered, rate);
-        }
     }
     double rate = calls ? 100.0 * (double)answered / (double)calls : 0;
-    if (doc) {
-        cJSON_AddNumberToObject(doc, "calls", (double)calls);
-        cJSON_AddNumberToObject(doc, "answered", (double)answered);
-        json_out(doc);
-    } else if (ctx->format == REPORT_TABLE) {
+    if (ctx->format == REPORT_TABLE)
         printf("total %6lld %9lld %5.1f%%\n", (long long)calls, (long long)answered, rate);
-    }
     return DT_OK;
 }
 
@@ -223,16 +186,6 @@ static void sparkline(const int64_t *trend, size_t n, char *out)
     out[cols] = '\0';
 }
 
-/* --top's value (default TOP_DEFAULT); 0 when it is not a number from 1 to the maximum. */
-static long parse_top(const char *s)
-{
-    if (!s)
-        return TOP_DEFAULT;
-    char *end;
-    long top = strtol(s, &end, 10);
-    return *end || end == s || top < 1 || top > STORE_REPORT_TOP_MAX ? 0 : top;
-}
-
 /* --top was checked before the database was opened. */
 static int run_errors(struct report_ctx *ctx, const struct report_opts *o, char *err, size_t errlen)
 {
@@ -241,29 +194,13 @@ static int run_errors(struct report_ctx *ctx, const struct report_opts *o, char 
     int rc = store_report_errors(ctx->db, ctx->from_ms, ctx->to_ms, (size_t)top, &e, err, errlen);
     if (rc != DT_OK)
         return rc;
-    cJSON *doc = NULL, *rows = NULL;
-    if (ctx->format == REPORT_JSON) {
-        doc = json_head(ctx, "errors");
-        rows = cJSON_AddArrayToObject(doc, "rows");
-    } else {
-        printf(ctx->format == REPORT_CSV ? "code,category,count,message,hourly\n"
-                                         : "CODE   CATEGORY       COUNT  TREND (hourly)\n");
-    }
+    printf(ctx->format == REPORT_CSV ? "code,category,count,message,hourly\n"
+                                     : "CODE   CATEGORY       COUNT  TREND (hourly)\n");
     for (size_t i = 0; i < e.n; i++) {
         const struct store_report_error *x = &e.rows[i];
         const char *cat = errors_category_name(x->category);
         const char *msg = errors_explain(x->code)->message;
-        if (doc) {
-            cJSON *r = cJSON_CreateObject();
-            cJSON_AddNumberToObject(r, "code", x->code);
-            cJSON_AddStringToObject(r, "category", cat);
-            cJSON_AddNumberToObject(r, "count", (double)x->count);
-            cJSON_AddStringToObject(r, "message", msg);
-            cJSON *t = cJSON_AddArrayToObject(r, "hourly");
-            for (size_t k = 0; k < e.n_buckets; k++)
-                cJSON_AddItemToArray(t, cJSON_CreateNumber((double)x->trend[k]));
-            cJSON_AddItemToArray(rows, r);
-        } else if (ctx->format == REPORT_CSV) {
+        if (ctx->format == REPORT_CSV) {
             struct dt_buf b;
             dt_buf_init(&b);
             store_report_csv_field(&b, msg);
@@ -280,8 +217,6 @@ static int run_errors(struct report_ctx *ctx, const struct report_opts *o, char 
                    msg);
         }
     }
-    if (doc)
-        json_out(doc);
     store_report_errors_done(&e);
     return DT_OK;
 }
@@ -296,29 +231,13 @@ static void money(int64_t micros, char *buf, size_t len)
                  (long long)((micros % 1000000 + 50) / 100));
 }
 
-/* One cost row in ctx's format (doc's rows when JSON). */
-static void cost_row(const struct report_ctx *ctx, cJSON *rows, const struct store_report_cost *c,
-                     const char *keyname)
+/* One cost row in ctx's format. */
+static void cost_row(const struct report_ctx *ctx, const struct store_report_cost *c)
 {
     char cost[32], per[32];
     money(c->cost_micros, cost, sizeof cost);
     money(store_report_cost_per_success(c), per, sizeof per);
-    if (rows) {
-        cJSON *r = cJSON_CreateObject();
-        cJSON_AddStringToObject(r, keyname, c->key);
-        cJSON_AddNumberToObject(r, "calls", (double)c->calls);
-        cJSON_AddNumberToObject(r, "successful", (double)c->successful);
-        cJSON_AddNumberToObject(r, "priced", (double)c->priced);
-        cJSON_AddNumberToObject(r, "billable_s", (double)c->billable_s);
-        cJSON_AddNumberToObject(r, "cost", (double)c->cost_micros / 1e6);
-        if (*per)
-            cJSON_AddNumberToObject(r, "cost_per_success",
-                                    (double)store_report_cost_per_success(c) / 1e6);
-        else
-            cJSON_AddNullToObject(r, "cost_per_success");
-        cJSON_AddStringToObject(r, "unit", c->unit);
-        cJSON_AddItemToArray(rows, r);
-    } else if (ctx->format == REPORT_CSV) {
+    if (ctx->format == REPORT_CSV) {
         struct dt_buf b;
         dt_buf_init(&b);
         store_report_csv_field(&b, c->key);
@@ -344,20 +263,15 @@ static int run_cost(struct report_ctx *ctx, int by_day, char *err, size_t errlen
                : store_report_cost_by_queue(ctx->db, ctx->from_ms, ctx->to_ms, &c, &n, err, errlen);
     if (rc != DT_OK)
         return rc;
-    const char *keyname = by_day ? "day" : "queue";
-    cJSON *doc = NULL, *rows = NULL;
-    if (ctx->format == REPORT_JSON) {
-        doc = json_head(ctx, by_day ? "cost-by-day" : "cost-by-queue");
-        rows = cJSON_AddArrayToObject(doc, "rows");
-    } else if (ctx->format == REPORT_CSV) {
-        printf("%s,calls,successful,priced,billable_s,cost,cost_per_success,unit\n", keyname);
-    } else {
+    if (ctx->format == REPORT_CSV)
+        printf("%s,calls,successful,priced,billable_s,cost,cost_per_success,unit\n",
+               by_day ? "day" : "queue");
+    else
         printf("%-20s %6s %6s %6s %9s %11s %10s %s\n", by_day ? "DAY" : "QUEUE", "CALLS", "OK",
                "PRICED", "BILLABLE", "COST", "PER OK", "UNIT");
-    }
     struct store_report_cost total = {.key = "total"};
     for (size_t i = 0; i < n; i++) {
-        cost_row(ctx, rows, &c[i], keyname);
+        cost_row(ctx, &c[i]);
         total.calls += c[i].calls;
         total.successful += c[i].successful;
         total.priced += c[i].priced;
@@ -366,13 +280,8 @@ static int run_cost(struct report_ctx *ctx, int by_day, char *err, size_t errlen
         if (!total.unit[0])
             memcpy(total.unit, c[i].unit, sizeof total.unit);
     }
-    if (doc) {
-        cJSON_AddNumberToObject(doc, "cost", (double)total.cost_micros / 1e6);
-        cJSON_AddStringToObject(doc, "unit", total.unit);
-        json_out(doc);
-    } else if (ctx->format == REPORT_TABLE) {
-        cost_row(ctx, NULL, &total, keyname);
-    }
+    if (ctx->format == REPORT_TABLE)
+        cost_row(ctx, &total);
     free(c);
     return DT_OK;
 }
@@ -399,34 +308,15 @@ static int run_agents(struct report_ctx *ctx, const struct report_opts *o, char 
     int rc = store_report_agents(ctx->db, ctx->from_ms, ctx->to_ms, &a, &n, err, errlen);
     if (rc != DT_OK)
         return rc;
-    cJSON *doc = NULL, *rows = NULL;
-    if (ctx->format == REPORT_JSON) {
-        doc = json_head(ctx, "agents");
-        rows = cJSON_AddArrayToObject(doc, "rows");
-    } else {
-        printf(ctx->format == REPORT_CSV
-                   ? "agent,calls,handled,aht_s,aht_calls,missed_offers,declined_offers\n"
-                   : "AGENT                 CALLS HANDLED    AHT  MISSED DECLINED\n");
-    }
+    printf(ctx->format == REPORT_CSV
+               ? "agent,calls,handled,aht_s,aht_calls,missed_offers,declined_offers\n"
+               : "AGENT                 CALLS HANDLED    AHT  MISSED DECLINED\n");
     for (size_t i = 0; i < n; i++) {
         const struct store_report_agent *x = &a[i];
         char aht[32] = "";
         if (x->aht_s >= 0)
             snprintf(aht, sizeof aht, "%.1f", x->aht_s);
-        if (doc) {
-            cJSON *r = cJSON_CreateObject();
-            cJSON_AddStringToObject(r, "agent", x->name);
-            cJSON_AddNumberToObject(r, "calls", (double)x->calls);
-            cJSON_AddNumberToObject(r, "handled", (double)x->handled);
-            if (x->aht_s >= 0)
-                cJSON_AddNumberToObject(r, "aht_s", x->aht_s);
-            else
-                cJSON_AddNullToObject(r, "aht_s");
-            cJSON_AddNumberToObject(r, "aht_calls", (double)x->aht_calls);
-            cJSON_AddNumberToObject(r, "missed_offers", (double)x->missed_offers);
-            cJSON_AddNumberToObject(r, "declined_offers", (double)x->declined_offers);
-            cJSON_AddItemToArray(rows, r);
-        } else if (ctx->format == REPORT_CSV) {
+        if (ctx->format == REPORT_CSV) {
             struct dt_buf b;
             dt_buf_init(&b);
             store_report_csv_field(&b, x->name);
@@ -441,8 +331,6 @@ static int run_agents(struct report_ctx *ctx, const struct report_opts *o, char 
                    (long long)x->declined_offers);
         }
     }
-    if (doc)
-        json_out(doc);
     free(a);
     return DT_OK;
 }
@@ -472,7 +360,8 @@ static int cmd_report_main(int argc, char **argv)
     rc = report_ctx_open(&ctx, &o, err, sizeof err);
     ctx.format = (enum report_format)fmt;
     if (rc == DT_OK)
-        rc = def->run(&ctx, &o, err, sizeof err);
+        rc = fmt == REPORT_JSON ? run_json(&ctx, &o, err, sizeof err)
+                                : def->run(&ctx, &o, err, sizeof err);
     report_ctx_done(&ctx);
     if (rc == DT_EINVAL)
         return cmd_usage_error(&cmd_report_entry, "%s", err);

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "dialtone/kpi.h"
+#include "dialtone/report_json.h"
 #include "dialtone/util.h"
 
 #define DEFAULT_CONFIG "dialtone.conf"
@@ -110,16 +110,7 @@ static int day_of(const struct config_zone *zone, const char *s, int64_t *start,
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t at = (int64_t)ts.tv_sec * 1000;
-    if (strcmp(s, "today") != 0 && strcmp(s, "yesterday") != 0) {
-        if (store_report_day_start(zone, s, &at) != DT_OK)
-            return DT_EINVAL;
-    }
-    if (kpi_day_bounds(zone, 0, at, start, end) != DT_OK)
-        return DT_EINVAL;
-    if (strcmp(s, "yesterday") == 0)
-        return kpi_day_bounds(zone, 0, *start - 1, start, end);
-    return DT_OK;
+    return report_json_day(zone, s, (int64_t)ts.tv_sec * 1000, start, end);
 }
 
 int report_ctx_open(struct report_ctx *ctx, const struct report_opts *o, char *err, size_t errlen)
@@ -149,8 +140,5 @@ void report_ctx_done(struct report_ctx *ctx)
 
 void report_iso_time(int64_t ms, char *buf, size_t len)
 {
-    struct tm tm;
-    time_t t = (time_t)(ms / 1000);
-    if (ms < 0 || !gmtime_r(&t, &tm) || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        buf[0] = '\0';
+    report_json_time(ms, buf, len);
 }

@@ -17,6 +17,7 @@
 #include "server/api_alerts_int.h"
 #include "server/api_cost_int.h"
 #include "server/api_int.h"
+#include "server/api_reports_int.h"
 #include "server/server_int.h"
 
 #define BODY_MAX   4096
@@ -44,6 +45,7 @@ static const struct httpd_route api_routes[] = {
     {.method = "GET", .path = "/api/v1/wallboard", .fn = api_on_wallboard},
     {.method = "GET", .path = "/api/v1/errors", .fn = api_on_errors},
     {.method = "GET", .path = "/api/v1/alerts", .fn = api_on_alerts},
+    {.method = "GET", .path = "/api/v1/reports/", .prefix = 1, .fn = api_on_reports},
 };
 
 /* Authenticates req; 1 with *a filled, 0 when it was answered (401 or 503). */

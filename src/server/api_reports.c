@@ -1,0 +1,138 @@
+/*
+ * api_reports: GET /api/v1/reports/NAME for supervisors (see server/api_reports_int.h). The
+ * dates are local days in the wallboard's zone ([wallboard] timezone, else [hours]'), as the
+ * CLI reads them; to's day is included. The report is a read-only query run on the loop
+ * thread: the range is capped so that the longest one stays short (README, "Reports and
+ * export", gives the time measured on 100,000 calls).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "dialtone/config.h"
+#include "dialtone/form.h"
+#include "dialtone/httpd.h"
+#include "dialtone/report_json.h"
+#include "dialtone/store.h"
+#include "dialtone/store_report.h"
+#include "dialtone/store_report_live.h"
+#include "dialtone/util.h"
+#include "server/api_int.h"
+#include "server/api_reports_int.h"
+#include "server/server_int.h"
+
+#define PREFIX     "/api/v1/reports/"
+#define DAY_MS     86400000LL
+#define DATE_SHOWN 24 /* bytes of a bad date repeated in an error */
+
+/* What the query asks, checked: 0, or 400 answered (then 1 is returned). */
+struct ask {
+    const char *name;
+    struct report_json_range rg;
+};
+
+static int bad(struct httpd_req *req, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int bad(struct httpd_req *req, const char *code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    api_error(req, 400, code, msg);
+    return 1;
+}
+
+/* The names of the reports, comma-separated, into buf. */
+static const char *names(char *buf, size_t n)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; report_json_name(i) && k < n; i++)
+        k += (size_t)snprintf(buf + k, n - k, "%s%s", i ? ", " : "", report_json_name(i));
+    return buf;
+}
+
+static int read_ask(struct api *api, struct httpd_req *req, const struct form *q, struct ask *a)
+{
+    char list[160];
+    a->name = httpd_req_path(req) + strlen(PREFIX);
+    if (!report_json_known(a->name))
+        return bad(req, "bad_report", "no report is called '%.40s'; the reports are %s", a->name,
+                   names(list, sizeof list));
+    const char *from = form_get(q, "from"), *to = form_get(q, "to"), *top = form_get(q, "top");
+    if (!from || !to)
+        return bad(req, "bad_range", "from and to are needed (YYYY-MM-DD, today or yesterday)");
+    a->rg.zone = config_wallboard_zone(api->srv->cfg);
+    int64_t now = server_now_ms(), s, e;
+    if (report_json_day(a->rg.zone, from, now, &a->rg.from_ms, &e) != DT_OK)
+        return bad(req, "bad_date", "from '%.*s' is not a date (YYYY-MM-DD, today or yesterday)",
+                   DATE_SHOWN, from);
+    if (report_json_day(a->rg.zone, to, now, &s, &a->rg.to_ms) != DT_OK)
+        return bad(req, "bad_date", "to '%.*s' is not a date (YYYY-MM-DD, today or yesterday)",
+                   DATE_SHOWN, to);
+    if (a->rg.to_ms <= a->rg.from_ms)
+        return bad(req, "bad_range", "to %.*s is before from %.*s", DATE_SHOWN, to, DATE_SHOWN,
+                   from);
+    int64_t days = (a->rg.to_ms - a->rg.from_ms + DAY_MS / 2) / DAY_MS;
+    if (days > API_REPORTS_DAYS_MAX)
+        return bad(req, "bad_range", "the range is %lld days; a report covers %d days at most",
+                   (long long)days, API_REPORTS_DAYS_MAX);
+    a->rg.top = REPORT_JSON_TOP_DEFAULT;
+    if (top) {
+        char *end;
+        long v = strtol(top, &end, 10);
+        if (end == top || *end || v < 1 || v > STORE_REPORT_TOP_MAX)
+            return bad(req, "bad_top", "top is a number from 1 to %d", STORE_REPORT_TOP_MAX);
+        a->rg.top = (size_t)v;
+    }
+    return 0;
+}
+
+/* Runs the report and answers it. */
+static void answer(struct api *api, struct httpd_req *req, const struct ask *a)
+{
+    char err[256] = "";
+    struct store_report *r = NULL;
+    cJSON *doc = NULL;
+    int rc = store_report_open_store(api->srv->store, &r, err, sizeof err);
+    if (rc == DT_OK)
+        rc = report_json_build(r, a->name, &a->rg, &doc, err, sizeof err);
+    store_report_close(r);
+    if (rc == DT_EINVAL || rc == DT_ETOOBIG)
+        api_error(req, 400, "bad_range", err);
+    else if (rc != DT_OK)
+        api_error(req, 503, "unavailable", err[0] ? err : "the database cannot be read");
+    else
+        api_json(req, 200, doc);
+    cJSON_Delete(doc);
+}
+
+void api_on_reports(struct httpd_req *req, void *user)
+{
+    struct api *api = user;
+    struct store_agent who;
+    if (!api_begin(api, req, &who))
+        return;
+    if (who.role != DT_ROLE_SUPERVISOR) {
+        api_error(req, 403, "forbidden", "the reports are for supervisors");
+        store_agent_done(&who);
+        return;
+    }
+    struct form q;
+    form_init(&q);
+    const char *qs = httpd_req_query(req);
+    char err[256];
+    struct ask a = {0};
+    if (form_parse(&q, qs, strlen(qs), err, sizeof err) != DT_OK)
+        bad(req, "bad_query", "the query cannot be read: %s", err);
+    else if (read_ask(api, req, &q, &a) == 0)
+        answer(api, req, &a);
+    form_done(&q);
+    store_agent_done(&who);
+}

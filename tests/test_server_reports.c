@@ -1,0 +1,365 @@
+/*
+ * Tests for GET /api/v1/reports/NAME against an in-process server on a database file: a fixture
+ * of calls on 2026-03-10 and 2026-03-11 in Asia/Kolkata (the wallboard's zone) and the day
+ * before, and the figures computed by hand: the answer rate by local hour, the failure reasons,
+ * the cost by queue and by day with the cost per successful call; every report equal to what
+ * `dialtone report NAME --format json` builds over the same range; 401, 403 for agents, and 400
+ * with words for an unknown report, bad dates, a range backwards or over 366 days, a bad top.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+
+#include "check.h"
+#include "dialtone/agents.h"
+#include "dialtone/api.h"
+#include "dialtone/config.h"
+#include "dialtone/netloop.h"
+#include "dialtone/report_json.h"
+#include "dialtone/server.h"
+#include "dialtone/store.h"
+#include "dialtone/store_kpi.h"
+#include "dialtone/store_report.h"
+#include "api_http.h"
+#include "net_helper.h"
+
+#define MIN  60000LL
+#define HOUR (60 * MIN)
+#define DAY  (24 * HOUR)
+/* 2026-03-10T00:00:00+05:30, the first instant of 2026-03-10 in Kolkata */
+#define D0 1773081000000LL
+
+static struct {
+    struct config cfg;
+    struct store *st;
+    struct netloop *loop;
+    struct server *srv;
+    struct api *api;
+    char alice[AGENTS_TOKEN_SIZE], boss[AGENTS_TOKEN_SIZE];
+    char dir[64], db[96];
+} rx;
+
+static char err[256];
+
+/* A call created at t in queue (NULL: an outbound one) that ended with status. */
+static void call(const char *sid, int64_t t, const char *queue, const char *qresult,
+                 const char *status, int64_t sip, const char *price)
+{
+    struct store_call_update u;
+    store_call_update_init(&u);
+    u.sid = sid;
+    u.type = "status";
+    u.ts_ms = t;
+    u.payload = "x";
+    u.payload_len = 1;
+    u.direction = queue ? "inbound" : "outbound-api";
+    u.from = "+14155550123";
+    u.to = "+14155550199";
+    u.queue = queue;
+    u.queue_result = qresult;
+    u.queue_time_s = qresult ? 10 : STORE_ABSENT;
+    u.status = status;
+    u.sip_code = sip ? sip : STORE_ABSENT;
+    u.error_code = strcmp(status, "failed") == 0 ? 21217 : STORE_ABSENT;
+    u.price = price;
+    u.price_unit = price ? "USD" : NULL;
+    u.agent = qresult && strcmp(qresult, "bridged") == 0 ? "alice" : NULL;
+    CHECK_INT(store_call_apply(rx.st, &u, NULL, err, sizeof err), DT_OK);
+}
+
+static void add_agent(const char *name, enum store_role role, char *token)
+{
+    char hash[AGENTS_HASH_SIZE];
+    agents_token_new(token, NULL, 0);
+    agents_token_hash(token, strlen(token), hash);
+    CHECK_INT(store_agent_add(rx.st, name, role, "client:x", hash, 1000, NULL, err, sizeof err),
+              DT_OK);
+}
+
+static int setup(void)
+{
+    memset(&rx, 0, sizeof rx);
+    static const char conf[] =
+        "[twilio]\naccount_sid = AC0123456789abcdef0123456789abcdef\nauth_token = t0k\n"
+        "public_base_url = https://dialtone.example.com\n[server]\nport = 0\n"
+        "[queue \"support\"]\n[hours]\ntimezone = America/New_York\n"
+        "[wallboard]\ntimezone = Asia/Kolkata\n";
+    snprintf(rx.dir, sizeof rx.dir, "%s", "/tmp/dt-reports.XXXXXX");
+    if (!mkdtemp(rx.dir))
+        return -1;
+    snprintf(rx.db, sizeof rx.db, "%s/d.db", rx.dir);
+    config_init(&rx.cfg);
+    if (config_load_string(&rx.cfg, "t.conf", conf, err, sizeof err) != DT_OK ||
+        store_open(rx.db, &rx.st, err, sizeof err) != DT_OK ||
+        !(rx.loop = netloop_new(NULL, err, sizeof err))) {
+        printf("  setup: %s\n", err);
+        return -1;
+    }
+    struct server_options so = {.cfg = &rx.cfg, .loop = rx.loop, .store = rx.st};
+    rx.srv = server_new(&so, err, sizeof err);
+    if (rx.srv)
+        rx.api = api_new(rx.srv, err, sizeof err);
+    if (!rx.api) {
+        printf("  server/api: %s\n", err);
+        return -1;
+    }
+    add_agent("alice", DT_ROLE_AGENT, rx.alice);
+    add_agent("boss", DT_ROLE_SUPERVISOR, rx.boss);
+    /* 2026-03-10, local 09:10 and 09:40: one answered from the queue, one abandoned */
+    call("CQ1", D0 + 9 * HOUR + 10 * MIN, "support", "bridged", "completed", 0, "-0.01300");
+    call("CQ2", D0 + 9 * HOUR + 40 * MIN, "support", "hangup", "completed", 0, "-0.00500");
+    /* alice took CQ1 two minutes before it ended and wrapped up in 30 s; she let CQ2 ring out */
+    int64_t t1 = D0 + 9 * HOUR + 10 * MIN;
+    CHECK_INT(store_kpi_enqueued(rx.st, "CQ1", t1 - 3 * MIN, err, sizeof err), DT_OK);
+    CHECK_INT(store_kpi_connected(rx.st, "CQ1", "alice", t1 - 2 * MIN, err, sizeof err), DT_OK);
+    CHECK_INT(store_kpi_wrapup(rx.st, "CQ1", 30, err, sizeof err), DT_OK);
+    struct store_offer of = {.call_sid = "CQ2",
+                             .agent = "alice",
+                             .queue = "support",
+                             .offered_ms = t1 + 30 * MIN,
+                             .ended_ms = t1 + 30 * MIN + 20000,
+                             .end = KPI_OFFER_TIMEOUT};
+    CHECK_INT(store_kpi_offer(rx.st, &of, err, sizeof err), DT_OK);
+    /* local 14:05 busy (SIP 486, so 31486), 14:20 answered */
+    call("CO1", D0 + 14 * HOUR + 5 * MIN, NULL, NULL, "busy", 486, NULL);
+    call("CO2", D0 + 14 * HOUR + 20 * MIN, NULL, NULL, "completed", 0, "-0.02000");
+    /* 2026-03-11, local 10:00: a bad number */
+    call("CO3", D0 + DAY + 10 * HOUR, NULL, NULL, "failed", 0, NULL);
+    /* 2026-03-09, local 23:50: before every range asked */
+    call("CX1", D0 - 10 * MIN, NULL, NULL, "completed", 0, "-1.00000");
+    return 0;
+}
+
+static void teardown(void)
+{
+    api_free(rx.api);
+    server_free(rx.srv);
+    netloop_free(rx.loop);
+    store_close(rx.st);
+    config_done(&rx.cfg);
+    static const char *const sfx[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char p[128];
+        snprintf(p, sizeof p, "%s%s", rx.db, sfx[i]);
+        unlink(p);
+    }
+    rmdir(rx.dir);
+}
+
+static long get(const char *path, const char *token, cJSON **out)
+{
+    return api_http(rx.loop, server_port(rx.srv), "GET", path, token, NULL, out);
+}
+
+static double num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : -12345;
+}
+
+static const char *str(const cJSON *o, const char *key)
+{
+    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+    return s ? s : "(none)";
+}
+
+static const cJSON *rows(const cJSON *o, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+/* The error's code and message of a 4xx answer. */
+static void check_error(const cJSON *o, const char *code, const char *words)
+{
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "error");
+    CHECK_STR(str(e, "code"), code);
+    const char *m = str(e, "message");
+    if (!strstr(m, words))
+        printf("  message: %s\n", m);
+    CHECK(strstr(m, words) != NULL);
+}
+
+/* Checks that o is the report as `dialtone report NAME --format json` builds it from the same
+ * file over [from, to). */
+static void same_as_cli(const cJSON *o, const char *name, int64_t from, int64_t to)
+{
+    struct store_report *r;
+    CHECK_INT(store_report_open(rx.db, &r, err, sizeof err), DT_OK);
+    struct report_json_range rg = {.zone = config_wallboard_zone(&rx.cfg),
+                                   .from_ms = from,
+                                   .to_ms = to,
+                                   .top = REPORT_JSON_TOP_DEFAULT};
+    cJSON *doc = NULL;
+    CHECK_INT(report_json_build(r, name, &rg, &doc, err, sizeof err), DT_OK);
+    store_report_close(r);
+    CHECK(cJSON_Compare(o, doc, 1));
+    cJSON_Delete(doc);
+}
+
+TEST(who_may_read)
+{
+    cJSON *o;
+    CHECK_INT(get("/api/v1/reports/failures?from=2026-03-10&to=2026-03-10", NULL, &o), 401);
+    cJSON_Delete(o);
+    CHECK_INT(get("/api/v1/reports/failures?from=2026-03-10&to=2026-03-10", rx.alice, &o), 403);
+    check_error(o, "forbidden", "supervisors");
+    cJSON_Delete(o);
+}
+
+TEST(answer_rate_by_local_hour)
+{
+    cJSON *o;
+    CHECK_INT(get("/api/v1/reports/answer-rate?from=2026-03-10&to=2026-03-10", rx.boss, &o), 200);
+    CHECK_STR(str(o, "report"), "answer-rate");
+    CHECK_STR(str(o, "from"), "2026-03-09T18:30:00Z");
+    CHECK_STR(str(o, "to"), "2026-03-10T18:30:00Z");
+    CHECK_INT((int)num(o, "calls"), 4);
+    CHECK_INT((int)num(o, "answered"), 2);
+    const cJSON *h = rows(o, "hours");
+    CHECK_INT(cJSON_GetArraySize(h), 24);
+    CHECK_INT((int)num(cJSON_GetArrayItem(h, 9), "calls"), 2);
+    CHECK_INT((int)num(cJSON_GetArrayItem(h, 9), "answered"), 1);
+    CHECK_INT((int)num(cJSON_GetArrayItem(h, 14), "calls"), 2);
+    CHECK_INT((int)num(cJSON_GetArrayItem(h, 14), "answered"), 1);
+    CHECK_INT((int)num(cJSON_GetArrayItem(h, 23), "calls"), 0); /* the day before's 23:50 */
+    same_as_cli(o, "answer-rate", D0, D0 + DAY);
+    cJSON_Delete(o);
+}
+
+TEST(failures_over_two_days)
+{
+    cJSON *o;
+    CHECK_INT(get("/api/v1/reports/failures?from=2026-03-10&to=2026-03-11", rx.boss, &o), 200);
+    CHECK_INT((int)num(o, "total"), 2);
+    const cJSON *r = rows(o, "rows");
+    CHECK_INT(cJSON_GetArraySize(r), 2);
+    /* equal counts: by status, so busy first */
+    CHECK_STR(str(cJSON_GetArrayItem(r, 0), "status"), "busy");
+    CHECK_INT((int)num(cJSON_GetArrayItem(r, 0), "code"), 31486);
+    CHECK_STR(str(cJSON_GetArrayItem(r, 0), "category"), "busy");
+    CHECK_STR(str(cJSON_GetArrayItem(r, 1), "status"), "failed");
+    CHECK_INT((int)num(cJSON_GetArrayItem(r, 1), "code"), 21217);
+    same_as_cli(o, "failures", D0, D0 + 2 * DAY);
+    cJSON_Delete(o);
+}
+
+TEST(cost_by_queue_and_day)
+{
+    cJSON *o;
+    CHECK_INT(get("/api/v1/reports/cost-by-queue?from=2026-03-10&to=2026-03-10", rx.boss, &o), 200);
+    const cJSON *r = rows(o, "rows");
+    CHECK_INT(cJSON_GetArraySize(r), 2);
+    /* costliest first: the outbound calls (no queue) 0.02, then support 0.013 + 0.005 */
+    const cJSON *none = cJSON_GetArrayItem(r, 0), *sup = cJSON_GetArrayItem(r, 1);
+    CHECK_STR(str(none, "queue"), "");
+    CHECK_INT((int)(num(none, "cost") * 1e6 + 0.5), 20000);
+    CHECK_INT((int)num(none, "calls"), 2);
+    CHECK_INT((int)num(none, "successful"), 1);
+    CHECK_STR(str(sup, "queue"), "support");
+    CHECK_INT((int)(num(sup, "cost") * 1e6 + 0.5), 18000);
+    CHECK_INT((int)(num(sup, "cost_per_success") * 1e6 + 0.5), 18000);
+    CHECK_STR(str(sup, "unit"), "USD");
+    /* the totals: 0.038 over 2 successful calls */
+    CHECK_INT((int)(num(o, "cost") * 1e6 + 0.5), 38000);
+    CHECK_INT((int)num(o, "successful"), 2);
+    CHECK_INT((int)(num(o, "cost_per_success") * 1e6 + 0.5), 19000);
+    same_as_cli(o, "cost-by-queue", D0, D0 + DAY);
+    cJSON_Delete(o);
+
+    CHECK_INT(get("/api/v1/reports/cost-by-day?from=2026-03-10&to=2026-03-11", rx.boss, &o), 200);
+    r = rows(o, "rows");
+    CHECK_INT(cJSON_GetArraySize(r), 2);
+    CHECK_STR(str(cJSON_GetArrayItem(r, 0), "day"), "2026-03-10");
+    CHECK_INT((int)(num(cJSON_GetArrayItem(r, 0), "cost") * 1e6 + 0.5), 38000);
+    CHECK_STR(str(cJSON_GetArrayItem(r, 1), "day"), "2026-03-11");
+    CHECK(cJSON_IsNull(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(r, 1), "cost_per_success")));
+    same_as_cli(o, "cost-by-day", D0, D0 + 2 * DAY);
+    cJSON_Delete(o);
+}
+
+TEST(agents_and_errors_as_the_cli)
+{
+    cJSON *o;
+    CHECK_INT(get("/api/v1/reports/agents?from=2026-03-10&to=2026-03-11", rx.boss, &o), 200);
+    const cJSON *al = cJSON_GetArrayItem(rows(o, "rows"), 0);
+    CHECK_STR(str(al, "agent"), "alice");
+    CHECK_INT((int)num(al, "calls"), 1);
+    CHECK_INT((int)num(al, "handled"), 1);
+    CHECK_INT((int)num(al, "aht_s"), 150); /* 120 s to the end, 30 s of wrap-up */
+    CHECK_INT((int)num(al, "missed_offers"), 1);
+    same_as_cli(o, "agents", D0, D0 + 2 * DAY);
+    cJSON_Delete(o);
+    CHECK_INT(get("/api/v1/reports/errors?from=2026-03-10&to=2026-03-11&top=1", rx.boss, &o), 200);
+    CHECK_INT(cJSON_GetArraySize(rows(o, "rows")), 1);
+    CHECK_INT(cJSON_GetArraySize(rows(cJSON_GetArrayItem(rows(o, "rows"), 0), "hourly")), 48);
+    cJSON_Delete(o);
+}
+
+TEST(bad_asks_in_words)
+{
+    static const struct {
+        const char *path, *code, *words;
+    } cases[] = {
+        {"/api/v1/reports/nope?from=2026-03-10&to=2026-03-10", "bad_report",
+         "no report is called 'nope'; the reports are failures, answer-rate"},
+        {"/api/v1/reports/?from=2026-03-10&to=2026-03-10", "bad_report", "no report is called ''"},
+        {"/api/v1/reports/failures?from=2026-03-10", "bad_range", "from and to are needed"},
+        {"/api/v1/reports/failures?from=2026-02-30&to=2026-03-10", "bad_date",
+         "from '2026-02-30' is not a date"},
+        {"/api/v1/reports/failures?from=2026-03-10&to=tomorrow", "bad_date",
+         "to 'tomorrow' is not a date"},
+        {"/api/v1/reports/failures?from=2026-03-10&to=2026-03-09", "bad_range",
+         "to 2026-03-09 is before from 2026-03-10"},
+        {"/api/v1/reports/failures?from=2025-01-01&to=2026-03-10", "bad_range",
+         "the range is 434 days"},
+        {"/api/v1/reports/errors?from=2026-01-01&to=2026-03-10", "bad_range", "hour"},
+        {"/api/v1/reports/errors?from=2026-03-10&to=2026-03-10&top=0", "bad_top",
+         "top is a number from 1 to 100"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *o;
+        long st = get(cases[i].path, rx.boss, &o);
+        if (st != 400)
+            printf("  %s: %ld\n", cases[i].path, st);
+        CHECK_INT(st, 400);
+        check_error(o, cases[i].code, cases[i].words);
+        cJSON_Delete(o);
+    }
+}
+
+TEST(range_limits)
+{
+    cJSON *o;
+    /* 2024 is a leap year: 366 days is the most a report covers */
+    CHECK_INT(get("/api/v1/reports/failures?from=2024-01-01&to=2024-12-31", rx.boss, &o), 200);
+    cJSON_Delete(o);
+    CHECK_INT(get("/api/v1/reports/failures?from=2024-01-01&to=2025-01-01", rx.boss, &o), 400);
+    check_error(o, "bad_range", "the range is 367 days; a report covers 366 days at most");
+    cJSON_Delete(o);
+    /* words for days, as the CLI takes them */
+    CHECK_INT(get("/api/v1/reports/answer-rate?from=yesterday&to=today", rx.boss, &o), 200);
+    CHECK_INT((int)num(o, "calls"), 0);
+    cJSON_Delete(o);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (setup() != 0)
+        return 1;
+    RUN(who_may_read);
+    RUN(answer_rate_by_local_hour);
+    RUN(failures_over_two_days);
+    RUN(cost_by_queue_and_day);
+    RUN(agents_and_errors_as_the_cli);
+    RUN(bad_asks_in_words);
+    RUN(range_limits);
+    teardown();
+    curl_global_cleanup();
+    return check_done();
+}
