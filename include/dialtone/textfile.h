@@ -1,8 +1,8 @@
 /*
- * textfile: what dialtone's INI readers share. Reading a whole file into memory under a size
- * cap, and walking text line by line while counting lines: inih hands its handler no line
- * number and Debian's inih holds at most 199 bytes of a line, so the readers feed
- * ini_parse_stream from textfile_line_next and name FILE:LINE in every message.
+ * textfile: reading a whole file into memory under a size cap, and walking text line by line
+ * while counting lines: inih hands its handler no line number and Debian's inih holds at most
+ * 199 bytes of a line, so inifile feeds ini_parse_stream from textfile_line_next and names
+ * FILE:LINE in every message.
  */
 #ifndef DIALTONE_TEXTFILE_H
 #define DIALTONE_TEXTFILE_H

@@ -1,18 +1,17 @@
 /*
- * cconf: see console/cconf.h. The file is read with inih through textfile's line reader
- * (line numbers in messages, lines over 199 bytes refused), as dialtone.conf is; the [keys]
- * lines are checked against a scratch keymap as they are read, so that a bad override is
- * reported with its line before the console starts. The token never appears in a message.
+ * cconf: see console/cconf.h. The file is read with inih through inifile (line numbers in
+ * messages, lines over 199 bytes refused), as dialtone.conf is; the [keys] lines are checked
+ * against a scratch keymap as they are read, so that a bad override is reported with its line
+ * before the console starts. The token never appears in a message.
  */
 #include "console/cconf.h"
 #include "console/dialnum.h"
+#include "dialtone/inifile.h"
 #include "dialtone/textfile.h"
 #include "dialtone/util.h"
 #include "dialtone/valid.h"
 
 #include <errno.h>
-#include <ini.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,79 +121,38 @@ int cconf_set(struct cconf *c, const char *key, const char *value, char *err, si
 
 struct cparse {
     struct cconf c; /* the copy being filled */
-    struct textfile_lines lines;
+    struct inifile ini;
     struct keymap *km; /* scratch, to check overrides */
     int in_keys;
     unsigned seen; /* top-level keys met, by bit */
-    int failed, fail_line;
-    char msg[200];
 };
 
-static int fail(struct cparse *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(struct cparse *ps, const char *fmt, ...)
-{
-    if (!ps->failed) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);
-        va_end(ap);
-        ps->failed = 1;
-        ps->fail_line = ps->lines.lineno;
-    }
-    return 0;
-}
-
+/* Outside text for a message: at most 40 bytes, anything but printable ASCII as '?'. */
 static const char *shown(char *dst, size_t size, const char *s)
 {
-    size_t i = 0;
-    for (; s[i] && i < 40 && i + 1 < size; i++)
-        dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-    dst[i] = '\0';
+    inifile_printable(dst, size, s, strnlen(s, 40));
     return dst;
 }
 
-static char *read_line(char *str, int num, void *stream)
+/* inifile's header hook: [keys] is the only section. */
+static int open_section(void *user, const char *s, size_t len)
 {
-    struct cparse *ps = stream;
-    if (ps->failed)
-        return NULL;
-    const char *s;
-    size_t len;
-    char why[sizeof ps->msg];
-    int rc = textfile_line_next(&ps->lines, &s, &len, why, sizeof why);
-    if (rc < 0)
-        fail(ps, "%s", why);
-    if (rc <= 0)
-        return NULL;
-    while (len > 0 && (*s == ' ' || *s == '\t'))
-        s++, len--;
+    struct cparse *ps = user;
     while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
         len--;
-    if (num <= 0 || len >= (size_t)num) {
-        fail(ps, "line too long (at most %d bytes)", num - 1);
-        return NULL;
+    if (len == 6 && memcmp(s, "[keys]", 6) == 0) {
+        if (ps->in_keys)
+            return inifile_fail(&ps->ini, "duplicate section [keys]");
+        ps->in_keys = 1;
+        return 1;
     }
-    if (len > 0 && s[0] == '[') {
-        if (len == 6 && memcmp(s, "[keys]", 6) == 0) {
-            if (ps->in_keys) {
-                fail(ps, "duplicate section [keys]");
-                return NULL;
-            }
-            ps->in_keys = 1;
-        } else {
-            char b[48];
-            char line[64];
-            size_t k = len < sizeof line - 1 ? len : sizeof line - 1;
-            memcpy(line, s, k);
-            line[k] = '\0';
-            fail(ps, "unknown section %s (the only section is [keys])", shown(b, sizeof b, line));
-            return NULL;
-        }
-    }
-    memcpy(str, s, len);
-    str[len] = '\0';
-    return str;
+    char b[48];
+    char line[64];
+    size_t k = len < sizeof line - 1 ? len : sizeof line - 1;
+    memcpy(line, s, k);
+    line[k] = '\0';
+    return inifile_fail(&ps->ini, "unknown section %s (the only section is [keys])",
+                        shown(b, sizeof b, line));
 }
 
 static int on_key_override(struct cparse *ps, const char *name, const char *value)
@@ -202,17 +160,17 @@ static int on_key_override(struct cparse *ps, const char *name, const char *valu
     char why[160], b[48];
     for (int i = 0; i < ps->c.nkeys; i++)
         if (strcmp(ps->c.keys[i].action, name) == 0)
-            return fail(ps, "duplicate override of '%s'", shown(b, sizeof b, name));
+            return inifile_fail(&ps->ini, "duplicate override of '%s'", shown(b, sizeof b, name));
     if (ps->c.nkeys == CCONF_MAX_KEYS)
-        return fail(ps, "too many key overrides (at most %d)", CCONF_MAX_KEYS);
+        return inifile_fail(&ps->ini, "too many key overrides (at most %d)", CCONF_MAX_KEYS);
     struct cconf_key *k = &ps->c.keys[ps->c.nkeys];
     if (strlen(name) >= sizeof k->action || strlen(value) >= sizeof k->keys)
-        return fail(ps, "key override too long");
+        return inifile_fail(&ps->ini, "key override too long");
     if (km_parse_override(ps->km, name, value, why, sizeof why) != 0)
-        return fail(ps, "%s", why);
+        return inifile_fail(&ps->ini, "%s", why);
     dt_strlcpy(k->action, name, sizeof k->action);
     dt_strlcpy(k->keys, value, sizeof k->keys);
-    k->line = ps->lines.lineno;
+    k->line = ps->ini.lines.lineno;
     ps->c.nkeys++;
     return 1;
 }
@@ -220,9 +178,7 @@ static int on_key_override(struct cparse *ps, const char *name, const char *valu
 static int on_pair(void *user, const char *section, const char *name, const char *value)
 {
     struct cparse *ps = user;
-    (void)section; /* read_line tracks the section */
-    if (ps->failed)
-        return 0;
+    (void)section; /* open_section tracks the section */
     char v[CCONF_LINE_MAX + 1], b[48];
     size_t vlen = strlen(value);
     if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"') {
@@ -245,15 +201,16 @@ static int on_pair(void *user, const char *section, const char *name, const char
             bit = 1u << i;
     int rc;
     if (!bit) {
-        rc = fail(ps, "unknown key '%s' (server, token, theme, country, or a [keys] section)",
-                  shown(b, sizeof b, name));
+        rc = inifile_fail(&ps->ini,
+                          "unknown key '%s' (server, token, theme, country, or a [keys] section)",
+                          shown(b, sizeof b, name));
     } else if (ps->seen & bit) {
-        rc = fail(ps, "duplicate key '%s'", name);
+        rc = inifile_fail(&ps->ini, "duplicate key '%s'", name);
     } else {
         const char *why = check_value(name, v);
         ps->seen |= bit;
         if (why) {
-            rc = fail(ps, "%s", why);
+            rc = inifile_fail(&ps->ini, "%s", why);
         } else {
             set_value(&ps->c, name, v);
             rc = 1;
@@ -262,6 +219,13 @@ static int on_pair(void *user, const char *section, const char *name, const char
     wipe(v, sizeof v);
     return rc;
 }
+
+static const struct inifile_ops cconf_ini = {
+    .line_max = CCONF_LINE_MAX,
+    .pair = on_pair,
+    .header = open_section,
+    .expected = "expected `key = value`, [keys] or a comment",
+};
 
 int cconf_parse(struct cconf *c, const char *name, const char *text, size_t len, char *err,
                 size_t errlen)
@@ -273,19 +237,9 @@ int cconf_parse(struct cconf *c, const char *name, const char *text, size_t len,
     struct cparse *ps = xcalloc(1, sizeof *ps);
     ps->c = *c;
     ps->km = km_new();
-    textfile_lines_init(&ps->lines, text, len, CCONF_LINE_MAX);
-    int rc = ini_parse_stream(read_line, ps, on_pair, ps);
-    int line = ps->fail_line;
-    const char *msg = ps->msg;
-    if (rc > 0 && (!ps->failed || rc < ps->fail_line)) {
-        line = rc;
-        msg = "expected `key = value`, [keys] or a comment";
-    } else if (!ps->failed && rc != 0) {
-        line = ps->lines.lineno;
-        msg = "cannot parse";
-    }
-    if (ps->failed || rc != 0)
-        rc = dt_seterr(err, errlen, DT_EINVAL, "%s:%d: %s", name, line, msg);
+    int rc = inifile_parse(&ps->ini, text, len, &cconf_ini, ps);
+    if (rc != DT_OK)
+        rc = inifile_error(&ps->ini, name, err, errlen);
     else
         *c = ps->c;
     km_free(ps->km);

@@ -1,15 +1,14 @@
 /*
- * theme: see console/theme.h. Files are read with inih through textfile's line reader (line
- * numbers in messages, long lines refused), each `role = FG BG [attributes]` checked here.
+ * theme: see console/theme.h. Files are read with inih through inifile (line numbers in
+ * messages, long lines refused), each `role = FG BG [attributes]` checked here.
  * Roles a file leaves out inherit from their parent role, so a short theme file is a whole
  * theme. Pure: no curses (theme_curses.c turns the result into colour pairs).
  */
 #include "console/theme.h"
+#include "dialtone/inifile.h"
 #include "dialtone/textfile.h"
 #include "dialtone/util.h"
 
-#include <ini.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,95 +192,55 @@ void theme_builtin(struct theme *t)
 /* ---- parsing ------------------------------------------------------------------------------- */
 
 struct tparse {
-    struct textfile_lines lines;
+    struct inifile ini;
     struct theme_style style[TR_COUNT];
     unsigned char seen[TR_COUNT];
-    int failed, fail_line;
-    char msg[200];
 };
-
-static int fail(struct tparse *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(struct tparse *ps, const char *fmt, ...)
-{
-    if (!ps->failed) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);
-        va_end(ap);
-        ps->failed = 1;
-        ps->fail_line = ps->lines.lineno;
-    }
-    return 0;
-}
 
 /* Outside text for a message: at most 40 bytes, anything but printable ASCII as '?'. */
 static const char *shown(char *dst, size_t size, const char *s)
 {
-    size_t i = 0;
-    for (; s[i] && i < 40 && i + 1 < size; i++)
-        dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-    dst[i] = '\0';
+    inifile_printable(dst, size, s, strnlen(s, 40));
     return dst;
 }
 
-static char *read_line(char *str, int num, void *stream)
+/* inifile's header hook. */
+static int no_section(void *user, const char *line, size_t len)
 {
-    struct tparse *ps = stream;
-    if (ps->failed)
-        return NULL;
-    const char *s;
-    size_t len;
-    char why[sizeof ps->msg];
-    int rc = textfile_line_next(&ps->lines, &s, &len, why, sizeof why);
-    if (rc < 0)
-        fail(ps, "%s", why);
-    if (rc <= 0)
-        return NULL;
-    while (len > 0 && (*s == ' ' || *s == '\t'))
-        s++, len--;
-    if (num <= 0 || len >= (size_t)num) {
-        fail(ps, "line too long (at most %d bytes)", num - 1);
-        return NULL;
-    }
-    if (len > 0 && s[0] == '[') {
-        fail(ps, "theme files have no sections: expected `role = FG BG [attributes]`");
-        return NULL;
-    }
-    memcpy(str, s, len);
-    str[len] = '\0';
-    return str;
+    struct tparse *ps = user;
+    (void)line;
+    (void)len;
+    return inifile_fail(&ps->ini,
+                        "theme files have no sections: expected `role = FG BG [attributes]`");
 }
 
 static int on_pair(void *user, const char *section, const char *name, const char *value)
 {
     struct tparse *ps = user;
     (void)section;
-    if (ps->failed)
-        return 0;
     char buf[48], v[THEME_LINE_MAX + 1];
     int r = theme_role_from_name(name);
     if (r < 0)
-        return fail(ps, "unknown role '%s'", shown(buf, sizeof buf, name));
+        return inifile_fail(&ps->ini, "unknown role '%s'", shown(buf, sizeof buf, name));
     if (ps->seen[r])
-        return fail(ps, "duplicate role '%s'", name);
+        return inifile_fail(&ps->ini, "duplicate role '%s'", name);
     dt_strlcpy(v, value, sizeof v);
     char *save = NULL, *tok[8];
     int n = 0;
     for (char *t = strtok_r(v, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
         if (n == 8)
-            return fail(ps, "too many words for role '%s'", name);
+            return inifile_fail(&ps->ini, "too many words for role '%s'", name);
         tok[n++] = t;
     }
     if (n < 2)
-        return fail(ps,
-                    "role '%s' needs a foreground and a background colour: `%s = FG BG "
-                    "[bold|underline|reverse|dim]`",
-                    name, name);
+        return inifile_fail(&ps->ini,
+                            "role '%s' needs a foreground and a background colour: `%s = FG BG "
+                            "[bold|underline|reverse|dim]`",
+                            name, name);
     struct theme_style st = {.attrs = 0};
     if (theme_color_parse(tok[0], &st.fg) != 0 || theme_color_parse(tok[1], &st.bg) != 0)
-        return fail(
-            ps, "unknown colour '%s' (default, a name such as red, brightred, or 0-255)",
+        return inifile_fail(
+            &ps->ini, "unknown colour '%s' (default, a name such as red, brightred, or 0-255)",
             shown(buf, sizeof buf, theme_color_parse(tok[0], &st.fg) != 0 ? tok[0] : tok[1]));
     for (int i = 2; i < n; i++) {
         size_t a = 0;
@@ -289,8 +248,8 @@ static int on_pair(void *user, const char *section, const char *name, const char
                strcasecmp(attr_names[a].name, tok[i]) != 0)
             a++;
         if (a == sizeof attr_names / sizeof attr_names[0])
-            return fail(ps, "unknown attribute '%s' (bold, underline, reverse, dim)",
-                        shown(buf, sizeof buf, tok[i]));
+            return inifile_fail(&ps->ini, "unknown attribute '%s' (bold, underline, reverse, dim)",
+                                shown(buf, sizeof buf, tok[i]));
         st.attrs |= attr_names[a].bit;
     }
     ps->style[r] = st;
@@ -313,6 +272,13 @@ static void inherit(struct tparse *ps)
     }
 }
 
+static const struct inifile_ops theme_ini = {
+    .line_max = THEME_LINE_MAX,
+    .pair = on_pair,
+    .header = no_section,
+    .expected = "expected `role = FG BG [attributes]` or a comment",
+};
+
 int theme_parse(const char *name, const char *text, size_t len, struct theme *t, char *err,
                 size_t errlen)
 {
@@ -321,19 +287,8 @@ int theme_parse(const char *name, const char *text, size_t len, struct theme *t,
     if (!text || !t)
         return dt_seterr(err, errlen, DT_EINVAL, "%s: no text", name);
     struct tparse *ps = xcalloc(1, sizeof *ps);
-    textfile_lines_init(&ps->lines, text, len, THEME_LINE_MAX);
-    int rc = ini_parse_stream(read_line, ps, on_pair, ps);
-    int line = ps->fail_line;
-    const char *msg = ps->msg;
-    if (rc > 0 && (!ps->failed || rc < ps->fail_line)) {
-        line = rc;
-        msg = "expected `role = FG BG [attributes]` or a comment";
-    } else if (!ps->failed && rc != 0) {
-        line = ps->lines.lineno;
-        msg = "cannot parse";
-    }
-    if (ps->failed || rc != 0) {
-        rc = dt_seterr(err, errlen, DT_EINVAL, "%s:%d: %s", name, line, msg);
+    if (inifile_parse(&ps->ini, text, len, &theme_ini, ps) != DT_OK) {
+        int rc = inifile_error(&ps->ini, name, err, errlen);
         free(ps);
         return rc;
     }

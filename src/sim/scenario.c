@@ -1,21 +1,19 @@
 /*
  * scenario: loading scenario files for `dialtone sim`. See dialtone/sim_scenario.h.
  *
- * inih splits the text into sections, comments and key = value pairs; it reads through
- * read_line below, which takes its lines from textfile (line numbers, at most 199 bytes, no
- * control characters), opens sections itself (so that an empty section still counts and a bad
- * header is reported on its own line), and tells continuation lines (a blank, then a quoted
- * string) from indented ordinary lines, whose blanks it strips. inih's handler then applies
- * each pair, reading the value from the line as written rather than from inih's copy, so that
- * a quoted value may hold " ;" (which inih would cut as a comment). Every load fills a fresh
- * scenario that replaces the caller's only when the whole text was good.
+ * inih splits the text into sections, comments and key = value pairs, through inifile (line
+ * numbers, at most 199 bytes, no control characters). Its hooks below open sections (so that
+ * an empty section still counts and a bad header is reported on its own line) and tell
+ * continuation lines (a blank, then a quoted string) from indented ordinary lines, whose
+ * blanks they strip. inih's handler then applies each pair, reading the value from the line
+ * as written rather than from inih's copy, so that a quoted value may hold " ;" (which inih
+ * would cut as a comment). Every load fills a fresh scenario that replaces the caller's only
+ * when the whole text was good.
  */
 #include "dialtone/sim_scenario.h"
 #include "sim/scenario_int.h"
 #include "dialtone/valid.h"
 
-#include <ini.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,51 +93,6 @@ void sim_scenario_done(struct sim_scenario *sc)
     memset(sc, 0, sizeof *sc);
 }
 
-/* ---- messages ------------------------------------------------------------------------------ */
-
-static int fail_v(struct scen_parse *ps, int line, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
-
-static int fail_v(struct scen_parse *ps, int line, const char *fmt, va_list ap)
-{
-    if (!ps->failed) {
-        vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);
-        ps->failed = 1;
-        ps->fail_line = line;
-    }
-    return 0;
-}
-
-int scen_fail(struct scen_parse *ps, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fail_v(ps, ps->lines.lineno, fmt, ap);
-    va_end(ap);
-    return 0;
-}
-
-int scen_fail_at(struct scen_parse *ps, int line, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fail_v(ps, line, fmt, ap);
-    va_end(ap);
-    return 0;
-}
-
-void scen_printable(char *dst, size_t size, const char *s, size_t n)
-{
-    size_t i, max = n > 60 ? 60 : n;
-    for (i = 0; i < max && i + 4 < size; i++)
-        dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-    if (max < n && i + 4 <= size) {
-        memcpy(dst + i, "...", 3);
-        i += 3;
-    }
-    dst[i] = '\0';
-}
-
 /* ---- sections ------------------------------------------------------------------------------ */
 
 /* "(415) 555-0100" for a North American number, as Twilio shows it; the number otherwise. */
@@ -154,12 +107,13 @@ static int add_number(struct scen_parse *ps, const char *arg)
 {
     struct sim_scenario *sc = ps->sc;
     if (!valid_e164(arg, strlen(arg)))
-        return scen_fail(ps, "bad number section [%s]: expected [number \"+14155550100\"] (E.164)",
-                         ps->sec_label);
+        return inifile_fail(&ps->ini,
+                            "bad number section [%s]: expected [number \"+14155550100\"] (E.164)",
+                            ps->sec_label);
     if (sim_scenario_number(sc, arg))
-        return scen_fail(ps, "duplicate section [%s]", ps->sec_label);
+        return inifile_fail(&ps->ini, "duplicate section [%s]", ps->sec_label);
     if (sc->n_numbers == DT_SIM_MAX_NUMBERS)
-        return scen_fail(ps, "too many numbers (at most %d)", DT_SIM_MAX_NUMBERS);
+        return inifile_fail(&ps->ini, "too many numbers (at most %d)", DT_SIM_MAX_NUMBERS);
     sc->numbers = xrealloc(sc->numbers, (sc->n_numbers + 1) * sizeof *sc->numbers);
     sc->numbers[sc->n_numbers] = (struct sim_number){
         .number = xstrdup(arg),
@@ -176,16 +130,16 @@ static int add_endpoint(struct scen_parse *ps, const char *arg)
 {
     struct sim_scenario *sc = ps->sc;
     if (!scen_pattern_ok(arg))
-        return scen_fail(ps,
-                         "bad endpoint section [%s]: expected [endpoint \"PATTERN\"], PATTERN "
-                         "being +E164, client:NAME, sip:URI, or a prefix ending in '*'",
-                         ps->sec_label);
+        return inifile_fail(&ps->ini,
+                            "bad endpoint section [%s]: expected [endpoint \"PATTERN\"], PATTERN "
+                            "being +E164, client:NAME, sip:URI, or a prefix ending in '*'",
+                            ps->sec_label);
     for (size_t i = 0; i < sc->n_endpoints; i++) {
         if (strcmp(sc->endpoints[i].pattern, arg) == 0)
-            return scen_fail(ps, "duplicate section [%s]", ps->sec_label);
+            return inifile_fail(&ps->ini, "duplicate section [%s]", ps->sec_label);
     }
     if (sc->n_endpoints == DT_SIM_MAX_ENDPOINTS)
-        return scen_fail(ps, "too many endpoints (at most %d)", DT_SIM_MAX_ENDPOINTS);
+        return inifile_fail(&ps->ini, "too many endpoints (at most %d)", DT_SIM_MAX_ENDPOINTS);
     sc->endpoints = xrealloc(sc->endpoints, (sc->n_endpoints + 1) * sizeof *sc->endpoints);
     struct sim_endpoint *e = &sc->endpoints[sc->n_endpoints];
     *e = default_endpoint;
@@ -214,25 +168,18 @@ static int open_named(struct scen_parse *ps, const char *h, size_t n, size_t wle
     return wlen == 6 ? add_number(ps, arg) : add_endpoint(ps, arg);
 }
 
-/* line[0] is '['. Returns 1, or 0 after scen_fail. */
-static int open_section(struct scen_parse *ps, const char *line, size_t len)
+/* inifile's header hook: line[0] is '['. Returns 1, or 0 after inifile_fail. */
+static int open_section(void *user, const char *line, size_t len)
 {
-    if (!scen_close_section(ps))
+    struct scen_parse *ps = user;
+    const char *h;
+    size_t n;
+    if (!scen_close_section(ps) || !inifile_section(&ps->ini, line, len, &h, &n))
         return 0;
-    const char *close = memchr(line, ']', len);
-    if (!close)
-        return scen_fail(ps, "section header without ']'");
-    const char *rest = close + 1;
-    while (*rest == ' ' || *rest == '\t')
-        rest++;
-    if (*rest && *rest != ';' && *rest != '#')
-        return scen_fail(ps, "unexpected text after the section header");
-    const char *h = line + 1;
-    size_t n = (size_t)(close - h);
-    scen_printable(ps->sec_label, sizeof ps->sec_label, h, n);
+    inifile_printable(ps->sec_label, sizeof ps->sec_label, h, n);
     ps->seen = 0;
     ps->sec = SCEN_SEC_NONE;
-    ps->sec_line = ps->lines.lineno;
+    ps->sec_line = ps->ini.lines.lineno;
     if (n >= 6 && memcmp(h, "number", 6) == 0 &&
         (n == 6 || h[6] == ' ' || h[6] == '\t' || h[6] == '"'))
         return open_named(ps, h, n, 6);
@@ -244,55 +191,38 @@ static int open_section(struct scen_parse *ps, const char *line, size_t len)
             continue;
         enum scen_sec sec = singleton_sections[i].sec;
         if (ps->sections_seen & (1u << sec))
-            return scen_fail(ps, "duplicate section [%s]", ps->sec_label);
+            return inifile_fail(&ps->ini, "duplicate section [%s]", ps->sec_label);
         ps->sections_seen |= 1u << sec;
         ps->sec = sec;
         return 1;
     }
-    return scen_fail(ps, "unknown section [%s]", ps->sec_label);
+    return inifile_fail(&ps->ini, "unknown section [%s]", ps->sec_label);
 }
 
 /* ---- inih's reader and handler ------------------------------------------------------------- */
 
-/* inih's reader: one line per call, as described at the top of this file. */
-static char *read_line(char *str, int num, void *stream)
+/* inifile's line hook: continuation lines as they are, others without their leading blanks,
+ * as described at the top of this file. */
+static int take_line(void *user, const char **line, size_t *len)
 {
-    struct scen_parse *ps = stream;
-    if (ps->failed)
-        return NULL;
-    const char *s;
-    size_t len;
-    char why[96];
-    int rc = textfile_line_next(&ps->lines, &s, &len, why, sizeof why);
-    if (rc < 0)
-        scen_fail(ps, "%s", why);
-    if (rc <= 0)
-        return NULL;
+    struct scen_parse *ps = user;
+    const char *s = *line;
     size_t lead = 0;
-    while (lead < len && (s[lead] == ' ' || s[lead] == '\t'))
+    while (lead < *len && (s[lead] == ' ' || s[lead] == '\t'))
         lead++;
     ps->raw = s + lead;
-    ps->raw_len = len - lead;
-    ps->cont = lead > 0 && lead < len && s[lead] == '"';
-    if (ps->cont && ps->cont_kind == SCEN_CONT_NONE) {
-        scen_fail(ps, "a line that starts with a blank and a quote continues a quoted name "
-                      "or friendly_name directly above, and there is none");
-        return NULL;
-    }
+    ps->raw_len = *len - lead;
+    ps->cont = lead > 0 && lead < *len && s[lead] == '"';
+    if (ps->cont && ps->cont_kind == SCEN_CONT_NONE)
+        return inifile_fail(&ps->ini,
+                            "a line that starts with a blank and a quote continues a quoted name "
+                            "or friendly_name directly above, and there is none");
     if (!ps->cont) {
-        s += lead; /* so that inih does not take it for a continuation line */
-        len -= lead;
+        *line = s + lead; /* so that inih does not take it for a continuation line */
+        *len -= lead;
         ps->cont_kind = SCEN_CONT_NONE;
     }
-    if (num <= 0 || len >= (size_t)num) {
-        scen_fail(ps, "line too long (at most %d bytes)", num - 1);
-        return NULL;
-    }
-    memcpy(str, s, len);
-    str[len] = '\0';
-    if (!ps->cont && len > 0 && str[0] == '[' && !open_section(ps, str, len))
-        return NULL;
-    return str;
+    return 1;
 }
 
 /* inih's handler: one key = value pair (or continuation) of the line read last. */
@@ -301,8 +231,6 @@ static int on_pair(void *user, const char *section, const char *name, const char
     struct scen_parse *ps = user;
     (void)section; /* read_line tracks the section */
     (void)value;   /* read from the line itself, see the top of this file */
-    if (ps->failed)
-        return 0;
     const char *end = ps->raw + ps->raw_len;
     if (ps->cont)
         return scen_continue(ps, ps->raw, end);
@@ -310,12 +238,12 @@ static int on_pair(void *user, const char *section, const char *name, const char
     while (sep < end && *sep != '=' && *sep != ':')
         sep++;
     if (sep == end)
-        return scen_fail(ps, "expected [section], key = value, or a comment");
+        return inifile_fail(&ps->ini, "expected [section], key = value, or a comment");
     char key[64];
-    scen_printable(key, sizeof key, name, strlen(name));
+    inifile_printable(key, sizeof key, name, strlen(name));
     switch (ps->sec) {
     case SCEN_SEC_NONE:
-        return scen_fail(ps, "key '%s' outside any section", key);
+        return inifile_fail(&ps->ini, "key '%s' outside any section", key);
     case SCEN_SEC_CALLERS:
         return scen_caller(ps, name, sep + 1, end);
     case SCEN_SEC_RATES:
@@ -365,11 +293,11 @@ static int finish_script(struct scen_parse *ps)
     for (size_t i = 0; i < sc->n_script; i++) {
         struct sim_script_call *c = &sc->script[i];
         if (c->to && !sim_scenario_number(sc, c->to))
-            return scen_fail_at(ps, ps->script_lines[i],
-                                "call: %s is not a [number] of this scenario", c->to);
+            return inifile_fail_at(&ps->ini, ps->script_lines[i],
+                                   "call: %s is not a [number] of this scenario", c->to);
         if (!c->to && !sc->arrivals.to)
-            return scen_fail_at(ps, ps->script_lines[i],
-                                "call: no '-> TO' and the scenario has no [number] to call");
+            return inifile_fail_at(&ps->ini, ps->script_lines[i],
+                                   "call: no '-> TO' and the scenario has no [number] to call");
         if (!c->to)
             c->to = xstrdup(sc->arrivals.to);
         for (size_t k = 0; !c->name && k < sc->n_callers; k++) {
@@ -389,21 +317,29 @@ static int finish(struct scen_parse *ps)
     if (!sc->api_key_sid != !sc->api_key_secret) {
         int line = scen_key_line(ps, SCEN_SEC_SCENARIO,
                                  sc->api_key_sid ? "api_key_sid" : "api_key_secret");
-        return scen_fail_at(ps, line, "api_key_sid and api_key_secret go together");
+        return inifile_fail_at(&ps->ini, line, "api_key_sid and api_key_secret go together");
     }
     struct sim_arrivals *a = &sc->arrivals;
     if (a->to && !sim_scenario_number(sc, a->to))
-        return scen_fail_at(ps, scen_key_line(ps, SCEN_SEC_ARRIVALS, "to"),
-                            "to: %s is not a [number] of this scenario", a->to);
+        return inifile_fail_at(&ps->ini, scen_key_line(ps, SCEN_SEC_ARRIVALS, "to"),
+                               "to: %s is not a [number] of this scenario", a->to);
     if (!a->to && sc->n_numbers)
         a->to = xstrdup(sc->numbers[0].number);
     if (a->rate_per_min > 0 && !a->to)
-        return scen_fail_at(ps, scen_key_line(ps, SCEN_SEC_ARRIVALS, "rate_per_min"),
-                            "rate_per_min: the scenario has no [number] to call");
+        return inifile_fail_at(&ps->ini, scen_key_line(ps, SCEN_SEC_ARRIVALS, "rate_per_min"),
+                               "rate_per_min: the scenario has no [number] to call");
     return finish_script(ps);
 }
 
 /* ---- loading ------------------------------------------------------------------------------- */
+
+static const struct inifile_ops scenario_ini = {
+    .line_max = DT_SIM_LINE_MAX,
+    .pair = on_pair,
+    .line = take_line,
+    .header = open_section,
+    .expected = "expected [section], key = value, or a comment",
+};
 
 static int load_text(struct sim_scenario *sc, const char *name, const char *text, size_t len,
                      sim_scenario_lookup_fn lookup, void *ctx, char *err, size_t errlen)
@@ -412,23 +348,12 @@ static int load_text(struct sim_scenario *sc, const char *name, const char *text
     sim_scenario_init(&tmp);
     tmp.file = xstrdup(name);
     struct scen_parse ps = {.sc = &tmp, .file = name, .lookup = lookup, .ctx = ctx};
-    textfile_lines_init(&ps.lines, text, len, DT_SIM_LINE_MAX);
-    int rc = ini_parse_stream(read_line, &ps, on_pair, &ps);
-    if (rc == 0 && !ps.failed)
+    if (inifile_parse(&ps.ini, text, len, &scenario_ini, &ps) == DT_OK)
         finish(&ps);
-    int line = ps.fail_line;
-    const char *msg = ps.msg;
-    if (rc > 0 && (!ps.failed || rc < ps.fail_line)) {
-        line = rc;
-        msg = "expected [section], key = value, or a comment";
-    } else if (!ps.failed && rc != 0) {
-        line = ps.lines.lineno;
-        msg = "cannot parse";
-    }
     free(ps.script_lines);
-    if (ps.failed || rc != 0) {
+    if (ps.ini.failed) {
         sim_scenario_done(&tmp);
-        return dt_seterr(err, errlen, DT_EINVAL, "%s:%d: %s", name, line, msg);
+        return inifile_error(&ps.ini, name, err, errlen);
     }
     sim_scenario_done(sc);
     *sc = tmp;

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "dialtone/sim_scenario.h"
-#include "dialtone/textfile.h"
+#include "dialtone/inifile.h"
 #include "dialtone/util.h"
 
 enum scen_sec {
@@ -31,8 +31,8 @@ enum scen_cont { SCEN_CONT_NONE = 0, SCEN_CONT_CALLER, SCEN_CONT_FRIENDLY };
 struct scen_parse {
     struct sim_scenario *sc; /* the scenario being filled */
     const char *file;
-    struct textfile_lines lines;
-    const char *raw; /* the current line as in the text (not NUL-terminated) */
+    struct inifile ini; /* the lines, and the first error */
+    const char *raw;    /* the current line as in the text (not NUL-terminated) */
     size_t raw_len;
     int cont;                 /* the current line is a continuation line */
     enum scen_cont cont_kind; /* what the line above left open for continuation */
@@ -47,22 +47,12 @@ struct scen_parse {
     void *ctx;
     int *script_lines; /* the line of each script entry, parallel to sc->script */
     int key_lines[64]; /* where each key of the table was given last, 0 = never */
-    int failed, fail_line;
-    char msg[256];
 };
-
-/* Records the first error, at the current line or at line. Return 0 (inih's "error"). */
-int scen_fail(struct scen_parse *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int scen_fail_at(struct scen_parse *ps, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Copies n bytes of outside text into dst for a message: at most 60, unprintable as '?'. */
-void scen_printable(char *dst, size_t size, const char *s, size_t n);
 
 /* ---- scenario_keys.c ----------------------------------------------------------------------- */
 
 /* Applies key = value (the value being raw[p..end) of the current line) in the current
- * section. Returns 1, or 0 after scen_fail. */
+ * section. Returns 1, or 0 after inifile_fail. */
 int scen_key(struct scen_parse *ps, const char *key, const char *p, const char *end);
 
 /* A continuation line: appends its quoted string to the text it continues. 1, or 0. */
@@ -79,7 +69,7 @@ int scen_key_line(const struct scen_parse *ps, enum scen_sec sec, const char *na
 
 /* ---- scenario_script.c --------------------------------------------------------------------- */
 
-/* A line of [callers], [rates] or [script]. 1, or 0 after scen_fail. */
+/* A line of [callers], [rates] or [script]. 1, or 0 after inifile_fail. */
 int scen_caller(struct scen_parse *ps, const char *key, const char *p, const char *end);
 int scen_rate(struct scen_parse *ps, const char *key, const char *p, const char *end);
 int scen_script(struct scen_parse *ps, const char *key, const char *p, const char *end);
@@ -116,9 +106,6 @@ int scen_duration(const char *s, double max, double *out);
 
 /* "MIN-MAX" or one number (both ends the same), within [min, max], MIN <= MAX. 0 or -1. */
 int scen_range(const char *s, double min, double max, double *lo, double *hi);
-
-/* A whole number of at most 9 digits within [min, max]. 0 or -1. */
-int scen_int(const char *s, long min, long max, long *out);
 
 /* 1 if s is 1 to DT_SIM_DIGITS_MAX of 0-9, '*' and '#'. */
 int scen_digits_ok(const char *s);

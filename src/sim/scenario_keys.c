@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define INT_DIGITS 9 /* whole numbers: at most this many digits */
+
 enum scen_kind {
     K_SID,    /* prefix + 32 hex digits */
     K_SECRET, /* non-empty text without control characters */
@@ -169,14 +171,14 @@ static int set_url(struct scen_parse *ps, char **field, const char *name, const 
     char why[160];
     int ok = 1;
     if (scen_expand(v, ps->lookup, ps->ctx, &b, why, sizeof why) != 0)
-        ok = scen_fail(ps, "%s: %s", name, why);
+        ok = inifile_fail(&ps->ini, "%s: %s", name, why);
     else if (b.len > DT_SIM_URL_MAX)
-        ok = scen_fail(ps, "%s is longer than %d bytes", name, DT_SIM_URL_MAX);
+        ok = inifile_fail(&ps->ini, "%s is longer than %d bytes", name, DT_SIM_URL_MAX);
     else if (b.len > 0 && !valid_url(b.data))
-        ok = scen_fail(ps,
-                       "%s must be an http:// or https:// URL with a host, without blanks "
-                       "or user:password@",
-                       name);
+        ok = inifile_fail(&ps->ini,
+                          "%s must be an http:// or https:// URL with a host, without blanks "
+                          "or user:password@",
+                          name);
     if (ok) {
         free(*field);
         *field = b.len ? dt_buf_take(&b) : NULL;
@@ -193,28 +195,32 @@ static int set_string_kind(struct scen_parse *ps, const struct scen_key *k, char
     switch (k->kind) {
     case K_SID:
         if (!valid_sid(v, k->prefix))
-            return scen_fail(ps, "%s must be %s followed by 32 hex digits", k->name, k->prefix);
+            return inifile_fail(&ps->ini, "%s must be %s followed by 32 hex digits", k->name,
+                                k->prefix);
         break;
     case K_SECRET:
         if (n == 0 || has_control(v))
-            return scen_fail(ps, "%s must be 1-128 bytes without control characters", k->name);
+            return inifile_fail(&ps->ini, "%s must be 1-128 bytes without control characters",
+                                k->name);
         break;
     case K_UNIT:
         if (n != 3 || strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
-            return scen_fail(ps, "%s must be a currency code of three capital letters (USD)",
-                             k->name);
+            return inifile_fail(
+                &ps->ini, "%s must be a currency code of three capital letters (USD)", k->name);
         break;
     case K_METHOD:
         if (strcmp(v, "GET") != 0 && strcmp(v, "POST") != 0)
-            return scen_fail(ps, "%s must be GET or POST", k->name);
+            return inifile_fail(&ps->ini, "%s must be GET or POST", k->name);
         break;
     case K_TO:
         if (!valid_e164(v, n))
-            return scen_fail(ps, "%s must be an E.164 number ('+' and 8-15 digits)", k->name);
+            return inifile_fail(&ps->ini, "%s must be an E.164 number ('+' and 8-15 digits)",
+                                k->name);
         break;
     case K_DIGITS:
         if (!scen_digits_ok(v))
-            return scen_fail(ps, "%s must be 1-%d of 0-9, '*' and '#'", k->name, DT_SIM_DIGITS_MAX);
+            return inifile_fail(&ps->ini, "%s must be 1-%d of 0-9, '*' and '#'", k->name,
+                                DT_SIM_DIGITS_MAX);
         break;
     case K_URL:
         return set_url(ps, field, k->name, v);
@@ -237,34 +243,36 @@ static int set_value(struct scen_parse *ps, const struct scen_key *k, char *fiel
     switch (k->kind) {
     case K_DOUBLE:
         if (scen_number(v, k->min, k->max, &d) != 0)
-            return scen_fail(ps, "%s must be a number from %g to %g", k->name, k->min, k->max);
+            return inifile_fail(&ps->ini, "%s must be a number from %g to %g", k->name, k->min,
+                                k->max);
         *(double *)(void *)field = d;
         return 1;
     case K_RANGE:
         if (scen_range(v, k->min, k->max, &d, (double *)(void *)(field - k->off + k->off2)) != 0)
-            return scen_fail(ps, "%s must be seconds, MIN-MAX or one value, from %g to %g", k->name,
-                             k->min, k->max);
+            return inifile_fail(&ps->ini, "%s must be seconds, MIN-MAX or one value, from %g to %g",
+                                k->name, k->min, k->max);
         *(double *)(void *)field = d;
         return 1;
     case K_INT:
-        if (scen_int(v, (long)k->min, (long)k->max, &l) != 0)
-            return scen_fail(ps, "%s must be a whole number from %ld to %ld", k->name, (long)k->min,
-                             (long)k->max);
+        if (inifile_long(v, INT_DIGITS, (long)k->min, (long)k->max, &l) != 0)
+            return inifile_fail(&ps->ini, "%s must be a whole number from %ld to %ld", k->name,
+                                (long)k->min, (long)k->max);
         *(int *)(void *)field = (int)l;
         return 1;
     case K_ERROR:
-        if (scen_int(v, 1, 99999, &l) != 0 || !errors_lookup((int)l))
-            return scen_fail(ps, "%s must be a Twilio error code (see `dialtone errors`)", k->name);
+        if (inifile_long(v, INT_DIGITS, 1, 99999, &l) != 0 || !errors_lookup((int)l))
+            return inifile_fail(&ps->ini, "%s must be a Twilio error code (see `dialtone errors`)",
+                                k->name);
         *(int *)(void *)field = (int)l;
         return 1;
     case K_SEED:
         if (parse_seed(v, (uint64_t *)(void *)field) != 0)
-            return scen_fail(ps, "%s must be a whole number from 0 to %llu", k->name,
-                             (unsigned long long)UINT64_MAX);
+            return inifile_fail(&ps->ini, "%s must be a whole number from 0 to %llu", k->name,
+                                (unsigned long long)UINT64_MAX);
         return 1;
     case K_PICK:
         if (strcmp(v, "random") != 0 && strcmp(v, "in-order") != 0)
-            return scen_fail(ps, "%s must be random or in-order", k->name);
+            return inifile_fail(&ps->ini, "%s must be random or in-order", k->name);
         *(int *)(void *)field = strcmp(v, "in-order") == 0;
         return 1;
     case K_ANSWER:
@@ -274,8 +282,8 @@ static int set_value(struct scen_parse *ps, const struct scen_key *k, char *fiel
                 return 1;
             }
         }
-        return scen_fail(ps, "%s must be human, machine, fax, busy, no-answer, decline or fail",
-                         k->name);
+        return inifile_fail(
+            &ps->ini, "%s must be human, machine, fax, busy, no-answer, decline or fail", k->name);
     default:
         return set_string_kind(ps, k, (char **)(void *)field, v);
     }
@@ -285,14 +293,14 @@ int scen_key(struct scen_parse *ps, const char *key, const char *p, const char *
 {
     unsigned idx;
     char shown[64];
-    scen_printable(shown, sizeof shown, key, strlen(key));
+    inifile_printable(shown, sizeof shown, key, strlen(key));
     const struct scen_key *k = key_find(ps->sec, key, &idx);
     if (!k)
-        return scen_fail(ps, "unknown key '%s' in [%s]", shown, ps->sec_label);
+        return inifile_fail(&ps->ini, "unknown key '%s' in [%s]", shown, ps->sec_label);
     if (ps->seen & ((uint64_t)1 << idx))
-        return scen_fail(ps, "duplicate key '%s' in [%s]", shown, ps->sec_label);
+        return inifile_fail(&ps->ini, "duplicate key '%s' in [%s]", shown, ps->sec_label);
     ps->seen |= (uint64_t)1 << idx;
-    ps->key_lines[idx] = ps->lines.lineno;
+    ps->key_lines[idx] = ps->ini.lines.lineno;
 
     struct dt_buf b;
     dt_buf_init(&b);
@@ -300,7 +308,7 @@ int scen_key(struct scen_parse *ps, const char *key, const char *p, const char *
     int quoted = 0, ok;
     size_t cap = k->kind == K_TEXT ? (size_t)k->max : k->kind == K_SECRET ? 128 : DT_SIM_URL_MAX;
     if (scen_value(p, end, k->name, cap, &b, &quoted, why, sizeof why) != 0)
-        ok = scen_fail(ps, "%s", why);
+        ok = inifile_fail(&ps->ini, "%s", why);
     else
         ok = set_value(ps, k, (char *)section_base(ps) + k->off, b.data);
     if (ok && quoted && k->kind == K_TEXT) {
@@ -335,9 +343,9 @@ int scen_continue(struct scen_parse *ps, const char *p, const char *end)
     struct dt_buf piece;
     dt_buf_init(&piece);
     if (scen_value(p, end, what, cap, &piece, &quoted, why, sizeof why) != 0)
-        ok = scen_fail(ps, "%s", why);
+        ok = inifile_fail(&ps->ini, "%s", why);
     else if (have + piece.len > cap)
-        ok = scen_fail(ps, "%s is longer than %zu bytes", what, cap);
+        ok = inifile_fail(&ps->ini, "%s is longer than %zu bytes", what, cap);
     if (ok && piece.len) {
         dt_buf_append(&b, piece.data, piece.len);
         free(*field);
@@ -361,27 +369,28 @@ static int close_endpoint(struct scen_parse *ps)
     int answers = a == DT_SIM_ANSWER_HUMAN || a == DT_SIM_ANSWER_MACHINE || a == DT_SIM_ANSWER_FAX;
     const char *l = ps->sec_label;
     if (e->error_code && a != DT_SIM_ANSWER_FAIL)
-        return scen_fail_at(ps, key_line(ps, "error"), "[%s]: error applies only to answer = fail",
-                            l);
+        return inifile_fail_at(&ps->ini, key_line(ps, "error"),
+                               "[%s]: error applies only to answer = fail", l);
     if (a == DT_SIM_ANSWER_FAIL && !e->error_code && !e->sip_code)
-        return scen_fail_at(ps, key_line(ps, "answer"),
-                            "[%s]: answer = fail needs error, sip or both", l);
+        return inifile_fail_at(&ps->ini, key_line(ps, "answer"),
+                               "[%s]: answer = fail needs error, sip or both", l);
     if (e->sip_code && answers)
-        return scen_fail_at(ps, key_line(ps, "sip"),
-                            "[%s]: sip applies only to answer = busy, no-answer, decline or fail",
-                            l);
+        return inifile_fail_at(
+            &ps->ini, key_line(ps, "sip"),
+            "[%s]: sip applies only to answer = busy, no-answer, decline or fail", l);
     if (scen_seen(ps, SCEN_SEC_ENDPOINT, "greeting") && a != DT_SIM_ANSWER_MACHINE)
-        return scen_fail_at(ps, key_line(ps, "greeting"),
-                            "[%s]: greeting applies only to answer = machine", l);
+        return inifile_fail_at(&ps->ini, key_line(ps, "greeting"),
+                               "[%s]: greeting applies only to answer = machine", l);
     if (!answers && (scen_seen(ps, SCEN_SEC_ENDPOINT, "talk") || e->digits))
-        return scen_fail_at(ps, key_line(ps, e->digits ? "digits" : "talk"),
-                            "[%s]: talk and digits apply only to answer = human, machine or fax",
-                            l);
+        return inifile_fail_at(&ps->ini, key_line(ps, e->digits ? "digits" : "talk"),
+                               "[%s]: talk and digits apply only to answer = human, machine or fax",
+                               l);
     if (a == DT_SIM_ANSWER_NO_ANSWER && scen_seen(ps, SCEN_SEC_ENDPOINT, "ring"))
-        return scen_fail_at(ps, key_line(ps, "ring"),
-                            "[%s]: ring does not apply to answer = no-answer (it rings until the "
-                            "caller gives up)",
-                            l);
+        return inifile_fail_at(
+            &ps->ini, key_line(ps, "ring"),
+            "[%s]: ring does not apply to answer = no-answer (it rings until the "
+            "caller gives up)",
+            l);
     return 1;
 }
 

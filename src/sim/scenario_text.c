@@ -277,23 +277,6 @@ int scen_range(const char *s, double min, double max, double *lo, double *hi)
     return 0;
 }
 
-int scen_int(const char *s, long min, long max, long *out)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 9)
-        return -1;
-    long v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!is_digit(s[i]))
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    if (v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int scen_digits_ok(const char *s)
 {
     size_t n = strlen(s);
