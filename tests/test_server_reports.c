@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -347,6 +348,53 @@ TEST(range_limits)
     cJSON_Delete(o);
 }
 
+/* An ISO time of the answer ("2026-03-09T18:30:00Z") as ms. */
+static int64_t iso_ms(const char *s)
+{
+    struct tm tm = {0};
+    if (sscanf(s, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &tm.tm_sec) != 6)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return (int64_t)timegm(&tm) * 1000;
+}
+
+TEST(named_ranges)
+{
+    cJSON *o;
+    CHECK_INT(get("/api/v1/reports/failures?from=2026-03-10&to=2026-03-11", rx.boss, &o), 200);
+    CHECK_STR(str(o, "first_day"), "2026-03-10");
+    CHECK_STR(str(o, "last_day"), "2026-03-11");
+    cJSON_Delete(o);
+    cJSON *today;
+    CHECK_INT(get("/api/v1/reports/failures?range=today", rx.boss, &today), 200);
+    CHECK_STR(str(today, "first_day"), str(today, "last_day"));
+    CHECK_INT(iso_ms(str(today, "to")) - iso_ms(str(today, "from")), DAY); /* Kolkata: no DST */
+    /* the seven days ending today */
+    CHECK_INT(get("/api/v1/reports/failures?range=7d", rx.boss, &o), 200);
+    CHECK_STR(str(o, "last_day"), str(today, "last_day"));
+    CHECK_INT(iso_ms(str(o, "to")) - iso_ms(str(o, "from")), 7 * DAY);
+    cJSON_Delete(o);
+    /* yesterday: the day before today */
+    CHECK_INT(get("/api/v1/reports/failures?range=yesterday", rx.boss, &o), 200);
+    CHECK_INT(iso_ms(str(today, "from")) - iso_ms(str(o, "from")), DAY);
+    cJSON_Delete(o);
+    /* this month: from its 1st to today */
+    CHECK_INT(get("/api/v1/reports/failures?range=month", rx.boss, &o), 200);
+    CHECK(strncmp(str(o, "first_day"), str(today, "first_day"), 8) == 0);
+    CHECK(strcmp(str(o, "first_day") + 8, "01") == 0);
+    CHECK_STR(str(o, "to"), str(today, "to"));
+    cJSON_Delete(o);
+    cJSON_Delete(today);
+    CHECK_INT(get("/api/v1/reports/failures?range=week", rx.boss, &o), 400);
+    check_error(o, "bad_range", "range is today, yesterday, 7d or month");
+    cJSON_Delete(o);
+    CHECK_INT(get("/api/v1/reports/failures?range=today&from=2026-03-10", rx.boss, &o), 400);
+    check_error(o, "bad_range", "not both");
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -359,6 +407,7 @@ int main(void)
     RUN(agents_and_errors_as_the_cli);
     RUN(bad_asks_in_words);
     RUN(range_limits);
+    RUN(named_ranges);
     teardown();
     curl_global_cleanup();
     return check_done();

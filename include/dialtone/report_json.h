@@ -34,9 +34,10 @@ int report_json_known(const char *name);
 
 /*
  * Builds report name over rg from db into *out (new, the caller's to cJSON_Delete):
- * {"report", "from", "to", ...} with the report's rows and totals (README, "Reports and
- * export"). Errors: DT_EINVAL (unknown name, bad top or range), DT_ETOOBIG (more rows than a
- * report returns), DT_EDB; detail in err, *out NULL.
+ * {"report", "from", "to", "first_day", "last_day", ...}: the range as UTC instants and as the
+ * local dates it covers, then the report's rows and totals (README, "Reports and export"). Errors:
+ * DT_EINVAL (unknown name, bad top or range), DT_ETOOBIG (more rows than a report returns), DT_EDB;
+ * detail in err, *out NULL.
  */
 int report_json_build(struct store_report *db, const char *name, const struct report_json_range *rg,
                       struct cJSON **out, char *err, size_t errlen);

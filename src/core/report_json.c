@@ -4,12 +4,14 @@
  */
 #include "dialtone/report_json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
 
+#include "dialtone/config.h"
 #include "dialtone/errors.h"
 #include "dialtone/kpi.h"
 #include "dialtone/store_report.h"
@@ -65,6 +67,16 @@ int report_json_known(const char *name)
     return find(name) >= 0;
 }
 
+/* The local date of ms in zone as "YYYY-MM-DD" under key. */
+static void add_day(cJSON *doc, const char *key, const struct config_zone *zone, int64_t ms)
+{
+    struct config_local lt;
+    char day[16];
+    config_zone_local(zone, (ms >= 0 ? ms : ms - 999) / 1000, &lt);
+    snprintf(day, sizeof day, "%04d-%02d-%02d", lt.year % 10000, lt.month % 100, lt.mday % 100);
+    cJSON_AddStringToObject(doc, key, day);
+}
+
 int report_json_build(struct store_report *db, const char *name, const struct report_json_range *rg,
                       cJSON **out, char *err, size_t errlen)
 {
@@ -81,6 +93,8 @@ int report_json_build(struct store_report *db, const char *name, const struct re
     cJSON_AddStringToObject(doc, "report", reports[i].name);
     cJSON_AddStringToObject(doc, "from", a);
     cJSON_AddStringToObject(doc, "to", b);
+    add_day(doc, "first_day", rg->zone, rg->from_ms);
+    add_day(doc, "last_day", rg->zone, rg->to_ms - 1);
     int rc = reports[i].build(db, rg, doc, err, errlen);
     if (rc != DT_OK)
         cJSON_Delete(doc);

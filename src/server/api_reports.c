@@ -1,7 +1,9 @@
 /*
  * api_reports: GET /api/v1/reports/NAME for supervisors (see server/api_reports_int.h). The
  * dates are local days in the wallboard's zone ([wallboard] timezone, else [hours]'), as the
- * CLI reads them; to's day is included. The report is a read-only query run on the loop
+ * CLI reads them; to's day is included. Instead of from and to, range=today, yesterday, 7d (the
+ * seven days ending today) or month (this month up to today) names the days as the console's
+ * keys do. The report is a read-only query run on the loop
  * thread: the range is capped so that the longest one stays short (README, "Reports and
  * export", gives the time measured on 100,000 calls).
  */
@@ -15,6 +17,7 @@
 #include "dialtone/config.h"
 #include "dialtone/form.h"
 #include "dialtone/httpd.h"
+#include "dialtone/kpi.h"
 #include "dialtone/report_json.h"
 #include "dialtone/store.h"
 #include "dialtone/store_report.h"
@@ -58,6 +61,27 @@ static const char *names(char *buf, size_t n)
     return buf;
 }
 
+/* A range named as the console's keys name them: today, yesterday, the 7 days ending today
+ * (7d) or this month from its 1st to today (month), local days in zone at now. */
+static int named_range(const struct config_zone *zone, const char *range, int64_t now,
+                       int64_t *from, int64_t *to)
+{
+    int64_t e;
+    if (strcmp(range, "today") == 0 || strcmp(range, "yesterday") == 0)
+        return report_json_day(zone, range, now, from, to);
+    if (report_json_day(zone, "today", now, from, to) != DT_OK)
+        return DT_EINVAL;
+    if (strcmp(range, "7d") == 0) /* half a day into the first day: a change of the clocks */
+        return kpi_day_bounds(zone, 0, *from - 6 * DAY_MS + DAY_MS / 2, from, &e);
+    if (strcmp(range, "month") != 0)
+        return DT_EINVAL;
+    struct config_local lt;
+    char first[16];
+    config_zone_local(zone, now / 1000, &lt);
+    snprintf(first, sizeof first, "%04d-%02d-01", lt.year % 10000, lt.month % 100);
+    return store_report_day_start(zone, first, from);
+}
+
 static int read_ask(struct api *api, struct httpd_req *req, const struct form *q, struct ask *a)
 {
     char list[160];
@@ -66,17 +90,22 @@ static int read_ask(struct api *api, struct httpd_req *req, const struct form *q
         return bad(req, "bad_report", "no report is called '%.40s'; the reports are %s", a->name,
                    names(list, sizeof list));
     const char *from = form_get(q, "from"), *to = form_get(q, "to"), *top = form_get(q, "top");
-    if (!from || !to)
-        return bad(req, "bad_range", "from and to are needed (YYYY-MM-DD, today or yesterday)");
+    const char *range = form_get(q, "range");
     a->rg.zone = config_wallboard_zone(api->srv->cfg);
     int64_t now = server_now_ms(), s, e;
-    if (report_json_day(a->rg.zone, from, now, &a->rg.from_ms, &e) != DT_OK)
+    if (range && (from || to))
+        return bad(req, "bad_range", "give a range or from and to, not both");
+    if (range && named_range(a->rg.zone, range, now, &a->rg.from_ms, &a->rg.to_ms) != DT_OK)
+        return bad(req, "bad_range", "range is today, yesterday, 7d or month");
+    if (!range && (!from || !to))
+        return bad(req, "bad_range", "from and to are needed (YYYY-MM-DD, today or yesterday)");
+    if (!range && report_json_day(a->rg.zone, from, now, &a->rg.from_ms, &e) != DT_OK)
         return bad(req, "bad_date", "from '%.*s' is not a date (YYYY-MM-DD, today or yesterday)",
                    DATE_SHOWN, from);
-    if (report_json_day(a->rg.zone, to, now, &s, &a->rg.to_ms) != DT_OK)
+    if (!range && report_json_day(a->rg.zone, to, now, &s, &a->rg.to_ms) != DT_OK)
         return bad(req, "bad_date", "to '%.*s' is not a date (YYYY-MM-DD, today or yesterday)",
                    DATE_SHOWN, to);
-    if (a->rg.to_ms <= a->rg.from_ms)
+    if (!range && a->rg.to_ms <= a->rg.from_ms)
         return bad(req, "bad_range", "to %.*s is before from %.*s", DATE_SHOWN, to, DATE_SHOWN,
                    from);
     int64_t days = (a->rg.to_ms - a->rg.from_ms + DAY_MS / 2) / DAY_MS;

@@ -1,5 +1,6 @@
 /*
- * api_reports: GET /api/v1/reports/NAME?from=DATE&to=DATE[&top=N], the reports of `dialtone
+ * api_reports: GET /api/v1/reports/NAME?from=DATE&to=DATE[&top=N] (or ?range=today, yesterday,
+ * 7d or month instead of the dates), the reports of `dialtone
  * report` (dialtone/report_json.h) answered to supervisors as the CLI's JSON format, read on a
  * read-only connection of their own to the daemon's database file.
  */
