@@ -249,9 +249,11 @@ TEST(legend_follows_rebinding)
     struct keymap *km = km_new();
     struct km_legend_item it[10];
     int n = km_legend(km, KM_QUEUE, it, 10);
-    CHECK_INT(n, 9); /* F1-F8 and F10 */
+    CHECK_INT(n, 10); /* F1-F10 */
     CHECK_STR(it[7].key, "F8");
     CHECK_STR(it[7].label, "Errors");
+    CHECK_STR(it[8].key, "F9");
+    CHECK_STR(it[8].label, "Alerts");
     CHECK_STR(it[0].key, "F1");
     CHECK_STR(it[0].label, "Help");
     CHECK_STR(it[1].label, "Queue");

@@ -79,13 +79,26 @@ static const struct {
     [KA_ERR_RANGE] = {.name = "error-range",
                       .desc = "show today's errors or the last seven days'",
                       .label = "Range"},
+    [KA_VIEW_ALERTS] = {.name = "view-alerts",
+                        .desc = "the alerts: rules firing now, recent ones (supervisors)",
+                        .label = "Alerts"},
+    [KA_VIEW_NUMBERS] = {.name = "view-numbers",
+                         .desc = "the bad numbers flagged for review (supervisors)",
+                         .label = "Numbers"},
+    [KA_NUM_FIXED] = {.name = "number-fixed",
+                      .desc = "mark the selected number fixed, with its replacement",
+                      .label = "Fixed"},
+    [KA_NUM_DNC] = {.name = "number-dnc",
+                    .desc = "mark the selected number do-not-call",
+                    .label = "DNC"},
 };
 
 static const char *const contexts[KM_COUNT] = {
-    [KM_GLOBAL] = "global",   [KM_QUEUE] = "queue",   [KM_OFFER] = "offer",
-    [KM_CALL] = "call",       [KM_WRAPUP] = "wrapup", [KM_DIALPAD] = "dialpad",
-    [KM_HISTORY] = "history", [KM_DETAIL] = "detail", [KM_MENU] = "menu",
-    [KM_HELP] = "help",       [KM_BOARD] = "board",   [KM_ERRORS] = "errors",
+    [KM_GLOBAL] = "global",   [KM_QUEUE] = "queue",     [KM_OFFER] = "offer",
+    [KM_CALL] = "call",       [KM_WRAPUP] = "wrapup",   [KM_DIALPAD] = "dialpad",
+    [KM_HISTORY] = "history", [KM_DETAIL] = "detail",   [KM_MENU] = "menu",
+    [KM_HELP] = "help",       [KM_BOARD] = "board",     [KM_ERRORS] = "errors",
+    [KM_ALERTS] = "alerts",   [KM_NUMBERS] = "numbers",
 };
 
 static const struct km_binding defaults[] = {
@@ -138,6 +151,12 @@ static const struct km_binding defaults[] = {
     {.ctx = KM_BOARD, .key = 'L', .action = KA_LEAVE},
     {.ctx = KM_BOARD, .key = 's', .action = KA_AGENT_STATE},
     {.ctx = KM_ERRORS, .key = 'r', .action = KA_ERR_RANGE},
+    {.ctx = KM_GLOBAL, .key = KM_KEY_F(9), .action = KA_VIEW_ALERTS},
+    {.ctx = KM_ALERTS, .key = KM_KEY_TAB, .action = KA_VIEW_NUMBERS},
+    {.ctx = KM_ERRORS, .key = 'b', .action = KA_VIEW_NUMBERS},
+    {.ctx = KM_NUMBERS, .key = KM_KEY_TAB, .action = KA_VIEW_ALERTS},
+    {.ctx = KM_NUMBERS, .key = 'f', .action = KA_NUM_FIXED},
+    {.ctx = KM_NUMBERS, .key = 'n', .action = KA_NUM_DNC},
 };
 
 static const struct {
@@ -545,7 +564,7 @@ int km_parse_override(struct keymap *km, const char *action_name, const char *ke
         if (ctx < 0)
             return dt_seterr(err, errlen, DT_EINVAL,
                              "unknown context '%s' (global, queue, offer, call, wrapup, dialpad, "
-                             "history, detail, menu, help, board, errors)",
+                             "history, detail, menu, help, board, errors, alerts, numbers)",
                              name);
     }
     enum km_action a = km_action_from_name(aname);

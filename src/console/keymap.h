@@ -46,8 +46,10 @@ enum km_context {
     KM_DETAIL,
     KM_MENU,
     KM_HELP,
-    KM_BOARD,  /* the supervisors' wallboard */
-    KM_ERRORS, /* the errors screen */
+    KM_BOARD,   /* the supervisors' wallboard */
+    KM_ERRORS,  /* the errors screen */
+    KM_ALERTS,  /* supervisors: the alerts */
+    KM_NUMBERS, /* supervisors: the bad-number review */
     KM_COUNT
 };
 
@@ -83,9 +85,13 @@ enum km_action {
     KA_WHISPER,
     KA_BARGE,
     KA_LEAVE,
-    KA_AGENT_STATE, /* set the selected agent's state */
-    KA_VIEW_ERRORS, /* the errors screen */
-    KA_ERR_RANGE,   /* the errors screen: today or the seven days */
+    KA_AGENT_STATE,  /* set the selected agent's state */
+    KA_VIEW_ERRORS,  /* the errors screen */
+    KA_ERR_RANGE,    /* the errors screen: today or the seven days */
+    KA_VIEW_ALERTS,  /* supervisors: the alerts */
+    KA_VIEW_NUMBERS, /* supervisors: the bad numbers to review */
+    KA_NUM_FIXED,    /* the selected number is fixed: type its replacement */
+    KA_NUM_DNC,      /* the selected number is do-not-call (asks y/n) */
     KA_COUNT
 };
 

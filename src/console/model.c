@@ -156,7 +156,8 @@ enum km_context model_key_context(const struct model *st)
         [MODEL_SCR_QUEUE] = KM_QUEUE,     [MODEL_SCR_CALL] = KM_CALL,
         [MODEL_SCR_DIALPAD] = KM_DIALPAD, [MODEL_SCR_HISTORY] = KM_HISTORY,
         [MODEL_SCR_DETAIL] = KM_DETAIL,   [MODEL_SCR_BOARD] = KM_BOARD,
-        [MODEL_SCR_ERRORS] = KM_ERRORS,
+        [MODEL_SCR_ERRORS] = KM_ERRORS,   [MODEL_SCR_ALERTS] = KM_ALERTS,
+        [MODEL_SCR_NUMBERS] = KM_NUMBERS,
     };
     switch (rd_layer(st)) {
     case RD_HELP:
@@ -461,7 +462,7 @@ static int check_forms(const struct model *st, char *err, size_t errlen)
     INV_STR(c->status);
     INV_STR(c->progress);
     INV(c->phase >= MODEL_CALL_NONE && c->phase <= MODEL_CALL_ENDED);
-    INV((unsigned)st->screen <= MODEL_SCR_ERRORS);
+    INV((unsigned)st->screen <= MODEL_SCR_NUMBERS);
     return DT_OK;
 }
 
@@ -524,5 +525,9 @@ int model_check(const struct model *st, char *err, size_t errlen)
         rc = board_check(&st->board, err, errlen);
     if (rc == DT_OK)
         rc = errstats_check(&st->errors, err, errlen);
+    if (rc == DT_OK)
+        rc = alertlist_check(&st->alerts, err, errlen);
+    if (rc == DT_OK)
+        rc = numlist_check(&st->numbers, err, errlen);
     return rc;
 }

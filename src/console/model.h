@@ -14,10 +14,12 @@
 
 #include <cjson/cJSON.h>
 
+#include "console/alertlist.h"
 #include "console/board.h"
 #include "console/errstats.h"
 #include "console/client.h"
 #include "console/keymap.h"
+#include "console/numlist.h"
 
 /* ---- sizes: bytes with the NUL, or counts; input longer than these is cut (whole UTF-8
  * characters only) or, for lists, the rest is dropped ----------------------------------------- */
@@ -62,8 +64,10 @@ enum model_screen {
     MODEL_SCR_DIALPAD,
     MODEL_SCR_HISTORY,
     MODEL_SCR_DETAIL,
-    MODEL_SCR_BOARD,  /* supervisors: the wallboard (board.h, reducer_board.c) */
-    MODEL_SCR_ERRORS, /* why calls fail (errstats.h, reducer_errors.c) */
+    MODEL_SCR_BOARD,   /* supervisors: the wallboard (board.h, reducer_board.c) */
+    MODEL_SCR_ERRORS,  /* why calls fail (errstats.h, reducer_errors.c) */
+    MODEL_SCR_ALERTS,  /* supervisors: the alerts (alertlist.h, reducer_alerts.c) */
+    MODEL_SCR_NUMBERS, /* supervisors: bad numbers (numlist.h, reducer_numbers.c) */
 };
 
 struct model_agent {
@@ -344,8 +348,10 @@ struct model {
     struct model_history history;
     struct model_detail detail;
     struct model_restore restore;
-    struct board board;     /* the wallboard, for supervisors */
-    struct errstats errors; /* the errors screen */
+    struct board board;      /* the wallboard, for supervisors */
+    struct errstats errors;  /* the errors screen */
+    struct alertlist alerts; /* supervisors: the alerts, kept live on every screen */
+    struct numlist numbers;  /* supervisors: the bad numbers to review */
 
     struct model_toast toasts[MODEL_TOASTS_MAX]; /* oldest first */
     size_t n_toasts;
@@ -393,6 +399,9 @@ enum model_tag {
     MODEL_TAG_MON_LEAVE,     /* POST /api/v1/calls/SID/monitor/leave */
     MODEL_TAG_AGENT_STATE,   /* POST /api/v1/agents/NAME/state */
     MODEL_TAG_ERRORS,        /* GET /api/v1/errors?range=today|7d */
+    MODEL_TAG_ALERTS,        /* GET /api/v1/alerts */
+    MODEL_TAG_NUMBERS,       /* GET /api/v1/numbers/flagged */
+    MODEL_TAG_NUM_REVIEW,    /* POST /api/v1/numbers/{number}/review */
     MODEL_TAG_COUNT
 };
 /* A tag carries its kind in the low 8 bits and a generation above (history and detail), so an

@@ -127,7 +127,33 @@ int rd_errors_key(struct model *st, int key, enum km_action a, struct rd_out *o)
 int rd_errors_result(struct model *st, enum model_tag kind, int status, const cJSON *body,
                      const char *err);
 
+/* The alerts (reducer_alerts.c) and the bad numbers (reducer_numbers.c), for supervisors: F9
+ * opens the alerts, Tab the numbers (a toast for agents); a snapshot makes the alerts due (and
+ * the numbers, once loaded); the alert and number events (others ignored); the due fetches
+ * (after GET /api/v1/me answered, while live); the two screens' keys (1 when consumed); the
+ * answers of their requests (1 when the tag was one of them). rd_alerts_why: 1 for a 2xx with
+ * a JSON object, else 0 with why it failed in words; rd_alerts_refresh: `r`, the shown list
+ * fetched again. */
+int rd_alerts_open(struct model *st, struct rd_out *o);
+int rd_numbers_open(struct model *st, struct rd_out *o);
+void rd_alerts_snapshot(struct model *st);
+void rd_alerts_event(struct model *st, const char *type, const cJSON *d);
+void rd_numbers_event(struct model *st, const char *type, const cJSON *d);
+int rd_alerts_take(struct model *st, struct rd_out *o);
+int rd_alerts_key(struct model *st, int key, enum km_action a, struct rd_out *o);
+int rd_numbers_key(struct model *st, int key, enum km_action a, struct rd_out *o);
+int rd_alerts_result(struct model *st, enum model_tag kind, int status, const cJSON *body,
+                     const char *err);
+int rd_numbers_result(struct model *st, enum model_tag kind, int status, const cJSON *body,
+                      const char *err);
+int rd_alerts_why(int status, const cJSON *body, const char *err, char *why, size_t n);
+int rd_alerts_refresh(struct model *st, struct rd_out *o);
+
 /* ---- steps shared between the reducer files -------------------------------------------------- */
+
+/* Moves *sel within count rows for a movement action (up, down, a page, home, end): 1 when a
+ * was one (reducer_keys.c). */
+int rd_move(size_t *sel, size_t count, enum km_action a, size_t page);
 
 /* The waiting list and queue figures after a change: sorted, positions, offered flags, per-queue
  * counts, selection in range (reducer_events.c). */

@@ -410,6 +410,7 @@ int model_apply_event(struct model *st, const cJSON *ev)
         return DT_EINVAL;
     if (strcmp(type, "snapshot") == 0) {
         on_snapshot(st, ev);
+        rd_alerts_snapshot(st);
         return DT_OK;
     }
     int64_t seq = rd_int(ev, "seq", 1, INT64_C(1) << 53, 0);
@@ -421,6 +422,7 @@ int model_apply_event(struct model *st, const cJSON *ev)
         return DT_OK;
     int64_t ts = rd_iso_ms(rd_str(ev, "ts"));
     rd_board_event(st, type, d);
+    rd_alerts_event(st, type, d);
     if (strcmp(type, "call.queued") == 0)
         on_queued(st, d);
     else if (strcmp(type, "call.updated") == 0 || strcmp(type, "conference.updated") == 0)

@@ -47,6 +47,11 @@ static int move(size_t *sel, size_t count, enum km_action a, size_t page)
     }
 }
 
+int rd_move(size_t *sel, size_t count, enum km_action a, size_t page)
+{
+    return move(sel, count, a, page);
+}
+
 /* Rows in a page: the terminal less the bars, at least 1. */
 static size_t page_rows(const struct model *st)
 {
@@ -231,6 +236,10 @@ static int global_action(struct model *st, enum km_action a, struct rd_out *o)
         return rd_board_open(st, o);
     case KA_VIEW_ERRORS:
         return rd_errors_open(st, o);
+    case KA_VIEW_ALERTS:
+        return rd_alerts_open(st, o);
+    case KA_VIEW_NUMBERS:
+        return rd_numbers_open(st, o);
     case KA_VIEW_HISTORY:
         st->screen = MODEL_SCR_HISTORY;
         if ((!st->history.loaded && !st->history.loading) || st->history.stale)
@@ -306,6 +315,8 @@ static int popup_action(struct model *st, enum km_action a, struct rd_out *o)
     case KA_VIEW_CALL:
     case KA_VIEW_BOARD:
     case KA_VIEW_ERRORS:
+    case KA_VIEW_ALERTS:
+    case KA_VIEW_NUMBERS:
     case KA_COMMAND:
     case KA_STATE_MENU:
         /* going elsewhere puts the popup away; the offer stays, marked in the queue (Enter
@@ -439,6 +450,9 @@ static int screen_action(struct model *st, enum km_action a, struct rd_out *o)
         return 0; /* model_apply_key gave it to reducer_board.c first */
     case MODEL_SCR_ERRORS:
         return 0; /* and this one to reducer_errors.c */
+    case MODEL_SCR_ALERTS:
+    case MODEL_SCR_NUMBERS:
+        return 0; /* and these to reducer_alerts.c */
     }
     return 0;
 }
@@ -459,6 +473,9 @@ int model_apply_key(struct model *st, int key, enum km_action action, struct mod
     if (layer == RD_SCREEN && st->screen == MODEL_SCR_BOARD && rd_board_key(st, key, action, &o))
         return (int)o.n;
     if (layer == RD_SCREEN && st->screen == MODEL_SCR_ERRORS && rd_errors_key(st, key, action, &o))
+        return (int)o.n;
+    if (layer == RD_SCREEN && (st->screen == MODEL_SCR_ALERTS || st->screen == MODEL_SCR_NUMBERS) &&
+        rd_alerts_key(st, key, action, &o))
         return (int)o.n;
     int done = 0;
     if (layer == RD_WRAPUP && (key == KM_KEY_TAB || key == KM_KEY_BTAB)) {
@@ -512,5 +529,7 @@ int model_take_cmds(struct model *st, struct model_cmd *out, size_t max)
         rd_board_take(st, &o);
     if (o.n < o.max)
         rd_errors_take(st, &o);
+    if (o.n < o.max)
+        rd_alerts_take(st, &o);
     return (int)o.n;
 }

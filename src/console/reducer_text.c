@@ -119,6 +119,8 @@ void rd_command(struct model *st, const char *line, struct rd_out *o)
     } else if (strcmp(word, "help") == 0) {
         st->help_open = 1;
         st->help_scroll = 0;
+    } else if (strcmp(word, "alerts") == 0 || strcmp(word, "numbers") == 0) {
+        (word[0] == 'a' ? rd_alerts_open : rd_numbers_open)(st, o);
     } else {
         prompt_say(st, MODEL_WARN,
                    "Unknown command: %s (try dial, state, theme, complete, cancel, help, q)", word);

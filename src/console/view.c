@@ -57,6 +57,12 @@ static void draw_screen(const struct view_ctx *c, struct view_rect body)
     case MODEL_SCR_ERRORS:
         view_errors_draw(c, body);
         break;
+    case MODEL_SCR_ALERTS:
+        view_alerts_draw(c, body);
+        break;
+    case MODEL_SCR_NUMBERS:
+        view_numbers_draw(c, body);
+        break;
     }
 }
 

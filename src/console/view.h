@@ -61,11 +61,18 @@ void view_detail_draw(const struct view_ctx *c, struct view_rect r);  /* view_de
 void view_board_draw(const struct view_ctx *c, struct view_rect r);   /* view_board.c */
 void view_board_menu_draw(const struct view_ctx *c);                  /* view_board.c */
 void view_errors_draw(const struct view_ctx *c, struct view_rect r);  /* view_errors.c */
+void view_alerts_draw(const struct view_ctx *c, struct view_rect r);  /* view_alerts.c */
+void view_numbers_draw(const struct view_ctx *c, struct view_rect r); /* view_numbers.c */
 void view_help_draw(const struct view_ctx *c);                        /* view_help.c */
 void view_menu_draw(const struct view_ctx *c);                        /* view_menu.c */
 void view_toasts_draw(const struct view_ctx *c, int bottom);          /* view_prompt.c */
 void view_prompt_draw(const struct view_ctx *c, int y);               /* view_prompt.c */
 void view_small_draw(const struct view_ctx *c);                       /* view.c */
+
+/* The alerts' and bad numbers' screens: why the list could not be loaded (on row *y, moved
+ * down), or that it is loading; 1 once it is loaded (view_alerts.c). */
+int view_alerts_state(const struct view_ctx *c, int *y, int w, const char *what,
+                      const struct alertlist_fetch *f, const char *message);
 
 /* The history's first row shown for a list of h rows: the model's top, moved so that the
  * selected row is in sight. */

@@ -15,14 +15,16 @@ struct help_lines {
     char text[HELP_LINES][160];
     int global[HELP_LINES];
     int n;
-    int no_board; /* an agent: the wallboard's key is not for them */
+    int no_board; /* an agent: the supervisors' screens' keys are not for them */
 };
 
 static void add_line(enum km_context where, enum km_action action, const char *keys,
                      const char *desc, void *user)
 {
     struct help_lines *h = user;
-    if (h->n == HELP_LINES || (h->no_board && action == KA_VIEW_BOARD))
+    if (h->n == HELP_LINES ||
+        (h->no_board &&
+         (action == KA_VIEW_BOARD || action == KA_VIEW_ALERTS || action == KA_VIEW_NUMBERS)))
         return;
     snprintf(h->text[h->n], sizeof h->text[h->n], "%-18s %s", keys, desc);
     h->global[h->n] = where == KM_GLOBAL;
@@ -36,7 +38,8 @@ static enum km_context under_help(const struct model *m)
         [MODEL_SCR_QUEUE] = KM_QUEUE,     [MODEL_SCR_CALL] = KM_CALL,
         [MODEL_SCR_DIALPAD] = KM_DIALPAD, [MODEL_SCR_HISTORY] = KM_HISTORY,
         [MODEL_SCR_DETAIL] = KM_DETAIL,   [MODEL_SCR_BOARD] = KM_BOARD,
-        [MODEL_SCR_ERRORS] = KM_ERRORS,
+        [MODEL_SCR_ERRORS] = KM_ERRORS,   [MODEL_SCR_ALERTS] = KM_ALERTS,
+        [MODEL_SCR_NUMBERS] = KM_NUMBERS,
     };
     if (m->menu.open || (m->screen == MODEL_SCR_BOARD && m->board.menu_open))
         return KM_MENU;

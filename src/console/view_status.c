@@ -24,10 +24,11 @@ static enum theme_role state_role(const char *state)
 static const char *screen_name(enum model_screen s)
 {
     static const char *const names[] = {
-        [MODEL_SCR_QUEUE] = "Queue",        [MODEL_SCR_CALL] = "Call",
-        [MODEL_SCR_DIALPAD] = "Dialpad",    [MODEL_SCR_HISTORY] = "History",
-        [MODEL_SCR_DETAIL] = "Call detail", [MODEL_SCR_BOARD] = "Wallboard",
-        [MODEL_SCR_ERRORS] = "Errors",
+        [MODEL_SCR_QUEUE] = "Queue",         [MODEL_SCR_CALL] = "Call",
+        [MODEL_SCR_DIALPAD] = "Dialpad",     [MODEL_SCR_HISTORY] = "History",
+        [MODEL_SCR_DETAIL] = "Call detail",  [MODEL_SCR_BOARD] = "Wallboard",
+        [MODEL_SCR_ERRORS] = "Errors",       [MODEL_SCR_ALERTS] = "Alerts",
+        [MODEL_SCR_NUMBERS] = "Bad numbers",
     };
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "";
 }
@@ -86,6 +87,11 @@ void view_status_draw(const struct view_ctx *c, int y)
     conn_text(c, buf, sizeof buf, &role);
     x += view_text(c, y, x, 3, 0, TR_STATUS, "  ");
     x += view_textf(c, y, x, 30, 0, role, " %s ", buf);
+    /* A supervisor sees how many alert rules fire, wherever they are: a toast missed is not
+     * lost. */
+    size_t nf = m->alerts.n_firing;
+    if (nf && strcmp(ag->role, "supervisor") == 0)
+        x += view_textf(c, y, x, 16, 0, TR_STATUS_WARN, "  %zu alert%s ", nf, nf == 1 ? "" : "s");
 
     /* Right side: the screen and the clock. */
     char clock[16];
@@ -99,18 +105,35 @@ void view_status_draw(const struct view_ctx *c, int y)
         view_text(c, y, c->cols - w, w, 0, TR_STATUS, buf);
 }
 
+/* The supervisors' screens are not in an agent's legend. */
+static int legend_hidden(const struct view_ctx *c, enum km_action a)
+{
+    return (a == KA_VIEW_BOARD || a == KA_VIEW_ALERTS || a == KA_VIEW_NUMBERS) &&
+           strcmp(c->m->agent.role, "supervisor") != 0;
+}
+
 void view_legend_draw(const struct view_ctx *c, int y)
 {
     struct km_legend_item items[10];
     int n = km_legend(c->km, model_key_context(c->m), items, 10);
     view_fill(c, y, 0, c->cols, TR_LEGEND_TEXT);
-    int x = 0;
+    /* htop's layout: the key, then its label in a cell of at least six columns; when that
+     * does not fit, each label just followed by a space. */
+    int x = 0, padded = -1;
+    for (int i = 0; i < n; i++) {
+        int lw = tx_width(items[i].label);
+        if (!legend_hidden(c, items[i].action))
+            padded += tx_width(items[i].key) + (lw > 6 ? lw : 6) + 1;
+    }
+    int compact = padded > c->cols;
     for (int i = 0; i < n && x < c->cols; i++) {
-        if (items[i].action == KA_VIEW_BOARD && strcmp(c->m->agent.role, "supervisor") != 0)
-            continue; /* the wallboard is for supervisors */
+        if (legend_hidden(c, items[i].action))
+            continue;
         x += view_text(c, y, x, c->cols - x, 0, TR_LEGEND_KEY, items[i].key);
-        /* htop's layout: the key, then its label in a cell of at least six columns. */
-        x += view_textf(c, y, x, c->cols - x, 0, TR_LEGEND_TEXT, "%-6s ", items[i].label);
+        if (compact)
+            x += view_textf(c, y, x, c->cols - x, 0, TR_LEGEND_TEXT, "%s ", items[i].label);
+        else
+            x += view_textf(c, y, x, c->cols - x, 0, TR_LEGEND_TEXT, "%-6s ", items[i].label);
     }
 }
 
