@@ -103,20 +103,39 @@ int routing_queue_remove(struct routing *r, const char *name, int64_t now_ms,
 
 /* ---- agents ------------------------------------------------------------------------------- */
 
+/*
+ * Grows a table of *slots items of size bytes, and its order array, to twice as many slots
+ * (8 at first, at most max), the new ones zeroed. Returns the table; *slots gets the new count,
+ * the first new slot being its old value.
+ */
+static void *grow_slots(void *items, size_t size, int **order, size_t *slots, size_t max)
+{
+    size_t n = *slots ? *slots * 2 : 8;
+    if (n > max)
+        n = max;
+    items = xrealloc(items, n * size);
+    *order = xrealloc(*order, n * sizeof(**order));
+    memset((char *)items + *slots * size, 0, (n - *slots) * size);
+    *slots = n;
+    return items;
+}
+
+/* Puts v at order[pos], moving order[pos..n) up one. */
+static void order_insert(int *order, size_t n, size_t pos, int v)
+{
+    memmove(&order[pos + 1], &order[pos], (n - pos) * sizeof(*order));
+    order[pos] = v;
+}
+
 /* A free agent slot, growing the table when all are taken (the caller checked the cap). */
 static int agent_slot(struct routing *r)
 {
     for (size_t i = 0; i < r->agent_slots; i++)
         if (!r->agents[i].used)
             return (int)i;
-    size_t n = r->agent_slots ? r->agent_slots * 2 : 8;
-    if (n > r->max_agents)
-        n = r->max_agents;
-    r->agents = xrealloc(r->agents, n * sizeof(*r->agents));
-    r->agent_order = xrealloc(r->agent_order, n * sizeof(*r->agent_order));
-    memset(&r->agents[r->agent_slots], 0, (n - r->agent_slots) * sizeof(*r->agents));
     int a = (int)r->agent_slots;
-    r->agent_slots = n;
+    r->agents =
+        grow_slots(r->agents, sizeof(*r->agents), &r->agent_order, &r->agent_slots, r->max_agents);
     return a;
 }
 
@@ -143,9 +162,7 @@ int routing_agent_add(struct routing *r, const char *agent, int64_t now_ms,
     size_t pos = 0;
     while (pos < r->n_agents && strcmp(r->agents[r->agent_order[pos]].id, agent) < 0)
         pos++;
-    memmove(&r->agent_order[pos + 1], &r->agent_order[pos],
-            (r->n_agents - pos) * sizeof(*r->agent_order));
-    r->agent_order[pos] = a;
+    order_insert(r->agent_order, r->n_agents, pos, a);
     r->n_agents++;
     return DT_OK;
 }
@@ -253,31 +270,36 @@ int routing_agent_busy(struct routing *r, const char *agent, const char *call_si
     return DT_OK;
 }
 
-int routing_agent_call_ended(struct routing *r, const char *agent, int64_t now_ms,
-                             struct routing_actions *out, char *err, size_t errlen)
+/* The end of a call and of its wrap-up: agent moves from state `from` to `to`, or err says
+ * not_from; an agent made available may take a waiting call. */
+static int step(struct routing *r, const char *agent, enum routing_agent_state from,
+                enum routing_agent_state to, enum routing_why why, const char *not_from,
+                int64_t now_ms, struct routing_actions *out, char *err, size_t errlen)
 {
     int a, q;
     int rc = rt_lookup(r, agent, NULL, &a, &q, err, errlen);
     if (rc != DT_OK || (rc = begin(r, now_ms, out, err, errlen)) != DT_OK)
         return rc;
-    if (r->agents[a].state != DT_ROUTE_BUSY)
-        return dt_seterr(err, errlen, DT_ESTATE, "agent is not on a call");
-    rt_set_state(r, a, DT_ROUTE_WRAPUP, DT_ROUTE_CALL_ENDED, NULL, out);
+    if (r->agents[a].state != from)
+        return dt_seterr(err, errlen, DT_ESTATE, "%s", not_from);
+    rt_set_state(r, a, to, why, NULL, out);
+    if (to == DT_ROUTE_AVAILABLE)
+        rt_distribute(r, out);
     return DT_OK;
+}
+
+int routing_agent_call_ended(struct routing *r, const char *agent, int64_t now_ms,
+                             struct routing_actions *out, char *err, size_t errlen)
+{
+    return step(r, agent, DT_ROUTE_BUSY, DT_ROUTE_WRAPUP, DT_ROUTE_CALL_ENDED,
+                "agent is not on a call", now_ms, out, err, errlen);
 }
 
 int routing_agent_wrapup_done(struct routing *r, const char *agent, int64_t now_ms,
                               struct routing_actions *out, char *err, size_t errlen)
 {
-    int a, q;
-    int rc = rt_lookup(r, agent, NULL, &a, &q, err, errlen);
-    if (rc != DT_OK || (rc = begin(r, now_ms, out, err, errlen)) != DT_OK)
-        return rc;
-    if (r->agents[a].state != DT_ROUTE_WRAPUP)
-        return dt_seterr(err, errlen, DT_ESTATE, "agent is not in wrap-up");
-    rt_set_state(r, a, DT_ROUTE_AVAILABLE, DT_ROUTE_REQUESTED, NULL, out);
-    rt_distribute(r, out);
-    return DT_OK;
+    return step(r, agent, DT_ROUTE_WRAPUP, DT_ROUTE_AVAILABLE, DT_ROUTE_REQUESTED,
+                "agent is not in wrap-up", now_ms, out, err, errlen);
 }
 
 int routing_agent_wrapup_restore(struct routing *r, const char *agent, const char *call_sid,
@@ -323,19 +345,15 @@ static int call_before(const struct rt_call *x, const struct rt_call *y)
     return x->seq < y->seq;
 }
 
+/* A free call slot, growing the table when all are taken (the caller checked the cap). */
 static int call_slot(struct routing *r)
 {
     for (size_t i = 0; i < r->call_slots; i++)
         if (!r->calls[i].used)
             return (int)i;
-    size_t n = r->call_slots ? r->call_slots * 2 : 8;
-    if (n > r->max_calls)
-        n = r->max_calls;
-    r->calls = xrealloc(r->calls, n * sizeof(*r->calls));
-    r->call_order = xrealloc(r->call_order, n * sizeof(*r->call_order));
-    memset(&r->calls[r->call_slots], 0, (n - r->call_slots) * sizeof(*r->calls));
     int c = (int)r->call_slots;
-    r->call_slots = n;
+    r->calls =
+        grow_slots(r->calls, sizeof(*r->calls), &r->call_order, &r->call_slots, r->max_calls);
     return c;
 }
 
@@ -368,9 +386,7 @@ static int enqueue(struct routing *r, const char *sid, const char *queue, int fr
     size_t pos = r->n_calls;
     while (pos > 0 && call_before(cl, &r->calls[r->call_order[pos - 1]]))
         pos--;
-    memmove(&r->call_order[pos + 1], &r->call_order[pos],
-            (r->n_calls - pos) * sizeof(*r->call_order));
-    r->call_order[pos] = c;
+    order_insert(r->call_order, r->n_calls, pos, c);
     r->n_calls++;
     rt_distribute(r, out);
     return DT_OK;
@@ -443,16 +459,27 @@ static int find_offer(const struct routing *r, const char *call_sid, int a, size
     }
 }
 
+/* What accepting and declining check first: the agent, the call sid, the time, then agent
+ * *a's live offer *o of the call. */
+static int answer_offer(struct routing *r, const char *call_sid, const char *agent, int64_t now_ms,
+                        struct routing_actions *out, int *a, size_t *o, char *err, size_t errlen)
+{
+    int q;
+    int rc = rt_lookup(r, agent, NULL, a, &q, err, errlen);
+    if (rc != DT_OK || (rc = rt_check_text(call_sid, ROUTING_SID_MAX, 0, "call sid", err, errlen)))
+        return rc;
+    if ((rc = begin(r, now_ms, out, err, errlen)) != DT_OK)
+        return rc;
+    return find_offer(r, call_sid, *a, o, err, errlen);
+}
+
 int routing_accept(struct routing *r, const char *call_sid, const char *agent, int64_t now_ms,
                    struct routing_actions *out, char *err, size_t errlen)
 {
-    int a, q;
+    int a;
     size_t o;
-    int rc = rt_lookup(r, agent, NULL, &a, &q, err, errlen);
-    if (rc != DT_OK || (rc = rt_check_text(call_sid, ROUTING_SID_MAX, 0, "call sid", err, errlen)))
-        return rc;
-    if ((rc = begin(r, now_ms, out, err, errlen)) != DT_OK ||
-        (rc = find_offer(r, call_sid, a, &o, err, errlen)) != DT_OK)
+    int rc = answer_offer(r, call_sid, agent, now_ms, out, &a, &o, err, errlen);
+    if (rc != DT_OK)
         return rc;
     int c = r->offers[o].call;
     struct rt_agent *ag = &r->agents[a];
@@ -472,13 +499,10 @@ int routing_accept(struct routing *r, const char *call_sid, const char *agent, i
 int routing_decline(struct routing *r, const char *call_sid, const char *agent, int64_t now_ms,
                     struct routing_actions *out, char *err, size_t errlen)
 {
-    int a, q;
+    int a;
     size_t o;
-    int rc = rt_lookup(r, agent, NULL, &a, &q, err, errlen);
-    if (rc != DT_OK || (rc = rt_check_text(call_sid, ROUTING_SID_MAX, 0, "call sid", err, errlen)))
-        return rc;
-    if ((rc = begin(r, now_ms, out, err, errlen)) != DT_OK ||
-        (rc = find_offer(r, call_sid, a, &o, err, errlen)) != DT_OK)
+    int rc = answer_offer(r, call_sid, agent, now_ms, out, &a, &o, err, errlen);
+    if (rc != DT_OK)
         return rc;
     rt_offer_end(r, o, DT_ROUTE_DECLINED, out);
     r->agents[a].missed = 0;
