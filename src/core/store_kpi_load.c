@@ -2,7 +2,10 @@
  * store_kpi_load: a day's call and offer facts out of the store, for dialtone/kpi.h: one query
  * over the calls of the day (their row, their call_kpi row, and the times of their first
  * Enqueue action and wait-URL request), one over the day's offers, each row turned into plain
- * facts as dialtone/store_kpi.h describes.
+ * facts as dialtone/store_kpi.h describes. A leg the daemon added to a call's conference (an
+ * agent's phone, a transfer's party, a supervisor: parent_sid set) is part of that call, not a
+ * call of its own: it brings its price and nothing else, so that a transfer's answered party
+ * leg does not count as one more call handled by its agent.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,7 @@ enum {
     COL_K_WRAPUP,
     COL_DEQUEUED,
     COL_FIRST_WAIT,
+    COL_PARENT,
 };
 
 static const char calls_sql[] =
@@ -38,7 +42,8 @@ static const char calls_sql[] =
     "c.answered_ms, c.ended_ms, c.price, k.enqueued_ms, k.connected_ms, k.hold_ms, "
     "k.hold_since_ms, k.wrapup_s, "
     "(SELECT min(e.ts_ms) FROM call_events e WHERE e.call_sid = c.sid AND e.type = 'enqueue'), "
-    "(SELECT min(e.ts_ms) FROM call_events e WHERE e.call_sid = c.sid AND e.type = 'wait') "
+    "(SELECT min(e.ts_ms) FROM call_events e WHERE e.call_sid = c.sid AND e.type = 'wait'), "
+    "c.parent_sid "
     "FROM calls c LEFT JOIN call_kpi k ON k.call_sid = c.sid "
     "WHERE c.created_ms >= ?1 AND c.created_ms < ?2 AND c.updated_ms >= ?3 "
     "AND (c.queue IS NOT NULL OR c.agent IS NOT NULL OR k.call_sid IS NOT NULL) "
@@ -100,8 +105,10 @@ static void queue_facts(sqlite3_stmt *s, int inbound, struct kpi_call *k)
 static void read_call(struct store_kpi_day *d, sqlite3_stmt *s, struct kpi_call *k)
 {
     memset(k, 0, sizeof *k);
-    k->queue = keep(d, s, COL_QUEUE);
-    k->agent = keep(d, s, COL_AGENT);
+    const char *parent = (const char *)sqlite3_column_text(s, COL_PARENT);
+    int leg = parent && *parent;
+    k->queue = leg ? NULL : keep(d, s, COL_QUEUE); /* a leg is its call's: no queue, no agent */
+    k->agent = leg ? NULL : keep(d, s, COL_AGENT);
     const char *dir = (const char *)sqlite3_column_text(s, COL_DIRECTION);
     int inbound = dir && strcmp(dir, "inbound") == 0;
     k->dir = inbound ? KPI_INBOUND : KPI_OUTBOUND;
