@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "check.h"
 #include "dialtone/config.h"
 #include "dialtone/form.h"
@@ -43,7 +45,7 @@ static struct {
     struct server *srv;
     char dir[64], db[96];
     int64_t seqs[MAX_SEQS];
-    int nseq, sink_in_tx;
+    int nseq, sink_in_tx, with_tree;
 } bx;
 
 static void on_event(void *user, const struct store_event *ev)
@@ -51,6 +53,11 @@ static void on_event(void *user, const struct store_event *ev)
     (void)user;
     if (store_tx_open(bx.st))
         bx.sink_in_tx++;
+    if (ev->json) { /* the tree the data was printed from: the same JSON */
+        char *text = cJSON_PrintUnformatted(ev->json);
+        bx.with_tree += text && strcmp(text, ev->data) == 0;
+        free(text);
+    }
     if (bx.nseq < MAX_SEQS)
         bx.seqs[bx.nseq] = ev->seq;
     bx.nseq++;
@@ -190,6 +197,7 @@ TEST(together_in_one_transaction_none_lost)
     /* their events, once committed, in seq order */
     CHECK_INT(bx.nseq, TOGETHER - 2);
     CHECK_INT(bx.sink_in_tx, 0);
+    CHECK_INT(bx.with_tree, TOGETHER - 2); /* the sink's readers need not parse them again */
     int ordered = 1;
     for (int i = 1; i < bx.nseq && i < MAX_SEQS; i++)
         ordered &= bx.seqs[i] > bx.seqs[i - 1];

@@ -7,10 +7,10 @@
  * Durability: the database runs in WAL mode with synchronous=NORMAL. A transaction is written
  * to the WAL file (the operating system's page cache) before its COMMIT returns, and the WAL
  * is synced only at checkpoints, which a store on a file runs on a thread of its own with a
- * second connection, so that no commit waits for one. So once a store_* call that writes has returned 0, the change
- * survives the process being killed at any moment (kill -9, a crash): the next open replays
- * the WAL. It may be lost, without corruption, if the machine loses power or the kernel
- * crashes. Inside a transaction of store_tx_begin the same holds once store_tx_commit has
+ * second connection, so that no commit waits for one. So once a store_* call that writes has
+ * returned 0, the change survives the process being killed at any moment (kill -9, a crash): the
+ * next open replays the WAL. It may be lost, without corruption, if the machine loses power or the
+ * kernel crashes. Inside a transaction of store_tx_begin the same holds once store_tx_commit has
  * returned 0. The daemon answers a webhook 200 only after the transaction that logged and
  * applied it committed, which is what its promise "a webhook answered 200 survives kill -9"
  * rests on.
@@ -313,12 +313,17 @@ int store_calls_in_conference(struct store *st, const char *conference_sid,
 #define STORE_EVENTS_MAX_LIMIT 10000 /* most events one store_events_after() call reads */
 
 /* One logged event; the strings are borrowed and valid only during the callback. */
+struct cJSON;
 struct store_event {
     int64_t seq;
     const char *type;
     int64_t ts_ms;
     const char *data; /* one JSON value, data_len bytes plus a NUL */
     size_t data_len;
+    /* data as a cJSON tree when whoever hands the event on still had it (borrowed, valid
+     * during the callback only, never to be changed), else NULL: parse data. The store's
+     * own readers leave it NULL. */
+    const struct cJSON *json;
 };
 
 /* Called once per event, in seq order; non-zero stops the walk (and is returned). */

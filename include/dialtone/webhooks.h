@@ -63,6 +63,13 @@ int webhooks_kind_of(const char *path, enum webhooks_kind *out);
 /* Emits one event (type, data as JSON text); returns 0 or a DT_E* code. */
 typedef int (*webhooks_emit_fn)(void *user, const char *type, const char *data);
 
+/* The same, with data also as the cJSON tree it was printed from, which the function takes
+ * over (whatever it returns): it may hand the tree on with the event so that its readers need
+ * not parse the text again. */
+struct cJSON;
+typedef int (*webhooks_emit_json_fn)(void *user, const char *type, const char *data,
+                                     struct cJSON *json);
+
 /* What a handler works with; everything borrowed. */
 struct webhooks_ctx {
     const struct config *cfg;
@@ -70,7 +77,8 @@ struct webhooks_ctx {
     int64_t now_ms; /* wall clock, ms since the epoch: the time events are stored with */
     int wday;       /* local day (0 Sunday) and minute of the day, in [hours]' time zone */
     int minute;
-    webhooks_emit_fn emit; /* NULL: no events */
+    webhooks_emit_fn emit;           /* NULL: no events */
+    webhooks_emit_json_fn emit_json; /* used instead of emit when not NULL */
     void *emit_user;
 };
 

@@ -159,10 +159,15 @@ void api_carry_out(struct api *api, struct routing_actions *acts)
 
 /* ---- the daemon's events into routing -------------------------------------------------------- */
 
-static const cJSON *event_call(const struct store_event *ev, cJSON **root)
+/* The event's data as a tree: the one it came with (*own NULL), else parsed into *own, which
+ * the caller deletes. */
+static const cJSON *event_data(const struct store_event *ev, cJSON **own)
 {
-    *root = cJSON_ParseWithLength(ev->data, ev->data_len);
-    return cJSON_GetObjectItemCaseSensitive(*root, "call");
+    *own = NULL;
+    if (ev->json)
+        return ev->json;
+    *own = cJSON_ParseWithLength(ev->data, ev->data_len);
+    return *own;
 }
 
 static int still_waiting(const cJSON *call)
@@ -219,11 +224,12 @@ static void on_event(void *user, const struct store_event *ev)
          strcmp(ev->type, "call.connected") == 0 || strcmp(ev->type, "call.connect_failed") == 0 ||
          strcmp(ev->type, "call.transferred") == 0))
         return;
-    cJSON *root;
-    const cJSON *call = event_call(ev, &root);
+    cJSON *own;
+    const cJSON *root = event_data(ev, &own);
+    const cJSON *call = cJSON_GetObjectItemCaseSensitive(root, "call");
     int party = api_xfer_event(api, ev->type, root);
     if (conf || party) {
-        cJSON_Delete(root);
+        cJSON_Delete(own);
         return;
     }
     const char *sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "sid"));
@@ -257,7 +263,7 @@ static void on_event(void *user, const struct store_event *ev)
         if (c)
             call_remove(api, sid);
     }
-    cJSON_Delete(root);
+    cJSON_Delete(own);
     api_carry_out(api, &acts);
     routing_actions_done(&acts);
 }

@@ -15,6 +15,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "dialtone/config.h"
 #include "dialtone/form.h"
 #include "dialtone/httpd.h"
@@ -71,10 +73,12 @@ static int check_signature(struct server *s, struct httpd_req *req, const struct
  * commit are the answers and events released. When the transaction as a whole fails, each
  * webhook is tried again in a transaction of its own. */
 
-/* An event appended inside the batch's transaction, for the sink once it commits. */
+/* An event appended inside the batch's transaction, for the sink once it commits, with the
+ * tree its data was printed from (or NULL), which the sink's readers use instead of parsing. */
 struct held {
     int64_t seq, ts_ms;
     char *type, *data;
+    cJSON *json;
 };
 
 /* A webhook waiting for its batch's commit. */
@@ -101,12 +105,14 @@ static void drop_events(struct hook_batch *b, size_t from)
     for (size_t i = from; i < b->nevents; i++) {
         free(b->events[i].type);
         free(b->events[i].data);
+        cJSON_Delete(b->events[i].json);
     }
     b->nevents = from;
 }
 
-/* The handlers' event function inside a batch: appended now, handed to the sink later. */
-static int batch_emit(void *user, const char *type, const char *data)
+/* The handlers' event function inside a batch: appended now, handed to the sink later with
+ * json, which it takes over. */
+static int batch_emit_json(void *user, const char *type, const char *data, cJSON *json)
 {
     struct hook_batch *b = user;
     struct server *s = b->s;
@@ -114,6 +120,7 @@ static int batch_emit(void *user, const char *type, const char *data)
     int64_t seq = 0, now = server_now_ms();
     int rc = store_event_append(s->store, type, now, data, &seq, err, sizeof err);
     if (rc != DT_OK) {
+        cJSON_Delete(json);
         s->counters.event_errors++;
         log_error("event %s lost: %s", type ? type : "(none)", err);
         return rc;
@@ -123,8 +130,8 @@ static int batch_emit(void *user, const char *type, const char *data)
         b->capevents = b->capevents ? 2 * b->capevents : 16;
         b->events = xrealloc(b->events, b->capevents * sizeof *b->events);
     }
-    b->events[b->nevents++] =
-        (struct held){.seq = seq, .ts_ms = now, .type = xstrdup(type), .data = xstrdup(data)};
+    b->events[b->nevents++] = (struct held){
+        .seq = seq, .ts_ms = now, .type = xstrdup(type), .data = xstrdup(data), .json = json};
     return DT_OK;
 }
 
@@ -165,7 +172,7 @@ static int run_one(struct hook_batch *b, struct pending *p, int parts, int *agai
         struct webhooks_ctx ctx = {.cfg = s->cfg,
                                    .store = s->store,
                                    .now_ms = p->received_ms,
-                                   .emit = batch_emit,
+                                   .emit_json = batch_emit_json,
                                    .emit_user = b};
         local_time(p->received_ms, &ctx.wday, &ctx.minute);
         struct webhooks_req r = {.kind = p->kind,
@@ -282,7 +289,8 @@ static void batch_run(struct hook_batch *b)
                                  .type = h->type,
                                  .ts_ms = h->ts_ms,
                                  .data = h->data,
-                                 .data_len = strlen(h->data)};
+                                 .data_len = strlen(h->data),
+                                 .json = h->json};
         s->sink(s->sink_user, &ev);
     }
     batch_free(b);

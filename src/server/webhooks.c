@@ -114,7 +114,7 @@ void hook_update_init(const struct webhooks_ctx *c, const struct webhooks_req *r
 
 void hook_emit_call(const struct webhooks_ctx *c, const char *type, const char *sid, cJSON *extra)
 {
-    if (!c->emit) {
+    if (!c->emit && !c->emit_json) {
         cJSON_Delete(extra);
         return;
     }
@@ -128,10 +128,15 @@ void hook_emit_call(const struct webhooks_ctx *c, const char *type, const char *
         cJSON_AddNullToObject(data, "call");
     }
     char *text = cJSON_PrintUnformatted(data);
-    cJSON_Delete(data);
     if (!text)
         abort(); /* cJSON fails only on out-of-memory */
-    int rc = c->emit(c->emit_user, type, text);
+    int rc;
+    if (c->emit_json) {
+        rc = c->emit_json(c->emit_user, type, text, data); /* the tree goes with the event */
+    } else {
+        cJSON_Delete(data);
+        rc = c->emit(c->emit_user, type, text);
+    }
     if (rc != DT_OK)
         log_error("webhooks: cannot emit %s for %s: %s", type, sid ? sid : "-", dt_strerror(rc));
     free(text);
