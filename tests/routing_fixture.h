@@ -52,18 +52,43 @@ static inline int fx_queue(struct fx *f, const char *name, enum routing_mode mod
     return routing_queue_set(f->r, name, &c, 0, NULL, f->err, sizeof(f->err));
 }
 
-/* Adds agent id in queue (and queue2 when not NULL), available since now_ms. */
-static inline int fx_agent(struct fx *f, const char *id, const char *queue, const char *queue2,
-                           int64_t now_ms)
+/* Adds agent id (offline) in queue and queue2 when they are not NULL, at now_ms. */
+static inline int fx_member(struct fx *f, const char *id, const char *queue, const char *queue2,
+                            int64_t now_ms)
 {
     int rc = routing_agent_add(f->r, id, now_ms, NULL, f->err, sizeof(f->err));
     if (rc == DT_OK && queue)
         rc = routing_agent_join(f->r, id, queue, now_ms, NULL, f->err, sizeof(f->err));
     if (rc == DT_OK && queue2)
         rc = routing_agent_join(f->r, id, queue2, now_ms, NULL, f->err, sizeof(f->err));
+    return rc;
+}
+
+/* Adds agent id in queue (and queue2 when not NULL), available since now_ms. */
+static inline int fx_agent(struct fx *f, const char *id, const char *queue, const char *queue2,
+                           int64_t now_ms)
+{
+    int rc = fx_member(f, id, queue, queue2, now_ms);
     if (rc == DT_OK)
         rc = routing_agent_set_state(f->r, id, DT_ROUTE_AVAILABLE, NULL, now_ms, NULL, f->err,
                                      sizeof(f->err));
+    return rc;
+}
+
+/*
+ * The usual start: a fresh router (fx_init, so fx_done it) with queue "sales" set up as
+ * fx_queue does, agent amy available in it since 0 and, unless bob_ms is negative, agent bob
+ * since bob_ms.
+ */
+static inline int fx_sales(struct fx *f, enum routing_mode mode, int timeout_s, int wrapup_s,
+                           int missed_limit, int64_t bob_ms)
+{
+    fx_init(f);
+    int rc = fx_queue(f, "sales", mode, timeout_s, wrapup_s, missed_limit);
+    if (rc == DT_OK)
+        rc = fx_agent(f, "amy", "sales", NULL, 0);
+    if (rc == DT_OK && bob_ms >= 0)
+        rc = fx_agent(f, "bob", "sales", NULL, bob_ms);
     return rc;
 }
 

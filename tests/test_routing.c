@@ -39,10 +39,7 @@ TEST(ringall_offers_available_members_only)
 TEST(ringall_first_accept_wins_others_withdrawn)
 {
     struct fx f;
-    fx_init(&f);
-    OK(fx_queue(&f, "sales", RA, 30, 30, 3));
-    OK(fx_agent(&f, "amy", "sales", NULL, 0));
-    OK(fx_agent(&f, "bob", "sales", NULL, 0));
+    OK(fx_sales(&f, RA, 30, 30, 3, 0));
     OK(fx_agent(&f, "cat", "sales", NULL, 0));
     OK(fx_agent(&f, "zed", NULL, NULL, 0));
     OK(routing_call_waiting(f.r, "CA1", "sales", 1000, NULL, NULL, 0));
@@ -99,10 +96,7 @@ TEST(accept_not_offered_is_refused)
 TEST(ringall_agent_sees_several_calls_accept_withdraws_the_rest)
 {
     struct fx f;
-    fx_init(&f);
-    OK(fx_queue(&f, "sales", RA, 30, 30, 3));
-    OK(fx_agent(&f, "amy", "sales", NULL, 0));
-    OK(fx_agent(&f, "bob", "sales", NULL, 0));
+    OK(fx_sales(&f, RA, 30, 30, 3, 0));
     OK(routing_call_waiting(f.r, "CA1", "sales", 10, NULL, NULL, 0));
     OK(routing_call_waiting(f.r, "CA2", "sales", 20, NULL, NULL, 0));
     struct routing_offer_info offers[4];
@@ -129,9 +123,7 @@ TEST(ringall_offers_per_agent_are_capped_oldest_first)
 {
     struct fx f;
     char sid[16];
-    fx_init(&f);
-    OK(fx_queue(&f, "sales", RA, 30, 30, 3));
-    OK(fx_agent(&f, "amy", "sales", NULL, 0));
+    OK(fx_sales(&f, RA, 30, 30, 3, -1));
     for (int i = 0; i < ROUTING_RING_OFFERS + 2; i++) {
         snprintf(sid, sizeof(sid), "CA%02d", i);
         OK(routing_call_waiting(f.r, sid, "sales", 10 + i, NULL, NULL, 0));
@@ -233,10 +225,7 @@ TEST(break_or_offline_withdraws_and_reoffers)
 TEST(hang_up_withdraws_offers)
 {
     struct fx f;
-    fx_init(&f);
-    OK(fx_queue(&f, "sales", RA, 30, 30, 3));
-    OK(fx_agent(&f, "amy", "sales", NULL, 0));
-    OK(fx_agent(&f, "bob", "sales", NULL, 0));
+    OK(fx_sales(&f, RA, 30, 30, 3, 0));
     OK(routing_call_waiting(f.r, "CA1", "sales", 100, NULL, NULL, 0));
     OK(routing_call_gone(f.r, "CA1", 200, fx_step(&f), NULL, 0));
     CHECK_INT(fx_count(&f, DT_ROUTE_WITHDRAW), 2);
@@ -255,8 +244,7 @@ TEST(requeue_front_keeps_priority)
     struct fx f;
     fx_init(&f);
     OK(fx_queue(&f, "sales", LI, 30, 30, 3));
-    OK(routing_agent_add(f.r, "amy", 0, NULL, NULL, 0));
-    OK(routing_agent_join(f.r, "amy", "sales", 0, NULL, NULL, 0));
+    OK(fx_member(&f, "amy", "sales", NULL, 0));
     OK(routing_call_waiting(f.r, "CA1", "sales", 1000, NULL, NULL, 0));
     OK(routing_call_waiting(f.r, "CA2", "sales", 2000, NULL, NULL, 0));
     /* CA9 first waited at 1500; back at 3000 after a failed agent leg. */
@@ -281,10 +269,7 @@ TEST(requeue_front_keeps_priority)
 TEST(requeue_after_assign_routes_again)
 {
     struct fx f;
-    fx_init(&f);
-    OK(fx_queue(&f, "sales", RA, 30, 0, 3));
-    OK(fx_agent(&f, "amy", "sales", NULL, 0));
-    OK(fx_agent(&f, "bob", "sales", NULL, 0));
+    OK(fx_sales(&f, RA, 30, 0, 3, 0));
     OK(routing_call_waiting(f.r, "CA1", "sales", 100, NULL, NULL, 0));
     OK(routing_accept(f.r, "CA1", "amy", 200, NULL, NULL, 0));
     /* amy's leg failed: the call comes back; amy ends her call (manual wrap-up). */
@@ -331,9 +316,7 @@ TEST(two_calls_one_agent_oldest_first)
     fx_init(&f);
     OK(fx_queue(&f, "sales", LI, 30, 0, 3));
     OK(fx_queue(&f, "support", LI, 30, 0, 3));
-    OK(routing_agent_add(f.r, "amy", 0, NULL, NULL, 0));
-    OK(routing_agent_join(f.r, "amy", "sales", 0, NULL, NULL, 0));
-    OK(routing_agent_join(f.r, "amy", "support", 0, NULL, NULL, 0));
+    OK(fx_member(&f, "amy", "sales", "support", 0));
     OK(routing_call_waiting(f.r, "CA2", "support", 1000, NULL, NULL, 0));
     OK(routing_call_waiting(f.r, "CA1", "sales", 2000, NULL, NULL, 0));
     OK(routing_agent_set_state(f.r, "amy", DT_ROUTE_AVAILABLE, NULL, 3000, fx_step(&f), NULL, 0));
@@ -352,10 +335,7 @@ TEST(two_calls_one_agent_oldest_first)
 TEST(outbound_busy_and_mode_change)
 {
     struct fx f;
-    fx_init(&f);
-    OK(fx_queue(&f, "sales", RA, 30, 30, 3));
-    OK(fx_agent(&f, "amy", "sales", NULL, 0));
-    OK(fx_agent(&f, "bob", "sales", NULL, 5));
+    OK(fx_sales(&f, RA, 30, 30, 3, 5));
     OK(routing_call_waiting(f.r, "CA1", "sales", 10, NULL, NULL, 0));
     OK(routing_agent_busy(f.r, "amy", "CAout", 3, 20, fx_step(&f), NULL, 0));
     CHECK(fx_find(&f, DT_ROUTE_WITHDRAW, "CA1", "amy") != NULL);
@@ -386,10 +366,7 @@ TEST(outbound_busy_and_mode_change)
 TEST(ringall_decline_round)
 {
     struct fx f;
-    fx_init(&f);
-    OK(fx_queue(&f, "sales", RA, 30, 30, 3));
-    OK(fx_agent(&f, "amy", "sales", NULL, 0));
-    OK(fx_agent(&f, "bob", "sales", NULL, 0));
+    OK(fx_sales(&f, RA, 30, 30, 3, 0));
     OK(routing_call_waiting(f.r, "CA1", "sales", 10, NULL, NULL, 0));
     OK(routing_decline(f.r, "CA1", "amy", 20, fx_step(&f), NULL, 0));
     CHECK_INT(f.acts.count, 1); /* bob still sees it; amy is not offered it again */
@@ -405,10 +382,7 @@ TEST(ringall_decline_round)
 TEST(remove_agent_reoffers_and_time_never_goes_back)
 {
     struct fx f;
-    fx_init(&f);
-    OK(fx_queue(&f, "sales", LI, 30, 30, 3));
-    OK(fx_agent(&f, "amy", "sales", NULL, 0));
-    OK(fx_agent(&f, "bob", "sales", NULL, 10));
+    OK(fx_sales(&f, LI, 30, 30, 3, 10));
     OK(routing_call_waiting(f.r, "CA1", "sales", 10000, NULL, NULL, 0));
     OK(routing_agent_remove(f.r, "amy", 5000, fx_step(&f), NULL, 0)); /* earlier: counts as now */
     CHECK(fx_find(&f, DT_ROUTE_WITHDRAW, "CA1", "amy") != NULL);

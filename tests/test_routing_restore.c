@@ -11,8 +11,7 @@ TEST(wrapup_restored_with_time_left)
     struct fx f;
     fx_init(&f);
     OK(fx_queue(&f, "sales", LI, 10, 30, 0));
-    OK(routing_agent_add(f.r, "amy", 1000, NULL, NULL, 0));
-    OK(routing_agent_join(f.r, "amy", "sales", 1000, NULL, NULL, 0));
+    OK(fx_member(&f, "amy", "sales", NULL, 1000));
     OK(routing_call_waiting(f.r, "CA1", "sales", 1000, NULL, NULL, 0));
     /* offline at start, put back in wrap-up until 20000 */
     OK(routing_agent_wrapup_restore(f.r, "amy", "CA0", 20000, 5000, fx_step(&f), f.err,
@@ -41,10 +40,8 @@ TEST(wrapup_over_or_until_done)
     struct fx f;
     fx_init(&f);
     OK(fx_queue(&f, "sales", RA, 10, 30, 0));
-    OK(routing_agent_add(f.r, "amy", 0, NULL, NULL, 0));
-    OK(routing_agent_join(f.r, "amy", "sales", 0, NULL, NULL, 0));
-    OK(routing_agent_add(f.r, "bob", 0, NULL, NULL, 0));
-    OK(routing_agent_join(f.r, "bob", "sales", 0, NULL, NULL, 0));
+    OK(fx_member(&f, "amy", "sales", NULL, 0));
+    OK(fx_member(&f, "bob", "sales", NULL, 0));
     OK(routing_call_waiting(f.r, "CA1", "sales", 0, NULL, NULL, 0));
     /* due already passed: available at once, offered the waiting call */
     OK(routing_agent_wrapup_restore(f.r, "amy", "CA0", 3000, 5000, fx_step(&f), NULL, 0));
@@ -82,10 +79,7 @@ TEST(wrapup_over_or_until_done)
 TEST(removed_agent_offer_moves_on)
 {
     struct fx f;
-    fx_init(&f);
-    OK(fx_queue(&f, "sales", LI, 30, 30, 0));
-    OK(fx_agent(&f, "amy", "sales", NULL, 0));
-    OK(fx_agent(&f, "bob", "sales", NULL, 100));
+    OK(fx_sales(&f, LI, 30, 30, 0, 100));
     OK(routing_call_waiting(f.r, "CA1", "sales", 1000, fx_step(&f), NULL, 0));
     CHECK(fx_find(&f, DT_ROUTE_OFFER, "CA1", "amy") != NULL); /* idle longest */
     OK(routing_agent_remove(f.r, "amy", 2000, fx_step(&f), NULL, 0));

@@ -8,9 +8,7 @@
 TEST(missed_offers_limit_sets_agent_on_break)
 {
     struct fx f;
-    fx_init(&f);
-    OK(fx_queue(&f, "sales", LI, 10, 30, 2));
-    OK(fx_agent(&f, "amy", "sales", NULL, 0));
+    OK(fx_sales(&f, LI, 10, 30, 2, -1));
     OK(routing_call_waiting(f.r, "CA1", "sales", 0, NULL, NULL, 0));
     /* First miss: a lone agent is offered the call again at once. */
     OK(routing_tick(f.r, 10000, fx_step(&f)));
@@ -65,9 +63,7 @@ TEST(missed_offers_decline_resets_and_zero_never_limits)
 TEST(wrapup_returns_at_the_right_tick)
 {
     struct fx f;
-    fx_init(&f);
-    OK(fx_queue(&f, "sales", LI, 30, 10, 3));
-    OK(fx_agent(&f, "amy", "sales", NULL, 0));
+    OK(fx_sales(&f, LI, 30, 10, 3, -1));
     OK(routing_call_waiting(f.r, "CA1", "sales", 1000, NULL, NULL, 0));
     OK(routing_accept(f.r, "CA1", "amy", 2000, NULL, NULL, 0));
     OK(routing_call_waiting(f.r, "CA2", "sales", 3000, NULL, NULL, 0));
@@ -149,10 +145,7 @@ TEST(next_due_is_the_earliest_timer)
 TEST(longest_idle_accept_at_expiry_is_late)
 {
     struct fx f;
-    fx_init(&f);
-    OK(fx_queue(&f, "sales", LI, 10, 30, 0));
-    OK(fx_agent(&f, "amy", "sales", NULL, 0));
-    OK(fx_agent(&f, "bob", "sales", NULL, 1));
+    OK(fx_sales(&f, LI, 10, 30, 0, 1));
     OK(routing_call_waiting(f.r, "CA1", "sales", 1000, NULL, NULL, 0));
     /* No tick ran, but the accept's own time is the expiry: the offer is gone. */
     CHECK_INT(routing_accept(f.r, "CA1", "amy", 11000, fx_step(&f), f.err, sizeof(f.err)),
