@@ -50,6 +50,7 @@ enum km_context {
     KM_ERRORS,  /* the errors screen */
     KM_ALERTS,  /* supervisors: the alerts */
     KM_NUMBERS, /* supervisors: the bad-number review */
+    KM_REPORTS, /* supervisors: the reports */
     KM_COUNT
 };
 
@@ -92,6 +93,20 @@ enum km_action {
     KA_VIEW_NUMBERS, /* supervisors: the bad numbers to review */
     KA_NUM_FIXED,    /* the selected number is fixed: type its replacement */
     KA_NUM_DNC,      /* the selected number is do-not-call (asks y/n) */
+    /* supervisors: the reports screen, the report shown (next, previous, or one of them), the
+     * days (today, yesterday, the last 7, this month) */
+    KA_VIEW_REPORTS,
+    KA_REPORT_NEXT,
+    KA_REPORT_PREV,
+    KA_REPORT_ANSWER_RATE,
+    KA_REPORT_FAILURES,
+    KA_REPORT_COST_DAY,
+    KA_REPORT_COST_QUEUE,
+    KA_REPORT_AGENTS,
+    KA_RANGE_TODAY,
+    KA_RANGE_YESTERDAY,
+    KA_RANGE_WEEK,
+    KA_RANGE_MONTH,
     KA_COUNT
 };
 

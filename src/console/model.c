@@ -157,7 +157,7 @@ enum km_context model_key_context(const struct model *st)
         [MODEL_SCR_DIALPAD] = KM_DIALPAD, [MODEL_SCR_HISTORY] = KM_HISTORY,
         [MODEL_SCR_DETAIL] = KM_DETAIL,   [MODEL_SCR_BOARD] = KM_BOARD,
         [MODEL_SCR_ERRORS] = KM_ERRORS,   [MODEL_SCR_ALERTS] = KM_ALERTS,
-        [MODEL_SCR_NUMBERS] = KM_NUMBERS,
+        [MODEL_SCR_NUMBERS] = KM_NUMBERS, [MODEL_SCR_REPORTS] = KM_REPORTS,
     };
     switch (rd_layer(st)) {
     case RD_HELP:
@@ -462,7 +462,7 @@ static int check_forms(const struct model *st, char *err, size_t errlen)
     INV_STR(c->status);
     INV_STR(c->progress);
     INV(c->phase >= MODEL_CALL_NONE && c->phase <= MODEL_CALL_ENDED);
-    INV((unsigned)st->screen <= MODEL_SCR_NUMBERS);
+    INV((unsigned)st->screen <= MODEL_SCR_REPORTS);
     return DT_OK;
 }
 
@@ -529,5 +529,7 @@ int model_check(const struct model *st, char *err, size_t errlen)
         rc = alertlist_check(&st->alerts, err, errlen);
     if (rc == DT_OK)
         rc = numlist_check(&st->numbers, err, errlen);
+    if (rc == DT_OK)
+        rc = reports_check(&st->reports, err, errlen);
     return rc;
 }

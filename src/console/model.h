@@ -20,6 +20,7 @@
 #include "console/client.h"
 #include "console/keymap.h"
 #include "console/numlist.h"
+#include "console/reports.h"
 
 /* ---- sizes: bytes with the NUL, or counts; input longer than these is cut (whole UTF-8
  * characters only) or, for lists, the rest is dropped ----------------------------------------- */
@@ -68,6 +69,7 @@ enum model_screen {
     MODEL_SCR_ERRORS,  /* why calls fail (errstats.h, reducer_errors.c) */
     MODEL_SCR_ALERTS,  /* supervisors: the alerts (alertlist.h, reducer_alerts.c) */
     MODEL_SCR_NUMBERS, /* supervisors: bad numbers (numlist.h, reducer_numbers.c) */
+    MODEL_SCR_REPORTS, /* supervisors: the reports (reports.h, reducer_reports.c) */
 };
 
 struct model_agent {
@@ -352,6 +354,7 @@ struct model {
     struct errstats errors;  /* the errors screen */
     struct alertlist alerts; /* supervisors: the alerts, kept live on every screen */
     struct numlist numbers;  /* supervisors: the bad numbers to review */
+    struct reports reports;  /* supervisors: the reports screen */
 
     struct model_toast toasts[MODEL_TOASTS_MAX]; /* oldest first */
     size_t n_toasts;
@@ -402,6 +405,7 @@ enum model_tag {
     MODEL_TAG_ALERTS,        /* GET /api/v1/alerts */
     MODEL_TAG_NUMBERS,       /* GET /api/v1/numbers/flagged */
     MODEL_TAG_NUM_REVIEW,    /* POST /api/v1/numbers/{number}/review */
+    MODEL_TAG_REPORTS,       /* GET /api/v1/reports/NAME (a generation above) */
     MODEL_TAG_COUNT
 };
 /* A tag carries its kind in the low 8 bits and a generation above (history and detail), so an

@@ -149,6 +149,14 @@ int rd_numbers_result(struct model *st, enum model_tag kind, int status, const c
 int rd_alerts_why(int status, const cJSON *body, const char *err, char *why, size_t n);
 int rd_alerts_refresh(struct model *st, struct rd_out *o);
 
+/* The reports screen (reducer_reports.c), supervisors only: F11 opens it (a toast for agents)
+ * and fetches when nothing is shown; the screen's keys (1 when consumed); `:reports` and
+ * `:report NAME [FROM [TO]]` (arg after the word); the answer (1 when the tag was its). */
+int rd_reports_open(struct model *st, struct rd_out *o);
+int rd_reports_key(struct model *st, int key, enum km_action a, struct rd_out *o);
+void rd_reports_command(struct model *st, const char *arg, struct rd_out *o);
+int rd_reports_result(struct model *st, int tag, int status, const cJSON *body, const char *err);
+
 /* ---- steps shared between the reducer files -------------------------------------------------- */
 
 /* Moves *sel within count rows for a movement action (up, down, a page, home, end): 1 when a

@@ -240,6 +240,8 @@ static int global_action(struct model *st, enum km_action a, struct rd_out *o)
         return rd_alerts_open(st, o);
     case KA_VIEW_NUMBERS:
         return rd_numbers_open(st, o);
+    case KA_VIEW_REPORTS:
+        return rd_reports_open(st, o);
     case KA_VIEW_HISTORY:
         st->screen = MODEL_SCR_HISTORY;
         if ((!st->history.loaded && !st->history.loading) || st->history.stale)
@@ -317,6 +319,7 @@ static int popup_action(struct model *st, enum km_action a, struct rd_out *o)
     case KA_VIEW_ERRORS:
     case KA_VIEW_ALERTS:
     case KA_VIEW_NUMBERS:
+    case KA_VIEW_REPORTS:
     case KA_COMMAND:
     case KA_STATE_MENU:
         /* going elsewhere puts the popup away; the offer stays, marked in the queue (Enter
@@ -453,6 +456,8 @@ static int screen_action(struct model *st, enum km_action a, struct rd_out *o)
     case MODEL_SCR_ALERTS:
     case MODEL_SCR_NUMBERS:
         return 0; /* and these to reducer_alerts.c */
+    case MODEL_SCR_REPORTS:
+        return 0; /* and this one to reducer_reports.c */
     }
     return 0;
 }
@@ -476,6 +481,9 @@ int model_apply_key(struct model *st, int key, enum km_action action, struct mod
         return (int)o.n;
     if (layer == RD_SCREEN && (st->screen == MODEL_SCR_ALERTS || st->screen == MODEL_SCR_NUMBERS) &&
         rd_alerts_key(st, key, action, &o))
+        return (int)o.n;
+    if (layer == RD_SCREEN && st->screen == MODEL_SCR_REPORTS &&
+        rd_reports_key(st, key, action, &o))
         return (int)o.n;
     int done = 0;
     if (layer == RD_WRAPUP && (key == KM_KEY_TAB || key == KM_KEY_BTAB)) {

@@ -449,7 +449,8 @@ void model_apply_result(struct model *st, int tag, int status, const cJSON *body
         return; /* a superseded query */
     if (rd_board_result(st, kind, status, body, err) ||
         rd_errors_result(st, kind, status, body, err) ||
-        rd_alerts_result(st, kind, status, body, err))
+        rd_alerts_result(st, kind, status, body, err) ||
+        rd_reports_result(st, tag, status, body, err))
         return;
     st->dirty = 1;
     int ok = status >= 200 && status < 300 && !err;

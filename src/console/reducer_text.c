@@ -121,6 +121,10 @@ void rd_command(struct model *st, const char *line, struct rd_out *o)
         st->help_scroll = 0;
     } else if (strcmp(word, "alerts") == 0 || strcmp(word, "numbers") == 0) {
         (word[0] == 'a' ? rd_alerts_open : rd_numbers_open)(st, o);
+    } else if (strcmp(word, "reports") == 0 && !*arg) {
+        rd_reports_open(st, o);
+    } else if (strcmp(word, "report") == 0 || strcmp(word, "reports") == 0) {
+        rd_reports_command(st, arg, o);
     } else {
         prompt_say(st, MODEL_WARN,
                    "Unknown command: %s (try dial, state, theme, complete, cancel, help, q)", word);

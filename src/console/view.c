@@ -63,6 +63,9 @@ static void draw_screen(const struct view_ctx *c, struct view_rect body)
     case MODEL_SCR_NUMBERS:
         view_numbers_draw(c, body);
         break;
+    case MODEL_SCR_REPORTS:
+        view_reports_draw(c, body);
+        break;
     }
 }
 

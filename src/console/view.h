@@ -63,6 +63,7 @@ void view_board_menu_draw(const struct view_ctx *c);                  /* view_bo
 void view_errors_draw(const struct view_ctx *c, struct view_rect r);  /* view_errors.c */
 void view_alerts_draw(const struct view_ctx *c, struct view_rect r);  /* view_alerts.c */
 void view_numbers_draw(const struct view_ctx *c, struct view_rect r); /* view_numbers.c */
+void view_reports_draw(const struct view_ctx *c, struct view_rect r); /* view_reports.c */
 void view_help_draw(const struct view_ctx *c);                        /* view_help.c */
 void view_menu_draw(const struct view_ctx *c);                        /* view_menu.c */
 void view_toasts_draw(const struct view_ctx *c, int bottom);          /* view_prompt.c */

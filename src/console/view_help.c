@@ -23,8 +23,8 @@ static void add_line(enum km_context where, enum km_action action, const char *k
 {
     struct help_lines *h = user;
     if (h->n == HELP_LINES ||
-        (h->no_board &&
-         (action == KA_VIEW_BOARD || action == KA_VIEW_ALERTS || action == KA_VIEW_NUMBERS)))
+        (h->no_board && (action == KA_VIEW_BOARD || action == KA_VIEW_ALERTS ||
+                         action == KA_VIEW_NUMBERS || action == KA_VIEW_REPORTS)))
         return;
     snprintf(h->text[h->n], sizeof h->text[h->n], "%-18s %s", keys, desc);
     h->global[h->n] = where == KM_GLOBAL;
@@ -39,7 +39,7 @@ static enum km_context under_help(const struct model *m)
         [MODEL_SCR_DIALPAD] = KM_DIALPAD, [MODEL_SCR_HISTORY] = KM_HISTORY,
         [MODEL_SCR_DETAIL] = KM_DETAIL,   [MODEL_SCR_BOARD] = KM_BOARD,
         [MODEL_SCR_ERRORS] = KM_ERRORS,   [MODEL_SCR_ALERTS] = KM_ALERTS,
-        [MODEL_SCR_NUMBERS] = KM_NUMBERS,
+        [MODEL_SCR_NUMBERS] = KM_NUMBERS, [MODEL_SCR_REPORTS] = KM_REPORTS,
     };
     if (m->menu.open || (m->screen == MODEL_SCR_BOARD && m->board.menu_open))
         return KM_MENU;

@@ -28,7 +28,7 @@ static const char *screen_name(enum model_screen s)
         [MODEL_SCR_DIALPAD] = "Dialpad",     [MODEL_SCR_HISTORY] = "History",
         [MODEL_SCR_DETAIL] = "Call detail",  [MODEL_SCR_BOARD] = "Wallboard",
         [MODEL_SCR_ERRORS] = "Errors",       [MODEL_SCR_ALERTS] = "Alerts",
-        [MODEL_SCR_NUMBERS] = "Bad numbers",
+        [MODEL_SCR_NUMBERS] = "Bad numbers", [MODEL_SCR_REPORTS] = "Reports",
     };
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "";
 }
@@ -108,7 +108,8 @@ void view_status_draw(const struct view_ctx *c, int y)
 /* The supervisors' screens are not in an agent's legend. */
 static int legend_hidden(const struct view_ctx *c, enum km_action a)
 {
-    return (a == KA_VIEW_BOARD || a == KA_VIEW_ALERTS || a == KA_VIEW_NUMBERS) &&
+    return (a == KA_VIEW_BOARD || a == KA_VIEW_ALERTS || a == KA_VIEW_NUMBERS ||
+            a == KA_VIEW_REPORTS) &&
            strcmp(c->m->agent.role, "supervisor") != 0;
 }
 
@@ -130,10 +131,8 @@ void view_legend_draw(const struct view_ctx *c, int y)
         if (legend_hidden(c, items[i].action))
             continue;
         x += view_text(c, y, x, c->cols - x, 0, TR_LEGEND_KEY, items[i].key);
-        if (compact)
-            x += view_textf(c, y, x, c->cols - x, 0, TR_LEGEND_TEXT, "%s ", items[i].label);
-        else
-            x += view_textf(c, y, x, c->cols - x, 0, TR_LEGEND_TEXT, "%-6s ", items[i].label);
+        int lw = view_text(c, y, x, c->cols - x, 0, TR_LEGEND_TEXT, items[i].label);
+        x += (compact || lw > 6 ? lw : 6) + 1;
     }
 }
 
