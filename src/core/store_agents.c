@@ -39,6 +39,26 @@ static sqlite3_stmt *prep(struct store *st, const char *sql, char *err, size_t e
     return s;
 }
 
+/* The first column of sql's row as an integer into *v (0 on error), with ?1 = text when sql
+ * has a parameter. DT_EDB with what in err when there is no row. */
+static int one_int(struct store *st, const char *sql, const char *text, const char *what,
+                   int64_t *v, char *err, size_t errlen)
+{
+    *v = 0;
+    sqlite3_stmt *s = prep(st, sql, err, errlen);
+    if (!s)
+        return DT_EDB;
+    if (sqlite3_bind_parameter_count(s) >= 1)
+        store_bind_text(s, 1, text);
+    int rc = DT_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *v = sqlite3_column_int64(s, 0);
+    else
+        rc = store_dberr(st, what, err, errlen);
+    sqlite3_finalize(s);
+    return rc;
+}
+
 /* The agent's id into *id. DT_ENOTFOUND, DT_EINVAL, DT_EDB. */
 static int agent_id(struct store *st, const char *name, int64_t *id, char *err, size_t errlen)
 {
@@ -49,13 +69,11 @@ static int agent_id(struct store *st, const char *name, int64_t *id, char *err, 
     if (!s)
         return DT_EDB;
     store_bind_text(s, 1, name);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    rc = store_step_row(st, s, NULL, "reading agent", err, errlen);
+    if (rc == DT_OK)
         *id = sqlite3_column_int64(s, 0);
-    else if (step == SQLITE_DONE)
+    else if (rc == DT_ENOTFOUND)
         rc = dt_seterr(err, errlen, DT_ENOTFOUND, "no such agent: %s", name);
-    else
-        rc = store_dberr(st, "reading agent", err, errlen);
     sqlite3_finalize(s);
     return rc;
 }
@@ -77,6 +95,29 @@ static int exec_id_text(struct store *st, const char *sql, int64_t id, const cha
     return rc;
 }
 
+/* Agent name's id into *id, then, in a transaction begun here, the agent's queues deleted.
+ * On error no transaction stays open. */
+static int clear_queues(struct store *st, const char *name, int64_t *id, char *err, size_t errlen)
+{
+    int rc = agent_id(st, name, id, err, errlen);
+    if (rc != DT_OK || (rc = store_begin(st, err, errlen)) != DT_OK)
+        return rc;
+    rc = exec_id_text(st, "DELETE FROM agent_queues WHERE agent_id = ?1", *id, NULL, NULL, err,
+                      errlen);
+    if (rc != DT_OK)
+        store_rollback(st);
+    return rc;
+}
+
+/* Ends the transaction: commits when rc is DT_OK, else rolls back and returns rc. */
+static int end_tx(struct store *st, int rc, char *err, size_t errlen)
+{
+    if (rc == DT_OK)
+        return store_commit(st, err, errlen);
+    store_rollback(st);
+    return rc;
+}
+
 int store_agent_set_queues(struct store *st, const char *name, const char *const *queues, size_t n,
                            char *err, size_t errlen)
 {
@@ -88,21 +129,14 @@ int store_agent_set_queues(struct store *st, const char *name, const char *const
             return dt_seterr(err, errlen, DT_EINVAL,
                              "bad queue name (1-32 letters, digits, '-' or '_')");
     int64_t id = 0;
-    int rc = agent_id(st, name, &id, err, errlen);
+    int rc = clear_queues(st, name, &id, err, errlen);
     if (rc != DT_OK)
         return rc;
-    if ((rc = store_begin(st, err, errlen)) != DT_OK)
-        return rc;
-    rc = exec_id_text(st, "DELETE FROM agent_queues WHERE agent_id = ?1", id, NULL, NULL, err,
-                      errlen);
     for (size_t i = 0; rc == DT_OK && i < n; i++)
         rc =
             exec_id_text(st, "INSERT OR IGNORE INTO agent_queues (agent_id, queue) VALUES (?1, ?2)",
                          id, queues[i], NULL, err, errlen);
-    if (rc == DT_OK)
-        return store_commit(st, err, errlen);
-    store_rollback(st);
-    return rc;
+    return end_tx(st, rc, err, errlen);
 }
 
 int store_agent_queues(struct store *st, const char *name, char **out, char *err, size_t errlen)
@@ -147,15 +181,11 @@ int store_agent_in_queue(struct store *st, const char *name, const char *queue, 
         return DT_EDB;
     store_bind_text(s, 1, name);
     store_bind_text(s, 2, queue);
-    int step = sqlite3_step(s), rc;
-    if (step == SQLITE_ROW)
-        rc = 1;
-    else if (step == SQLITE_DONE)
-        rc = 0;
-    else
-        rc = store_dberr(st, "reading agent queues", err, errlen);
+    int rc = store_step_row(st, s, NULL, "reading agent queues", err, errlen);
     sqlite3_finalize(s);
-    return rc;
+    if (rc == DT_ENOTFOUND)
+        return 0;
+    return rc == DT_OK ? 1 : rc;
 }
 
 int store_agent_set_token(struct store *st, const char *name, const char *token_hash, char *err,
@@ -174,19 +204,11 @@ int store_agent_set_token(struct store *st, const char *name, const char *token_
 int store_agent_remove(struct store *st, const char *name, char *err, size_t errlen)
 {
     int64_t id = 0;
-    int rc = agent_id(st, name, &id, err, errlen);
+    int rc = clear_queues(st, name, &id, err, errlen);
     if (rc != DT_OK)
         return rc;
-    if ((rc = store_begin(st, err, errlen)) != DT_OK)
-        return rc;
-    rc = exec_id_text(st, "DELETE FROM agent_queues WHERE agent_id = ?1", id, NULL, NULL, err,
-                      errlen);
-    if (rc == DT_OK)
-        rc = exec_id_text(st, "DELETE FROM agents WHERE id = ?1", id, NULL, NULL, err, errlen);
-    if (rc == DT_OK)
-        return store_commit(st, err, errlen);
-    store_rollback(st);
-    return rc;
+    rc = exec_id_text(st, "DELETE FROM agents WHERE id = ?1", id, NULL, NULL, err, errlen);
+    return end_tx(st, rc, err, errlen);
 }
 
 int store_calls_waiting(struct store *st, const char *queue, int limit, struct store_call_list *out,
@@ -220,30 +242,13 @@ int store_calls_waiting(struct store *st, const char *queue, int limit, struct s
 int store_agents_available(struct store *st, const char *queue, int64_t *n, char *err,
                            size_t errlen)
 {
-    *n = 0;
-    sqlite3_stmt *s = prep(st,
-                           "SELECT count(*) FROM agents JOIN agent_queues ON agent_id = agents.id "
-                           "WHERE queue = ?1 AND state = 'available'",
-                           err, errlen);
-    if (!s)
-        return DT_EDB;
-    store_bind_text(s, 1, queue);
-    int rc = DT_OK;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *n = sqlite3_column_int64(s, 0);
-    else
-        rc = store_dberr(st, "counting available agents", err, errlen);
-    sqlite3_finalize(s);
-    return rc;
+    return one_int(st,
+                   "SELECT count(*) FROM agents JOIN agent_queues ON agent_id = agents.id "
+                   "WHERE queue = ?1 AND state = 'available'",
+                   queue, "counting available agents", n, err, errlen);
 }
 
 /* ---- what a restart needs ------------------------------------------------------------------ */
-
-static char *col_dup(sqlite3_stmt *s, int i)
-{
-    const unsigned char *t = sqlite3_column_text(s, i);
-    return t ? xstrdup((const char *)t) : NULL;
-}
 
 void store_agent_event_done(struct store_agent_event *e)
 {
@@ -276,15 +281,11 @@ int store_agent_last_event(struct store *st, const char *agent, const char *cons
     store_bind_text(s, 1, agent);
     for (size_t i = 0; i < n; i++)
         store_bind_text(s, (int)i + 2, types[i]);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    rc = store_step_row(st, s, "no such event", "reading events", err, errlen);
+    if (rc == DT_OK) {
         out->seq = sqlite3_column_int64(s, 0);
-        out->type = col_dup(s, 1);
-        out->data = col_dup(s, 2);
-    } else if (step == SQLITE_DONE) {
-        rc = dt_seterr(err, errlen, DT_ENOTFOUND, "no such event");
-    } else {
-        rc = store_dberr(st, "reading events", err, errlen);
+        out->type = store_col_dup(s, 1);
+        out->data = store_col_dup(s, 2);
     }
     sqlite3_finalize(s);
     return rc;
@@ -323,15 +324,12 @@ int store_offers_open(struct store *st, struct store_offer_list *out, char *err,
     int step, rc = DT_OK;
     size_t cap = 0;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (out->count == cap) {
-            cap = cap ? 2 * cap : 16;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
+        out->items = store_list_room(out->items, out->count, &cap, sizeof *out->items, 16);
         struct store_offer *o = &out->items[out->count++];
-        o->call_sid = col_dup(s, 0);
-        o->agent = col_dup(s, 1);
-        o->queue = col_dup(s, 2);
-        o->mode = col_dup(s, 3);
+        o->call_sid = store_col_dup(s, 0);
+        o->agent = store_col_dup(s, 1);
+        o->queue = store_col_dup(s, 2);
+        o->mode = store_col_dup(s, 3);
     }
     if (step != SQLITE_DONE) {
         rc = store_dberr(st, "reading offers", err, errlen);
@@ -343,15 +341,5 @@ int store_offers_open(struct store *st, struct store_offer_list *out, char *err,
 
 int store_data_version(struct store *st, int64_t *v, char *err, size_t errlen)
 {
-    *v = 0;
-    sqlite3_stmt *s = prep(st, "PRAGMA data_version", err, errlen);
-    if (!s)
-        return DT_EDB;
-    int rc = DT_OK;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *v = sqlite3_column_int64(s, 0);
-    else
-        rc = store_dberr(st, "reading the data version", err, errlen);
-    sqlite3_finalize(s);
-    return rc;
+    return one_int(st, "PRAGMA data_version", NULL, "reading the data version", v, err, errlen);
 }

@@ -1,8 +1,8 @@
 /*
  * store_int: what the store's source files (store.c, store_sql.c, store_calls.c,
- * store_history.c, store_people.c, store_events.c, store_ckpt.c) share and nothing else sees:
- * the struct behind the opaque handle, the statement cache, and small helpers for binding and
- * reading columns.
+ * store_history.c, store_people.c, store_events.c, store_ckpt.c, store_rows.c...) share and
+ * nothing else sees: the struct behind the opaque handle, the statement cache, and small
+ * helpers for binding, stepping and reading columns.
  */
 #ifndef DIALTONE_STORE_INT_H
 #define DIALTONE_STORE_INT_H
@@ -104,6 +104,17 @@ int store_bind_named_int(sqlite3_stmt *s, const char *name, int64_t v);
 /* Column i as a new string (NULL for SQL NULL), or as an integer (STORE_ABSENT for NULL). */
 char *store_col_dup(sqlite3_stmt *s, int i);
 int64_t store_col_int(sqlite3_stmt *s, int i);
+
+/* Steps s once (store_rows.c): DT_OK with a row to read; DT_ENOTFOUND when there is none,
+ * with missing in err unless it is NULL (err then untouched); else store_dberr's code with
+ * what. The caller resets or finalizes s. */
+int store_step_row(struct store *st, sqlite3_stmt *s, const char *missing, const char *what,
+                   char *err, size_t errlen);
+
+/* Room for one more item in a list of count items of size bytes (store_rows.c): items as it
+ * is, or reallocated to twice *cap (first at first) when count reached *cap. Aborts on
+ * out-of-memory, as xrealloc does. */
+void *store_list_room(void *items, size_t count, size_t *cap, size_t size, size_t first);
 
 /* Reads a row of STORE_CALL_COLUMNS into *c (zeroed first). */
 void store_read_call(sqlite3_stmt *s, struct store_call *c);

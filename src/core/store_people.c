@@ -133,13 +133,9 @@ static int agent_get(struct store *st, enum store_sql id, const char *key, struc
     if (!s)
         return DT_EDB;
     store_bind_text(s, 1, key);
-    int rc = DT_OK, step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    int rc = store_step_row(st, s, "no such agent", "reading agent", err, errlen);
+    if (rc == DT_OK)
         read_agent(s, out);
-    else if (step == SQLITE_DONE)
-        rc = dt_seterr(err, errlen, DT_ENOTFOUND, "no such agent");
-    else
-        rc = store_dberr(st, "reading agent", err, errlen);
     sqlite3_reset(s);
     return rc;
 }
@@ -169,10 +165,7 @@ int store_agent_list(struct store *st, struct store_agent_list *out, char *err, 
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (out->count == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
+        out->items = store_list_room(out->items, out->count, &cap, sizeof *out->items, 16);
         read_agent(s, &out->items[out->count++]);
     }
     int rc = step == SQLITE_DONE ? DT_OK : store_dberr(st, "listing agents", err, errlen);
@@ -290,13 +283,9 @@ int store_queue_get(struct store *st, const char *name, struct store_queue *out,
     if (!s)
         return DT_EDB;
     store_bind_text(s, 1, name);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    rc = store_step_row(st, s, "no such queue", "reading queue", err, errlen);
+    if (rc == DT_OK)
         read_queue(s, out);
-    else if (step == SQLITE_DONE)
-        rc = dt_seterr(err, errlen, DT_ENOTFOUND, "no such queue");
-    else
-        rc = store_dberr(st, "reading queue", err, errlen);
     sqlite3_reset(s);
     return rc;
 }
@@ -310,10 +299,7 @@ int store_queue_list(struct store *st, struct store_queue_list *out, char *err, 
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (out->count == cap) {
-            cap = cap ? cap * 2 : 8;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
+        out->items = store_list_room(out->items, out->count, &cap, sizeof *out->items, 8);
         read_queue(s, &out->items[out->count++]);
     }
     int rc = step == SQLITE_DONE ? DT_OK : store_dberr(st, "listing queues", err, errlen);
