@@ -92,12 +92,14 @@ struct pending {
     char why[160];
 };
 
+/* Its items grow with it (at most SERVER_HOOK_BATCH): most batches hold a few webhooks, and
+ * room for all of them, zeroed, cost more than storing a webhook. */
 struct hook_batch {
     struct server *s;
-    size_t n;
+    size_t n, cap;
+    struct pending *items;
     struct held *events;
     size_t nevents, capevents;
-    struct pending items[SERVER_HOOK_BATCH];
 };
 
 static void drop_events(struct hook_batch *b, size_t from)
@@ -257,6 +259,7 @@ static void batch_free(struct hook_batch *b)
     }
     drop_events(b, 0);
     free(b->events);
+    free(b->items);
     free(b);
 }
 
@@ -319,7 +322,12 @@ static void batch_add(struct server *s, struct httpd_req *req, enum webhooks_kin
         s->batch = xcalloc(1, sizeof *s->batch);
         s->batch->s = s;
     }
-    struct pending *p = &s->batch->items[s->batch->n++];
+    struct hook_batch *b = s->batch;
+    if (b->n == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 2;
+        b->items = xrealloc(b->items, b->cap * sizeof *b->items);
+    }
+    struct pending *p = &b->items[b->n++];
     *p = (struct pending){.req = req, .kind = kind, .received_ms = server_now_ms(), .status = 500};
     p->params = *params;
     p->query = *query;
