@@ -16,7 +16,7 @@
 #include "dialtone/util.h"
 #include "store_int.h"
 
-#define STORE_CKPT_PAGES     1000  /* SQLite's own default threshold */
+#define STORE_CKPT_PAGES     1000  /* SQLite's own default threshold, and the step after it */
 #define STORE_CKPT_PAGES_MAX 32000 /* about 128 MB of WAL */
 #define STORE_CKPT_RESTART   16000 /* frames (64 MB) after which the thread starts the WAL again */
 #define STORE_CKPT_WAIT_MS   250   /* how long it waits for the writer's lock to do so */
@@ -27,6 +27,7 @@ struct store_ckpt {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int want, stop;
+    int signalled; /* the WAL's frames at the last signal (the writer's thread only) */
 };
 
 static void *ckpt_main(void *arg)
@@ -59,13 +60,20 @@ static void *ckpt_main(void *arg)
     return NULL;
 }
 
-/* SQLite's WAL hook, called on the writer's thread after each commit with the WAL's size. */
+/* SQLite's WAL hook, called on the writer's thread after each commit with the WAL's size. The
+ * thread is woken once the WAL reaches STORE_CKPT_PAGES frames and then at every
+ * STORE_CKPT_PAGES more, not after every commit past it: each checkpoint first sorts the WAL's
+ * index of the frames not yet copied (thousands of them), which after every commit of a few
+ * pages cost the thread more than the commits cost the writer. */
 static int on_commit(void *user, sqlite3 *db, const char *name, int pages)
 {
     struct store_ckpt *c = user;
+    if (pages < c->signalled)
+        c->signalled = 0; /* the WAL started over */
     if (pages >= STORE_CKPT_PAGES_MAX) {
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    } else if (pages >= STORE_CKPT_PAGES) {
+    } else if (pages >= c->signalled + STORE_CKPT_PAGES) {
+        c->signalled = pages;
         pthread_mutex_lock(&c->mu);
         c->want = 1;
         pthread_cond_signal(&c->cv);
