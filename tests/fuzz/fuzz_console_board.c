@@ -6,55 +6,12 @@
  * menu with a typed reason) run over it: the model's invariants must hold after each, and
  * every request must be well-formed (a path under /api/v1/ with escaped parts, a JSON body).
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cjson/cJSON.h>
-
 #include "console/board.h"
-#include "console/model.h"
-#include "dialtone/util.h"
+#include "console_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char snapshot[] =
-    "{\"type\":\"snapshot\",\"seq\":5,\"ts\":\"2026-01-02T03:04:05.678Z\",\"data\":{\"agent\":"
-    "{\"name\":\"sue\",\"role\":\"supervisor\",\"endpoint\":\"client:sue\",\"state\":"
-    "\"offline\",\"reason\":null,\"since_ms\":1767323045000,\"queues\":[\"support\"]},"
-    "\"pending\":[],\"queues\":[]}}";
-
-static void check(const struct model *m)
-{
-    char err[256];
-    if (model_check(m, err, sizeof err) != DT_OK) {
-        fprintf(stderr, "fuzz_console_board: %s\n", err);
-        abort();
-    }
-}
-
-static void check_cmds(const struct model_cmd *c, int n)
-{
-    if (n < 0 || n > MODEL_CMDS_MAX)
-        abort();
-    for (int i = 0; i < n; i++) {
-        if (c[i].kind != MODEL_CMD_REQUEST)
-            continue;
-        size_t pl = strnlen(c[i].path, sizeof c[i].path);
-        if (pl == sizeof c[i].path || strncmp(c[i].path, "/api/v1/", 8) != 0)
-            abort();
-        for (size_t k = 0; k < pl; k++)
-            if ((unsigned char)c[i].path[k] <= 0x20 || (unsigned char)c[i].path[k] >= 0x7f)
-                abort();
-        if (c[i].body[0]) {
-            cJSON *b = cJSON_Parse(c[i].body);
-            if (!cJSON_IsObject(b))
-                abort();
-            cJSON_Delete(b);
-        }
-    }
-}
+#define TARGET "fuzz_console_board"
 
 static const struct {
     int key;
@@ -85,40 +42,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (board_parse_text((const char *)data, size, &b->data, err, sizeof err) == DT_OK) {
         if (board_check(b, err, sizeof err) != DT_OK) {
-            fprintf(stderr, "fuzz_console_board: %s\n", err);
+            fprintf(stderr, TARGET ": %s\n", err);
             abort();
         }
         char buf[BOARD_TEXT_SIZE + BOARD_WORD_SIZE + 4];
         for (size_t i = 0; i < b->data.n_agents; i++)
             board_state_text(&b->data.agents[i], buf, sizeof buf);
         for (size_t i = 0; i < b->data.n_queues; i++)
-            board_queue_warn(&b->data.queues[i],
-                             board_tick(b->data.queues[i].longest_wait_s, INT64_C(1767323045000),
-                                        INT64_C(1767323099000)));
+            board_queue_warn(&b->data.queues[i], board_tick(b->data.queues[i].longest_wait_s,
+                                                            FZ_WALL_MS, INT64_C(1767323099000)));
     }
     free(b);
 
-    struct model *m = model_new();
-    model_tick(m, 100000, INT64_C(1767323045000));
-    model_resize(m, 30, 100);
-    model_set_conn(m, CLIENT_LIVE, 0, NULL);
-    cJSON *snap = cJSON_Parse(snapshot);
-    model_apply_event(m, snap);
-    cJSON_Delete(snap);
+    struct model *m = fz_model(FZ_LONE_SNAPSHOT("sue", "supervisor"), 100000, 1);
     struct model_cmd cmds[MODEL_CMDS_MAX];
     int n = model_take_cmds(m, cmds, MODEL_CMDS_MAX);
-    check_cmds(cmds, n);
+    fz_check_cmds(cmds, n, 1);
     n = model_apply_key(m, KM_KEY_F(7), KA_VIEW_BOARD, cmds, MODEL_CMDS_MAX);
-    check_cmds(cmds, n);
+    fz_check_cmds(cmds, n, 1);
     cJSON *body = cJSON_ParseWithLength((const char *)data, size);
     model_apply_result(m, MODEL_TAG_BOARD, 200, body, NULL);
     cJSON_Delete(body);
-    check(m);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        n = model_apply_key(m, keys[i].key, keys[i].action, cmds, MODEL_CMDS_MAX);
-        check_cmds(cmds, n);
-        check(m);
-    }
+    fz_check_model(m, TARGET);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        fz_key(m, keys[i].key, keys[i].action, 1, TARGET);
     model_free(m);
     return 0;
 }

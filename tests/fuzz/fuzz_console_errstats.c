@@ -6,47 +6,13 @@
  * screen open, and the screen's keys (moves, the range switch, refresh) run over it: the
  * model's invariants must hold after each, and every request must be well-formed.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cjson/cJSON.h>
-
 #include "console/errstats.h"
-#include "console/model.h"
 #include "console/sanitize.h"
-#include "dialtone/util.h"
+#include "console_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char snapshot[] =
-    "{\"type\":\"snapshot\",\"seq\":5,\"ts\":\"2026-01-02T03:04:05.678Z\",\"data\":{\"agent\":"
-    "{\"name\":\"ann\",\"role\":\"agent\",\"endpoint\":\"client:ann\",\"state\":"
-    "\"offline\",\"reason\":null,\"since_ms\":1767323045000,\"queues\":[\"support\"]},"
-    "\"pending\":[],\"queues\":[]}}";
-
-static void check(const struct model *m)
-{
-    char err[256];
-    if (model_check(m, err, sizeof err) != DT_OK) {
-        fprintf(stderr, "fuzz_console_errstats: %s\n", err);
-        abort();
-    }
-}
-
-static void check_cmds(const struct model_cmd *c, int n)
-{
-    if (n < 0 || n > MODEL_CMDS_MAX)
-        abort();
-    for (int i = 0; i < n; i++) {
-        if (c[i].kind != MODEL_CMD_REQUEST)
-            continue;
-        size_t pl = strnlen(c[i].path, sizeof c[i].path);
-        if (pl == sizeof c[i].path || strncmp(c[i].path, "/api/v1/", 8) != 0)
-            abort();
-    }
-}
+#define TARGET "fuzz_console_errstats"
 
 static void sparks(const struct errstats_data *d)
 {
@@ -81,32 +47,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (errstats_parse_text((const char *)data, size, &e->data, err, sizeof err) == DT_OK) {
         if (errstats_check(e, err, sizeof err) != DT_OK) {
-            fprintf(stderr, "fuzz_console_errstats: %s\n", err);
+            fprintf(stderr, TARGET ": %s\n", err);
             abort();
         }
         sparks(&e->data);
     }
     free(e);
 
-    struct model *m = model_new();
-    model_tick(m, 100000, INT64_C(1767323045000));
-    model_resize(m, 30, 100);
-    model_set_conn(m, CLIENT_LIVE, 0, NULL);
-    cJSON *snap = cJSON_Parse(snapshot);
-    model_apply_event(m, snap);
-    cJSON_Delete(snap);
+    struct model *m = fz_model(FZ_LONE_SNAPSHOT("ann", "agent"), 100000, 1);
     struct model_cmd cmds[MODEL_CMDS_MAX];
     int n = model_take_cmds(m, cmds, MODEL_CMDS_MAX);
-    check_cmds(cmds, n);
+    fz_check_cmds(cmds, n, 0);
     n = model_apply_key(m, KM_KEY_F(8), KA_VIEW_ERRORS, cmds, MODEL_CMDS_MAX);
-    check_cmds(cmds, n);
+    fz_check_cmds(cmds, n, 0);
     cJSON *body = cJSON_ParseWithLength((const char *)data, size);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         model_apply_result(m, MODEL_TAG_ERRORS, 200, body, NULL);
-        check(m);
-        n = model_apply_key(m, keys[i].key, keys[i].action, cmds, MODEL_CMDS_MAX);
-        check_cmds(cmds, n);
-        check(m);
+        fz_check_model(m, TARGET);
+        fz_key(m, keys[i].key, keys[i].action, 0, TARGET);
     }
     cJSON_Delete(body);
     model_free(m);

@@ -13,15 +13,7 @@
  * After every line the model's invariants must hold (model_check) and every command a key
  * produced must be well-formed; it aborts otherwise. The sanitizers catch the rest.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cjson/cJSON.h>
-
-#include "console/model.h"
-#include "dialtone/util.h"
+#include "console_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -43,38 +35,7 @@ static const char snapshot[] =
     "\"support\",\"routing\":\"ringall\",\"waiting\":1,\"longest_wait_s\":5,"
     "\"agents_available\":1}]}}";
 
-static void check(const struct model *m)
-{
-    char err[256];
-    if (model_check(m, err, sizeof err) != DT_OK) {
-        fprintf(stderr, "fuzz_console_events: %s\n", err);
-        abort();
-    }
-}
-
-static void check_cmds(const struct model_cmd *c, int n)
-{
-    if (n < 0 || n > MODEL_CMDS_MAX)
-        abort();
-    for (int i = 0; i < n; i++) {
-        if (c[i].kind != MODEL_CMD_REQUEST)
-            continue;
-        size_t pl = strnlen(c[i].path, sizeof c[i].path);
-        if (pl == sizeof c[i].path || strncmp(c[i].path, "/api/v1/", 8) != 0)
-            abort();
-        for (size_t k = 0; k < pl; k++) /* escaped: no space, control or raw byte */
-            if ((unsigned char)c[i].path[k] <= 0x20 || (unsigned char)c[i].path[k] >= 0x7f)
-                abort();
-        if (strnlen(c[i].body, sizeof c[i].body) == sizeof c[i].body)
-            abort();
-        if (c[i].body[0]) {
-            cJSON *b = cJSON_Parse(c[i].body);
-            if (!cJSON_IsObject(b))
-                abort();
-            cJSON_Delete(b);
-        }
-    }
-}
+#define TARGET "fuzz_console_events"
 
 static void json_line(struct model *m, const char *text)
 {
@@ -97,10 +58,7 @@ static void keys_line(struct model *m, const char *keys, size_t n)
         /* the high bytes stand for the special keys */
         if (b >= 0xf0)
             key = KM_KEY_UP + (b - 0xf0);
-        struct model_cmd cmds[MODEL_CMDS_MAX];
-        int got = model_apply_key(m, key, (enum km_action)(b % KA_COUNT), cmds, MODEL_CMDS_MAX);
-        check_cmds(cmds, got);
-        check(m);
+        fz_key(m, key, (enum km_action)(b % KA_COUNT), 1, TARGET);
     }
 }
 
@@ -120,15 +78,10 @@ static void result_line(struct model *m, const char *text)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct model *m = model_new();
     uint64_t mono = 1000;
-    int64_t wall = INT64_C(1767323045000);
-    model_tick(m, mono, wall);
-    model_resize(m, 30, 100);
-    cJSON *snap = cJSON_Parse(snapshot);
-    model_apply_event(m, snap);
-    cJSON_Delete(snap);
-    check(m);
+    int64_t wall = FZ_WALL_MS;
+    struct model *m = fz_model(snapshot, mono, 0);
+    fz_check_model(m, TARGET);
     char *line = malloc(LINE_MAX_BYTES + 1);
     size_t pos = 0;
     while (pos < size) {
@@ -154,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else {
             json_line(m, line);
         }
-        check(m);
+        fz_check_model(m, TARGET);
     }
     free(line);
     model_free(m);
