@@ -11,7 +11,6 @@
  * and, with the daemon running, `dialtone agent remove` (another process) takes the agent's
  * pending reservation away at once and the call is offered to the next agent.
  */
-#include "dialtone/agents.h"
 #include "serve_e2e_fixture.h"
 
 #define WAIT   20000
@@ -21,43 +20,12 @@
     "[queue \"support\"]\nrouting = longest-idle\nmax_wait = 3600\nwrapup = 5\n"                   \
     "reservation_timeout = 600\n"
 
-struct agent {
-    const char *name, *endpoint;
-    char token[AGENTS_TOKEN_SIZE], auth[160];
-};
+static struct se_agent agents[2] = {{.name = "alice", .endpoint = "client:alice"},
+                                    {.name = "bob", .endpoint = "client:bob"}};
 
-static struct agent agents[2] = {{.name = "alice", .endpoint = "client:alice"},
-                                 {.name = "bob", .endpoint = "client:bob"}};
-
-static void add_agents(void)
+static long api(const struct se_agent *a, const char *method, const char *path, const char *body)
 {
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    for (int i = 0; i < 2; i++) {
-        char hash[AGENTS_HASH_SIZE];
-        agents_token_new(agents[i].token, NULL, 0);
-        agents_token_hash(agents[i].token, strlen(agents[i].token), hash);
-        char *hdr = xasprintf("Authorization: Bearer %s", agents[i].token);
-        dt_strlcpy(agents[i].auth, hdr, sizeof agents[i].auth);
-        free(hdr);
-        char *q = sqlite3_mprintf(
-            "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
-            "VALUES (%Q, 'agent', %Q, 0, %Q, 0); INSERT INTO agent_queues (agent_id, queue) "
-            "VALUES (last_insert_rowid(), 'support');",
-            agents[i].name, agents[i].endpoint, hash);
-        CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
-        sqlite3_free(q);
-    }
-    sqlite3_close(db);
-}
-
-static long api(const struct agent *a, const char *method, const char *path, const char *body)
-{
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", se.base, path);
-    const char *hdrs[] = {a->auth, "Content-Type: application/json", NULL};
-    struct se_resp r = se_http(method, url, hdrs, body, body ? strlen(body) : 0, NULL);
+    struct se_resp r = se_api(a, method, path, body);
     long status = r.status;
     if (status >= 300)
         printf("  %s %s: %ld %s\n", method, path, status, r.body.data ? r.body.data : "");
@@ -126,7 +94,7 @@ static void hang_up(const char *sid)
     CHECK(done);
 }
 
-static void accept_call(const struct agent *a, const char *sid)
+static void accept_call(const struct se_agent *a, const char *sid)
 {
     char path[128], sql[256];
     snprintf(path, sizeof path, "/api/v1/calls/%s/accept", sid);
@@ -142,7 +110,7 @@ static void accept_call(const struct agent *a, const char *sid)
 TEST(offer_busy_and_wrapup_across_restarts)
 {
     SE_WAIT_Q("SELECT count(*) FROM queues WHERE twilio_sid LIKE 'QU%'", "1", WAIT);
-    add_agents();
+    se_add_agents(agents, 2, "support");
     CHECK_INT(api(&agents[0], "POST", "/api/v1/me/state", "{\"state\":\"available\"}"), 200);
 
     /* an offer open at the kill: withdrawn for the restart, then made again */
