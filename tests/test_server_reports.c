@@ -27,6 +27,7 @@
 #include "dialtone/store_report.h"
 #include "api_http.h"
 #include "net_helper.h"
+#include "reports_fixture.h"
 
 #define MIN  60000LL
 #define HOUR (60 * MIN)
@@ -41,35 +42,16 @@ static struct {
     struct server *srv;
     struct api *api;
     char alice[AGENTS_TOKEN_SIZE], boss[AGENTS_TOKEN_SIZE];
-    char dir[64], db[96];
+    struct rf_db db;
 } rx;
 
 static char err[256];
 
-/* A call created at t in queue (NULL: an outbound one) that ended with status. */
 static void call(const char *sid, int64_t t, const char *queue, const char *qresult,
-                 const char *status, int64_t sip, const char *price)
+                 const char *status, const char *price)
 {
-    struct store_call_update u;
-    store_call_update_init(&u);
-    u.sid = sid;
-    u.type = "status";
-    u.ts_ms = t;
-    u.payload = "x";
-    u.payload_len = 1;
-    u.direction = queue ? "inbound" : "outbound-api";
-    u.from = "+14155550123";
-    u.to = "+14155550199";
-    u.queue = queue;
-    u.queue_result = qresult;
-    u.queue_time_s = qresult ? 10 : STORE_ABSENT;
-    u.status = status;
-    u.sip_code = sip ? sip : STORE_ABSENT;
-    u.error_code = strcmp(status, "failed") == 0 ? 21217 : STORE_ABSENT;
-    u.price = price;
-    u.price_unit = price ? "USD" : NULL;
-    u.agent = qresult && strcmp(qresult, "bridged") == 0 ? "alice" : NULL;
-    CHECK_INT(store_call_apply(rx.st, &u, NULL, err, sizeof err), DT_OK);
+    const char *agent = qresult && strcmp(qresult, "bridged") == 0 ? "alice" : NULL;
+    rf_call(rx.st, sid, t, queue, qresult, status, agent, price, "USD");
 }
 
 static void add_agent(const char *name, enum store_role role, char *token)
@@ -89,13 +71,11 @@ static int setup(void)
         "public_base_url = https://dialtone.example.com\n[server]\nport = 0\n"
         "[queue \"support\"]\n[hours]\ntimezone = America/New_York\n"
         "[wallboard]\ntimezone = Asia/Kolkata\n";
-    snprintf(rx.dir, sizeof rx.dir, "%s", "/tmp/dt-reports.XXXXXX");
-    if (!mkdtemp(rx.dir))
+    if (rf_db_make(&rx.db) != 0)
         return -1;
-    snprintf(rx.db, sizeof rx.db, "%s/d.db", rx.dir);
     config_init(&rx.cfg);
     if (config_load_string(&rx.cfg, "t.conf", conf, err, sizeof err) != DT_OK ||
-        store_open(rx.db, &rx.st, err, sizeof err) != DT_OK ||
+        store_open(rx.db.path, &rx.st, err, sizeof err) != DT_OK ||
         !(rx.loop = netloop_new(NULL, err, sizeof err))) {
         printf("  setup: %s\n", err);
         return -1;
@@ -111,8 +91,8 @@ static int setup(void)
     add_agent("alice", DT_ROLE_AGENT, rx.alice);
     add_agent("boss", DT_ROLE_SUPERVISOR, rx.boss);
     /* 2026-03-10, local 09:10 and 09:40: one answered from the queue, one abandoned */
-    call("CQ1", D0 + 9 * HOUR + 10 * MIN, "support", "bridged", "completed", 0, "-0.01300");
-    call("CQ2", D0 + 9 * HOUR + 40 * MIN, "support", "hangup", "completed", 0, "-0.00500");
+    call("CQ1", D0 + 9 * HOUR + 10 * MIN, "support", "bridged", "completed", "-0.01300");
+    call("CQ2", D0 + 9 * HOUR + 40 * MIN, "support", "hangup", "completed", "-0.00500");
     /* alice took CQ1 two minutes before it ended and wrapped up in 30 s; she let CQ2 ring out */
     int64_t t1 = D0 + 9 * HOUR + 10 * MIN;
     CHECK_INT(store_kpi_enqueued(rx.st, "CQ1", t1 - 3 * MIN, err, sizeof err), DT_OK);
@@ -126,12 +106,12 @@ static int setup(void)
                              .end = KPI_OFFER_TIMEOUT};
     CHECK_INT(store_kpi_offer(rx.st, &of, err, sizeof err), DT_OK);
     /* local 14:05 busy (SIP 486, so 31486), 14:20 answered */
-    call("CO1", D0 + 14 * HOUR + 5 * MIN, NULL, NULL, "busy", 486, NULL);
-    call("CO2", D0 + 14 * HOUR + 20 * MIN, NULL, NULL, "completed", 0, "-0.02000");
+    call("CO1", D0 + 14 * HOUR + 5 * MIN, NULL, NULL, "busy", NULL);
+    call("CO2", D0 + 14 * HOUR + 20 * MIN, NULL, NULL, "completed", "-0.02000");
     /* 2026-03-11, local 10:00: a bad number */
-    call("CO3", D0 + DAY + 10 * HOUR, NULL, NULL, "failed", 0, NULL);
+    call("CO3", D0 + DAY + 10 * HOUR, NULL, NULL, "failed", NULL);
     /* 2026-03-09, local 23:50: before every range asked */
-    call("CX1", D0 - 10 * MIN, NULL, NULL, "completed", 0, "-1.00000");
+    call("CX1", D0 - 10 * MIN, NULL, NULL, "completed", "-1.00000");
     return 0;
 }
 
@@ -142,13 +122,7 @@ static void teardown(void)
     netloop_free(rx.loop);
     store_close(rx.st);
     config_done(&rx.cfg);
-    static const char *const sfx[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        char p[128];
-        snprintf(p, sizeof p, "%s%s", rx.db, sfx[i]);
-        unlink(p);
-    }
-    rmdir(rx.dir);
+    rf_db_remove(&rx.db);
 }
 
 static long get(const char *path, const char *token, cJSON **out)
@@ -189,7 +163,7 @@ static void check_error(const cJSON *o, const char *code, const char *words)
 static void same_as_cli(const cJSON *o, const char *name, int64_t from, int64_t to)
 {
     struct store_report *r;
-    CHECK_INT(store_report_open(rx.db, &r, err, sizeof err), DT_OK);
+    CHECK_INT(store_report_open(rx.db.path, &r, err, sizeof err), DT_OK);
     struct report_json_range rg = {.zone = config_wallboard_zone(&rx.cfg),
                                    .from_ms = from,
                                    .to_ms = to,

@@ -211,7 +211,7 @@ void view_reports_draw(const struct view_ctx *c, struct view_rect r)
     tabs_row(c, y++, r.w);
     days_row(c, y++, r.w);
     view_text(c, bottom, 1, r.w - 2, 0, TR_DIM,
-              "Tab/1-5 report   t y w m days   :report NAME FROM TO   r refresh   Up/Down scroll");
+              "Tab/1-5 report   t y w m days   :report NAME FROM TO   r again   j/k scroll");
     if (rp->asking)
         view_textf(c, y, 1, r.w - 2, 0, TR_DIM, "Loading %s for %s...", reports_title(rp->kind),
                    rp->range == REPORTS_DATES ? "the dates asked" : reports_range_label(rp->range));
