@@ -390,6 +390,68 @@ TEST(test_bad_rules)
     CHECK(alerts_new(twice, 0, err, sizeof err) == NULL);
 }
 
+/* A restart: the rules put back as they were (alerts_restore), then fed the window's calls. A
+ * rule restored firing and still over its threshold gives no transition (it does not fire
+ * again); one no longer over it clears once; an error-code rule keeps the code it fired for. */
+TEST(test_restore)
+{
+    struct alert_rule rules[] = {
+        {.name = "rate", .kind = ALERT_ANSWER_RATE, .window_s = 600, .min_calls = 10},
+        {.name = "code", .kind = ALERT_ERROR_CODE, .window_s = 600, .threshold = 3},
+        {.name = "rec", .kind = ALERT_RECORDING, .window_s = 600}};
+    struct alerts *a = alerts_new(rules, 3, err, sizeof err);
+    CHECK(a != NULL);
+    if (!a)
+        return;
+    CHECK_INT(alerts_restore(a, "rate", "answer-rate", 1, 0), DT_OK);
+    CHECK_INT(alerts_restore(a, "code", "error-code", 1, 31005), DT_OK);
+    CHECK_INT(alerts_restore(a, "rec", "recording", 1, 0), DT_OK);
+    CHECK_INT(alerts_restore(a, "gone", "recording", 1, 0), DT_ENOTFOUND);
+    CHECK_INT(alerts_restore(a, "rate", NULL, 1, 0), DT_EINVAL);
+    CHECK_INT(alerts_restore(a, "code", "error-code", 1, -1), DT_EINVAL);
+    CHECK_INT(alerts_firing(a, 0), 1);
+    CHECK_INT(alerts_firing(a, 1), 1);
+    /* the window still holds 10 calls, 5 answered, and 4 failures with 31005; no recording
+     * failure any more */
+    for (int i = 0; i < 10; i++) {
+        struct alert_call c = call(100 + i, i % 2);
+        if (i % 2 == 0 && i < 8)
+            c.error_code = 31005;
+        CHECK_INT(alerts_feed(a, &c), 0);
+    }
+    struct alert_transition out[ALERTS_MAX_RULES];
+    size_t n = 9;
+    CHECK_INT(alerts_eval(a, 110 * S, 0, out, ALERTS_MAX_RULES, &n), 0);
+    CHECK_INT(n, 1); /* rec clears; rate and code go on firing, silently */
+    if (n == 1) {
+        CHECK_STR(out[0].name, "rec");
+        CHECK_INT(out[0].firing, 0);
+    }
+    CHECK_INT(alerts_firing(a, 0), 1);
+    CHECK_INT(alerts_firing(a, 1), 1);
+    CHECK_INT(alerts_firing(a, 2), 0);
+    CHECK_INT(eval_at(a, 111 * S, 0, NULL), 0); /* cleared once only */
+    /* the code it fired for is the restored one: once 31005 has left the window, it clears */
+    CHECK_INT(eval_at(a, 703 * S, 0, NULL), 0); /* 104 and 106 */
+    CHECK_INT(eval_at(a, 704 * S, 0, out), 1);  /* 106 alone */
+    CHECK_STR(out[0].name, "code");
+    CHECK(strstr(out[0].message, "error 31005 down to 1") != NULL);
+    CHECK_INT(alerts_firing(a, 0), 1);
+    CHECK_INT(alerts_firing(a, 1), 0);
+    alerts_free(a);
+
+    /* a rule of the same name that is another kind now starts clear */
+    struct alert_rule other = {.name = "rate", .kind = ALERT_RECORDING, .window_s = 600};
+    a = alerts_new(&other, 1, err, sizeof err);
+    CHECK(a != NULL);
+    if (!a)
+        return;
+    CHECK_INT(alerts_restore(a, "rate", "answer-rate", 1, 0), DT_ESTATE);
+    CHECK_INT(alerts_firing(a, 0), 0);
+    CHECK_INT(eval_at(a, 1000 * S, 0, NULL), 0);
+    alerts_free(a);
+}
+
 int main(void)
 {
     RUN(test_answer_rate);
@@ -401,5 +463,6 @@ int main(void)
     RUN(test_flood);
     RUN(test_defaults_and_config);
     RUN(test_bad_rules);
+    RUN(test_restore);
     return check_done();
 }

@@ -3,8 +3,10 @@
  * outbound calls to a busy number push the answer rate under its threshold (a small minimum of
  * calls in the test's config): the alert fires (stored, alert.fired emitted, listed by
  * GET /api/v1/alerts for supervisors only, 1 on /metrics, the configured command run with the
- * alert in its environment, its JSON POSTed to the configured URL); then answered calls bring
- * the rate back and it clears the same ways.
+ * alert in its environment, its JSON POSTed to the configured URL); the daemon is killed and
+ * started again while the rule fires: it goes on firing (since kept) without firing again (no
+ * second row, event, command or POST); then answered calls bring the rate back and it clears
+ * the same ways, once.
  */
 #include "dialtone/agents.h"
 #include "serve_e2e_fixture.h"
@@ -113,6 +115,19 @@ static int command_ran(const char *line)
     return 0;
 }
 
+/* How many lines of the command's runs are line. */
+static int command_runs(const char *line)
+{
+    FILE *f = fopen(ran_path, "r");
+    char buf[256];
+    int n = 0;
+    while (f && fgets(buf, sizeof buf, f))
+        n += strcmp(buf, line) == 0;
+    if (f)
+        fclose(f);
+    return n;
+}
+
 /* Accepts the daemon's POST to webhook_url, answers 200 and returns 1 when it carried the
  * alert in state. */
 static int posted(const char *state)
@@ -188,6 +203,26 @@ TEST(answer_rate_fires_and_clears)
     CHECK(command_ran("answer-rate fired\n"));
     CHECK(posted("fired"));
 
+    /* a restart while it fires: still firing, since kept, nothing fired again */
+    char since[32];
+    dt_strlcpy(since, se_q("SELECT at_ms FROM alerts WHERE rule = 'answer-rate'"), sizeof since);
+    CHECK_INT(se_stop(&se.daemon, SIGKILL), 128 + SIGKILL);
+    CHECK_INT(se_start_daemon(), 0);
+    CHECK_INT(metric("dialtone_alerts_firing{rule=\"answer-rate\"} "), 1);
+    usleep(3000000); /* three evaluations */
+    check_list("fired", 1);
+    r = api(BOSS, "GET", "/api/v1/alerts", NULL);
+    const cJSON *f0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r.json, "firing"), 0);
+    const cJSON *since_ms = cJSON_GetObjectItemCaseSensitive(f0, "since_ms");
+    CHECK(cJSON_IsNumber(since_ms) && (long long)since_ms->valuedouble == atoll(since));
+    CHECK(se_str(f0, "message") && strstr(se_str(f0, "message"), "answer rate") != NULL);
+    se_resp_done(&r);
+    CHECK_STR(se_q("SELECT count(*) FROM alerts"), "1");
+    CHECK_STR(se_q("SELECT count(*) FROM events WHERE type LIKE 'alert.%%'"), "1");
+    CHECK_INT(command_runs("answer-rate fired\n"), 1);
+    struct pollfd hp = {.fd = hook_fd, .events = POLLIN};
+    CHECK_INT(poll(&hp, 1, 500), 0); /* no second POST */
+
     /* answered calls bring the rate back to 50% */
     dial(MACHINE, "completed");
     dial(MACHINE, "completed");
@@ -198,6 +233,8 @@ TEST(answer_rate_fires_and_clears)
     CHECK(command_ran("answer-rate cleared\n"));
     CHECK(posted("cleared"));
     CHECK_STR(se_q("SELECT count(*) FROM alerts"), "2");
+    CHECK_INT(command_runs("answer-rate fired\n"), 1);
+    CHECK_INT(command_runs("answer-rate cleared\n"), 1);
 }
 
 int main(void)

@@ -71,12 +71,51 @@ TEST(test_bad_arguments)
     store_close(st);
 }
 
+/* The latest transition of each rule: what a restart puts the rules back to. */
+TEST(test_latest)
+{
+    struct store *st = fixture_open(NULL);
+    struct store_alert_list l;
+    CHECK_INT(store_alert_latest(st, &l, err, sizeof err), DT_OK);
+    CHECK_INT(l.count, 0);
+    store_alert_list_done(&l);
+    CHECK_INT(
+        store_alert_add(st, "rate", "answer-rate", 1, 1000, 0.5, "low", NULL, err, sizeof err),
+        DT_OK);
+    CHECK_INT(store_alert_add(st, "code", "error-code", 1, 1500, 6, "error 31005 6 times", NULL,
+                              err, sizeof err),
+              DT_OK);
+    CHECK_INT(
+        store_alert_add(st, "rate", "answer-rate", 0, 2000, 0.9, "back", NULL, err, sizeof err),
+        DT_OK);
+    CHECK_INT(store_alert_add(st, "rate", "answer-rate", 1, 3000, 0.4, "low again", NULL, err,
+                              sizeof err),
+              DT_OK);
+    CHECK_INT(store_alert_add(st, "code", "error-code", 0, 3500, 1, "down", NULL, err, sizeof err),
+              DT_OK);
+    CHECK_INT(store_alert_latest(st, &l, err, sizeof err), DT_OK);
+    CHECK_INT(l.count, 2);
+    if (l.count == 2) {
+        CHECK_STR(l.items[0].rule, "code");
+        CHECK_INT(l.items[0].firing, 0);
+        CHECK_INT(l.items[0].at_ms, 3500);
+        CHECK_STR(l.items[1].rule, "rate");
+        CHECK_INT(l.items[1].firing, 1);
+        CHECK_INT(l.items[1].at_ms, 3000);
+        CHECK_STR(l.items[1].message, "low again");
+        CHECK_STR(l.items[1].kind, "answer-rate");
+    }
+    store_alert_list_done(&l);
+    store_close(st);
+}
+
 int main(void)
 {
     if (fixture_init() != 0)
         return 1;
     RUN(test_add_and_recent);
     RUN(test_bad_arguments);
+    RUN(test_latest);
     fixture_done();
     return check_done();
 }

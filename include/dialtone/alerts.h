@@ -119,6 +119,17 @@ int alerts_feed(struct alerts *a, const struct alert_call *c);
 int alerts_feed_cost(struct alerts *a, int64_t at_ms, int64_t cost_micros);
 
 /*
+ * Puts rule name (of kind, alerts_kind_name's word) back in the state a previous run left it:
+ * firing (1) or clear (0); an error-code rule watching any code fires for code (the rule's own
+ * code when it has one). Nothing is returned as a transition: fed the calls of its window, a
+ * rule restored firing stays firing silently while its figure is not back past its clear
+ * level, and clears (one transition) at the next alerts_eval otherwise. Errors: DT_ENOTFOUND
+ * (no rule of that name), DT_ESTATE (the rule is of another kind now: it is left clear),
+ * DT_EINVAL (NULL name or kind, negative code).
+ */
+int alerts_restore(struct alerts *a, const char *name, const char *kind, int firing, int64_t code);
+
+/*
  * Evaluates every rule at now_ms, the day having started at day_start_ms, and writes the
  * rules that changed state into out (room for cap, which should be alerts_count: each rule
  * changes at most once a call) and their number into *n. Calls older than every window (and

@@ -11,7 +11,8 @@
 
 #include "dialtone/store.h"
 
-#define STORE_ALERTS_TEXT_MAX 256 /* bytes of a rule, kind or message */
+#define STORE_ALERTS_TEXT_MAX   256 /* bytes of a rule, kind or message */
+#define STORE_ALERTS_LATEST_MAX 256 /* most rules store_alert_latest returns */
 
 /* One transition; strings borrowed when given to store_alert_add, owned by a list else. */
 struct store_alert {
@@ -38,6 +39,11 @@ struct store_alert_list {
  * Errors: DT_EINVAL (limit out of range), DT_EDB; *out is then empty. */
 int store_alert_recent(struct store *st, size_t limit, struct store_alert_list *out, char *err,
                        size_t errlen);
+
+/* The latest transition of each rule ever stored (at most STORE_ALERTS_LATEST_MAX rules, by
+ * name), into *out (store_alert_list_done): what a restart puts the rules back to. Errors:
+ * DT_EDB; *out is then empty. */
+int store_alert_latest(struct store *st, struct store_alert_list *out, char *err, size_t errlen);
 
 /* Frees what l owns and empties it; NULL is fine. */
 void store_alert_list_done(struct store_alert_list *l);

@@ -123,6 +123,24 @@ int alerts_firing(const struct alerts *a, size_t i)
     return i < a->n && a->rules[i].firing;
 }
 
+int alerts_restore(struct alerts *a, const char *name, const char *kind, int firing, int64_t code)
+{
+    if (!name || !kind || code < 0)
+        return DT_EINVAL;
+    for (size_t i = 0; i < a->n; i++) {
+        struct rule_state *s = &a->rules[i];
+        if (strcmp(s->name, name) != 0)
+            continue;
+        if (strcmp(alerts_kind_name(s->r.kind), kind) != 0)
+            return DT_ESTATE; /* the name is another kind's now: it starts clear */
+        s->firing = firing != 0;
+        if (s->r.kind == ALERT_ERROR_CODE)
+            s->code = s->r.code ? s->r.code : firing ? code : 0;
+        return DT_OK;
+    }
+    return DT_ENOTFOUND;
+}
+
 /* ---- what a rule sees --------------------------------------------------------------------- */
 
 static void prune(struct alerts *a, int64_t now, int64_t day_start)

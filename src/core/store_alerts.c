@@ -38,17 +38,12 @@ int store_alert_add(struct store *st, const char *rule, const char *kind, int fi
     return rc;
 }
 
-int store_alert_recent(struct store *st, size_t limit, struct store_alert_list *out, char *err,
-                       size_t errlen)
+/* Reads the rows of sql (bound to limit as ?1) into out, at most limit of them. */
+static int read_list(struct store *st, const char *sql, size_t limit, struct store_alert_list *out,
+                     char *err, size_t errlen)
 {
-    memset(out, 0, sizeof *out);
-    if (limit < 1 || limit > 1000)
-        return dt_seterr(err, errlen, DT_EINVAL, "limit must be 1-1000");
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(store_db(st),
-                           "SELECT id, rule, kind, firing, at_ms, value, message FROM alerts "
-                           "ORDER BY id DESC LIMIT ?1",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
         return store_dberr(st, "preparing the alerts", err, errlen);
     sqlite3_bind_int64(s, 1, (int64_t)limit);
     out->items = xcalloc(limit, sizeof *out->items);
@@ -70,6 +65,28 @@ int store_alert_recent(struct store *st, size_t limit, struct store_alert_list *
     if (res != DT_OK)
         store_alert_list_done(out);
     return res;
+}
+
+int store_alert_recent(struct store *st, size_t limit, struct store_alert_list *out, char *err,
+                       size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (limit < 1 || limit > 1000)
+        return dt_seterr(err, errlen, DT_EINVAL, "limit must be 1-1000");
+    return read_list(st,
+                     "SELECT id, rule, kind, firing, at_ms, value, message FROM alerts "
+                     "ORDER BY id DESC LIMIT ?1",
+                     limit, out, err, errlen);
+}
+
+int store_alert_latest(struct store *st, struct store_alert_list *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    return read_list(st,
+                     "SELECT id, rule, kind, firing, at_ms, value, message FROM alerts "
+                     "WHERE id IN (SELECT MAX(id) FROM alerts GROUP BY rule) "
+                     "ORDER BY rule LIMIT ?1",
+                     STORE_ALERTS_LATEST_MAX, out, err, errlen);
 }
 
 void store_alert_list_done(struct store_alert_list *l)

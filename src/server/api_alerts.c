@@ -1,12 +1,15 @@
 /*
  * api_alerts: the alert rules of [alerts] at work in the daemon. Every call that ends
- * (call.ended; a call's own legs left out) is fed to dialtone/alerts.h, primed after a restart
- * with the calls that ended recently; the rules are evaluated every second, and each rule that
- * fires or clears is stored (store_alerts.h), emitted as alert.fired or alert.cleared, handed to
- * the configured command and URL (api_alerts_run.c), and shown on /metrics as
- * dialtone_alerts_firing{rule="..."}. GET /api/v1/alerts answers supervisors with the rules
- * firing now and the latest transitions.
+ * (call.ended; a call's own legs left out) is fed to dialtone/alerts.h. After a restart each
+ * rule is put back as its latest stored transition left it (firing since then, or clear), and
+ * then primed with the calls that ended recently, so that a rule still over its threshold goes
+ * on firing without firing again, and one that is no longer clears once; the rules are evaluated
+ * every second, and each rule that fires or clears is stored (store_alerts.h), emitted as
+ * alert.fired or alert.cleared, handed to the configured command and URL (api_alerts_run.c), and
+ * shown on /metrics as dialtone_alerts_firing{rule="..."}. GET /api/v1/alerts answers supervisors
+ * with the rules firing now and the latest transitions.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,6 +230,38 @@ void api_on_alerts(struct httpd_req *req, void *user)
 /* ---- lifecycle --------------------------------------------------------------------------------
  */
 
+/* Puts each rule back as its latest stored transition left it: firing (with its since and its
+ * message) or clear. An error-code rule's code is read back from its message ("error N ..."). */
+static void restore(struct api_alerts *al)
+{
+    struct store_alert_list l;
+    char err[256];
+    if (store_alert_latest(al->api->srv->store, &l, err, sizeof err) != DT_OK) {
+        log_warn("alerts: the rules' last states: %s", err);
+        return;
+    }
+    size_t firing = 0;
+    for (size_t i = 0; i < l.count; i++) {
+        const struct store_alert *x = &l.items[i];
+        long long code = 0;
+        if (x->firing && x->kind && strcmp(x->kind, "error-code") == 0 && x->message &&
+            sscanf(x->message, "error %lld", &code) != 1)
+            code = 0;
+        if (!x->rule || alerts_restore(al->a, x->rule, x->kind, x->firing, code) != DT_OK ||
+            !x->firing)
+            continue;
+        for (size_t k = 0; k < alerts_count(al->a) && k < ALERTS_MAX_RULES; k++)
+            if (strcmp(alerts_rule(al->a, k)->name, x->rule) == 0) {
+                al->since_ms[k] = x->at_ms;
+                dt_strlcpy(al->message[k], x->message ? x->message : "", ALERTS_MESSAGE_MAX);
+                firing++;
+            }
+    }
+    if (firing)
+        log_info("alerts: %zu rules firing before the restart", firing);
+    store_alert_list_done(&l);
+}
+
 /* Feeds the calls that ended within the longest window (or since the day began) before now. */
 static void prime(struct api_alerts *al)
 {
@@ -261,6 +296,7 @@ int api_alerts_init(struct api *api, char *err, size_t errlen)
         al->a = alerts_new(rules, n, why, sizeof why);
         if (!al->a)
             return dt_seterr(err, errlen, DT_EINVAL, "[alerts]: %s", why);
+        restore(al);
         prime(al);
     }
     al->run = api_alerts_run_new(api->srv->loop, &cfg->alerts, err, errlen);
