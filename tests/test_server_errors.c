@@ -4,6 +4,8 @@
  * Asia/Kolkata, and the figures computed by hand: the top codes (a SIP 486 read as 31486)
  * with the dictionary's category, message, action and flags, their hourly trend today and
  * over seven days, the failures by outcome, calls outside the range left out; 401 and 400.
+ * Agents' legs of failed calls (failing too) stay out of those figures, so that a call counts
+ * once; legs=1 adds them apart, and /metrics counts calls and legs apart the same way.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include "dialtone/netloop.h"
 #include "dialtone/server.h"
 #include "dialtone/store.h"
+#include "dialtone/store_legs.h"
 #include "api_http.h"
 #include "net_helper.h"
 
@@ -117,6 +120,13 @@ static int setup(void)
     failed("CF02", f - 2 * DAY, "failed", 32205, 0);   /* two days ago: 7d only */
     failed("CF03", f - 8 * DAY, "failed", 21217, 0);   /* eight days ago: neither */
     failed("CF04", f - 5 * MIN, "busy", 0, 486);       /* yesterday: 7d only */
+    /* alice's legs of CF01 and CB01, failing with them: legs, not calls */
+    failed("CL01", f + 131 * MIN, "failed", 31005, 0);
+    failed("CL02", f + 11 * MIN, "busy", 0, 486);
+    CHECK_INT(store_call_assign(ex.st, "CF01", "alice", "CL01", 1, f + 131 * MIN, err, sizeof err),
+              DT_OK);
+    CHECK_INT(store_call_assign(ex.st, "CB01", "alice", "CL02", 1, f + 11 * MIN, err, sizeof err),
+              DT_OK);
     return 0;
 }
 
@@ -246,6 +256,63 @@ TEST(seven_days)
     cJSON_Delete(o);
 }
 
+TEST(legs_apart)
+{
+    cJSON *o;
+    char t[256];
+    int n;
+    CHECK_INT(http("/api/v1/errors?legs=2", ex.alice, &o), 400);
+    cJSON_Delete(o);
+    CHECK_INT(http("/api/v1/errors?range=today", ex.alice, &o), 200);
+    CHECK(cJSON_GetObjectItem(o, "legs") == NULL);
+    cJSON_Delete(o);
+    CHECK_INT(http("/api/v1/errors?range=today&legs=1", ex.alice, &o), 200);
+    /* the calls' figures as without legs */
+    const cJSON *c = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "codes"), 0);
+    CHECK(num(c, "code") == 31486 && num(c, "count") == 3);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "codes")), 2);
+    const cJSON *oc = cJSON_GetObjectItem(o, "outcomes");
+    CHECK(num(oc, "busy") == 3 && num(oc, "failed") == 1);
+    /* the legs alone */
+    const cJSON *legs = cJSON_GetObjectItem(o, "legs");
+    const cJSON *codes = cJSON_GetObjectItem(legs, "codes");
+    CHECK_INT(cJSON_GetArraySize(codes), 2);
+    c = cJSON_GetArrayItem(codes, 0);
+    CHECK(num(c, "code") == 31005 && num(c, "count") == 1);
+    trend(c, t, sizeof t, &n);
+    CHECK_INT(n, 24);
+    CHECK_STR(t, "2:1 ");
+    c = cJSON_GetArrayItem(codes, 1);
+    CHECK(num(c, "code") == 31486 && num(c, "count") == 1);
+    oc = cJSON_GetObjectItem(legs, "outcomes");
+    CHECK(num(oc, "busy") == 1 && num(oc, "failed") == 1 && num(oc, "no-answer") == 0);
+    cJSON_Delete(o);
+}
+
+/* The value of line prefix in /metrics, or -1. */
+static long metric(const char *prefix)
+{
+    struct api_http_req r = {.port = server_port(ex.srv), .method = "GET", .path = "/metrics"};
+    dt_buf_init(&r.out);
+    net_run_client(ex.loop, api_http_run, &r, 15000);
+    const char *m = r.out.data ? r.out.data : "", *p = strstr(m, prefix);
+    long v = p ? atol(p + strlen(prefix)) : -1;
+    dt_buf_done(&r.out);
+    return v;
+}
+
+TEST(metrics_legs_apart)
+{
+    /* failed: CF01, CF02, CF03 (CL01 is CF01's leg); busy: CB01-03, CF04 (CL02 is a leg) */
+    CHECK_INT(metric("dialtone_calls{status=\"failed\"} "), 3);
+    CHECK_INT(metric("dialtone_calls{status=\"busy\"} "), 4);
+    CHECK_INT(metric("dialtone_calls{status=\"completed\"} "), 1);
+    CHECK_INT(metric("dialtone_legs{kind=\"agent\",status=\"failed\"} "), 1);
+    CHECK_INT(metric("dialtone_legs{kind=\"agent\",status=\"busy\"} "), 1);
+    CHECK_INT(metric("dialtone_legs{kind=\"party\",status=\"failed\"} "), 0);
+    CHECK_INT(metric("dialtone_legs{kind=\"supervisor\",status=\"busy\"} "), 0);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -256,6 +323,8 @@ int main(void)
     RUN(auth_and_range);
     RUN(today);
     RUN(seven_days);
+    RUN(legs_apart);
+    RUN(metrics_legs_apart);
     teardown();
     curl_global_cleanup();
     return check_done();

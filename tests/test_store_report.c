@@ -125,6 +125,79 @@ TEST(test_failures)
     free(path);
 }
 
+/* Adds legs of CA03 (a failed customer's call): an agent's leg that failed too, with the same
+ * code and another; they are legs, not calls: the calls' figures leave them out (else the
+ * one customer's call would count twice), and the legs' own figures hold them alone. */
+static void add_failed_legs(const char *path)
+{
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+    char *q = sqlite3_mprintf(
+        "INSERT INTO calls (sid, parent_sid, status, error_code, created_ms, updated_ms) VALUES "
+        "('CL01', 'CA03', 'failed', 13224, %lld, 0), ('CL02', 'CA03', 'failed', 31005, %lld, 0),"
+        "('CL03', 'CA01', 'no-answer', NULL, %lld, 0)",
+        (long long)(DAY + 14 * HOUR + MIN), (long long)(DAY + 14 * HOUR + 2 * MIN),
+        (long long)(DAY + 13 * HOUR + MIN));
+    CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_free(q);
+    sqlite3_close(db);
+}
+
+TEST(test_legs_apart)
+{
+    char *path = fx_db();
+    add_failed_legs(path);
+    struct store_report *r = fx_open(path);
+    struct store_report_failure *f = NULL;
+    size_t n = 0;
+    /* the calls: exactly as without the legs */
+    CHECK_INT(store_report_failures(r, DAY, DAY + 24 * HOUR, &f, &n, err, sizeof err), DT_OK);
+    CHECK_INT(n, 4);
+    int64_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += f[i].count;
+    CHECK_INT(total, 5);
+    if (n == 4) {
+        CHECK_INT(f[0].code, 13224);
+        CHECK_INT(f[0].count, 2);
+    }
+    free(f);
+    /* the legs alone */
+    CHECK_INT(store_report_failures_of(r, STORE_REPORT_LEGS, DAY, DAY + 24 * HOUR, &f, &n, err,
+                                       sizeof err),
+              DT_OK);
+    CHECK_INT(n, 3);
+    total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += f[i].count;
+    CHECK_INT(total, 3);
+    free(f);
+    CHECK_INT(store_report_failures_of(r, (enum store_report_scope)7, DAY, DAY + HOUR, &f, &n, err,
+                                       sizeof err),
+              DT_EINVAL);
+    struct store_report_errors e;
+    CHECK_INT(store_report_errors(r, DAY, DAY + 24 * HOUR, 10, &e, err, sizeof err), DT_OK);
+    for (size_t i = 0; i < e.n; i++) {
+        CHECK(e.rows[i].code != 31005); /* a leg's code only */
+        if (e.rows[i].code == 13224)
+            CHECK_INT(e.rows[i].count, 2);
+    }
+    store_report_errors_done(&e);
+    CHECK_INT(
+        store_report_errors_of(r, STORE_REPORT_LEGS, DAY, DAY + 24 * HOUR, 10, &e, err, sizeof err),
+        DT_OK);
+    CHECK_INT(e.n, 2);
+    if (e.n == 2) {
+        CHECK_INT(e.rows[0].code, 13224);
+        CHECK_INT(e.rows[0].count, 1);
+        CHECK_INT(e.rows[0].trend[14], 1);
+        CHECK_INT(e.rows[1].code, 31005);
+    }
+    store_report_errors_done(&e);
+    store_report_close(r);
+    free(path);
+}
+
 TEST(test_answer_rate)
 {
     char *path = fx_db();
@@ -335,6 +408,7 @@ int main(void)
     if (fixture_init() != 0)
         return 1;
     RUN(test_failures);
+    RUN(test_legs_apart);
     RUN(test_answer_rate);
     RUN(test_errors);
     RUN(test_calls);

@@ -3,7 +3,9 @@
  * reasons, answer rate by hour of day, top error codes with an hourly trend, and the calls
  * themselves. It opens the daemon's database read-only (it never migrates or writes), so it
  * runs beside a daemon. Every query is a prepared statement bounded by [from_ms, to_ms) on the
- * calls' creation time. Each leg counts as a call, as the alert rules count them.
+ * calls' creation time. A customer's call is one call: the legs the daemon adds to it (an
+ * agent's, a supervisor's, a transfer party's: rows with a parent_sid) are left out of the
+ * calls' figures, and the failures and error codes can be asked for the legs alone.
  */
 #ifndef DIALTONE_STORE_REPORT_H
 #define DIALTONE_STORE_REPORT_H
@@ -45,13 +47,23 @@ struct store_report_failure {
     int64_t count;
 };
 
+/* What a failures or errors report counts: the customers' calls (rows without a parent), or
+ * the legs alone (agents', supervisors' and transfer parties' legs: rows with a parent). */
+enum store_report_scope { STORE_REPORT_CALLS = 0, STORE_REPORT_LEGS };
+
 /*
- * The failure reasons of the calls created in [from_ms, to_ms), most frequent first (ties by
- * status, then code). *rows (the caller's to free; NULL when *n is 0) gets *n rows. Errors:
- * DT_EINVAL (to before from), DT_EDB; *rows NULL and *n 0.
+ * The failure reasons of the calls created in [from_ms, to_ms), legs left out, most frequent
+ * first (ties by status, then code). *rows (the caller's to free; NULL when *n is 0) gets *n
+ * rows. Errors: DT_EINVAL (to before from), DT_EDB; *rows NULL and *n 0.
  */
 int store_report_failures(struct store_report *r, int64_t from_ms, int64_t to_ms,
                           struct store_report_failure **rows, size_t *n, char *err, size_t errlen);
+
+/* The same for scope: STORE_REPORT_CALLS as store_report_failures, STORE_REPORT_LEGS for the
+ * legs alone. Errors as there, and DT_EINVAL for another scope. */
+int store_report_failures_of(struct store_report *r, enum store_report_scope scope, int64_t from_ms,
+                             int64_t to_ms, struct store_report_failure **rows, size_t *n,
+                             char *err, size_t errlen);
 
 /* Calls that ended, and those answered, in one hour of the day. */
 struct store_report_hour {
@@ -89,13 +101,19 @@ struct store_report_errors {
 
 /*
  * The at most limit (1 to STORE_REPORT_TOP_MAX) most frequent error codes of the calls created
- * in [from_ms, to_ms), whatever their status, read as in store_report_failure (a SIP response
- * with no Twilio code is left out); most frequent first, ties by code. Each gets its hourly
- * counts from from_ms on. Errors: DT_EINVAL (bad limit, to before from), DT_ETOOBIG (over
+ * in [from_ms, to_ms) (legs left out), whatever their status, read as in store_report_failure (a
+ * SIP response with no Twilio code is left out); most frequent first, ties by code. Each gets its
+ * hourly counts from from_ms on. Errors: DT_EINVAL (bad limit, to before from), DT_ETOOBIG (over
  * STORE_REPORT_BUCKETS_MAX hours), DT_EDB; out is then empty.
  */
 int store_report_errors(struct store_report *r, int64_t from_ms, int64_t to_ms, size_t limit,
                         struct store_report_errors *out, char *err, size_t errlen);
+
+/* The same for scope (STORE_REPORT_LEGS: the legs' error codes alone). Errors as there, and
+ * DT_EINVAL for another scope. */
+int store_report_errors_of(struct store_report *r, enum store_report_scope scope, int64_t from_ms,
+                           int64_t to_ms, size_t limit, struct store_report_errors *out, char *err,
+                           size_t errlen);
 
 /* Frees what out holds and empties it. */
 void store_report_errors_done(struct store_report_errors *out);

@@ -13,20 +13,38 @@
 
 #define HOUR_MS 3600000LL
 
-enum report_stmt { Q_FAILURES, Q_ANSWER, Q_ERRORS, Q_CALLS, Q_COUNT };
+enum report_stmt {
+    Q_FAILURES,
+    Q_FAILURES_LEGS,
+    Q_ANSWER,
+    Q_ERRORS,
+    Q_ERRORS_LEGS,
+    Q_CALLS,
+    Q_COUNT
+};
+
+/* Customer calls are the rows without a parent; legs, those with one. */
+#define ONLY_CALLS "parent_sid IS NULL"
+#define ONLY_LEGS  "parent_sid IS NOT NULL"
+#define FAILURES_SQL(who)                                                                          \
+    "SELECT status, error_code, sip_code, COUNT(*) FROM calls "                                    \
+    "WHERE created_ms >= ?1 AND created_ms < ?2 AND " who " "                                      \
+    "AND status IN ('busy', 'failed', 'no-answer', 'canceled') "                                   \
+    "GROUP BY status, error_code, sip_code"
+#define ERRORS_SQL(who)                                                                            \
+    "SELECT created_ms, error_code, sip_code FROM calls "                                          \
+    "WHERE created_ms >= ?1 AND created_ms < ?2 AND " who " "                                      \
+    "AND (error_code > 0 OR sip_code >= 400)"
 
 /* clang-format off */
 static const char *const report_sql[Q_COUNT] = {
-    [Q_FAILURES] = "SELECT status, error_code, sip_code, COUNT(*) FROM calls "
-                   "WHERE created_ms >= ?1 AND created_ms < ?2 "
-                   "AND status IN ('busy', 'failed', 'no-answer', 'canceled') "
-                   "GROUP BY status, error_code, sip_code",
+    [Q_FAILURES] = FAILURES_SQL(ONLY_CALLS),
+    [Q_FAILURES_LEGS] = FAILURES_SQL(ONLY_LEGS),
     [Q_ANSWER] = "SELECT created_ms, queue, queue_result, status FROM calls "
                  "WHERE created_ms >= ?1 AND created_ms < ?2 AND parent_sid IS NULL "
                  "AND status IN ('completed', 'busy', 'failed', 'no-answer', 'canceled')",
-    [Q_ERRORS] = "SELECT created_ms, error_code, sip_code FROM calls "
-                 "WHERE created_ms >= ?1 AND created_ms < ?2 "
-                 "AND (error_code > 0 OR sip_code >= 400)",
+    [Q_ERRORS] = ERRORS_SQL(ONLY_CALLS),
+    [Q_ERRORS_LEGS] = ERRORS_SQL(ONLY_LEGS),
     [Q_CALLS] = "SELECT sid, parent_sid, direction, from_number, to_number, caller_name, queue, "
                 "agent, status, error_message, price, price_unit, recording_sid, error_code, "
                 "sip_code, queue_time_s, duration_s, created_ms, answered_ms, ended_ms "
@@ -175,9 +193,19 @@ static void failure_add(struct store_report_failure **rows, size_t *n, size_t *c
 int store_report_failures(struct store_report *r, int64_t from_ms, int64_t to_ms,
                           struct store_report_failure **rows, size_t *n, char *err, size_t errlen)
 {
+    return store_report_failures_of(r, STORE_REPORT_CALLS, from_ms, to_ms, rows, n, err, errlen);
+}
+
+int store_report_failures_of(struct store_report *r, enum store_report_scope scope, int64_t from_ms,
+                             int64_t to_ms, struct store_report_failure **rows, size_t *n,
+                             char *err, size_t errlen)
+{
     *rows = NULL;
     *n = 0;
-    sqlite3_stmt *s = bind_range(r, Q_FAILURES, from_ms, to_ms, err, errlen);
+    if (scope != STORE_REPORT_CALLS && scope != STORE_REPORT_LEGS)
+        return dt_seterr(err, errlen, DT_EINVAL, "calls or legs");
+    sqlite3_stmt *s = bind_range(r, scope == STORE_REPORT_LEGS ? Q_FAILURES_LEGS : Q_FAILURES,
+                                 from_ms, to_ms, err, errlen);
     if (!s)
         return DT_EINVAL;
     size_t cap = 0;
@@ -263,10 +291,20 @@ static int error_cmp(const void *pa, const void *pb)
 int store_report_errors(struct store_report *r, int64_t from_ms, int64_t to_ms, size_t limit,
                         struct store_report_errors *out, char *err, size_t errlen)
 {
+    return store_report_errors_of(r, STORE_REPORT_CALLS, from_ms, to_ms, limit, out, err, errlen);
+}
+
+int store_report_errors_of(struct store_report *r, enum store_report_scope scope, int64_t from_ms,
+                           int64_t to_ms, size_t limit, struct store_report_errors *out, char *err,
+                           size_t errlen)
+{
     *out = (struct store_report_errors){0};
     if (limit < 1 || limit > STORE_REPORT_TOP_MAX)
         return dt_seterr(err, errlen, DT_EINVAL, "the limit is outside 1-%d", STORE_REPORT_TOP_MAX);
-    sqlite3_stmt *s = bind_range(r, Q_ERRORS, from_ms, to_ms, err, errlen);
+    if (scope != STORE_REPORT_CALLS && scope != STORE_REPORT_LEGS)
+        return dt_seterr(err, errlen, DT_EINVAL, "calls or legs");
+    sqlite3_stmt *s = bind_range(r, scope == STORE_REPORT_LEGS ? Q_ERRORS_LEGS : Q_ERRORS, from_ms,
+                                 to_ms, err, errlen);
     if (!s)
         return DT_EINVAL;
     int64_t buckets = (to_ms - from_ms + HOUR_MS - 1) / HOUR_MS;

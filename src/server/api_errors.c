@@ -6,6 +6,9 @@
  * failures by outcome (busy, no-answer, failed, canceled). "today" is the wallboard's day
  * ([wallboard] day_reset in its zone) in hourly buckets (23 to 25 when the clocks change);
  * "7d" is that day and the six before it, hourly (7 x 24 buckets, give or take an hour).
+ * Customers' calls only: the legs the daemon adds to a call (an agent's, a supervisor's, a
+ * transfer party's) would count its failure twice. With legs=1 the answer also carries a
+ * "legs" section, the same figures for the legs alone (an agent's softphone failing).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +82,30 @@ static cJSON *outcomes_json(const struct store_report_failure *f, size_t n)
     return o;
 }
 
-cJSON *api_errors_json(struct api *api, int days, int64_t now, char *err, size_t errlen)
+/* The codes and outcomes of scope over [from, to) into o; DT_OK or an error with err. */
+static int add_figures(struct store_report *r, enum store_report_scope scope, int64_t from,
+                       int64_t to, cJSON *o, size_t *buckets, char *err, size_t errlen)
+{
+    struct store_report_errors top = {0};
+    struct store_report_failure *f = NULL;
+    size_t nf = 0;
+    int rc;
+    if ((rc = store_report_errors_of(r, scope, from, to, ERRORS_TOP, &top, err, errlen)) == DT_OK &&
+        (rc = store_report_failures_of(r, scope, from, to, &f, &nf, err, errlen)) == DT_OK) {
+        cJSON *codes = cJSON_AddArrayToObject(o, "codes");
+        for (size_t i = 0; i < top.n; i++)
+            cJSON_AddItemToArray(codes, code_json(&top.rows[i], top.n_buckets));
+        cJSON_AddItemToObject(o, "outcomes", outcomes_json(f, nf));
+        *buckets = top.n_buckets;
+    }
+    free(f);
+    store_report_errors_done(&top);
+    return rc;
+}
+
+/* The answer, with the legs' section when legs is set; NULL with err. */
+static cJSON *errors_json(struct api *api, int days, int legs, int64_t now, char *err,
+                          size_t errlen)
 {
     const struct config *cfg = api->srv->cfg;
     int64_t from, to;
@@ -88,15 +114,9 @@ cJSON *api_errors_json(struct api *api, int days, int64_t now, char *err, size_t
         return NULL;
     }
     struct store_report *r = NULL;
-    struct store_report_errors top = {0};
-    struct store_report_failure *f = NULL;
-    size_t nf = 0;
-    cJSON *o = NULL;
-    if (store_report_open_store(api->srv->store, &r, err, errlen) != DT_OK ||
-        store_report_errors(r, from, to, ERRORS_TOP, &top, err, errlen) != DT_OK ||
-        store_report_failures(r, from, to, &f, &nf, err, errlen) != DT_OK)
-        goto done;
-    o = cJSON_CreateObject();
+    if (store_report_open_store(api->srv->store, &r, err, errlen) != DT_OK)
+        return NULL;
+    cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "range", days > 1 ? "7d" : "today");
     char ts[32];
     api_iso_time(from, ts);
@@ -107,16 +127,24 @@ cJSON *api_errors_json(struct api *api, int days, int64_t now, char *err, size_t
         o, "timezone", cfg->wallboard.timezone[0] ? cfg->wallboard.timezone : cfg->hours.timezone);
     cJSON_AddNumberToObject(o, "now_ms", (double)now);
     cJSON_AddNumberToObject(o, "bucket_s", 3600);
-    cJSON_AddNumberToObject(o, "buckets", (double)top.n_buckets);
-    cJSON *codes = cJSON_AddArrayToObject(o, "codes");
-    for (size_t i = 0; i < top.n; i++)
-        cJSON_AddItemToArray(codes, code_json(&top.rows[i], top.n_buckets));
-    cJSON_AddItemToObject(o, "outcomes", outcomes_json(f, nf));
-done:
-    free(f);
-    store_report_errors_done(&top);
+    cJSON *buckets = cJSON_AddNumberToObject(o, "buckets", 0);
+    size_t n = 0, nl = 0;
+    int rc = add_figures(r, STORE_REPORT_CALLS, from, to, o, &n, err, errlen);
+    cJSON_SetNumberValue(buckets, (double)n);
+    if (rc == DT_OK && legs)
+        rc = add_figures(r, STORE_REPORT_LEGS, from, to, cJSON_AddObjectToObject(o, "legs"), &nl,
+                         err, errlen);
     store_report_close(r);
+    if (rc != DT_OK) {
+        cJSON_Delete(o);
+        return NULL;
+    }
     return o;
+}
+
+cJSON *api_errors_json(struct api *api, int days, int64_t now, char *err, size_t errlen)
+{
+    return errors_json(api, days, 0, now, err, errlen);
 }
 
 void api_on_errors(struct httpd_req *req, void *user)
@@ -132,10 +160,14 @@ void api_on_errors(struct httpd_req *req, void *user)
     cJSON *o = NULL;
     int ok = form_parse(&q, qs, strlen(qs), err, sizeof err) == DT_OK;
     const char *range = ok ? form_get(&q, "range") : NULL;
+    const char *legs = ok ? form_get(&q, "legs") : NULL;
     int days = !range || strcmp(range, "today") == 0 ? 1 : strcmp(range, "7d") == 0 ? 7 : 0;
+    int with_legs = legs && strcmp(legs, "1") == 0;
     if (!ok || !days)
         api_error(req, 400, "bad_range", "range must be today or 7d");
-    else if (!(o = api_errors_json(api, days, server_now_ms(), err, sizeof err)))
+    else if (legs && !with_legs && strcmp(legs, "0") != 0)
+        api_error(req, 400, "bad_request", "legs must be 0 or 1");
+    else if (!(o = errors_json(api, days, with_legs, server_now_ms(), err, sizeof err)))
         api_error(req, 503, "unavailable", err);
     else
         api_json(req, 200, o);

@@ -15,6 +15,7 @@
 #include "dialtone/netloop.h"
 #include "dialtone/push.h"
 #include "dialtone/store.h"
+#include "dialtone/store_totals.h"
 #include "dialtone/twilio.h"
 #include "dialtone/util.h"
 #include "dialtone/version.h"
@@ -58,17 +59,30 @@ static void put_process(struct server *s, struct dt_buf *b)
     dt_buf_printf(b, "dialtone_uptime_seconds %.3f\n", uptime_s(s));
 }
 
+/* Customers' calls by status, and the legs added to them apart, by kind and status: a call
+ * whose agent's leg failed counts once in dialtone_calls, its leg once in dialtone_legs. */
 static void put_calls(struct server *s, struct dt_buf *b)
 {
-    int64_t counts[DT_CALL_STATUS_COUNT], none = 0;
+    struct store_totals t;
     char err[256];
-    if (store_call_counts(s->store, counts, &none, err, sizeof err) != DT_OK)
+    if (store_totals_read(s->store, &t, err, sizeof err) != DT_OK)
         return;
-    head(b, "dialtone_calls", "gauge", "Call legs in the database by status.");
+    head(b, "dialtone_calls", "gauge",
+         "Customers' calls in the database by status (their legs apart: dialtone_legs).");
     for (int i = 0; i < DT_CALL_STATUS_COUNT; i++)
         dt_buf_printf(b, "dialtone_calls{status=\"%s\"} %lld\n",
-                      callstate_name((enum callstate_status)i), (long long)counts[i]);
-    dt_buf_printf(b, "dialtone_calls{status=\"none\"} %lld\n", (long long)none);
+                      callstate_name((enum callstate_status)i), (long long)t.calls[i]);
+    dt_buf_printf(b, "dialtone_calls{status=\"none\"} %lld\n", (long long)t.calls_none);
+    head(b, "dialtone_legs", "gauge",
+         "Legs of calls in the database (agent, supervisor, party) by status.");
+    for (int k = 0; k < STORE_LEG_KINDS; k++) {
+        const char *kind = store_leg_kind_name((enum store_leg_kind)k);
+        for (int i = 0; i < DT_CALL_STATUS_COUNT; i++)
+            dt_buf_printf(b, "dialtone_legs{kind=\"%s\",status=\"%s\"} %lld\n", kind,
+                          callstate_name((enum callstate_status)i), (long long)t.legs[k][i]);
+        dt_buf_printf(b, "dialtone_legs{kind=\"%s\",status=\"none\"} %lld\n", kind,
+                      (long long)t.legs_none[k]);
+    }
 }
 
 static void put_webhooks(struct server *s, struct dt_buf *b)
