@@ -5,6 +5,7 @@
  */
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -263,20 +264,43 @@ static int record_version(struct store *st, const struct migrations_entry *m, ch
     return rc;
 }
 
-/* Applies one migration in its own transaction, unless another process did it meanwhile. */
+/* Whether migration version has been applied (recorded in schema_version). */
+static int recorded(struct store *st, int version, int *yes, char *err, size_t errlen)
+{
+    char sql[96], buf[8];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM schema_version WHERE version = %d", version);
+    int rc = exec1(st, sql, buf, sizeof buf, err, errlen);
+    *yes = rc == DT_OK && buf[0] == '1';
+    return rc;
+}
+
+/*
+ * Applies one migration in its own transaction, unless another process did it meanwhile.
+ * Foreign keys are not enforced while it runs, so that a migration can build a table again
+ * under its name (SQLite's own procedure for changes ALTER TABLE cannot make); they are
+ * checked before the commit instead, and a migration that leaves one broken is rolled back.
+ */
 static int apply_migration(struct store *st, const struct migrations_entry *m, char *err,
                            size_t errlen)
 {
-    int cur = 0, rc = store_begin(st, err, errlen);
+    int done = 0, rc = exec1(st, "PRAGMA foreign_keys=OFF", NULL, 0, err, errlen);
     if (rc == DT_OK)
-        rc = read_version(st, &cur, err, errlen);
-    if (rc == DT_OK && cur < m->version) {
-        char *msg = NULL;
+        rc = store_begin(st, err, errlen);
+    if (rc == DT_OK)
+        rc = recorded(st, m->version, &done, err, errlen);
+    if (rc == DT_OK && !done) {
+        char *msg = NULL, broken[64] = "";
         if (sqlite3_exec(st->db, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
             rc = dt_seterr(err, errlen, DT_EDB, "migration %04d_%s failed: %s", m->version, m->name,
                            msg ? msg : sqlite3_errmsg(st->db));
             sqlite3_free(msg);
-        } else {
+        } else if ((rc = exec1(st, "PRAGMA foreign_key_check", broken, sizeof broken, err,
+                               errlen)) == DT_OK &&
+                   broken[0]) {
+            rc = dt_seterr(err, errlen, DT_EDB,
+                           "migration %04d_%s failed: it broke foreign keys of table %s",
+                           m->version, m->name, broken);
+        } else if (rc == DT_OK) {
             rc = record_version(st, m, err, errlen);
         }
     }
@@ -284,9 +308,13 @@ static int apply_migration(struct store *st, const struct migrations_entry *m, c
         rc = store_commit(st, err, errlen);
     if (rc != DT_OK)
         store_rollback(st);
-    return rc;
+    int fk = exec1(st, "PRAGMA foreign_keys=ON", NULL, 0, rc == DT_OK ? err : NULL,
+                   rc == DT_OK ? errlen : 0);
+    return rc == DT_OK ? fk : rc;
 }
 
+/* Applies every migration not yet recorded, in order: one missing below the newest recorded
+ * (written later than a newer one, as happens between branches) is applied too. */
 static int migrate(struct store *st, char *err, size_t errlen)
 {
     int rc = exec1(st,
@@ -305,7 +333,9 @@ static int migrate(struct store *st, char *err, size_t errlen)
                          "it was written by a newer dialtone; upgrade dialtone to use it",
                          cur, latest);
     for (int i = 0; i < migrations_count && rc == DT_OK; i++) {
-        if (migrations_table[i].version > cur)
+        int done = 0;
+        rc = recorded(st, migrations_table[i].version, &done, err, errlen);
+        if (rc == DT_OK && !done)
             rc = apply_migration(st, &migrations_table[i], err, errlen);
     }
     if (rc == DT_OK)
