@@ -62,7 +62,7 @@ fi
 
 # ---- Tab: the failure reasons ----
 cl_keys Tab
-cl_wait_screen "1 failed calls"
+cl_wait_screen "1 failed call"
 wait_row "^ *busy +31486 +busy +1 +100\.0% +Busy Here"
 
 # ---- 5: the agents ----

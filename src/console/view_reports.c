@@ -135,7 +135,8 @@ static void summary(const struct view_ctx *c, int y, int w)
                  d->calls ? 100.0 * (double)d->answered / (double)d->calls : 0.0);
         break;
     case REPORTS_FAILURES:
-        snprintf(line, sizeof line, "%lld failed calls", (long long)d->calls);
+        snprintf(line, sizeof line, "%lld failed call%s", (long long)d->calls,
+                 d->calls == 1 ? "" : "s");
         break;
     case REPORTS_COST_DAY:
     case REPORTS_COST_QUEUE:
@@ -145,7 +146,7 @@ static void summary(const struct view_ctx *c, int y, int w)
                  reports_money(d->total.per_success, d->total.unit, b, sizeof b));
         break;
     default:
-        snprintf(line, sizeof line, "%zu agents", d->n);
+        snprintf(line, sizeof line, "%zu agent%s", d->n, d->n == 1 ? "" : "s");
         break;
     }
     int x = 1 + view_text(c, y, 1, w - 2, 0, TR_NORMAL, line);
