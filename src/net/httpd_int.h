@@ -44,6 +44,14 @@ struct httpd {
     size_t max_body;
     char *custom[HTTPD_MAX_CUSTOM]; /* "x-twilio-signature:", as lws looks them up */
     size_t ncustom;
+    /* lws's header tokens ("content-type:"), made once instead of at every request from all
+     * of its tokens (methods, versions, pseudo-headers and the rest) */
+    struct httpd_token {
+        int tok;
+        const char *name; /* lws's string: the name, then ':' */
+        size_t namelen;   /* without the ':' */
+    } tokens[WSI_TOKEN_COUNT];
+    size_t ntokens;
     struct route_set *sets;
     size_t nsets;
     httpd_handler_fn fallback;
@@ -136,6 +144,9 @@ struct httpd_req *httpd_req_new(struct httpd *h, struct lws *wsi, struct httpd_c
 
 /* Unlinks and frees a request. */
 void httpd_req_free(struct httpd_req *req);
+
+/* Fills h->tokens with lws's header tokens, once, when the server is made. */
+void httpd_req_tokens(struct httpd *h);
 
 /* Copies method, path, query, headers and peer address from lws (inside LWS_CALLBACK_HTTP).
  * Returns 0, or an HTTP status to answer with (400, 501) when the request is unusable. */

@@ -140,23 +140,32 @@ static void add_header(struct httpd_req *req, const char *name, size_t namelen, 
     req->nheaders++;
 }
 
-static void read_headers(struct httpd_req *req, struct lws *wsi)
+void httpd_req_tokens(struct httpd *h)
 {
+    h->ntokens = 0;
     for (int t = 0; t < WSI_TOKEN_COUNT; t++) {
         const char *name = (const char *)lws_token_to_string((enum lws_token_indexes)t);
         size_t nlen = name ? strlen(name) : 0;
         /* header tokens read "name:"; methods, versions and pseudo-headers do not */
         if (nlen < 2 || name[0] == ':' || name[nlen - 1] != ':')
             continue;
-        int len = lws_hdr_total_length(wsi, (enum lws_token_indexes)t);
+        h->tokens[h->ntokens++] = (struct httpd_token){.tok = t, .name = name, .namelen = nlen - 1};
+    }
+}
+
+static void read_headers(struct httpd_req *req, struct lws *wsi)
+{
+    for (size_t i = 0; i < req->h->ntokens; i++) {
+        const struct httpd_token *k = &req->h->tokens[i];
+        int len = lws_hdr_total_length(wsi, (enum lws_token_indexes)k->tok);
         if (len <= 0)
             continue;
         char *value = xmalloc((size_t)len + 1);
-        if (lws_hdr_copy(wsi, value, len + 1, (enum lws_token_indexes)t) < 0) {
+        if (lws_hdr_copy(wsi, value, len + 1, (enum lws_token_indexes)k->tok) < 0) {
             free(value);
             continue;
         }
-        add_header(req, name, nlen - 1, value);
+        add_header(req, k->name, k->namelen, value);
     }
     for (size_t i = 0; i < req->h->ncustom; i++) {
         const char *name = req->h->custom[i];

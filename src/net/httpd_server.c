@@ -284,6 +284,7 @@ struct httpd *httpd_new(struct netloop *loop, const struct httpd_options *opt, c
     h->lfd = -1;
     h->max_body = opt->max_body ? opt->max_body : HTTPD_MAX_BODY_DEFAULT;
     httpd_set_fallback(h, NULL, NULL);
+    httpd_req_tokens(h);
     if (set_custom_headers(h, opt->custom_headers, err, errlen) != DT_OK ||
         !(h->vh = serving_vhost(loop, opt, err, errlen)) ||
         open_listener(h, iface, opt->port, err, errlen) != DT_OK) {
