@@ -9,7 +9,7 @@
  * AHT, durations) within a second or so of what the test measured. On the way, the
  * supervisor's websocket gets call.queued for every caller and call.ended for the abandons,
  * the events after which a console fetches the figures, and a fetch right after each shows
- * the abandon counted where it belongs.
+ * the abandon counted where it belongs; so does one after a caller left at the maximum wait.
  */
 #include <math.h>
 #include <sys/time.h>
@@ -25,6 +25,7 @@
 #define SL_S        5
 #define SHORT_S     3
 #define LONG_WAIT_S 3
+#define MAX_WAIT_S  12
 
 /* How long the test holds things (ms): long enough that dropping one from a figure shows. */
 #define HOLD_MS   3000
@@ -46,7 +47,7 @@ static struct se_agent agents[N_AGENTS] = {
 };
 
 /* The scenario's callers, in its order; sid and queued_ms filled as they arrive. */
-enum { CA, CF, CB, CC, CD, CE, N_CALLERS };
+enum { CA, CF, CG, CB, CC, CD, CE, N_CALLERS };
 static struct caller {
     const char *from, *name;
     char sid[64];
@@ -54,6 +55,7 @@ static struct caller {
 } callers[N_CALLERS] = {
     [CA] = {.from = "+14155550131", .name = "Alma Quinn"},
     [CF] = {.from = "+14155550132", .name = "Femi Cole"},
+    [CG] = {.from = "+14155550137", .name = "Gus Hale"},
     [CB] = {.from = "+14155550133", .name = "Bea Ruiz"},
     [CC] = {.from = "+14155550134", .name = "Cy Park"},
     [CD] = {.from = "+14155550135", .name = "Dee Moss"},
@@ -202,8 +204,7 @@ static void ws_done(void)
     netloop_free(ws.loop);
 }
 
-/* ---- requests ----------------------------------------------------------------------------------
- */
+/* ---- requests ------------------------------------------------------------------------------- */
 
 /* POSTs path as a; the status (the answer printed when it is an error). */
 static long post(const struct se_agent *a, const char *path, const char *body)
@@ -305,8 +306,7 @@ static int is_null(const cJSON *o, const char *k)
         CHECK(fabs(got_ - want_) <= (tol));                                                        \
     } while (0)
 
-/* ---- the scenario ------------------------------------------------------------------------------
- */
+/* ---- the scenario --------------------------------------------------------------------------- */
 
 static void agents_ready(void)
 {
@@ -319,16 +319,22 @@ static void agents_ready(void)
     CHECK_INT(ws_open(&agents[SUE]), 0);
 }
 
-/* A fetch right after the event that moves the figures shows the move. */
-static void live_abandons(int caller, int shorts, int abandons)
+/* A fetch right after what moves the figures shows the move. */
+static void live(int shorts, int abandons, int left)
 {
-    CHECK(ev_wait("call.ended", callers[caller].sid, NULL, NULL, WAIT) != NULL);
     cJSON *b = board();
     const cJSON *q = named(b, "queues", "support");
     CHECK_NUM(q, "short_abandoned", shorts);
     CHECK_NUM(q, "abandoned", abandons);
-    CHECK_NUM(q, "left", 0);
+    CHECK_NUM(q, "left", left);
     cJSON_Delete(b);
+}
+
+/* The caller hung up in the queue: call.ended, then the figures. */
+static void live_abandon(int caller, int shorts, int abandons)
+{
+    CHECK(ev_wait("call.ended", callers[caller].sid, NULL, NULL, WAIT) != NULL);
+    live(shorts, abandons, 0);
 }
 
 TEST(scenario_runs)
@@ -344,6 +350,7 @@ TEST(scenario_runs)
     answer(ANN, CA);
     CHECK(queued(CF));
     answer(CAT, CF);
+    CHECK(queued(CG));
     const struct ev *e = ev_wait("call.connected", callers[CA].sid, "ann", NULL, WAIT);
     m.conn_a = e ? e->t : now_ms();
     CHECK(ev_wait("call.connected", callers[CF].sid, "cat", NULL, WAIT) != NULL);
@@ -355,7 +362,7 @@ TEST(scenario_runs)
     CHECK(queued(CB) && queued(CC) && queued(CD));
     CHECK(ev_wait("offer.created", callers[CD].sid, "bob", NULL, WAIT) != NULL);
     CHECK_INT(act(BOB, CD, "decline"), 200);
-    live_abandons(CC, 1, 0); /* after 1 s: short */
+    live_abandon(CC, 1, 0); /* after 1 s: short */
     pause_until(h0 + HOLD_MS);
     m.hold_a_ms = timed_act(ANN, CA, "unhold", 202) - h0;
 
@@ -375,11 +382,17 @@ TEST(scenario_runs)
     m.brk_ann = now_ms();
 
     /* the caller bob declined gives up after 6 s: abandoned; bob answers his own late */
-    live_abandons(CD, 1, 1);
+    live_abandon(CD, 1, 1);
     pause_until(callers[CB].queued_ms + LATE_MS);
     answer(BOB, CB);
     e = ev_wait("call.connected", callers[CB].sid, "bob", NULL, WAIT);
     m.conn_b = e ? e->t : now_ms();
+
+    /* nobody answered the caller who came third: at the maximum wait, he leaves for voicemail */
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT queue_result FROM calls WHERE sid = '%s'", callers[CG].sid);
+    SE_WAIT_Q(sql, "leave", WAIT);
+    live(1, 1, 1);
 
     /* the last caller finds nobody and waits */
     CHECK(queued(CE));
@@ -387,8 +400,7 @@ TEST(scenario_runs)
     CHECK_STR(se_q("SELECT state FROM agents WHERE name = 'cat'"), "wrap-up");
 }
 
-/* ---- the figures, by hand ----------------------------------------------------------------------
- */
+/* ---- the figures, by hand ------------------------------------------------------------------ */
 
 static cJSON *final;
 
@@ -414,10 +426,10 @@ TEST(queue_figures)
     CHECK_NUM(q, "handled", 3);
     CHECK_NUM(q, "abandoned", 1);       /* after 6 s */
     CHECK_NUM(q, "short_abandoned", 1); /* after 1 s, counted nowhere else */
-    CHECK_NUM(q, "left", 0);
-    CHECK_NUM(q, "offered", 4); /* handled + abandoned + left */
+    CHECK_NUM(q, "left", 1);            /* at the maximum wait */
+    CHECK_NUM(q, "offered", 5);         /* handled + abandoned + left */
     CHECK_NUM(q, "answered_in_sl", 2);
-    CHECK_NUM(q, "service_level", 50.0); /* 2 of 4: the abandon counts against it */
+    CHECK_NUM(q, "service_level", 40.0); /* 2 of 5: the abandon and the leave count against it */
     CHECK_NUM(q, "service_level_target", 80);
     CHECK_NUM(q, "service_level_s", SL_S);
     CHECK_NUM(q, "short_abandon_s", SHORT_S);
@@ -522,11 +534,11 @@ int main(void)
     gmtime_r(&t, &tm);
     int reset = (tm.tm_hour * 60 + tm.tm_min + 720) % 1440;
     snprintf(conf_extra, sizeof conf_extra,
-             "[queue \"support\"]\nmax_wait = 3600\nwrapup = 0\nservice_level = %d\n"
+             "[queue \"support\"]\nmax_wait = %d\nwrapup = 0\nservice_level = %d\n"
              "service_level_target = 80\nshort_abandon = %d\nlong_wait = %d\n"
              "[queue \"sales\"]\nmax_wait = 3600\n"
              "[wallboard]\ntimezone = UTC\nday_reset = %02d:%02d\n",
-             SL_S, SHORT_S, LONG_WAIT_S, reset / 60, reset % 60);
+             MAX_WAIT_S, SL_S, SHORT_S, LONG_WAIT_S, reset / 60, reset % 60);
     if (se_setup("data/scenarios/test-basic.ini", "1", conf_extra) != 0) {
         printf("setup failed\n");
         se_teardown();
