@@ -1,21 +1,19 @@
 /*
  * config: loading dialtone.conf and the environment into struct config. See dialtone/config.h.
  *
- * inih splits lines into sections and key = value pairs; it hands its callback no line
- * number, so it reads through read_line below, which counts lines, refuses over-long lines
- * and control characters, strips leading blanks (which turns inih's continuation lines off)
- * and parses section headers itself, so that an empty [queue "x"] still counts and a bad
- * header is reported on its own line. Every load works on a copy that replaces the caller's
+ * inih splits lines into sections and key = value pairs, through inifile (line numbers in
+ * messages, over-long lines and control characters refused, leading blanks stripped); section
+ * headers are parsed here, so that an empty [queue "x"] still counts and a bad header is
+ * reported on its own line. Every load works on a copy that replaces the caller's
  * struct only when the whole input was good.
  */
 #include "dialtone/config.h"
 #include "core/config_internal.h"
+#include "dialtone/inifile.h"
 #include "dialtone/textfile.h"
 #include "dialtone/util.h"
 #include "dialtone/valid.h"
 
-#include <ini.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,7 +120,7 @@ static void config_commit(struct config *cfg, struct config *tmp)
 
 struct parse {
     struct config *cfg; /* the copy being filled */
-    struct textfile_lines lines;
+    struct inifile ini;
     enum config_sec sec;
     size_t queue;           /* index while sec is CONFIG_SEC_QUEUE */
     char sec_label[64];     /* the header's text, printable, for messages */
@@ -130,38 +128,7 @@ struct parse {
     unsigned sections_seen; /* singleton sections met, by enum config_sec */
     int has_secret;         /* the text set a secret */
     struct config_ivr_lines ivr;
-    int failed, fail_line; /* first error found by read_line or on_pair */
-    char msg[160];
 };
-
-static int fail(struct parse *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Records the first error at the current line. Returns 0, inih's "error" from a handler. */
-static int fail(struct parse *ps, const char *fmt, ...)
-{
-    if (!ps->failed) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);
-        va_end(ap);
-        ps->failed = 1;
-        ps->fail_line = ps->lines.lineno;
-    }
-    return 0;
-}
-
-/* Copies n bytes of outside text for a message: at most 60, anything unprintable as '?'. */
-static void printable(char *dst, size_t size, const char *s, size_t n)
-{
-    size_t i, max = n > 60 ? 60 : n;
-    for (i = 0; i < max && i + 4 < size; i++)
-        dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-    if (max < n && i + 4 <= size) {
-        memcpy(dst + i, "...", 3);
-        i += 3;
-    }
-    dst[i] = '\0';
-}
 
 static int open_queue(struct parse *ps, const char *h, size_t n)
 {
@@ -171,19 +138,19 @@ static int open_queue(struct parse *ps, const char *h, size_t n)
         i++;
     if (i == 5 || i >= n || h[i] != '"' || h[n - 1] != '"' || n - i < 2 ||
         !config_name_ok(h + i + 1, n - i - 2))
-        return fail(ps,
-                    "bad queue section [%s]: expected [queue \"NAME\"], NAME being 1-%d "
-                    "letters, digits, '-' or '_'",
-                    ps->sec_label, DT_CONFIG_NAME_SIZE - 1);
+        return inifile_fail(&ps->ini,
+                            "bad queue section [%s]: expected [queue \"NAME\"], NAME being 1-%d "
+                            "letters, digits, '-' or '_'",
+                            ps->sec_label, DT_CONFIG_NAME_SIZE - 1);
     const char *name = h + i + 1;
     size_t len = n - i - 2;
     struct config *cfg = ps->cfg;
     for (size_t q = 0; q < cfg->n_queues; q++) {
         if (strlen(cfg->queues[q].name) == len && strncasecmp(cfg->queues[q].name, name, len) == 0)
-            return fail(ps, "duplicate queue '%.*s'", (int)len, name);
+            return inifile_fail(&ps->ini, "duplicate queue '%.*s'", (int)len, name);
     }
     if (cfg->n_queues == DT_CONFIG_MAX_QUEUES)
-        return fail(ps, "too many queues (at most %d)", DT_CONFIG_MAX_QUEUES);
+        return inifile_fail(&ps->ini, "too many queues (at most %d)", DT_CONFIG_MAX_QUEUES);
     cfg->queues = xrealloc(cfg->queues, (cfg->n_queues + 1) * sizeof *cfg->queues);
     config_queue_defaults(&cfg->queues[cfg->n_queues], name, len);
     ps->queue = cfg->n_queues++;
@@ -191,20 +158,15 @@ static int open_queue(struct parse *ps, const char *h, size_t n)
     return 1;
 }
 
-/* line[0] is '['. Returns 1, or 0 after fail(). */
-static int open_section(struct parse *ps, const char *line, size_t len)
+/* inifile's header hook: line[0] is '['. Returns 1, or 0 after inifile_fail. */
+static int open_section(void *user, const char *line, size_t len)
 {
-    const char *close = memchr(line, ']', len);
-    if (!close)
-        return fail(ps, "section header without ']'");
-    const char *rest = close + 1;
-    while (*rest == ' ' || *rest == '\t')
-        rest++;
-    if (*rest && *rest != ';' && *rest != '#')
-        return fail(ps, "unexpected text after the section header");
-    const char *h = line + 1;
-    size_t n = (size_t)(close - h);
-    printable(ps->sec_label, sizeof ps->sec_label, h, n);
+    struct parse *ps = user;
+    const char *h;
+    size_t n;
+    if (!inifile_section(&ps->ini, line, len, &h, &n))
+        return 0;
+    inifile_printable(ps->sec_label, sizeof ps->sec_label, h, n);
     ps->seen = 0;
     ps->sec = CONFIG_SEC_NONE;
     if (n >= 5 && memcmp(h, "queue", 5) == 0)
@@ -214,66 +176,38 @@ static int open_section(struct parse *ps, const char *line, size_t len)
             continue;
         enum config_sec sec = singleton_sections[i].sec;
         if (ps->sections_seen & (1u << sec))
-            return fail(ps, "duplicate section [%s]", ps->sec_label);
+            return inifile_fail(&ps->ini, "duplicate section [%s]", ps->sec_label);
         ps->sections_seen |= 1u << sec;
         ps->sec = sec;
         if (sec == CONFIG_SEC_DISPOSITIONS)
             ps->cfg->n_dispositions = 0;
         if (sec == CONFIG_SEC_IVR) {
             ps->cfg->ivr.configured = 1;
-            ps->ivr.section = ps->lines.lineno;
+            ps->ivr.section = ps->ini.lines.lineno;
         }
         return 1;
     }
-    return fail(ps, "unknown section [%s]", ps->sec_label);
-}
-
-/* inih's reader: one line per call, as described at the top of this file. */
-static char *read_line(char *str, int num, void *stream)
-{
-    struct parse *ps = stream;
-    if (ps->failed)
-        return NULL;
-    const char *s;
-    size_t len;
-    char why[sizeof ps->msg];
-    int rc = textfile_line_next(&ps->lines, &s, &len, why, sizeof why);
-    if (rc < 0)
-        fail(ps, "%s", why);
-    if (rc <= 0)
-        return NULL;
-    while (len > 0 && (*s == ' ' || *s == '\t')) {
-        s++;
-        len--;
-    }
-    if (num <= 0 || len >= (size_t)num) {
-        fail(ps, "line too long (at most %d bytes)", num - 1);
-        return NULL;
-    }
-    memcpy(str, s, len);
-    str[len] = '\0';
-    if (len > 0 && str[0] == '[' && !open_section(ps, str, len))
-        return NULL;
-    return str;
+    return inifile_fail(&ps->ini, "unknown section [%s]", ps->sec_label);
 }
 
 static int add_disposition(struct parse *ps, const char *code, const char *label)
 {
     struct config *cfg = ps->cfg;
     char shown[64];
-    printable(shown, sizeof shown, code, strlen(code));
+    inifile_printable(shown, sizeof shown, code, strlen(code));
     if (!config_name_ok(code, strlen(code)))
-        return fail(ps, "disposition code '%s' must be 1-%d letters, digits, '-' or '_'", shown,
-                    DT_CONFIG_NAME_SIZE - 1);
+        return inifile_fail(&ps->ini,
+                            "disposition code '%s' must be 1-%d letters, digits, '-' or '_'", shown,
+                            DT_CONFIG_NAME_SIZE - 1);
     for (size_t i = 0; i < cfg->n_dispositions; i++) {
         if (strcmp(cfg->dispositions[i].code, code) == 0)
-            return fail(ps, "duplicate disposition '%s'", shown);
+            return inifile_fail(&ps->ini, "duplicate disposition '%s'", shown);
     }
     if (cfg->n_dispositions == DT_CONFIG_MAX_DISPOS)
-        return fail(ps, "too many dispositions (at most %d)", DT_CONFIG_MAX_DISPOS);
+        return inifile_fail(&ps->ini, "too many dispositions (at most %d)", DT_CONFIG_MAX_DISPOS);
     if (strlen(label) >= DT_CONFIG_LABEL_SIZE)
-        return fail(ps, "label of disposition '%s' is too long (at most %d bytes)", shown,
-                    DT_CONFIG_LABEL_SIZE - 1);
+        return inifile_fail(&ps->ini, "label of disposition '%s' is too long (at most %d bytes)",
+                            shown, DT_CONFIG_LABEL_SIZE - 1);
     struct config_disposition *d = &cfg->dispositions[cfg->n_dispositions++];
     dt_strlcpy(d->code, code, sizeof d->code);
     dt_strlcpy(d->label, *label ? label : code, sizeof d->label);
@@ -284,13 +218,11 @@ static int add_disposition(struct parse *ps, const char *code, const char *label
 static int on_pair(void *user, const char *section, const char *name, const char *value)
 {
     struct parse *ps = user;
-    (void)section; /* read_line tracks the section */
-    if (ps->failed)
-        return 0;
+    (void)section; /* open_section tracks the section */
     char key[64];
-    printable(key, sizeof key, name, strlen(name));
+    inifile_printable(key, sizeof key, name, strlen(name));
     if (ps->sec == CONFIG_SEC_NONE)
-        return fail(ps, "key '%s' outside any section", key);
+        return inifile_fail(&ps->ini, "key '%s' outside any section", key);
     char v[DT_CONFIG_LINE_MAX + 1];
     size_t vlen = strlen(value);
     if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"') {
@@ -304,19 +236,20 @@ static int on_pair(void *user, const char *section, const char *name, const char
     if (ps->sec == CONFIG_SEC_DISPOSITIONS)
         return add_disposition(ps, name, v);
     if (ps->sec == CONFIG_SEC_ALERTS) {
-        char why[sizeof ps->msg];
+        char why[sizeof ps->ini.msg];
         if (config_alerts_set(&ps->cfg->alerts, name, v, &ps->seen, why, sizeof why) != DT_OK)
-            return fail(ps, "%s", why);
+            return inifile_fail(&ps->ini, "%s", why);
         return 1;
     }
     int menu_key = ps->sec == CONFIG_SEC_IVR ? config_ivr_key_index(name) : -1;
     if (menu_key >= 0) {
         if (ps->ivr.keys[menu_key])
-            return fail(ps, "duplicate key '%s' in [ivr]", key);
+            return inifile_fail(&ps->ini, "duplicate key '%s' in [ivr]", key);
         if (!config_name_ok(v, strlen(v)))
-            return fail(ps, "key '%s' in [ivr] must name a queue: 1-%d letters, digits, '-' or '_'",
-                        key, DT_CONFIG_NAME_SIZE - 1);
-        ps->ivr.keys[menu_key] = ps->lines.lineno;
+            return inifile_fail(
+                &ps->ini, "key '%s' in [ivr] must name a queue: 1-%d letters, digits, '-' or '_'",
+                key, DT_CONFIG_NAME_SIZE - 1);
+        ps->ivr.keys[menu_key] = ps->ini.lines.lineno;
         dt_strlcpy(ps->cfg->ivr.keys[menu_key], v, sizeof ps->cfg->ivr.keys[menu_key]);
         return 1;
     }
@@ -324,22 +257,29 @@ static int on_pair(void *user, const char *section, const char *name, const char
     unsigned idx;
     const struct config_key *k = config_key_find(ps->sec, name, &idx);
     if (!k)
-        return fail(ps, "unknown key '%s' in [%s]", key, ps->sec_label);
+        return inifile_fail(&ps->ini, "unknown key '%s' in [%s]", key, ps->sec_label);
     if (k->kind != CONFIG_K_NUMBERS && k->kind != CONFIG_K_HOLIDAYS &&
         (ps->seen & ((uint64_t)1 << idx)))
-        return fail(ps, "duplicate key '%s' in [%s]", key, ps->sec_label);
+        return inifile_fail(&ps->ini, "duplicate key '%s' in [%s]", key, ps->sec_label);
     ps->seen |= (uint64_t)1 << idx;
-    char why[sizeof ps->msg];
+    char why[sizeof ps->ini.msg];
     int rc = config_key_set(ps->cfg, ps->queue, k, v, why, sizeof why);
     wipe(v, sizeof v);
     if (rc != 0)
-        return fail(ps, "%s", why);
+        return inifile_fail(&ps->ini, "%s", why);
     if (k->kind == CONFIG_K_SECRET && vlen > 0)
         ps->has_secret = 1;
     if (k->kind == CONFIG_K_NAME && ps->sec == CONFIG_SEC_IVR)
-        ps->ivr.fallback = ps->lines.lineno;
+        ps->ivr.fallback = ps->ini.lines.lineno;
     return 1;
 }
+
+static const struct inifile_ops config_ini = {
+    .line_max = DT_CONFIG_LINE_MAX,
+    .pair = on_pair,
+    .header = open_section,
+    .expected = "expected [section], key = value, or a comment",
+};
 
 /* Parses text[0..len) over a copy of base into *out (the caller's to config_done on success;
  * freed on failure). */
@@ -348,29 +288,16 @@ static int parse_text(const struct config *base, const char *name, const char *t
 {
     config_clone(out, base);
     struct parse ps = {.cfg = out};
-    textfile_lines_init(&ps.lines, text, len, DT_CONFIG_LINE_MAX);
-    int rc = ini_parse_stream(read_line, &ps, on_pair, &ps);
-    int line = ps.fail_line;
-    const char *msg = ps.msg;
-    if (rc > 0 && (!ps.failed || rc < ps.fail_line)) {
-        line = rc;
-        msg = "expected [section], key = value, or a comment";
-    } else if (!ps.failed && rc != 0) {
-        line = ps.lines.lineno;
-        msg = "cannot parse";
-    }
-    if (!ps.failed && rc == 0 && config_ivr_check(out, &ps.ivr, &line, ps.msg, sizeof ps.msg)) {
-        ps.failed = 1;
-        msg = ps.msg;
-    }
-    if (!ps.failed && rc == 0 && config_alerts_check(out, ps.msg, sizeof ps.msg) != DT_OK) {
-        ps.failed = 1;
-        line = ps.lines.lineno;
-        msg = ps.msg;
-    }
-    if (ps.failed || rc != 0) {
+    char why[sizeof ps.ini.msg];
+    int line = 0;
+    if (inifile_parse(&ps.ini, text, len, &config_ini, &ps) == DT_OK &&
+        config_ivr_check(out, &ps.ivr, &line, why, sizeof why))
+        inifile_fail_at(&ps.ini, line, "%s", why);
+    if (!ps.ini.failed && config_alerts_check(out, why, sizeof why) != DT_OK)
+        inifile_fail(&ps.ini, "%s", why);
+    if (ps.ini.failed) {
         config_done(out);
-        return dt_seterr(err, errlen, DT_EINVAL, "%s:%d: %s", name, line, msg);
+        return inifile_error(&ps.ini, name, err, errlen);
     }
     *has_secret = ps.has_secret;
     return DT_OK;

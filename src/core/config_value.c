@@ -3,6 +3,7 @@
  * key is a new row in config_keys. See dialtone/config.h for the keys and their ranges.
  */
 #include "core/config_internal.h"
+#include "dialtone/inifile.h"
 #include "dialtone/util.h"
 #include "dialtone/valid.h"
 
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+#define INT_DIGITS 10 /* whole numbers: at most this many digits */
 
 #define TW(f)                                                                                      \
     .sec = CONFIG_SEC_TWILIO, .off = offsetof(struct config, twilio.f),                            \
@@ -149,24 +152,6 @@ void config_queue_defaults(struct config_queue *q, const char *name, size_t n)
     q->missed_offers_limit = 3;
 }
 
-/* A whole number of at most 10 digits within [min, max]. */
-static int parse_long(const char *s, long min, long max, long *out)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 10)
-        return -1;
-    long v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!is_digit(s[i]))
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    if (v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int set_text(char *dst, size_t size, const char *name, const char *v, char *why,
                     size_t whylen)
 {
@@ -290,13 +275,13 @@ static int set_simple(void *field, const struct config_key *k, const char *v, ch
     long n;
     switch (k->kind) {
     case CONFIG_K_INT:
-        if (parse_long(v, k->min, k->max, &n) != 0)
+        if (inifile_long(v, INT_DIGITS, k->min, k->max, &n) != 0)
             return dt_seterr(why, whylen, DT_EINVAL, "%s must be a whole number from %ld to %ld",
                              k->name, k->min, k->max);
         *(int *)field = (int)n;
         return 0;
     case CONFIG_K_SIZE:
-        if (parse_long(v, k->min, k->max, &n) != 0)
+        if (inifile_long(v, INT_DIGITS, k->min, k->max, &n) != 0)
             return dt_seterr(why, whylen, DT_EINVAL, "%s must be a whole number from %ld to %ld",
                              k->name, k->min, k->max);
         *(size_t *)field = (size_t)n;
