@@ -3,11 +3,13 @@
  * byte-exact payloads, hostile strings, and durability across kill -9. History is tested in
  * test_store_history.c, agents, queues and the webhook log in test_store_people.c.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dialtone/migrations.h"
@@ -55,7 +57,6 @@ TEST(pragmas_wal_normal_fk)
     CHECK_QUERY(db, "PRAGMA journal_mode", "wal");
     CHECK_QUERY(db, "PRAGMA synchronous", "1"); /* NORMAL */
     CHECK_QUERY(db, "PRAGMA foreign_keys", "1");
-    CHECK_QUERY(db, "PRAGMA busy_timeout", "5000");
     /* WAL is a property of the file: another connection sees it too. */
     sqlite3 *other;
     CHECK_INT(sqlite3_open(path, &other), SQLITE_OK);
@@ -69,6 +70,69 @@ TEST(pragmas_wal_normal_fk)
     if (st)
         CHECK_INT(store_schema_version(st), migrations_table[migrations_count - 1].version);
     store_close(st);
+}
+
+/* A writer holding the database for a while: the store's write waits for it, then goes in. */
+struct holder {
+    const char *path;
+    int ready;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+};
+
+static void *hold_lock(void *arg)
+{
+    struct holder *h = arg;
+    sqlite3 *db = NULL;
+    int ok = sqlite3_open(h->path, &db) == SQLITE_OK &&
+             sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+    pthread_mutex_lock(&h->mu);
+    h->ready = ok ? 1 : -1;
+    pthread_cond_signal(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+    if (ok) {
+        usleep(300 * 1000);
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    }
+    sqlite3_close(db);
+    return NULL;
+}
+
+TEST(write_waits_for_other_writer)
+{
+    char *path;
+    struct store *st = fixture_open(&path);
+    if (!st)
+        return;
+    struct holder h = {.path = path};
+    pthread_mutex_init(&h.mu, NULL);
+    pthread_cond_init(&h.cv, NULL);
+    pthread_t t;
+    CHECK_INT(pthread_create(&t, NULL, hold_lock, &h), 0);
+    pthread_mutex_lock(&h.mu);
+    while (!h.ready)
+        pthread_cond_wait(&h.cv, &h.mu);
+    pthread_mutex_unlock(&h.mu);
+    CHECK_INT(h.ready, 1);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char err[256] = "";
+    struct store_webhook w = {.received_ms = 1,
+                              .path = "/twilio/status",
+                              .signature_ok = 1,
+                              .body = "a=b",
+                              .body_len = 3};
+    CHECK_INT(store_webhook_log(st, &w, NULL, err, sizeof err), DT_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double waited_ms =
+        (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    CHECK(waited_ms >= 200); /* it did wait for the other writer, and did not give up */
+    pthread_join(t, NULL);
+    CHECK_QUERY(store_db(st), "SELECT count(*) FROM webhook_log", "1");
+    pthread_mutex_destroy(&h.mu);
+    pthread_cond_destroy(&h.cv);
+    store_close(st);
+    free(path);
 }
 
 TEST(newer_schema_refused)
@@ -516,6 +580,7 @@ int main(void)
         return 1;
     RUN(migrations_apply_once);
     RUN(pragmas_wal_normal_fk);
+    RUN(write_waits_for_other_writer);
     RUN(newer_schema_refused);
     RUN(call_apply_merge_rule);
     RUN(call_apply_duplicate_is_noop);
