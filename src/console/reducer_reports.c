@@ -174,24 +174,18 @@ int rd_reports_result(struct model *st, int tag, int status, const cJSON *body, 
     st->dirty = 1;
     r->asking = 0;
     char why[REPORTS_TEXT_SIZE];
-    if (status >= 200 && status < 300 && !err) {
-        if (reports_parse(body, r->kind, &r->data, why, sizeof why) != DT_OK) {
-            r->loaded = 0;
-            rd_copy(r->message, sizeof r->message, why);
-        } else {
-            r->loaded = 1;
-            r->message[0] = '\0';
-            if (r->scroll > scroll_last(st))
-                r->scroll = scroll_last(st);
-        }
+    if (!rd_alerts_why(status, body, err, why, sizeof why)) {
+        rd_copy(r->message, sizeof r->message, why); /* the figures shown stay */
         return 1;
     }
-    if (err && *err)
-        rd_copy(why, sizeof why, err);
-    else if (status)
-        snprintf(why, sizeof why, "the daemon answered %d", status);
-    else
-        rd_copy(why, sizeof why, "no answer from the daemon");
-    rd_copy(r->message, sizeof r->message, why);
+    if (reports_parse(body, r->kind, &r->data, why, sizeof why) != DT_OK) {
+        r->loaded = 0;
+        rd_copy(r->message, sizeof r->message, why);
+        return 1;
+    }
+    r->loaded = 1;
+    r->message[0] = '\0';
+    if (r->scroll > scroll_last(st))
+        r->scroll = scroll_last(st);
     return 1;
 }
