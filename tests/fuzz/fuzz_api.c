@@ -33,7 +33,7 @@
 #include "dialtone/store.h"
 #include "dialtone/store_agents.h"
 #include "dialtone/util.h"
-#include "net/httpd_int.h"
+#include "api_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -45,11 +45,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
     "[dispositions]\nresolved = Resolved\nspam = Spam\n"
 #define FZ_MAX_REQ     8
 #define FZ_RESET_EVERY 1000 /* inputs between fresh servers and databases */
-
-/* Stands for the connection of a request that is answered from inside its handler; never
- * handed to lws (only a deferred answer would be, and the API never defers). */
-static char fz_wsi_stand_in;
-#define FZ_WSI ((struct lws *)(void *)&fz_wsi_stand_in)
 
 static const struct {
     const char *name;
@@ -176,103 +171,6 @@ static void fz_exit(void)
         rmdir(fz.dir);
 }
 
-/* ---- making a request as httpd makes it --------------------------------------------------- */
-
-static int fz_hex(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Percent-decodes s[0..n) into out (at least n bytes); returns the decoded length. */
-static size_t fz_decode(const char *s, size_t n, char *out)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        int hi, lo;
-        if (s[i] == '%' && i + 2 < n && (hi = fz_hex(s[i + 1])) >= 0 &&
-            (lo = fz_hex(s[i + 2])) >= 0) {
-            out[k++] = (char)(hi * 16 + lo);
-            i += 2;
-        } else if (s[i] == '+') {
-            out[k++] = ' ';
-        } else {
-            out[k++] = s[i];
-        }
-    }
-    return k;
-}
-
-/* The query as httpd_req_query gives it: lws decodes each '&'-separated fragment. */
-static char *fz_query(const char *q)
-{
-    struct dt_buf b;
-    dt_buf_init(&b);
-    dt_buf_puts(&b, "");
-    size_t n = strlen(q);
-    char *tmp = xmalloc(n + 1);
-    for (const char *p = q; *p;) {
-        const char *amp = strchr(p, '&');
-        size_t len = amp ? (size_t)(amp - p) : strlen(p);
-        size_t k = fz_decode(p, len, tmp);
-        if (k)
-            httpd_query_append(&b, tmp, k);
-        p += len + (amp ? 1 : 0);
-    }
-    free(tmp);
-    return dt_buf_take(&b);
-}
-
-static void fz_header(struct httpd_req *req, const char *name, const char *value)
-{
-    req->headers = xrealloc(req->headers, (req->nheaders + 1) * sizeof *req->headers);
-    req->headers[req->nheaders].name = xstrdup(name);
-    req->headers[req->nheaders].value = xstrdup(value);
-    req->nheaders++;
-}
-
-static int fz_path_matches(const struct httpd_route *r, const char *path)
-{
-    if (r->prefix)
-        return strncmp(path, r->path, strlen(r->path)) == 0;
-    return strcmp(path, r->path) == 0;
-}
-
-/* Runs the handler the server's tables give (as httpd's dispatch): 0 when a route took it, 2
- * when the fallback did (no route has the path), 1 when only another method's route matched
- * (httpd answers 405). */
-static int fz_dispatch(struct httpd_req *req)
-{
-    struct httpd *h = req->h;
-    httpd_handler_fn fn = h->fallback;
-    void *user = h->fallback_user;
-    int path_seen = 0, found = 0;
-    for (size_t s = 0; s < h->nsets && !found; s++) {
-        for (size_t i = 0; i < h->sets[s].n && !found; i++) {
-            const struct httpd_route *r = &h->sets[s].rows[i];
-            if (!fz_path_matches(r, req->path))
-                continue;
-            path_seen = 1;
-            if (r->method && strcmp(r->method, req->method) != 0 &&
-                !(req->head && strcmp(r->method, "GET") == 0))
-                continue;
-            fn = r->fn;
-            user = h->sets[s].user;
-            found = 1;
-        }
-    }
-    if (!found && (path_seen || !fn))
-        return 1;
-    req->state = REQ_HANDLING;
-    fn(req, user);
-    return found ? 0 : 2;
-}
-
 /* ---- checking the answer ------------------------------------------------------------------ */
 
 static int fz_supervisors_only(const char *path)
@@ -287,8 +185,7 @@ static int fz_supervisors_only(const char *path)
 
 static void fz_check(const struct httpd_req *req, int who, int routed)
 {
-    if (req->state != REQ_ANSWERING || req->status < 200 || req->status > 599)
-        abort();
+    int json = fz_check_answer(req);
     int api = strncmp(req->path, "/api/v1/", 8) == 0;
     int ok = req->status >= 200 && req->status <= 299;
     if (api && ok && who < 0)
@@ -296,23 +193,8 @@ static void fz_check(const struct httpd_req *req, int who, int routed)
     if (api && ok && who >= 0 && fz_agents[who].role != DT_ROLE_SUPERVISOR &&
         fz_supervisors_only(req->path))
         abort();
-    if (!req->ctype || strncmp(req->ctype, "application/json", 16) != 0) {
-        if (api && routed && req->status != 204)
-            abort(); /* the agent API's routes answer JSON */
-        return;
-    }
-    if (req->rlen == 0 || memchr(req->rbody, '\0', req->rlen))
-        abort();
-    cJSON *j = cJSON_ParseWithLength(req->rbody, req->rlen);
-    if (!j)
-        abort();
-    if (req->status >= 400) {
-        const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
-        if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "code")) ||
-            !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "message")))
-            abort();
-    }
-    cJSON_Delete(j);
+    if (!json && api && routed && req->status != 204)
+        abort(); /* the agent API's routes answer JSON */
 }
 
 /* ---- one request ---------------------------------------------------------------------------- */
@@ -367,23 +249,14 @@ static void fz_one(const char *p, const char *end)
     if (strcmp(method, "QUEUE") == 0) {
         fz_queue(path, query);
     } else if (fz_method_ok(method) && path[0] == '/' && strncmp(path, "/twilio/", 8) != 0) {
-        struct httpd_req *req = httpd_req_new(server_httpd(fz.srv), FZ_WSI, NULL);
-        req->method = strcmp(method, "HEAD") == 0 ? "HEAD" : method;
-        req->head = strcmp(method, "HEAD") == 0;
-        req->path = xstrdup(path);
-        req->query = fz_query(query);
-        dt_strlcpy(req->remote, "127.0.0.1", sizeof req->remote);
-        if (who >= 0) {
-            char auth[AGENTS_TOKEN_SIZE + 16];
-            snprintf(auth, sizeof auth, "Bearer %s", fz.tokens[who]);
-            fz_header(req, "authorization", auth);
-        } else if (strcmp(first, "-") != 0) {
-            char *auth = xasprintf("Bearer %s", first);
-            fz_header(req, "authorization", auth);
-            free(auth);
-        }
-        fz_header(req, "content-type", "application/json");
-        dt_buf_append(&req->body, p, (size_t)(end - p));
+        char *auth = NULL;
+        if (who >= 0)
+            auth = xasprintf("Bearer %s", fz.tokens[who]);
+        else if (strcmp(first, "-") != 0)
+            auth = xasprintf("Bearer %s", first);
+        struct httpd_req *req =
+            fz_request(server_httpd(fz.srv), method, path, query, auth, p, (size_t)(end - p));
+        free(auth);
         int d = fz_dispatch(req);
         if (d != 1) {
             if (getenv("FUZZ_API_TRACE")) /* to see what seeds reach */
