@@ -195,6 +195,23 @@ TEST(printable_text_for_messages)
     CHECK_STR(tiny, "");
 }
 
+TEST(values_unquoted)
+{
+    char b[8];
+    CHECK_INT(inifile_unquote(b, sizeof b, "\"a b\""), 3);
+    CHECK_STR(b, "a b");
+    CHECK_INT(inifile_unquote(b, sizeof b, "\"\""), 0);
+    CHECK_STR(b, "");
+    CHECK_INT(inifile_unquote(b, sizeof b, "\""), 1); /* one quote is not a pair */
+    CHECK_STR(b, "\"");
+    CHECK_INT(inifile_unquote(b, sizeof b, "\"a\" b"), 5);
+    CHECK_STR(b, "\"a\" b");
+    CHECK_INT(inifile_unquote(b, sizeof b, "0123456789"), 7); /* cut to fit */
+    CHECK_STR(b, "0123456");
+    CHECK_INT(inifile_unquote(b, sizeof b, "\"0123456789\""), 7);
+    CHECK_STR(b, "0123456");
+}
+
 TEST(whole_numbers)
 {
     long v = -7;
@@ -227,6 +244,7 @@ int main(void)
     RUN(a_line_hook_replaces_the_stripping);
     RUN(errors_recorded_by_hand);
     RUN(printable_text_for_messages);
+    RUN(values_unquoted);
     RUN(whole_numbers);
     return check_done();
 }

@@ -65,6 +65,10 @@ int inifile_error(const struct inifile *f, const char *name, char *err, size_t e
  */
 int inifile_section(struct inifile *f, const char *line, size_t len, const char **name, size_t *n);
 
+/* value without one pair of enclosing double quotes into dst (size >= 1 bytes, NUL-terminated,
+ * cut to fit). Returns the length written. */
+size_t inifile_unquote(char *dst, size_t size, const char *value);
+
 /* Copies s[0..n) into dst (size >= 1 bytes, NUL-terminated) for a message: at most 60 bytes, each
  * one outside printable ASCII as '?', "..." when cut. */
 void inifile_printable(char *dst, size_t size, const char *s, size_t n);

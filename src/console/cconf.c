@@ -180,15 +180,7 @@ static int on_pair(void *user, const char *section, const char *name, const char
     struct cparse *ps = user;
     (void)section; /* open_section tracks the section */
     char v[CCONF_LINE_MAX + 1], b[48];
-    size_t vlen = strlen(value);
-    if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"') {
-        value++;
-        vlen -= 2;
-    }
-    if (vlen >= sizeof v)
-        vlen = sizeof v - 1;
-    memcpy(v, value, vlen);
-    v[vlen] = '\0';
+    inifile_unquote(v, sizeof v, value);
     if (ps->in_keys) {
         int rc = on_key_override(ps, name, v);
         wipe(v, sizeof v);

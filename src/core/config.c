@@ -224,15 +224,7 @@ static int on_pair(void *user, const char *section, const char *name, const char
     if (ps->sec == CONFIG_SEC_NONE)
         return inifile_fail(&ps->ini, "key '%s' outside any section", key);
     char v[DT_CONFIG_LINE_MAX + 1];
-    size_t vlen = strlen(value);
-    if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"') {
-        value++;
-        vlen -= 2;
-    }
-    if (vlen >= sizeof v)
-        vlen = sizeof v - 1;
-    memcpy(v, value, vlen);
-    v[vlen] = '\0';
+    size_t vlen = inifile_unquote(v, sizeof v, value);
     if (ps->sec == CONFIG_SEC_DISPOSITIONS)
         return add_disposition(ps, name, v);
     if (ps->sec == CONFIG_SEC_ALERTS) {

@@ -135,6 +135,20 @@ int inifile_section(struct inifile *f, const char *line, size_t len, const char 
     return 1;
 }
 
+size_t inifile_unquote(char *dst, size_t size, const char *value)
+{
+    size_t n = strlen(value);
+    if (n >= 2 && value[0] == '"' && value[n - 1] == '"') {
+        value++;
+        n -= 2;
+    }
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, value, n);
+    dst[n] = '\0';
+    return n;
+}
+
 void inifile_printable(char *dst, size_t size, const char *s, size_t n)
 {
     size_t i, max = n > 60 ? 60 : n;

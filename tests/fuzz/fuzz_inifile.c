@@ -1,7 +1,7 @@
 /*
  * fuzz_inifile: inifile_parse on arbitrary text, with hooks that open sections with
- * inifile_section and read values with inifile_long and inifile_printable. Must never crash,
- * read out of bounds or leak; an error always names the file and a line of the text; a
+ * inifile_section and read values with inifile_unquote, inifile_long and inifile_printable. Must
+ * never crash, read out of bounds or leak; an error always names the file and a line of the text; a
  * message's shown text is printable and at most 63 bytes.
  */
 #include "dialtone/inifile.h"
@@ -36,6 +36,10 @@ static int fz_pair(void *user, const char *section, const char *name, const char
     struct fz *f = user;
     (void)section;
     check_shown(name, strlen(name));
+    char text[200];
+    size_t n = inifile_unquote(text, sizeof text, value);
+    if (n >= sizeof text || n != strlen(text) || n > strlen(value))
+        abort();
     long v;
     if (inifile_long(value, 9, 0, 999999999L, &v) == 0) {
         if (v < 0 || v > 999999999L)
