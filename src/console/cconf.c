@@ -242,15 +242,23 @@ int cconf_parse(struct cconf *c, const char *name, const char *text, size_t len,
 
 /* ---- the file ------------------------------------------------------------------------------ */
 
+/* *path, or when it is NULL the default path written into def (size n). */
+static int or_default(const char **path, char *def, size_t n, char *err, size_t errlen)
+{
+    if (*path)
+        return 0;
+    int rc = cconf_default_path(def, n, err, errlen);
+    if (rc == 0)
+        *path = def;
+    return rc;
+}
+
 static int load(struct cconf *c, const char *path, int check_mode, char *err, size_t errlen)
 {
     char def[1024];
-    if (!path) {
-        int rc = cconf_default_path(def, sizeof def, err, errlen);
-        if (rc != 0)
-            return rc;
-        path = def;
-    }
+    int rc = or_default(&path, def, sizeof def, err, errlen);
+    if (rc != 0)
+        return rc;
     struct stat st;
     if (stat(path, &st) != 0) {
         if (errno == ENOENT)
@@ -261,7 +269,7 @@ static int load(struct cconf *c, const char *path, int check_mode, char *err, si
     dt_buf_init(&b);
     unsigned mode = 0;
     struct cconf tmp = *c;
-    int rc = textfile_read(path, CCONF_FILE_MAX, &b, &mode, err, errlen);
+    rc = textfile_read(path, CCONF_FILE_MAX, &b, &mode, err, errlen);
     if (rc == 0)
         rc = cconf_parse(&tmp, path, b.data ? b.data : "", b.len, err, errlen);
     if (rc == 0 && check_mode && tmp.token[0] && (mode & 077))
@@ -372,13 +380,10 @@ static void render(const struct cconf *c, struct dt_buf *b)
 int cconf_save(const struct cconf *c, const char *path, char *err, size_t errlen)
 {
     char def[1024];
-    if (!path) {
-        int rc = cconf_default_path(def, sizeof def, err, errlen);
-        if (rc != 0)
-            return rc;
-        path = def;
-    }
-    int rc = make_parents(path, err, errlen);
+    int rc = or_default(&path, def, sizeof def, err, errlen);
+    if (rc != 0)
+        return rc;
+    rc = make_parents(path, err, errlen);
     if (rc != 0)
         return rc;
     char tmp[1100];
