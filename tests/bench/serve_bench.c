@@ -262,6 +262,32 @@ static long count_rows(const char *sql)
     return n;
 }
 
+/* The daemon's figure name from /metrics (a plain counter), or -1. */
+static long metric(const char *name)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)g.port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    char req[128], buf[32768];
+    size_t n = 0;
+    snprintf(req, sizeof req,
+             "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
+        ssize_t r;
+        while (n < sizeof buf - 1 && (r = read(fd, buf + n, sizeof buf - 1 - n)) > 0)
+            n += (size_t)r;
+    }
+    if (fd >= 0)
+        close(fd);
+    buf[n] = '\0';
+    char key[96];
+    snprintf(key, sizeof key, "\n%s ", name);
+    const char *at = strstr(buf, key);
+    return at ? strtol(at + strlen(key), NULL, 10) : -1;
+}
+
 static void bench_hooks(void)
 {
     h.lat = xmalloc(sizeof(float) * (size_t)(hook_max > 0 ? hook_max : 1));
@@ -298,6 +324,10 @@ static void bench_hooks(void)
            : rows > ok ? "more than"
                        : "MISSING some of",
            calls);
+    long commits = metric("dialtone_webhook_commits_total");
+    if (commits > 0)
+        printf("    webhooks per transaction        %7.1f (%ld transactions)\n",
+               (double)ok / (double)commits, commits);
     print_cpu(serve1 - serve0, self1 - self0, secs);
     free(h.lat);
 }
