@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -364,6 +365,9 @@ static inline void se_add_agents(struct se_agent *a, size_t n, const char *queue
     sqlite3 *db = NULL;
     CHECK_INT(sqlite3_open(se.db, &db), SQLITE_OK);
     sqlite3_busy_timeout(db, 5000);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    long long now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     for (size_t i = 0; i < n; i++) {
         char hash[AGENTS_HASH_SIZE];
         agents_token_new(a[i].token, NULL, 0);
@@ -371,9 +375,10 @@ static inline void se_add_agents(struct se_agent *a, size_t n, const char *queue
         snprintf(a[i].auth, sizeof a[i].auth, "Authorization: Bearer %s", a[i].token);
         char *q = sqlite3_mprintf(
             "INSERT INTO agents (name, role, endpoint, state_since_ms, token_hash, created_ms) "
-            "VALUES (%Q, %Q, %Q, 0, %Q, 0); INSERT INTO agent_queues (agent_id, queue) "
+            "VALUES (%Q, %Q, %Q, %lld, %Q, %lld); INSERT INTO agent_queues (agent_id, queue) "
             "VALUES (last_insert_rowid(), %Q);",
-            a[i].name, a[i].role ? a[i].role : "agent", a[i].endpoint, hash, queue);
+            a[i].name, a[i].role ? a[i].role : "agent", a[i].endpoint, now_ms, hash, now_ms,
+            queue);
         CHECK_INT(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
         sqlite3_free(q);
     }
