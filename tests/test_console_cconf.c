@@ -98,6 +98,9 @@ TEST(parse_errors)
         {"[keys]\n[keys]\n", "console.conf:2: duplicate section [keys]"},
         {"just some words\n", "console.conf:1: expected `key = value`"},
         {"token = a\x01b\n", "console.conf:1: control character"},
+        /* written back as "token = ;dt_x" it would read as a comment */
+        {"token =;dt_x\n", "console.conf:1: token must be printable ASCII without blanks, not "
+                           "beginning with ';'"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct cconf c;
@@ -199,6 +202,24 @@ TEST(save_then_load)
     cconf_done(&c);
 }
 
+/* What cconf_set and the file take is what cconf_save writes and the file gives back: a
+ * token may hold ';' but not begin with one, which would read back as a comment. */
+TEST(token_reads_back)
+{
+    struct cconf c, d;
+    cconf_init(&c);
+    char err[512] = "";
+    CHECK_INT(cconf_set(&c, "token", ";dt_x", err, sizeof err), DT_EINVAL);
+    CHECK_STR(c.token, "");
+    CHECK_INT(cconf_set(&c, "token", "dt_a;b#c", err, sizeof err), 0);
+    CHECK_INT(cconf_save(&c, tmp_path("back.conf"), err, sizeof err), 0);
+    cconf_init(&d);
+    CHECK_INT(cconf_load(&d, tmp_path("back.conf"), err, sizeof err), 0);
+    CHECK_STR(d.token, "dt_a;b#c");
+    cconf_done(&d);
+    cconf_done(&c);
+}
+
 TEST(permission_refusal)
 {
     const char *p = tmp_path("open.conf");
@@ -292,6 +313,7 @@ int main(void)
     RUN(long_line);
     RUN(default_path);
     RUN(save_then_load);
+    RUN(token_reads_back);
     RUN(permission_refusal);
     RUN(env_overrides);
     RUN(apply_keys_error_names_line);

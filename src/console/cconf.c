@@ -66,9 +66,10 @@ static const char *check_value(const char *key, const char *v)
     } else if (strcmp(key, "token") == 0) {
         if (n == 0 || n >= CCONF_TOKEN_MAX)
             return "token must be 1-255 characters";
+        /* a leading ';' would read back as a comment from the file cconf_save writes */
         for (size_t i = 0; i < n; i++)
-            if (v[i] <= 0x20 || v[i] >= 0x7f)
-                return "token must be printable ASCII without blanks";
+            if (v[i] <= 0x20 || v[i] >= 0x7f || v[0] == ';')
+                return "token must be printable ASCII without blanks, not beginning with ';'";
     } else if (strcmp(key, "theme") == 0) {
         if (n == 0 || n >= CCONF_THEME_MAX)
             return "theme must name a theme: 1-63 letters, digits, '-' or '_'";
