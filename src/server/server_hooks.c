@@ -97,6 +97,8 @@ struct pending {
 struct hook_batch {
     struct server *s;
     size_t n, cap;
+    size_t seen; /* items when the loop last came round to it */
+    int rounds;  /* loop rounds it has waited for more */
     struct pending *items;
     struct held *events;
     size_t nevents, capevents;
@@ -299,10 +301,25 @@ static void batch_run(struct hook_batch *b)
     batch_free(b);
 }
 
+/*
+ * The batch is stored once a loop round has read no more webhooks for it (or after
+ * HOOK_WAIT_ROUNDS rounds, or when full): a loop round is a poll that does not wait, so a
+ * webhook alone waits microseconds, while under load the webhooks that arrive during a
+ * commit join the next one instead of each few paying for a commit of their own (about 15
+ * WAL frames, whatever the batch).
+ */
+#define HOOK_WAIT_ROUNDS 4
 static void on_flush(void *user, int freeing)
 {
     struct server *s = user;
     struct hook_batch *b = s->batch;
+    if (b && !freeing && b->n > b->seen && b->n < SERVER_HOOK_BATCH &&
+        b->rounds < HOOK_WAIT_ROUNDS) {
+        b->seen = b->n;
+        b->rounds++;
+        httpd_flush_soon(s->httpd, on_flush, s);
+        return;
+    }
     s->batch = NULL;
     if (!b)
         return;
