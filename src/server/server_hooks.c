@@ -64,13 +64,13 @@ static int check_signature(struct server *s, struct httpd_req *req, const struct
 }
 
 /* ---- group commit ---------------------------------------------------------------------------
- * A good webhook is deferred into the current batch; the batch runs once the loop round that
- * read it is over (httpd_flush_soon), or when it is full: one transaction in which each
- * webhook is logged and handled. Handlers almost never refuse, so the batch first runs without
- * parts; should one refuse or fail, that transaction is rolled back and the batch runs again
- * with each webhook in a part of its own (store_tx_savepoint), so that the one that fails is
- * undone alone (a part costs its journal, about a tenth of a webhook's work). Only after the
- * commit are the answers and events released. When the transaction as a whole fails, each
+ * A good webhook is deferred into the current batch; the batch runs once a loop round has
+ * read no more webhooks for it (httpd_flush_soon, on_flush), or when it is full: one
+ * transaction in which each webhook is logged and handled. Handlers almost never refuse, so the
+ * batch first runs without parts; should one refuse or fail, that transaction is rolled back and
+ * the batch runs again with each webhook in a part of its own (store_tx_savepoint), so that the one
+ * that fails is undone alone (a part costs its journal, about a tenth of a webhook's work). Only
+ * after the commit are the answers and events released. When the transaction as a whole fails, each
  * webhook is tried again in a transaction of its own. */
 
 /* An event appended inside the batch's transaction, for the sink once it commits, with the
