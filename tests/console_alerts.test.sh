@@ -26,23 +26,6 @@ eve=$(cl_add_agent eve agent)
 boss=$(cl_add_agent boss supervisor)
 [ -n "$boss" ] || cl_fail "no token for boss: $(cat "$dir/agent.err")"
 
-# eve_dials NUMBER N: eve (available) dials NUMBER, which then has N failed calls; her
-# wrap-up is saved if she is in one, and she is available again.
-eve_dials() {
-    cl_http POST "$base/api/v1/me/state" '{"state": "available"}' "$eve" >/dev/null
-    cl_wait_http "$base/api/v1/me" '"state":"available"' "$CL_WAIT" "$eve"
-    cl_http POST "$base/api/v1/calls" "{\"to\": \"$1\"}" "$eve" | grep -q '"conference"' ||
-        cl_fail "eve could not dial $1"
-    local i=0
-    until [ "$(cl_http GET "$base/api/v1/calls?number=%2B${1#+}" "" "$eve" |
-        grep -o '"status":"failed"' | wc -l)" -ge "$2" ]; do
-        [ $i -ge $((CL_WAIT * 10)) ] && cl_fail "the call to $1 did not fail"
-        sleep 0.1
-        i=$((i + 1))
-    done
-    cl_wait_http "$base/api/v1/me" '"state":"(wrap-up|available)"' "$CL_WAIT" "$eve"
-    cl_http POST "$base/api/v1/me/wrapup" '{"disposition": "resolved"}' "$eve" >/dev/null
-}
 
 cl_console "$boss"
 cl_wait_screen " live "
@@ -54,8 +37,8 @@ cl_wait_screen "0 firing now"
 cl_wait_screen "No rule is firing."
 
 # ---- two failures with the same code: the rule fires, live ----
-eve_dials "$FAILING" 1
-eve_dials "$FAILING" 2
+cl_dial "$eve" "$FAILING" failed 1
+cl_dial "$eve" "$FAILING" failed 2
 cl_wait_screen "1 firing now"
 screen=$(cl_screen)
 echo "$screen" | grep -E '^ +error-code +error-code ' | grep -q "error 31005 2 times" ||
@@ -68,7 +51,7 @@ cl_wait_screen "Waiting callers"
 cl_screen | head -n 1 | grep -Fq "1 alert" || cl_fail "the count is not shown on the queue screen"
 
 # ---- a bad number: flagged, reviewed as do-not-call ----
-eve_dials "$BAD" 1
+cl_dial "$eve" "$BAD" failed 1
 cl_keys F9
 cl_wait_screen "1 firing now"
 cl_keys Tab

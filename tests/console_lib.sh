@@ -263,6 +263,24 @@ cl_wait_http() {
     done
 }
 
+# cl_dial TOKEN TO STATUS [COUNT]: the agent of TOKEN (made available) dials TO, waits until TO
+# has COUNT calls (1) that ended with STATUS, then saves the agent's wrap-up if there is one.
+cl_dial() {
+    cl_http POST "$base/api/v1/me/state" '{"state": "available"}' "$1" >/dev/null
+    cl_wait_http "$base/api/v1/me" '"state":"available"' "$CL_WAIT" "$1"
+    cl_http POST "$base/api/v1/calls" "{\"to\": \"$2\"}" "$1" >/dev/null
+    [ "$CL_STATUS" = 202 ] || cl_fail "dialling $2 answered $CL_STATUS"
+    local i=0
+    until [ "$(cl_http GET "$base/api/v1/calls?number=%2B${2#+}" "" "$1" |
+        grep -o "\"status\":\"$3\"" | wc -l)" -ge "${4:-1}" ]; do
+        [ $i -ge $((CL_WAIT * 10)) ] && cl_fail "the call to $2 did not end $3"
+        sleep 0.1
+        i=$((i + 1))
+    done
+    cl_wait_http "$base/api/v1/me" '"state":"(wrap-up|available)"' "$CL_WAIT" "$1"
+    cl_http POST "$base/api/v1/me/wrapup" '{"disposition": "resolved"}' "$1" >/dev/null
+}
+
 # cl_json SQL: runs SQL (sqlite3's JSON functions) with @J standing for the JSON read from
 # stdin; prints the rows.
 cl_json() {

@@ -20,18 +20,8 @@ boss=$(cl_add_agent boss supervisor)
 [ -n "$boss" ] || cl_fail "no token for boss: $(cat "$dir/agent.err")"
 
 # ---- the calls, as eve: a busy number, then a person who answers ----
-# dial TO STATUS: eve dials TO, waits for the call to end with STATUS, and wraps it up.
-dial() {
-    cl_http POST "$base/api/v1/me/state" '{"state": "available"}' "$tok" >/dev/null
-    cl_wait_http "$base/api/v1/me" '"state":"available"' "$CL_WAIT" "$tok"
-    cl_http POST "$base/api/v1/calls" "{\"to\": \"$1\"}" "$tok" >/dev/null
-    [ "$CL_STATUS" = 202 ] || cl_fail "dialling $1 answered $CL_STATUS"
-    cl_wait_http "$base/api/v1/calls?number=%2B${1#+}" "\"status\":\"$2\"" "$CL_WAIT" "$tok"
-    cl_wait_http "$base/api/v1/me" '"state":"(wrap-up|available)"' "$CL_WAIT" "$tok"
-    cl_http POST "$base/api/v1/me/wrapup" '{"disposition": "resolved"}' "$tok" >/dev/null
-}
-dial +14155550203 busy
-dial +14155550200 completed
+cl_dial "$tok" +14155550203 busy
+cl_dial "$tok" +14155550200 completed
 # the hour of day (UTC: the daemon's zone here) the calls were made in; both, unless a clock
 # struck the hour between them
 hour=$(cl_sql "SELECT DISTINCT strftime('%H', created_ms / 1000, 'unixepoch') FROM calls

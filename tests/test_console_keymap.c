@@ -181,6 +181,22 @@ TEST(overrides)
     km_free(km);
 }
 
+TEST(key_for_an_action)
+{
+    struct keymap *km = km_new();
+    char k[KM_KEY_NAME_MAX];
+    CHECK_INT(km_key_for(km, KM_CALL, KA_HOLD, k, sizeof k), 1);
+    CHECK_STR(k, "h");
+    CHECK_INT(km_key_for(km, KM_ALERTS, KA_REFRESH, k, sizeof k), 1); /* a global key */
+    CHECK_STR(k, "r");
+    CHECK_INT(km_key_for(km, KM_ERRORS, KA_REFRESH, k, sizeof k), 1); /* r is taken there */
+    CHECK_STR(k, "C-l");
+    CHECK_INT(km_key_for(km, KM_QUEUE, KA_HOLD, k, sizeof k), 0); /* not in that context */
+    CHECK_STR(k, "");
+    CHECK_INT(km_key_for(km, KM_COUNT, KA_HOLD, k, sizeof k), 0);
+    km_free(km);
+}
+
 TEST(bad_overrides)
 {
     struct keymap *km = km_new();
@@ -294,6 +310,7 @@ int main(void)
     RUN(bad_key_names);
     RUN(key_from_char);
     RUN(overrides);
+    RUN(key_for_an_action);
     RUN(bad_overrides);
     RUN(help_follows_rebinding);
     RUN(legend_follows_rebinding);

@@ -127,6 +127,27 @@ TEST(not_loaded_and_empty)
     model_free(m);
 }
 
+TEST(hints_follow_the_keymap)
+{
+    struct model *m = errors_model();
+    draw(m, 24, 80);
+    /* r is the range here, so refresh shows its other key; b opens the bad numbers */
+    int y = find("today / 7 days");
+    CHECK(y > 0);
+    CHECK(strstr(row(y), "r today / 7 days") && strstr(row(y), "b bad numbers") &&
+          strstr(row(y), "C-l refresh"));
+    CHECK(cell_is(y, col_of(y, "r today"), TR_LEGEND_KEY));
+    char err[128];
+    CHECK_INT(km_parse_override(km, "view-numbers", "N", err, sizeof err), 0);
+    CHECK_INT(km_parse_override(km, "refresh", "none", err, sizeof err), 0);
+    draw(m, 24, 80);
+    CHECK(strstr(row(y), "N bad numbers") && !strstr(row(y), "b bad numbers"));
+    CHECK(strstr(row(y), "refresh") == NULL); /* no key: left out */
+    km_free(km);
+    km = km_new();
+    model_free(m);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -135,6 +156,7 @@ int main(void)
     RUN(table_and_detail);
     RUN(ascii_fallback);
     RUN(not_loaded_and_empty);
+    RUN(hints_follow_the_keymap);
     screen_close();
     km_free(km);
     return check_done();

@@ -506,6 +506,29 @@ int km_keys_of(const struct keymap *km, enum km_context ctx, enum km_action acti
     return join_keys(km, ctx, action, -1, buf, n);
 }
 
+int km_key_for(const struct keymap *km, enum km_context ctx, enum km_action action, char *buf,
+               size_t n)
+{
+    if (n > 0)
+        buf[0] = '\0';
+    if (!km || (unsigned)ctx >= KM_COUNT)
+        return 0;
+    for (int pass = 0; pass < 2; pass++) {
+        int where = pass == 0 ? (int)ctx : KM_GLOBAL;
+        if (pass == 1 && ctx == KM_GLOBAL)
+            break;
+        for (int i = 0; i < km->n; i++) {
+            if (km->b[i].ctx != where || km->b[i].action != action)
+                continue;
+            if (pass == 1 && lookup_in(km, ctx, km->b[i].key) != KA_NONE)
+                continue; /* shadowed by the context's own binding of that key */
+            km_key_name(km->b[i].key, buf, n);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 void km_help(const struct keymap *km, enum km_context ctx, km_help_fn fn, void *user)
 {
     if (!km || !fn || (unsigned)ctx >= KM_COUNT)

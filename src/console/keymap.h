@@ -171,6 +171,11 @@ enum km_action km_lookup(const struct keymap *km, enum km_context ctx, int key);
  * buf (always NUL-terminated, "" when none). Returns the number of keys. */
 int km_keys_of(const struct keymap *km, enum km_context ctx, enum km_action action, char *buf,
                size_t n);
+/* The name of the first key that does action in ctx (its own keys first, then a global key the
+ * context does not take for something else) into buf (always NUL-terminated, "" when none).
+ * Returns 1 when there is such a key, else 0. */
+int km_key_for(const struct keymap *km, enum km_context ctx, enum km_action action, char *buf,
+               size_t n);
 
 /*
  * Help from the live table: calls fn once per action bound in ctx (in action order), then,

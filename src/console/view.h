@@ -42,6 +42,16 @@ char *view_duration(int64_t seconds, char *buf, size_t n);
 int64_t view_since_s(const struct view_ctx *c, int64_t since_ms);
 /* Wall-clock ms as local "HH:MM:SS" (today) or "Mon DD HH:MM" (other days); "-" for 0. */
 char *view_clock(const struct view_ctx *c, int64_t ms, char *buf, size_t n);
+/* One item of a screen's key hints: the first usable key of action in the screen's context
+ * followed by words ("r refresh"); with KA_NONE, words alone (":report NAME FROM TO"). */
+struct view_hint {
+    enum km_action action;
+    const char *words;
+};
+/* Draws the hints in a row from (y, x) within w columns in TR_DIM, keys in TR_LEGEND_KEY, from
+ * the live keymap so that overridden keys show as bound; an action with no key is left out. */
+void view_hints(const struct view_ctx *c, int y, int x, int w, enum km_context ctx,
+                const struct view_hint *hints, size_t n);
 /* The theme role of a message level. */
 enum theme_role view_level_role(enum model_level level);
 

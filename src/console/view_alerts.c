@@ -89,8 +89,11 @@ void view_alerts_draw(const struct view_ctx *c, struct view_rect r)
         return;
     int y = r.y, bottom = r.y + r.h - 1;
     title_row(c, y++, r.w);
-    view_text(c, bottom, 1, r.w - 2, 0, TR_DIM,
-              "Tab bad numbers   r refresh   Up/Down select a transition");
+    static const struct view_hint hints[] = {
+        {KA_VIEW_NUMBERS, "bad numbers"},
+        {KA_REFRESH, "refresh"},
+    };
+    view_hints(c, bottom, 1, r.w - 2, KM_ALERTS, hints, sizeof hints / sizeof hints[0]);
     if (!view_alerts_state(c, &y, r.w, "alerts", &a->fetch, a->message))
         return;
     header(c, y++, r.w, ftitles, fcols, 4);

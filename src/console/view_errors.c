@@ -112,8 +112,12 @@ void view_errors_draw(const struct view_ctx *c, struct view_rect r)
     if (e->message[0])
         view_textf(c, y++, 1, r.w - 2, 0, TR_ERROR, "The errors could not be loaded: %s",
                    e->message);
-    view_text(c, bottom, 1, r.w - 2, 0, TR_DIM,
-              "r today / 7 days   Up/Down select a code   C-l refresh");
+    static const struct view_hint hints[] = {
+        {KA_ERR_RANGE, "today / 7 days"},
+        {KA_VIEW_NUMBERS, "bad numbers"},
+        {KA_REFRESH, "refresh"},
+    };
+    view_hints(c, bottom, 1, r.w - 2, KM_ERRORS, hints, sizeof hints / sizeof hints[0]);
     if (!e->loaded) {
         view_text(c, y + 1, 3, r.w - 4, 0, TR_DIM, "Loading the errors...");
         return;

@@ -92,8 +92,13 @@ void view_numbers_draw(const struct view_ctx *c, struct view_rect r)
     if (l->fetch.asking)
         view_text(c, y, x, r.w - x - 1, 0, TR_DIM, "   updating...");
     y++;
-    view_text(c, bottom, 1, r.w - 2, 0, TR_DIM,
-              "f fixed (new number)   n do-not-call   r refresh   Tab alerts");
+    static const struct view_hint hints[] = {
+        {KA_NUM_FIXED, "fixed (new number)"},
+        {KA_NUM_DNC, "do-not-call"},
+        {KA_REFRESH, "refresh"},
+        {KA_VIEW_ALERTS, "alerts"},
+    };
+    view_hints(c, bottom, 1, r.w - 2, KM_NUMBERS, hints, sizeof hints / sizeof hints[0]);
     if (l->mode != NUMLIST_IDLE)
         review_row(c, bottom - 1, r.w);
     if (!view_alerts_state(c, &y, r.w, "flagged numbers", &l->fetch, l->message))

@@ -211,8 +211,11 @@ void view_reports_draw(const struct view_ctx *c, struct view_rect r)
     int y = r.y, bottom = r.y + r.h - 1; /* the last row: the keys */
     tabs_row(c, y++, r.w);
     days_row(c, y++, r.w);
-    view_text(c, bottom, 1, r.w - 2, 0, TR_DIM,
-              "Tab/1-5 report   t y w m days   :report NAME FROM TO   r again   j/k scroll");
+    static const struct view_hint hints[] = {
+        {KA_REPORT_NEXT, "report"}, {KA_RANGE_TODAY, "today"}, {KA_RANGE_WEEK, "7 days"},
+        {KA_RANGE_MONTH, "month"},  {KA_REFRESH, "again"},     {KA_NONE, ":report NAME FROM TO"},
+    };
+    view_hints(c, bottom, 1, r.w - 2, KM_REPORTS, hints, sizeof hints / sizeof hints[0]);
     if (rp->asking)
         view_textf(c, y, 1, r.w - 2, 0, TR_DIM, "Loading %s for %s...", reports_title(rp->kind),
                    rp->range == REPORTS_DATES ? "the dates asked" : reports_range_label(rp->range));

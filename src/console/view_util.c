@@ -141,3 +141,20 @@ enum theme_role view_level_role(enum model_level level)
     };
     return (unsigned)level < sizeof roles / sizeof roles[0] ? roles[level] : TR_TOAST;
 }
+
+void view_hints(const struct view_ctx *c, int y, int x, int w, enum km_context ctx,
+                const struct view_hint *hints, size_t n)
+{
+    int x0 = x;
+    for (size_t i = 0; i < n && x - x0 < w; i++) {
+        char key[KM_KEY_NAME_MAX];
+        if (hints[i].action != KA_NONE) {
+            if (!km_key_for(c->km, ctx, hints[i].action, key, sizeof key))
+                continue;
+            x += view_text(c, y, x, w - (x - x0), 0, TR_LEGEND_KEY, key);
+            x += view_text(c, y, x, w - (x - x0), 0, TR_DIM, " ");
+        }
+        x += view_text(c, y, x, w - (x - x0), 0, TR_DIM, hints[i].words);
+        x += view_text(c, y, x, w - (x - x0), 0, TR_DIM, "   ");
+    }
+}
