@@ -88,6 +88,9 @@ TEST(events_bad_input)
         return;
     char err[256];
     int64_t seq = -1;
+    CHECK_INT(store_event_append(st, "x", 1, "{} {}", &seq, err, sizeof err), DT_EINVAL);
+    CHECK_INT(store_event_append_printed(st, "x", 1, "", &seq, err, sizeof err), DT_EINVAL);
+    CHECK_INT(store_event_append_printed(st, "a b", 1, "{}", &seq, err, sizeof err), DT_EINVAL);
     CHECK_INT(store_event_append(st, "x", 1, "{not json", &seq, err, sizeof err), DT_EINVAL);
     CHECK(strstr(err, "JSON") != NULL);
     CHECK_INT(store_event_append(st, "", 1, "{}", &seq, err, sizeof err), DT_EINVAL);

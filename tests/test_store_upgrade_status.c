@@ -1,11 +1,13 @@
 /*
- * Tests for the store's upgrade to schema version 10 (data/migrations/0010_status_check.sql):
- * a database built by the migrations before it, with calls, their events (which refer to the
- * calls), waiting callers and the audit log in it, opens at the latest version with every row
- * and index as it was and the calls' status check written as comparisons instead of an IN
- * list; the check still refuses an unknown status, the waiting callers are still found through
- * their partial indexes, and the store keeps writing. And a migration missing below the newest
- * one recorded is applied at the next open.
+ * Tests for the store's upgrade to schema version 10 (data/migrations/0010_checks.sql): a
+ * database built by the migrations before it, with calls, their events (which refer to the
+ * calls), waiting callers, the audit log and the event log in it, opens at the latest version
+ * with every row and index as it was, the calls' status check written as comparisons instead
+ * of an IN list and the event log without its json_valid check but with its last seq; the
+ * status check still refuses an unknown status, text that is not JSON is still refused as an
+ * event, the waiting callers are still found through their partial indexes, and the store
+ * keeps writing. And a migration missing below the newest one recorded is applied at the next
+ * open.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +58,12 @@ static int build_previous(const char *path)
             "('CAold1', 'status', 'completed', 3, 2000, 'CallSid=CAold1&x=%00y'), "
             "('CAold2', 'status', 'in-progress', 1, 1600, 'CallSid=CAold2'); "
             "INSERT INTO webhook_log (received_ms, path, signature_ok, body) VALUES "
-            "(2000, '/twilio/status', 1, 'CallSid=CAold1')",
+            "(2000, '/twilio/status', 1, 'CallSid=CAold1'); "
+            "INSERT INTO events (type, ts_ms, data) VALUES ('call.updated', 1600, "
+            "'{\"call\":{\"sid\":\"CAold2\"}}'), ('call.ended', 2000, '{\"call\":null}'), "
+            "('call.updated', 2100, '[1]'); "
+            "DELETE FROM events WHERE seq = 3", /* the newest lost: seq 3 is never handed out again
+                                                 */
             NULL, NULL, NULL);
     sqlite3_close(db);
     return rc == SQLITE_OK ? 0 : -1;
@@ -80,6 +87,17 @@ static void check_upgraded(sqlite3 *db)
     CHECK_QUERY(db, "SELECT payload FROM call_events WHERE call_sid = 'CAold1'",
                 "CallSid=CAold1&x=%00y");
     CHECK_QUERY(db, "SELECT body FROM webhook_log", "CallSid=CAold1");
+    CHECK_QUERY(db,
+                "SELECT group_concat(seq || ' ' || type || ' ' || ts_ms || ' ' || data, ';') "
+                "FROM (SELECT * FROM events ORDER BY seq)",
+                "1 call.updated 1600 {\"call\":{\"sid\":\"CAold2\"}};2 call.ended 2000 "
+                "{\"call\":null}");
+    CHECK_QUERY(db, "SELECT seq FROM sqlite_sequence WHERE name = 'events'", "3");
+    CHECK_QUERY(db,
+                "SELECT instr(sql, 'json_valid') = 0 AND instr(sql, 'AUTOINCREMENT') > 0 FROM "
+                "sqlite_schema WHERE name = 'events'",
+                "1");
+    CHECK_QUERY(db, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'events_%'", "0");
     /* the check without an IN list, under the table's own name; no table left behind */
     CHECK_QUERY(db,
                 "SELECT instr(sql, 'status = ''canceled''') > 0 AND instr(sql, 'IN (') = 0 "
@@ -99,7 +117,7 @@ static void check_upgraded(sqlite3 *db)
     CHECK_QUERY(db, "PRAGMA integrity_check", "ok");
 }
 
-TEST(upgrade_keeps_rows_status_check_without_in_list)
+TEST(upgrade_keeps_rows_checks_cheaper)
 {
     CHECK(migrations_count > 0 && migrations_table[migrations_count - 1].version >= UPGRADED);
     char *path = fixture_path();
@@ -154,6 +172,16 @@ TEST(upgrade_keeps_rows_status_check_without_in_list)
     u.sid = "CAbad";
     u.status = "on-hold";
     CHECK(store_call_apply(st, &u, NULL, err, sizeof err) != DT_OK);
+    /* events go on from the last seq handed out; text that is not JSON is still refused */
+    int64_t seq = 0;
+    CHECK_INT(store_event_append(st, "call.updated", 3100, "{\"x\":1}", &seq, err, sizeof err),
+              DT_OK);
+    CHECK_INT((int)seq, 4);
+    CHECK_INT(store_event_append(st, "call.updated", 3200, "{\"x\":", &seq, err, sizeof err),
+              DT_EINVAL);
+    CHECK_INT(store_event_append_printed(st, "call.updated", 3300, "{}", &seq, err, sizeof err),
+              DT_OK);
+    CHECK_INT((int)seq, 5);
     store_close(st);
 
     /* opened again: nothing more to apply */
@@ -205,7 +233,7 @@ int main(void)
 {
     if (fixture_init() != 0)
         return 1;
-    RUN(upgrade_keeps_rows_status_check_without_in_list);
+    RUN(upgrade_keeps_rows_checks_cheaper);
     RUN(missing_migration_below_newest_applied);
     fixture_done();
     return check_done();

@@ -339,6 +339,14 @@ int store_event_append(struct store *st, const char *type, int64_t ts_ms, const 
                        int64_t *seq, char *err, size_t errlen);
 
 /*
+ * The same for data printed from a JSON tree (cJSON_Print*), which is JSON by construction and
+ * is not parsed again to check it: checking cost as much as storing. Errors as
+ * store_event_append, but for data that is not JSON, which this does not see.
+ */
+int store_event_append_printed(struct store *st, const char *type, int64_t ts_ms, const char *data,
+                               int64_t *seq, char *err, size_t errlen);
+
+/*
  * Walks the events whose seq is above after, oldest first, at most limit of them (1 to
  * STORE_EVENTS_MAX_LIMIT). Returns 0, the callback's non-zero value, or DT_EINVAL (bad limit)
  * / DT_EDB.

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "dialtone/util.h"
 #include "store_int.h"
 
@@ -111,8 +113,26 @@ static int check_type(const char *type, char *err, size_t errlen)
     return rc;
 }
 
+/* Whether data (NUL-terminated) is one JSON value and nothing after it. */
+static int is_json(const char *data)
+{
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithOpts(data, &end, 1);
+    cJSON_Delete(j);
+    return j != NULL;
+}
+
 int store_event_append(struct store *st, const char *type, int64_t ts_ms, const char *data,
                        int64_t *seq, char *err, size_t errlen)
+{
+    if (data && *data && strnlen(data, STORE_PAYLOAD_MAX + 1) <= STORE_PAYLOAD_MAX &&
+        !is_json(data))
+        return dt_seterr(err, errlen, DT_EINVAL, "event data is not JSON");
+    return store_event_append_printed(st, type, ts_ms, data, seq, err, errlen);
+}
+
+int store_event_append_printed(struct store *st, const char *type, int64_t ts_ms, const char *data,
+                               int64_t *seq, char *err, size_t errlen)
 {
     int rc = check_type(type, err, errlen);
     if (rc != DT_OK)

@@ -122,7 +122,7 @@ static int batch_emit_json(void *user, const char *type, const char *data, cJSON
     struct server *s = b->s;
     char err[256];
     int64_t seq = 0, now = server_now_ms();
-    int rc = store_event_append(s->store, type, now, data, &seq, err, sizeof err);
+    int rc = store_event_append_printed(s->store, type, now, data, &seq, err, sizeof err);
     if (rc != DT_OK) {
         cJSON_Delete(json);
         s->counters.event_errors++;
