@@ -18,6 +18,7 @@
 #include "server/api_cost_int.h"
 #include "server/api_int.h"
 #include "server/api_reports_int.h"
+#include "server/readq_int.h"
 #include "server/server_int.h"
 
 #define BODY_MAX   4096
@@ -285,6 +286,7 @@ struct api *api_new(struct server *srv, char *err, size_t errlen)
 {
     struct api *api = xcalloc(1, sizeof *api);
     api->srv = srv;
+    api->readq = readq_new(srv->loop, srv->store, api->readq_err, sizeof api->readq_err);
     if (api_route_init(api, err, errlen) != DT_OK || api_alerts_init(api, err, errlen) != DT_OK ||
         api_retry_init(api, err, errlen) != DT_OK || api_cost_init(api, err, errlen) != DT_OK) {
         api_free(api);
@@ -303,6 +305,7 @@ void api_free(struct api *api)
 {
     if (!api)
         return;
+    readq_free(api->readq);
     api_cost_done(api);
     api_retry_done(api);
     api_alerts_done(api);

@@ -89,6 +89,8 @@ struct api {
     struct api_alerts *alerts;    /* the alert rules at work (api_alerts.c) */
     struct api_cost *cost;        /* prices being fetched, the monthly budget (api_cost.c) */
     struct api_retry *retry;      /* outbound calls being retried (api_retry.c) */
+    struct readq *readq;          /* the long read-only queries' worker (readq.c), or NULL: */
+    char readq_err[160];          /* why not (an in-memory database), for their 503 */
 };
 
 /* The day's facts (api_kpi.c): each routing action as it is carried out; the events
