@@ -477,6 +477,82 @@ TEST(test_parse)
     }
 }
 
+/* Agents' parts (New York, the day from 06:00, now 18:00): ann takes a sales call at 09:00
+ * and hands it to bob; ann's outbound call nobody answered; carl's call has no part of his
+ * (no leg of his known) and counts as a whole; dan's part reached the caller at 05:59, before
+ * the reset; eve is still with her caller. */
+TEST(test_parts)
+{
+    struct config_zone *z = load("America/New_York");
+    const struct kpi_part xfer[] = {
+        {.agent = "ann", .reached_ms = ny(9, 0, 5), .with_s = 40, .wrapup_s = 0},
+        {.agent = "bob", .reached_ms = ny(9, 0, 50), .with_s = 100, .wrapup_s = 20},
+    };
+    const struct kpi_part unanswered[] = {
+        {.agent = "ann", .reached_ms = -1, .with_s = 0, .wrapup_s = 0},
+    };
+    const struct kpi_part early[] = {
+        {.agent = "dan", .reached_ms = ny(5, 59, 0), .with_s = 300, .wrapup_s = 10},
+        {.agent = "ann", .reached_ms = ny(6, 4, 0), .with_s = -1, .wrapup_s = -1},
+    };
+    const struct kpi_part live[] = {
+        {.agent = "eve", .reached_ms = ny(17, 59, 0), .with_s = -1, .wrapup_s = -1},
+    };
+    struct kpi_call calls[] = {
+        handled("sales", ny(9, 0, 0), 5, "bob", 130, 10, 20, -1),
+        handled("sales", ny(10, 0, 0), 5, "carl", 50, 0, 10, -1),
+        handled("sales", ny(5, 58, 0), 30, "ann", 290, 10, 10, -1),
+        handled("sales", ny(17, 58, 0), 60, "eve", 0, 0, -1, -1),
+        {.agent = "ann",
+         .dir = KPI_OUTBOUND,
+         .answered_ms = -1,
+         .ended_ms = ny(11, 0, 30),
+         .enqueued_ms = -1,
+         .dequeued_ms = -1,
+         .talk_s = -1,
+         .hold_s = -1,
+         .wrapup_s = 0,
+         .cost_micros = -1},
+    };
+    calls[0].parts = xfer;
+    calls[0].n_parts = 2;
+    calls[2].parts = early;
+    calls[2].n_parts = 2;
+    calls[3].parts = live;
+    calls[3].n_parts = 1;
+    calls[3].ended_ms = -1;
+    calls[4].parts = unanswered;
+    calls[4].n_parts = 1;
+    struct kpi_params p = {
+        .zone = z, .reset_minute = 360, .service_level_s = 20, .short_abandon_s = 5};
+    struct kpi_report r;
+    CHECK_INT(kpi_compute(&p, calls, 5, NULL, 0, ny(18, 0, 0), &r, err, sizeof err), 0);
+    const struct kpi_agent_stats *a = kpi_report_agent(&r, "ann");
+    /* the transfer (40 + 0) and the part begun after the reset, still on; not the outbound */
+    CHECK(a && a->handled == 2 && a->aht_calls == 1);
+    CHECK_NEAR(a ? a->aht_s : 0, 40);
+    a = kpi_report_agent(&r, "bob"); /* 100 + 20 */
+    CHECK(a && a->handled == 1 && a->aht_calls == 1);
+    CHECK_NEAR(a ? a->aht_s : 0, 120);
+    a = kpi_report_agent(&r, "carl"); /* the whole call: 50 + 0 + 10 */
+    CHECK(a && a->handled == 1 && a->aht_calls == 1);
+    CHECK_NEAR(a ? a->aht_s : 0, 60);
+    CHECK(kpi_report_agent(&r, "dan") == NULL); /* yesterday's by the reset */
+    a = kpi_report_agent(&r, "eve");
+    CHECK(a && a->handled == 1 && a->aht_calls == 0 && a->aht_s < 0);
+    /* the queue counts each call once, and all four left it today but the one at 05:58:30 */
+    const struct kpi_queue_stats *q = kpi_report_queue(&r, "sales");
+    CHECK(q && q->handled == 3 && q->offered == 3);
+    kpi_report_done(&r);
+
+    /* the call's agent named by a part that never reached the caller is not counted whole */
+    calls[4].answered_ms = ny(11, 0, 10);
+    CHECK_INT(kpi_compute(&p, calls + 4, 1, NULL, 0, ny(18, 0, 0), &r, err, sizeof err), 0);
+    CHECK(kpi_report_agent(&r, "ann") == NULL);
+    kpi_report_done(&r);
+    config_zone_free(z);
+}
+
 int main(void)
 {
     RUN(test_fixture);
@@ -485,5 +561,6 @@ int main(void)
     RUN(test_day_bounds_match_libc);
     RUN(test_bad_params);
     RUN(test_parse);
+    RUN(test_parts);
     return check_done();
 }

@@ -26,9 +26,15 @@
  *    is over (talk, hold and wrap-up all known), aht_calls of them.
  *  - waiting now / longest wait: callers in the queue at `now` (joined, not yet left), and the
  *    longest of their waits so far.
- *  - per agent: handled = calls the agent answered during the day (from a queue, or outbound
- *    calls that were answered, by answer time); AHT as above over them; missed offers = offers
- *    made to the agent during the day that timed out; declined ones are counted apart.
+ *  - per agent, from the call's parts (struct kpi_part): handled = calls that the agent's leg
+ *    reached during the day (by the time it first did): a call transferred from one agent to
+ *    another is handled by both, while its queue counts it once. The agent's handle time of a
+ *    call = their leg's time with the caller (hold included) + their wrap-up of it; AHT = its
+ *    mean over the day's handled calls whose part is over (aht_calls). The call's agent, when
+ *    none of its parts is theirs (no leg of theirs known), counts by the whole call: handled
+ *    by answered_ms, handle time as for the queue.
+ *    Missed offers = offers made to the agent during the day that timed out; declined ones are
+ *    counted apart.
  */
 #ifndef DIALTONE_KPI_H
 #define DIALTONE_KPI_H
@@ -57,11 +63,25 @@ enum kpi_qresult {
     KPI_Q_LEFT,      /* left without an agent: leave (maximum wait), queue-full, error... */
 };
 
+/* One agent's part in a call: what their leg (or legs, summed) had of the caller. Strings are
+ * borrowed. */
+struct kpi_part {
+    const char *agent;
+    int64_t reached_ms; /* their leg first reached the caller; -1: never (not handled) */
+    int64_t with_s;     /* time with the caller, hold included; -1 while still with them */
+    int64_t wrapup_s;   /* their wrap-up of the call (0 when another agent wrapped it up); -1
+                           while not over */
+};
+
 /* One call, as facts. Times are ms since the epoch, -1 when it has not happened or is unknown;
  * durations are seconds, -1 when unknown. Strings are borrowed. */
 struct kpi_call {
-    const char *queue; /* NULL or "": not through a queue */
-    const char *agent; /* who handled it; NULL or "": nobody */
+    const char *queue;            /* NULL or "": not through a queue */
+    const char *agent;            /* who has it (the last agent); NULL or "": nobody */
+    const struct kpi_part *parts; /* the agents' parts (borrowed), n_parts of them; an agent
+                                     named by none (the call's own agent when the store has
+                                     no leg of theirs) counts by the whole call */
+    size_t n_parts;
     enum kpi_dir dir;
     enum kpi_qresult result;
     int64_t enqueued_ms; /* joined the queue */

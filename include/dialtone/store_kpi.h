@@ -33,6 +33,12 @@ int store_kpi_hold(struct store *st, const char *sid, int on, int64_t ts_ms, cha
  * a later call replaces it. */
 int store_kpi_wrapup(struct store *st, const char *sid, int64_t wrapup_s, char *err, size_t errlen);
 
+/* The same from agent's wrap-up (1-128 bytes): kept only while the call is agent's (call_kpi's
+ * agent, or none yet), so that the wrap-up of an agent who handed the call on does not replace
+ * the one of the agent who has it. Errors as store_kpi_wrapup, and DT_EINVAL for the agent. */
+int store_kpi_wrapup_by(struct store *st, const char *sid, const char *agent, int64_t wrapup_s,
+                        char *err, size_t errlen);
+
 /* An offer that ended. Strings borrowed; queue may be NULL. */
 struct store_offer {
     const char *call_sid;
@@ -56,6 +62,8 @@ struct store_kpi_day {
     size_t n_calls;
     struct kpi_offer *offers;
     size_t n_offers;
+    struct kpi_part *parts; /* what the calls' parts point into */
+    size_t n_parts;
     char **strings; /* what the facts' strings point into */
     size_t n_strings;
 };
@@ -74,6 +82,12 @@ struct store_kpi_day {
  *    when the called party answered. Talk: from then to the end, less hold.
  *  - hold: call_kpi's (a hold still on at the end counts until the end), 0 without a row;
  *    wrap-up: call_kpi's, unknown (-1) until recorded. Cost: the call's price.
+ *  - agent: call_kpi's (the last agent to have the call), else the call's; parts: one per
+ *    agent who had the call and has a leg in it, from that leg: it reached the caller when
+ *    both were first in the call together (the leg joined the conference, the caller was
+ *    there: an inbound call from its start, an outbound one once answered), was with them
+ *    while both were, and the wrap-up is the last agent's (the others' count 0).
+ * A leg (a row with a parent) is part of its call: it brings its price and nothing else.
  * Errors: DT_EINVAL (end before start), DT_EDB; out is then empty.
  */
 int store_kpi_load(struct store *st, int64_t start_ms, int64_t end_ms, struct store_kpi_day *out,

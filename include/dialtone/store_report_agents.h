@@ -15,11 +15,13 @@
 
 /*
  * One agent's figures. calls: calls (not legs) created in the range whose agent is name;
- * handled: calls whose agent's leg reached the caller in the range (call_kpi's connected time,
- * the last agent to have the call); aht_s: the mean handle time (from that moment to the end,
- * hold included, plus the wrap-up) of the aht_calls handled calls that ended with their
- * wrap-up recorded, -1 when none; missed_offers: offers made in the range that timed out;
- * declined_offers: those declined.
+ * handled: calls that the agent's leg reached in the range, by the rule of the wallboard
+ * (dialtone/kpi.h, store_kpi_load): every agent who had the call and whose leg reached the
+ * caller counts it, so a transferred call counts for both agents; the call's last agent with
+ * no leg recorded counts from call_kpi's connected time. aht_s: the mean handle time (the
+ * leg's time with the caller, hold included, plus the wrap-up for the last agent, who wraps
+ * the call up) of the aht_calls handled calls whose part is over, -1 when none;
+ * missed_offers: offers made in the range that timed out; declined_offers: those declined.
  */
 struct store_report_agent {
     char name[136];

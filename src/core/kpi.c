@@ -130,6 +130,37 @@ static int64_t handle_s(const struct kpi_call *k)
     return k->talk_s + k->hold_s + k->wrapup_s;
 }
 
+/* An agent's part: time with the caller + wrap-up, or -1 while either is unknown. */
+static int64_t part_handle_s(const struct kpi_part *p)
+{
+    if (p->with_s < 0 || p->wrapup_s < 0)
+        return -1;
+    return p->with_s + p->wrapup_s;
+}
+
+static int has_part(const struct kpi_call *k, const char *agent)
+{
+    for (size_t i = 0; i < k->n_parts; i++)
+        if (named(k->parts[i].agent) && strcmp(k->parts[i].agent, agent) == 0)
+            return 1;
+    return 0;
+}
+
+/* agent handled one more call, whose handle time is secs (-1: not over). */
+static int agent_handled(struct acc *c, const char *agent, int64_t secs)
+{
+    struct aacc *a;
+    int rc = find_agent(c, agent, &a);
+    if (rc != DT_OK)
+        return rc;
+    a->s.handled++;
+    if (secs >= 0) {
+        a->s.aht_calls++;
+        a->handle_s_sum += secs;
+    }
+    return DT_OK;
+}
+
 static void queue_outcome(struct qacc *q, const struct kpi_call *k)
 {
     int64_t wait = k->enqueued_ms >= 0 && k->dequeued_ms >= k->enqueued_ms
@@ -184,18 +215,12 @@ static int add_call(struct acc *c, const struct kpi_call *k)
         if (q)
             q->s.cost_micros += k->cost_micros;
     }
-    if (named(k->agent) && in_day(c, k->answered_ms)) {
-        struct aacc *a;
-        rc = find_agent(c, k->agent, &a);
-        if (rc != DT_OK)
-            return rc;
-        a->s.handled++;
-        if (handle_s(k) >= 0) {
-            a->s.aht_calls++;
-            a->handle_s_sum += handle_s(k);
-        }
-    }
-    return DT_OK;
+    for (size_t i = 0; i < k->n_parts && rc == DT_OK; i++)
+        if (named(k->parts[i].agent) && in_day(c, k->parts[i].reached_ms))
+            rc = agent_handled(c, k->parts[i].agent, part_handle_s(&k->parts[i]));
+    if (rc == DT_OK && named(k->agent) && !has_part(k, k->agent) && in_day(c, k->answered_ms))
+        rc = agent_handled(c, k->agent, handle_s(k));
+    return rc;
 }
 
 static int add_offer(struct acc *c, const struct kpi_offer *o)

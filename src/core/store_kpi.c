@@ -130,6 +130,21 @@ int store_kpi_wrapup(struct store *st, const char *sid, int64_t wrapup_s, char *
                      sid, wrapup_s, NULL, "recording a wrap-up", err, errlen);
 }
 
+int store_kpi_wrapup_by(struct store *st, const char *sid, const char *agent, int64_t wrapup_s,
+                        char *err, size_t errlen)
+{
+    int rc = check_sid(sid, wrapup_s, err, errlen);
+    if (rc == DT_OK)
+        rc = store_check_text(agent, AGENT_MAX, 1, "agent", err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    return write_row(st,
+                     "INSERT INTO call_kpi (call_sid, wrapup_s) VALUES (?1, ?2) "
+                     "ON CONFLICT (call_sid) DO UPDATE SET wrapup_s = excluded.wrapup_s "
+                     "WHERE agent IS NULL OR agent = ?3",
+                     sid, wrapup_s, agent, "recording a wrap-up", err, errlen);
+}
+
 int store_kpi_offer(struct store *st, const struct store_offer *o, char *err, size_t errlen)
 {
     int rc = check_sid(o->call_sid, o->offered_ms, err, errlen);

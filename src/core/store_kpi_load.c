@@ -5,7 +5,8 @@
  * facts as dialtone/store_kpi.h describes. A leg the daemon added to a call's conference (an
  * agent's phone, a transfer's party, a supervisor: parent_sid set) is part of that call, not a
  * call of its own: it brings its price and nothing else, so that a transfer's answered party
- * leg does not count as one more call handled by its agent.
+ * leg does not count as one more call handled by its agent. What the agents' legs had of the
+ * call comes apart as its parts (store_kpi_parts.c), matched to the calls by sid.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "dialtone/store_kpi.h"
 #include "dialtone/util.h"
 #include "store_int.h"
+#include "store_kpi_int.h"
 
 #define LOOKBACK_MS (86400 * 1000LL) /* calls created this long before the day still count */
 #define MAX_ROWS    2000000
@@ -35,6 +37,7 @@ enum {
     COL_DEQUEUED,
     COL_FIRST_WAIT,
     COL_PARENT,
+    COL_SID,
 };
 
 static const char calls_sql[] =
@@ -43,7 +46,7 @@ static const char calls_sql[] =
     "k.hold_since_ms, k.wrapup_s, "
     "(SELECT min(e.ts_ms) FROM call_events e WHERE e.call_sid = c.sid AND e.type = 'enqueue'), "
     "(SELECT min(e.ts_ms) FROM call_events e WHERE e.call_sid = c.sid AND e.type = 'wait'), "
-    "c.parent_sid "
+    "c.parent_sid, c.sid "
     "FROM calls c LEFT JOIN call_kpi k ON k.call_sid = c.sid "
     "WHERE c.created_ms >= ?1 AND c.created_ms < ?2 AND c.updated_ms >= ?3 "
     "AND (c.queue IS NOT NULL OR c.agent IS NOT NULL OR k.call_sid IS NOT NULL) "
@@ -52,21 +55,6 @@ static const char calls_sql[] =
 static const char offers_sql[] = "SELECT agent, offered_ms, outcome FROM offers "
                                  "WHERE offered_ms >= ?1 AND offered_ms < ?2 "
                                  "ORDER BY offered_ms, id";
-
-/* Column i as a string owned by d (NULL for NULL). d->strings has room for the next power
- * of two (at least 8) of its count. */
-static const char *keep(struct store_kpi_day *d, sqlite3_stmt *s, int i)
-{
-    char *v = store_col_dup(s, i);
-    if (!v)
-        return NULL;
-    if ((d->n_strings & (d->n_strings - 1)) == 0 && d->n_strings >= 8)
-        d->strings = xrealloc(d->strings, 2 * d->n_strings * sizeof *d->strings);
-    else if (d->n_strings == 0)
-        d->strings = xmalloc(8 * sizeof *d->strings);
-    d->strings[d->n_strings++] = v;
-    return v;
-}
 
 static int64_t round_s(int64_t ms)
 {
@@ -102,13 +90,43 @@ static void queue_facts(sqlite3_stmt *s, int inbound, struct kpi_call *k)
     }
 }
 
-static void read_call(struct store_kpi_day *d, sqlite3_stmt *s, struct kpi_call *k)
+/* A load in progress: the day, the room in the array being filled, the parts' call sids. */
+struct load {
+    struct store_kpi_day *d;
+    size_t cap;
+    const char **sids; /* d->parts' call sids, ascending */
+};
+
+/* The parts of call sid into k (none: NULL, 0). */
+static void find_parts(const struct load *l, const char *sid, struct kpi_call *k)
 {
+    size_t lo = 0, hi = l->d->n_parts;
+    while (lo < hi) { /* the first part whose sid is not below sid */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(l->sids[mid], sid) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t n = 0;
+    while (lo + n < l->d->n_parts && strcmp(l->sids[lo + n], sid) == 0)
+        n++;
+    k->parts = n ? &l->d->parts[lo] : NULL;
+    k->n_parts = n;
+}
+
+static void read_call(const struct load *l, sqlite3_stmt *s, struct kpi_call *k)
+{
+    struct store_kpi_day *d = l->d;
     memset(k, 0, sizeof *k);
     const char *parent = (const char *)sqlite3_column_text(s, COL_PARENT);
     int leg = parent && *parent;
-    k->queue = leg ? NULL : keep(d, s, COL_QUEUE); /* a leg is its call's: no queue, no agent */
-    k->agent = leg ? NULL : keep(d, s, COL_AGENT);
+    /* a leg is its call's: no queue, no agent, no parts */
+    k->queue = leg ? NULL : store_kpi_keep(d, s, COL_QUEUE);
+    k->agent = leg ? NULL : store_kpi_keep(d, s, COL_AGENT);
+    const char *sid = (const char *)sqlite3_column_text(s, COL_SID);
+    if (!leg && sid)
+        find_parts(l, sid, k);
     const char *dir = (const char *)sqlite3_column_text(s, COL_DIRECTION);
     int inbound = dir && strcmp(dir, "inbound") == 0;
     k->dir = inbound ? KPI_INBOUND : KPI_OUTBOUND;
@@ -140,10 +158,10 @@ static void read_call(struct store_kpi_day *d, sqlite3_stmt *s, struct kpi_call 
 
 /* Runs a query bound with ?1..?3 = a, b, c (c < 0: none), calling row() for each row. */
 static int each_row(struct store *st, const char *sql, int64_t a, int64_t b, int64_t c,
-                    struct store_kpi_day *d,
-                    void (*row)(struct store_kpi_day *, sqlite3_stmt *, size_t *), char *err,
+                    struct load *l, void (*row)(struct load *, sqlite3_stmt *), char *err,
                     size_t errlen)
 {
+    struct store_kpi_day *d = l->d;
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
         return store_dberr(st, "preparing the day's facts", err, errlen);
@@ -152,13 +170,13 @@ static int each_row(struct store *st, const char *sql, int64_t a, int64_t b, int
     if (c >= 0)
         sqlite3_bind_int64(s, 3, c);
     int rc, out = DT_OK;
-    size_t cap = 0;
+    l->cap = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (d->n_calls + d->n_offers >= MAX_ROWS) {
             out = dt_seterr(err, errlen, DT_ETOOBIG, "more than %d facts in a day", MAX_ROWS);
             break;
         }
-        row(d, s, &cap);
+        row(l, s);
     }
     if (out == DT_OK && rc != SQLITE_DONE)
         out = store_dberr(st, "reading the day's facts", err, errlen);
@@ -166,23 +184,25 @@ static int each_row(struct store *st, const char *sql, int64_t a, int64_t b, int
     return out;
 }
 
-static void call_row(struct store_kpi_day *d, sqlite3_stmt *s, size_t *cap)
+static void call_row(struct load *l, sqlite3_stmt *s)
 {
-    if (d->n_calls == *cap) {
-        *cap = *cap ? *cap * 2 : 64;
-        d->calls = xrealloc(d->calls, *cap * sizeof *d->calls);
+    struct store_kpi_day *d = l->d;
+    if (d->n_calls == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        d->calls = xrealloc(d->calls, l->cap * sizeof *d->calls);
     }
-    read_call(d, s, &d->calls[d->n_calls++]);
+    read_call(l, s, &d->calls[d->n_calls++]);
 }
 
-static void offer_row(struct store_kpi_day *d, sqlite3_stmt *s, size_t *cap)
+static void offer_row(struct load *l, sqlite3_stmt *s)
 {
-    if (d->n_offers == *cap) {
-        *cap = *cap ? *cap * 2 : 64;
-        d->offers = xrealloc(d->offers, *cap * sizeof *d->offers);
+    struct store_kpi_day *d = l->d;
+    if (d->n_offers == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        d->offers = xrealloc(d->offers, l->cap * sizeof *d->offers);
     }
     struct kpi_offer *o = &d->offers[d->n_offers++];
-    o->agent = keep(d, s, 0);
+    o->agent = store_kpi_keep(d, s, 0);
     o->offered_ms = store_col_int(s, 1);
     o->end = store_kpi_offer_end((const char *)sqlite3_column_text(s, 2));
 }
@@ -194,9 +214,13 @@ int store_kpi_load(struct store *st, int64_t start_ms, int64_t end_ms, struct st
     if (start_ms < 0 || end_ms < start_ms)
         return dt_seterr(err, errlen, DT_EINVAL, "the day ends before it starts");
     int64_t from = start_ms > LOOKBACK_MS ? start_ms - LOOKBACK_MS : 0;
-    int rc = each_row(st, calls_sql, from, end_ms, start_ms, out, call_row, err, errlen);
+    struct load l = {.d = out};
+    int rc = store_kpi_parts_load(store_db(st), from, end_ms, start_ms, out, &l.sids, err, errlen);
     if (rc == DT_OK)
-        rc = each_row(st, offers_sql, start_ms, end_ms, -1, out, offer_row, err, errlen);
+        rc = each_row(st, calls_sql, from, end_ms, start_ms, &l, call_row, err, errlen);
+    if (rc == DT_OK)
+        rc = each_row(st, offers_sql, start_ms, end_ms, -1, &l, offer_row, err, errlen);
+    free(l.sids);
     if (rc != DT_OK)
         store_kpi_day_done(out);
     return rc;
@@ -211,5 +235,6 @@ void store_kpi_day_done(struct store_kpi_day *d)
     free(d->strings);
     free(d->calls);
     free(d->offers);
+    free(d->parts);
     memset(d, 0, sizeof *d);
 }

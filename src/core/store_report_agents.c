@@ -1,12 +1,17 @@
 /*
- * store_report_agents: agent performance. See dialtone/store_report_agents.h.
+ * store_report_agents: agent performance. See dialtone/store_report_agents.h. Calls handled
+ * and their handle times come from the agents' parts in the calls (store_kpi_int.h), as on
+ * the wallboard; a call's last agent with no leg of theirs recorded counts by call_kpi.
  */
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dialtone/store_report_agents.h"
+#include "store_kpi_int.h"
 #include "store_report_int.h"
+
+#define LOOKBACK_MS (86400 * 1000LL) /* calls created this long before the range still count */
 
 enum { Q_CALLS, Q_HANDLED, Q_OFFERS, Q_N };
 
@@ -20,6 +25,10 @@ static const char *const agent_sql[Q_N] = {
                   "THEN c.ended_ms - k.connected_ms + k.wrapup_s * 1000 ELSE 0 END) "
                   "FROM call_kpi k LEFT JOIN calls c ON c.sid = k.call_sid "
                   "WHERE k.agent <> '' AND k.connected_ms >= ?1 AND k.connected_ms < ?2 "
+                  "AND NOT EXISTS (SELECT 1 FROM call_events e WHERE e.call_sid = k.call_sid "
+                  "AND e.type IN ('assign', 'leg') AND json_valid(e.payload) "
+                  "AND json_extract(e.payload, '$.leg') IS NOT NULL "
+                  "AND json_extract(e.payload, '$.agent') = k.agent) "
                   "GROUP BY k.agent",
     [Q_OFFERS] = "SELECT agent, SUM(outcome = 'timeout'), SUM(outcome = 'declined') FROM offers "
                  "WHERE agent <> '' AND offered_ms >= ?1 AND offered_ms < ?2 GROUP BY agent",
@@ -91,6 +100,34 @@ static int run_query(sqlite3 *db, int q, int64_t from_ms, int64_t to_ms, struct 
     return ret;
 }
 
+/* The agents' parts that reached the caller in [from_ms, to_ms). */
+static int add_parts(sqlite3 *db, int64_t from_ms, int64_t to_ms, struct agent_acc *a, char *err,
+                     size_t errlen)
+{
+    struct store_kpi_day d = {0};
+    const char **sids = NULL;
+    int64_t created = from_ms > LOOKBACK_MS ? from_ms - LOOKBACK_MS : 0;
+    int rc = store_kpi_parts_load(db, created, to_ms, from_ms, &d, &sids, err, errlen);
+    for (size_t i = 0; rc == DT_OK && i < d.n_parts; i++) {
+        const struct kpi_part *p = &d.parts[i];
+        if (p->reached_ms < from_ms || p->reached_ms >= to_ms)
+            continue;
+        struct store_report_agent *r = agent_row(a, p->agent);
+        if (!r) {
+            rc = dt_seterr(err, errlen, DT_ETOOBIG, "more than %d agents", STORE_REPORT_AGENTS_MAX);
+            break;
+        }
+        r->handled++;
+        if (p->with_s >= 0 && p->wrapup_s >= 0) {
+            r->aht_calls++;
+            a->handle_ms[r - a->rows] += (p->with_s + p->wrapup_s) * 1000;
+        }
+    }
+    free(sids);
+    store_kpi_day_done(&d);
+    return rc;
+}
+
 static int name_cmp(const void *pa, const void *pb)
 {
     return strcmp(((const struct store_report_agent *)pa)->name,
@@ -108,6 +145,8 @@ int store_report_agents(struct store_report *r, int64_t from_ms, int64_t to_ms,
     int rc = DT_OK;
     for (int q = 0; q < Q_N && rc == DT_OK; q++)
         rc = run_query(store_report_sqlite(r), q, from_ms, to_ms, &a, err, errlen);
+    if (rc == DT_OK)
+        rc = add_parts(store_report_sqlite(r), from_ms, to_ms, &a, err, errlen);
     for (size_t i = 0; rc == DT_OK && i < a.n; i++)
         a.rows[i].aht_s = a.rows[i].aht_calls
                               ? (double)a.handle_ms[i] / 1000.0 / (double)a.rows[i].aht_calls

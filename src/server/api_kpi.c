@@ -3,9 +3,10 @@
  * agents act: every offer and how it ended (withdrawn for a reason, or won by the accept), an
  * agent's leg reaching the caller (call.connected, and a warm transfer's new owner), holds,
  * and each wrap-up's length, from the agent's wrap-up state starting to it ending (by the
- * agent's request, the queue's timer or anything else); a call handed back with no wrap-up
- * counts 0. Offers and agents on a call are remembered here until they end. A fact that cannot
- * be stored costs a figure, never the call: it is logged.
+ * agent's request, the queue's timer or anything else), kept for the call when the agent still
+ * has it (an agent who handed the call on wraps up their part, not the call); a call handed
+ * back with no wrap-up counts 0. Offers and agents on a call are remembered here until they end. A
+ * fact that cannot be stored costs a figure, never the call: it is logged.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -87,10 +88,11 @@ static void offer_ended(struct api *api, const struct routing_action *x, enum kp
         log_warn("figures: the offer of %s to %s: %s", x->call_sid, x->agent, err);
 }
 
-static void wrapup_over(struct api *api, const char *sid, int64_t secs)
+static void wrapup_over(struct api *api, const char *sid, const char *agent, int64_t secs)
 {
     char err[256];
-    if (store_kpi_wrapup(api->srv->store, sid, secs < 0 ? 0 : secs, err, sizeof err) != DT_OK)
+    if (store_kpi_wrapup_by(api->srv->store, sid, agent, secs < 0 ? 0 : secs, err, sizeof err) !=
+        DT_OK)
         log_warn("figures: the wrap-up of %s: %s", sid, err);
 }
 
@@ -114,7 +116,8 @@ static void agent_state(struct api *api, const struct routing_action *x)
     struct kpi_item *it = p ? *p : NULL;
     if (x->state == DT_ROUTE_BUSY && x->call_sid[0]) {
         if (it && strcmp(it->sid, x->call_sid) != 0 && !it->no_wrapup && it->sid[0])
-            wrapup_over(api, it->sid, it->since_ms ? (x->at_ms - it->since_ms) / 1000 : 0);
+            wrapup_over(api, it->sid, it->agent,
+                        it->since_ms ? (x->at_ms - it->since_ms) / 1000 : 0);
         if (!it || strcmp(it->sid, x->call_sid) != 0) {
             it = add(api, 0, x->call_sid, x->agent);
             it->connected_ms = 0;
@@ -128,7 +131,8 @@ static void agent_state(struct api *api, const struct routing_action *x)
         }
     } else if (it) {
         if (!it->no_wrapup && it->sid[0])
-            wrapup_over(api, it->sid, it->since_ms ? (x->at_ms - it->since_ms) / 1000 : 0);
+            wrapup_over(api, it->sid, it->agent,
+                        it->since_ms ? (x->at_ms - it->since_ms) / 1000 : 0);
         drop(p);
     }
 }
