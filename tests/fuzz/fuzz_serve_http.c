@@ -3,19 +3,18 @@
  * every layer between the wire and a handler is in play: lws's parsing, httpd (methods, the
  * body cap, Expect, chunked bodies, the rebuilt query), the webhooks' front (content type,
  * signature, the queue and room in the query, group commit) and their handlers, the agent
- * API's authentication and handlers, /healthz and /metrics. The daemon has an in-memory
- * database and no Twilio client.
+ * API's authentication and handlers, the websocket push's upgrade (its token and ?after_seq),
+ * /healthz and /metrics. The daemon has an in-memory database and no Twilio client.
  *
  * The input is the request line ("POST /twilio/voice?queue=support"), header lines up to an
  * empty line, then the body. The target drops Content-Length and adds its own, with Host and
- * Connection: close; a header line "Sign:" is replaced by the X-Twilio-Signature Twilio would
- * send for the request (over the public URL with the query as the daemon rebuilds it, and the
- * body's form parameters), so that signed webhooks reach their handlers; "Token: NAME" by the
- * bearer token of agent alice or supervisor boss.
+ * (unless the input has one) Connection: close; a header line "Sign:" is replaced by the
+ * X-Twilio-Signature Twilio would send for the request (over the public URL with the query as the
+ * daemon rebuilds it, and the body's form parameters), so that signed webhooks reach their
+ * handlers; "Token: NAME" by the bearer token of agent alice or supervisor boss.
  *
  * The daemon must answer each request within 5 seconds, or close the connection; an answer
- * must be an HTTP/1.1 (or, from lws, 1.0) status line of 100-599; every event must be JSON.
- * Anything else aborts.
+ * must be an HTTP/1.1 (or, from lws, 1.0) status line of 100-599. Anything else aborts.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -23,8 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include <cjson/cJSON.h>
 
 #include "../net_helper.h"
 #include "api_fuzz.h"
@@ -34,6 +31,7 @@
 #include "dialtone/form.h"
 #include "dialtone/log.h"
 #include "dialtone/netloop.h"
+#include "dialtone/push.h"
 #include "dialtone/server.h"
 #include "dialtone/sig.h"
 #include "dialtone/store.h"
@@ -60,6 +58,7 @@ static struct {
     struct store *st;
     struct netloop *loop;
     struct server *srv;
+    struct push *push;
     struct api *api;
     char alice[AGENTS_TOKEN_SIZE], boss[AGENTS_TOKEN_SIZE];
 } fz = {.devnull = -1};
@@ -69,15 +68,6 @@ struct fz_client {
     struct dt_buf req, answer;
     int read; /* raw_read's result */
 };
-
-static void fz_event(void *user, const struct store_event *ev)
-{
-    (void)user;
-    cJSON *j = cJSON_Parse(ev->data);
-    if (!j || !ev->type || !ev->type[0])
-        abort();
-    cJSON_Delete(j);
-}
 
 static void fz_agent(const char *name, enum store_role role, char *token)
 {
@@ -94,6 +84,7 @@ static void fz_agent(const char *name, enum store_role role, char *token)
 static void fz_down(void)
 {
     api_free(fz.api);
+    push_free(fz.push);
     server_free(fz.srv);
     netloop_free(fz.loop);
     store_close(fz.st);
@@ -116,8 +107,8 @@ static void fz_up(void)
         fprintf(stderr, "fuzz_serve_http: %s\n", err);
         abort();
     }
-    server_set_event_sink(fz.srv, fz_event, NULL);
-    if (!(fz.api = api_new(fz.srv, err, sizeof err))) {
+    if (!(fz.push = push_new(fz.srv, NULL, err, sizeof err)) ||
+        !(fz.api = api_new(fz.srv, err, sizeof err))) {
         fprintf(stderr, "fuzz_serve_http: %s\n", err);
         abort();
     }
@@ -179,7 +170,8 @@ static void fz_build(struct dt_buf *out, const char *p, const char *end)
     size_t len, reqlen;
     p = fz_line(p, end, &reqline, &reqlen);
     dt_buf_append(out, reqline, reqlen);
-    dt_buf_puts(out, " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    dt_buf_puts(out, " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    int connection = 0;
     const char *headers = p;
     while (p < end) { /* find the body first: a signature covers it */
         p = fz_line(p, end, &line, &len);
@@ -206,9 +198,12 @@ static void fz_build(struct dt_buf *out, const char *p, const char *end)
             dt_buf_printf(out, "Authorization: Bearer %s\r\n", boss ? fz.boss : fz.alice);
             continue;
         }
+        connection |= len >= 11 && strncasecmp(line, "connection:", 11) == 0;
         dt_buf_append(out, line, len);
         dt_buf_puts(out, "\r\n");
     }
+    if (!connection)
+        dt_buf_puts(out, "Connection: close\r\n");
     dt_buf_printf(out, "Content-Length: %zu\r\n\r\n", blen);
     dt_buf_append(out, body, blen);
 }
