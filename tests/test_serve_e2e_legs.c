@@ -6,7 +6,7 @@
  * theirs; an outbound dial is one history row, the customer's number, with the agent set.
  */
 #include "dialtone/agents.h"
-#include "serve_e2e_fixture.h"
+#include "serve_e2e_agent.h"
 
 #define WAIT 20000
 
@@ -42,25 +42,17 @@ static long act(int who, const char *sid, const char *action, const char *body)
 
 static void set_state(int who, const char *json)
 {
-    struct se_resp r = api(who, "POST", "/api/v1/me/state", json);
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
+    CHECK_INT(se_post(&agents[who], "/api/v1/me/state", json), 200);
 }
 
 static void wrap_up(int who)
 {
-    char sql[160], buf[64];
-    snprintf(sql, sizeof sql, "SELECT state FROM agents WHERE name = '%s'", agents[who].name);
-    CHECK_STR(se_wait_q(sql, "wrap-up", WAIT, buf, sizeof buf), "wrap-up");
-    struct se_resp r = api(who, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
+    se_end_wrapup(&agents[who], WAIT);
 }
 
 static int wait_sql(const char *sql, const char *want)
 {
-    char buf[128];
-    return strcmp(se_wait_q(sql, want, WAIT, buf, sizeof buf), want) == 0;
+    return se_wait_sql(sql, want, WAIT);
 }
 
 /* The history page at path as who: the element of "calls" whose key is value (NULL when
@@ -227,21 +219,8 @@ TEST(cold_transfer_makes_the_call_the_new_agents)
 TEST(outbound_dial_is_the_customers_row)
 {
     set_state(ALICE, "{\"state\":\"available\"}");
-    struct se_resp r = api(ALICE, "POST", "/api/v1/calls", "{\"to\": \"" BUSY "\"}");
-    CHECK_INT(r.status, 202);
     char room[64], sid[64], sql[300];
-    dt_strlcpy(room, se_str(r.json, "conference") ? se_str(r.json, "conference") : "", sizeof room);
-    se_resp_done(&r);
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM events WHERE type = 'call.dialing' AND data LIKE '%%%s%%'",
-             room);
-    CHECK(room[0] && wait_sql(sql, "1"));
-    dt_strlcpy(sid,
-               se_q("SELECT json_extract(data, '$.call_sid') FROM events WHERE type = "
-                    "'call.dialing' AND data LIKE '%%%s%%'",
-                    room),
-               sizeof sid);
-    CHECK(sid[0] == 'C');
+    se_dial(&agents[ALICE], BUSY, sid, sizeof sid, room, sizeof room, WAIT);
     snprintf(sql, sizeof sql, "SELECT status FROM calls WHERE sid = '%s'", sid);
     CHECK(wait_sql(sql, "busy"));
     wrap_up(ALICE);
@@ -251,7 +230,7 @@ TEST(outbound_dial_is_the_customers_row)
              "'completed'",
              sid);
     CHECK(wait_sql(sql, "client:alice alice"));
-    r = api(ALICE, "GET", "/api/v1/calls?agent=alice&limit=5", NULL);
+    struct se_resp r = api(ALICE, "GET", "/api/v1/calls?agent=alice&limit=5", NULL);
     const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r.json, "calls"), 0);
     CHECK_STR(se_str(first, "sid"), sid);
     CHECK_STR(se_str(first, "to"), BUSY);

@@ -10,9 +10,11 @@
  * next agent joins); a warm transfer of an outbound call (its conference lives on); and hold on a
  * call that went back to its queue and on to another agent, in a new conference of the same name
  * (the conference sid must follow), with signed conference callbacks that reuse sequence numbers.
+ * The wallboard counts a call transferred cold from alice to bob as handled by both, and the
+ * queue counts it once.
  */
 #include "dialtone/agents.h"
-#include "serve_e2e_fixture.h"
+#include "serve_e2e_agent.h"
 
 #define WAIT 20000
 
@@ -59,9 +61,7 @@ static long act(int who, const char *sid, const char *action, const char *body, 
 
 static void set_state(int who, const char *json)
 {
-    struct se_resp r = api(who, "POST", "/api/v1/me/state", json);
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
+    CHECK_INT(se_post(&agents[who], "/api/v1/me/state", json), 200);
 }
 
 /* ---- the emulator's conferences ------------------------------------------------------------ */
@@ -149,6 +149,38 @@ static int call_for(int who, char *sid, size_t n, char *room, size_t rn)
     return 0;
 }
 
+/* ---- the wallboard ------------------------------------------------------------------------- */
+
+/* Today's handled calls of agent name (NULL: of queue support) on the wallboard, or -1. */
+static int board_handled(const char *name)
+{
+    struct se_resp r = api(SUE, "GET", "/api/v1/wallboard", NULL);
+    int n = -1;
+    const cJSON *o;
+    cJSON_ArrayForEach(o, cJSON_GetObjectItem(r.json, name ? "agents" : "queues"))
+    {
+        const char *nm = se_str(o, "name");
+        if (nm && strcmp(nm, name ? name : "support") == 0 &&
+            cJSON_IsNumber(cJSON_GetObjectItem(o, "handled")))
+            n = (int)cJSON_GetObjectItem(o, "handled")->valuedouble;
+    }
+    se_resp_done(&r);
+    return n;
+}
+
+/* Waits for the wallboard to show want handled calls for name (as board_handled). */
+static int wait_handled(const char *name, int want)
+{
+    int n = -1;
+    for (int i = 0; i < WAIT / 50; i++) {
+        if ((n = board_handled(name)) == want)
+            return 1;
+        usleep(50000);
+    }
+    printf("  %s: %d handled on the wallboard, not %d\n", name ? name : "support", n, want);
+    return 0;
+}
+
 /* ---- the tests ----------------------------------------------------------------------------- */
 
 TEST(agents_list_and_dispositions)
@@ -188,6 +220,8 @@ TEST(agents_list_and_dispositions)
 TEST(cold_transfer_to_an_agent)
 {
     set_state(ALICE, "{\"state\":\"available\"}");
+    int alice0 = board_handled("alice"), bob0 = board_handled("bob"), q0 = board_handled(NULL);
+    CHECK(alice0 >= 0 && bob0 >= 0 && q0 >= 0);
     char sid[64], room[96], code[64];
     CHECK_INT(call_for(ALICE, sid, sizeof sid, room, sizeof room), 0);
 
@@ -229,17 +263,14 @@ TEST(cold_transfer_to_an_agent)
     CHECK(wait_room(room, sid, "hold", 0));
 
     /* bob is busy: not a target for alice's next call */
-    struct se_resp r = api(ALICE, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
+    CHECK_INT(se_wrapup(&agents[ALICE], "resolved"), 200);
     char sid2[64], room2[96];
     CHECK_INT(call_for(ALICE, sid2, sizeof sid2, room2, sizeof room2), 0);
     CHECK_INT(act(ALICE, sid2, "transfer", "{\"agent\": \"bob\"}", code, sizeof code), 409);
     CHECK_STR(code, "agent_unavailable");
     CHECK_INT(act(BOB, sid, "hangup", NULL, code, sizeof code), 202);
     CHECK(wait_state(BOB, "wrap-up"));
-    r = api(BOB, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
-    se_resp_done(&r);
+    se_wrapup(&agents[BOB], "resolved");
 
     /* a warm transfer of that call to a number, completed: the caller with the number */
     CHECK_INT(
@@ -261,9 +292,19 @@ TEST(cold_transfer_to_an_agent)
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT status FROM calls WHERE sid = '%s'", sid2);
     CHECK_STR(se_q("%s", sql), "in-progress");
-    r = api(ALICE, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
+    CHECK_INT(se_wrapup(&agents[ALICE], "resolved"), 200);
+
+    /* alice talked to both callers, bob to the one he took over: both count it; the queue
+     * counts each call once */
+    printf("DBG %s %s\n", sid, sid2);
+    printf("DBG legs %s\n", se_q("SELECT group_concat(sid || ':' || coalesce(parent_sid,'-') || ':' || coalesce(agent,'-') || ':' || coalesce(answered_ms,'-') || ':' || coalesce(ended_ms,'-') || ':' || coalesce(duration_s,'-') || ':' || coalesce(direction,'-') || ':' || created_ms, ' | ') FROM calls"));
+    printf("DBG ev %s\n", se_q("SELECT group_concat(call_sid || ':' || type || ':' || ts_ms || ':' || substr(payload,1,200), ' || ') FROM call_events WHERE type LIKE 'conference:%%' OR type IN ('assign','leg','leg_of')"));
+    printf("DBG kpi %s\n", se_q("SELECT group_concat(call_sid || ':' || coalesce(agent,'-') || ':' || coalesce(connected_ms,'-') || ':' || coalesce(wrapup_s,'-'), ' | ') FROM call_kpi"));
+    CHECK(wait_handled("alice", alice0 + 2));
+    CHECK(wait_handled("bob", bob0 + 1));
+    CHECK(wait_handled(NULL, q0 + 2));
+    CHECK_INT(board_handled("carol"), 0);
+    CHECK_INT(board_handled("sue"), 0);
 }
 
 TEST(warm_transfer_to_an_agent_canceled_then_completed)
@@ -312,12 +353,8 @@ TEST(warm_transfer_to_an_agent_canceled_then_completed)
     CHECK(wait_room(room, sid, "muted", 1));
     CHECK_INT(act(CAROL, sid, "hangup", NULL, code, sizeof code), 202);
     CHECK(wait_state(CAROL, "wrap-up"));
-    struct se_resp r = api(ALICE, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"spam\"}");
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
-    r = api(CAROL, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
+    CHECK_INT(se_wrapup(&agents[ALICE], "spam"), 200);
+    CHECK_INT(se_wrapup(&agents[CAROL], "resolved"), 200);
 }
 
 TEST(cold_transfer_to_an_agent_whose_phone_is_busy)
@@ -343,12 +380,8 @@ TEST(cold_transfer_to_an_agent_whose_phone_is_busy)
     CHECK(wait_room(room, sid, "hold", 0)); /* with carol, off hold */
     CHECK_INT(act(CAROL, sid, "hangup", NULL, code, sizeof code), 202);
     CHECK(wait_state(CAROL, "wrap-up"));
-    struct se_resp r = api(CAROL, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
-    r = api(ALICE, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
+    CHECK_INT(se_wrapup(&agents[CAROL], "resolved"), 200);
+    CHECK_INT(se_wrapup(&agents[ALICE], "resolved"), 200);
 }
 
 /* An outbound call's legs end the conference on leaving: the transfer must take the agent's
@@ -387,12 +420,8 @@ TEST(warm_transfer_of_an_outbound_call)
     SE_WAIT_Q(sql, "completed", WAIT);
     CHECK(wait_state(CAROL, "wrap-up"));
     CHECK(wait_room(room, "client:carol", NULL, 0));
-    r = api(CAROL, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
-    r = api(ALICE, "POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
+    CHECK_INT(se_wrapup(&agents[CAROL], "resolved"), 200);
+    CHECK_INT(se_wrapup(&agents[ALICE], "resolved"), 200);
 }
 
 /* The call's stored conference sid follows it into a new conference of the same name. */
