@@ -2,7 +2,7 @@
 # `dialtone report` and `dialtone export`: usage errors (exit 2) and bad dates, then a small
 # database (made by `dialtone agent list`, calls written with sqlite3) read in New York time:
 # failure reasons, answer rate by hour, top error codes with their hourly trend in each
-# format; export as CSV (RFC 4180 quoting, formula guard) and JSON, to stdout and to a file;
+# format, the legs' failures and errors apart (--legs); export as CSV (RFC 4180 quoting, formula guard) and JSON, to stdout and to a file;
 # the database left unchanged and a missing one never created.
 bin="$1/dialtone"
 dir=$(mktemp -d)
@@ -48,6 +48,9 @@ usage export
 usage export --from 2024-10-04 --to 2024-10-04 --format table
 usage export --from 2024-10-04 --to 2024-10-04 extra
 usage export --from 2024-10-04 --to 2024-10-04 --top 3
+usage report answer-rate --from 2024-10-04 --to 2024-10-04 --legs
+grep -q -- '--legs goes with the failures and errors reports only' "$dir/err" || fail "--legs: $(cat "$dir/err")"
+usage export --from 2024-10-04 --to 2024-10-04 --legs
 "$bin" report --help >"$dir/out" 2>&1 || fail "report --help exited $?"
 grep -q 'answer-rate' "$dir/out" || fail "report --help does not list the reports"
 "$bin" export --help >"$dir/out" 2>&1 || fail "export --help exited $?"
@@ -133,6 +136,32 @@ exp --from 2020-01-01 --to 2020-01-01 --format json || fail "empty export"
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))==[]' "$dir/out" || fail "empty json: $(cat "$dir/out")"
 exp --from 2024-10-04 --to 2024-10-04 --output "$dir/no/such/dir.csv"
 [ $? -eq 1 ] || fail "an unwritable --output did not fail with 1"
+
+# The legs the daemon adds to calls (agents' legs of CA05 and CA06): left out of the calls'
+# failures and errors, and counted alone with --legs.
+sqlite3 "$db" "INSERT INTO calls (sid, parent_sid, status, created_ms, updated_ms, error_code,
+    sip_code) VALUES
+  ('CL01', 'CA05', 'no-answer', $T + $H + 500, 0, NULL, NULL),
+  ('CL02', 'CA06', 'busy', $T + $H + 600, 0, NULL, 486),
+  ('CL03', 'CA06', 'failed', $T + $H + 700, 0, 13224, NULL)" || fail "cannot write the legs"
+before=$(cksum <"$db")
+rep failures --from 2024-10-04 --to 2024-10-04 --format csv || fail "failures with legs stored"
+[ "$(wc -l <"$dir/out")" -eq 3 ] && sed -n 2p "$dir/out" | grep -q '^failed,13224,0,bad-number,2,' ||
+    fail "the legs counted as calls: $(cat "$dir/out")"
+rep failures --from 2024-10-04 --to 2024-10-04 --legs --format csv || fail "failures --legs exited $?"
+[ "$(wc -l <"$dir/out")" -eq 4 ] || fail "failures --legs: $(cat "$dir/out")"
+grep -qx 'busy,31486,0,busy,1,33.3,Busy Here' "$dir/out" || fail "failures --legs, busy: $(cat "$dir/out")"
+grep -q '^failed,13224,0,bad-number,1,33.3,' "$dir/out" || fail "failures --legs, failed: $(cat "$dir/out")"
+grep -qx "no-answer,0,0,no-answer,1,33.3,no error code" "$dir/out" ||
+    fail "failures --legs, no-answer: $(cat "$dir/out")"
+rep failures --from 2024-10-04 --to 2024-10-04 --legs || fail "failures --legs table"
+grep -Eq '^total +3$' "$dir/out" || fail "failures --legs table: $(cat "$dir/out")"
+rep errors --legs --from 2024-10-04 --to 2024-10-04 --format json || fail "errors --legs exited $?"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["rows"]; assert d["legs"] is True and len(r)==2 and sorted(x["code"] for x in r)==[13224,31486] and all(x["count"]==1 for x in r), d' "$dir/out" ||
+    fail "errors --legs json: $(cat "$dir/out")"
+rep errors --from 2024-10-04 --to 2024-10-04 --format json || fail "errors with legs stored"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["rows"]; assert "legs" not in d and len(r)==2 and r[0]["code"]==13224 and r[0]["count"]==2, d' "$dir/out" ||
+    fail "errors of the calls: $(cat "$dir/out")"
 
 DIALTONE_DB="$dir/none.db" "$bin" export --from 2024-10-04 --to 2024-10-04 >/dev/null 2>&1 &&
     fail "DIALTONE_DB naming no database did not fail"

@@ -4,7 +4,8 @@
  * before, and the figures computed by hand: the answer rate by local hour, the failure reasons,
  * the cost by queue and by day with the cost per successful call; every report equal to what
  * `dialtone report NAME --format json` builds over the same range; 401, 403 for agents, and 400
- * with words for an unknown report, bad dates, a range backwards or over 366 days, a bad top.
+ * with words for an unknown report, bad dates, a range backwards or over 366 days, a bad top;
+ * legs=1: the failures and errors of the legs alone, as the CLI's --legs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -369,6 +370,76 @@ TEST(named_ranges)
     cJSON_Delete(o);
 }
 
+/* A leg of parent created at t, ended with status (busy: SIP 486; failed: 21217). */
+static void leg(const char *sid, const char *parent, int64_t t, const char *status)
+{
+    struct store_call_update u;
+    store_call_update_init(&u);
+    u.sid = sid;
+    u.parent_sid = parent;
+    u.type = "status";
+    u.ts_ms = t;
+    u.payload = "x";
+    u.payload_len = 1;
+    u.direction = "outbound-api";
+    u.to = "client:alice";
+    u.status = status;
+    u.sip_code = strcmp(status, "busy") == 0 ? 486 : STORE_ABSENT;
+    u.error_code = strcmp(status, "failed") == 0 ? 21217 : STORE_ABSENT;
+    CHECK_INT(store_call_apply(rx.st, &u, NULL, err, sizeof err), DT_OK);
+}
+
+TEST(legs_apart)
+{
+    /* 2026-03-12: a completed call whose agent's legs failed twice, then was answered */
+    call("CP1", D0 + 2 * DAY + 10 * HOUR, "support", "bridged", "completed", NULL);
+    leg("CL1", "CP1", D0 + 2 * DAY + 10 * HOUR + MIN, "busy");
+    leg("CL2", "CP1", D0 + 2 * DAY + 10 * HOUR + 2 * MIN, "failed");
+    leg("CL3", "CP1", D0 + 2 * DAY + 10 * HOUR + 3 * MIN, "completed");
+    cJSON *o;
+    CHECK_INT(get("/api/v1/reports/failures?from=2026-03-12&to=2026-03-12", rx.boss, &o), 200);
+    CHECK_INT((int)num(o, "total"), 0);
+    CHECK(!cJSON_GetObjectItemCaseSensitive(o, "legs"));
+    cJSON_Delete(o);
+    CHECK_INT(get("/api/v1/reports/failures?from=2026-03-12&to=2026-03-12&legs=1", rx.boss, &o),
+              200);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "legs")));
+    CHECK_INT((int)num(o, "total"), 2);
+    const cJSON *r = rows(o, "rows");
+    CHECK_INT(cJSON_GetArraySize(r), 2);
+    CHECK_STR(str(cJSON_GetArrayItem(r, 0), "status"), "busy");
+    CHECK_INT((int)num(cJSON_GetArrayItem(r, 0), "code"), 31486);
+    CHECK_STR(str(cJSON_GetArrayItem(r, 1), "status"), "failed");
+    /* as the CLI's --legs builds it */
+    struct store_report *db;
+    CHECK_INT(store_report_open(rx.db.path, &db, err, sizeof err), DT_OK);
+    struct report_json_range rg = {.zone = config_wallboard_zone(&rx.cfg),
+                                   .from_ms = D0 + 2 * DAY,
+                                   .to_ms = D0 + 3 * DAY,
+                                   .top = REPORT_JSON_TOP_DEFAULT,
+                                   .legs = 1};
+    cJSON *doc = NULL;
+    CHECK_INT(report_json_build(db, "failures", &rg, &doc, err, sizeof err), DT_OK);
+    CHECK(cJSON_Compare(o, doc, 1));
+    cJSON_Delete(doc);
+    store_report_close(db);
+    cJSON_Delete(o);
+    CHECK_INT(get("/api/v1/reports/errors?from=2026-03-12&to=2026-03-12&legs=1", rx.boss, &o), 200);
+    CHECK_INT(cJSON_GetArraySize(rows(o, "rows")), 2);
+    cJSON_Delete(o);
+    CHECK_INT(get("/api/v1/reports/errors?from=2026-03-12&to=2026-03-12&legs=0", rx.boss, &o), 200);
+    CHECK_INT(cJSON_GetArraySize(rows(o, "rows")), 0);
+    cJSON_Delete(o);
+    CHECK_INT(get("/api/v1/reports/answer-rate?from=2026-03-12&to=2026-03-12&legs=1", rx.boss, &o),
+              400);
+    check_error(o, "bad_request", "legs=1 goes with the failures and errors reports only");
+    cJSON_Delete(o);
+    CHECK_INT(get("/api/v1/reports/failures?from=2026-03-12&to=2026-03-12&legs=yes", rx.boss, &o),
+              400);
+    check_error(o, "bad_request", "legs must be 0 or 1");
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -382,6 +453,7 @@ int main(void)
     RUN(bad_asks_in_words);
     RUN(range_limits);
     RUN(named_ranges);
+    RUN(legs_apart);
     teardown();
     curl_global_cleanup();
     return check_done();

@@ -18,12 +18,18 @@ struct store_report_failure;
 #define REPORT_JSON_TOP_DEFAULT 10 /* error codes the errors report lists unless told */
 
 /* What a report is asked over: [from_ms, to_ms), the zone of its days and hours (NULL: UTC),
- * and for the errors report the number of codes (1 to STORE_REPORT_TOP_MAX). */
+ * for the errors report the number of codes (1 to STORE_REPORT_TOP_MAX), and for the failures
+ * and errors reports whose calls: the customers' (legs 0) or the legs' alone (legs 1: an
+ * agent's, a supervisor's, a transfer party's, STORE_REPORT_LEGS). */
 struct report_json_range {
     const struct config_zone *zone;
     int64_t from_ms, to_ms;
     size_t top;
+    int legs;
 };
+
+/* 1 when report name can be asked for the legs (failures, errors), else 0. */
+int report_json_has_legs(const char *name);
 
 /* The i-th report's name ("failures", "answer-rate", "errors", "cost-by-day", "cost-by-queue",
  * "agents"), NULL past the last. Static string. */
@@ -35,8 +41,9 @@ int report_json_known(const char *name);
 /*
  * Builds report name over rg from db into *out (new, the caller's to cJSON_Delete):
  * {"report", "from", "to", "first_day", "last_day", ...}: the range as UTC instants and as the
- * local dates it covers, then the report's rows and totals (README, "Reports and export"). Errors:
- * DT_EINVAL (unknown name, bad top or range), DT_ETOOBIG (more rows than a report returns), DT_EDB;
+ * local dates it covers, ("legs": true for the legs' figures), then the report's rows and totals
+ * (README, "Reports and export"). Errors: DT_EINVAL (unknown name, bad top or range, legs asked of
+ * a report without them), DT_ETOOBIG (more rows than a report returns), DT_EDB;
  * detail in err, *out NULL.
  */
 int report_json_build(struct store_report *db, const char *name, const struct report_json_range *rg,

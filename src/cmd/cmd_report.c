@@ -41,13 +41,13 @@ static int run_agents(struct report_ctx *ctx, const struct report_opts *o, char 
 
 static const struct report_def reports[] = {
     {.name = "failures",
-     .summary = "failed calls by final status and error code",
+     .summary = "failed calls by final status and error code (--legs: of the legs)",
      .run = run_failures},
     {.name = "answer-rate",
      .summary = "calls that ended and were answered, by hour of day",
      .run = run_answer_rate},
     {.name = "errors",
-     .summary = "top error codes (--top N, default 10) with an hourly trend",
+     .summary = "top error codes (--top N, default 10), hourly trend (--legs: of the legs)",
      .run = run_errors},
     {.name = "cost-by-day",
      .summary = "what the calls cost each day, and per successful call",
@@ -69,6 +69,9 @@ static void print_help(void)
         printf("  %-12s %s\n", reports[i].name, reports[i].summary);
     printf("\nDATE is YYYY-MM-DD, today or yesterday, in the wallboard's time zone (else\n"
            "[hours]'); --to's day is included. The database is read, never written.\n"
+           "  --legs              failures and errors of the legs the daemon adds to calls\n"
+           "                      (agents', supervisors', transfer parties') instead of the\n"
+           "                      customers' calls\n"
            "  -c, --config FILE   the configuration naming the database (default "
            "./dialtone.conf\n"
            "                      when it exists; DIALTONE_DB overrides it)\n");
@@ -91,7 +94,8 @@ static int run_json(struct report_ctx *ctx, const struct report_opts *o, char *e
     struct report_json_range rg = {.zone = ctx->zone,
                                    .from_ms = ctx->from_ms,
                                    .to_ms = ctx->to_ms,
-                                   .top = (size_t)parse_top(o->top)};
+                                   .top = (size_t)parse_top(o->top),
+                                   .legs = o->legs};
     cJSON *doc;
     int rc = report_json_build(ctx->db, o->name, &rg, &doc, err, errlen);
     if (rc != DT_OK)
@@ -103,13 +107,19 @@ static int run_json(struct report_ctx *ctx, const struct report_opts *o, char *e
     return DT_OK;
 }
 
+/* Whose calls --legs asks for. */
+static enum store_report_scope scope(const struct report_opts *o)
+{
+    return o->legs ? STORE_REPORT_LEGS : STORE_REPORT_CALLS;
+}
+
 static int run_failures(struct report_ctx *ctx, const struct report_opts *o, char *err,
                         size_t errlen)
 {
-    (void)o;
     struct store_report_failure *f;
     size_t n;
-    int rc = store_report_failures(ctx->db, ctx->from_ms, ctx->to_ms, &f, &n, err, errlen);
+    int rc =
+        store_report_failures_of(ctx->db, scope(o), ctx->from_ms, ctx->to_ms, &f, &n, err, errlen);
     if (rc != DT_OK)
         return rc;
     int64_t total = 0;
@@ -191,7 +201,8 @@ static int run_errors(struct report_ctx *ctx, const struct report_opts *o, char 
 {
     long top = parse_top(o->top);
     struct store_report_errors e;
-    int rc = store_report_errors(ctx->db, ctx->from_ms, ctx->to_ms, (size_t)top, &e, err, errlen);
+    int rc = store_report_errors_of(ctx->db, scope(o), ctx->from_ms, ctx->to_ms, (size_t)top, &e,
+                                    err, errlen);
     if (rc != DT_OK)
         return rc;
     printf(ctx->format == REPORT_CSV ? "code,category,count,message,hourly\n"
@@ -349,6 +360,9 @@ static int cmd_report_main(int argc, char **argv)
         return cmd_usage_error(&cmd_report_entry, "unknown report '%s'", o.name);
     if (o.top && strcmp(def->name, "errors") != 0)
         return cmd_usage_error(&cmd_report_entry, "--top goes with the errors report only");
+    if (o.legs && !report_json_has_legs(def->name))
+        return cmd_usage_error(&cmd_report_entry,
+                               "--legs goes with the failures and errors reports only");
     if (!parse_top(o.top))
         return cmd_usage_error(&cmd_report_entry, "--top is a number from 1 to %d",
                                STORE_REPORT_TOP_MAX);
@@ -377,7 +391,7 @@ const struct cmd_entry cmd_report_entry = {
     .args = "failures|answer-rate|errors|cost-by-day|cost-by-queue|agents --from DATE --to DATE "
             "[--format "
             "table|csv|json] "
-            "[--top N] [--config FILE]",
+            "[--top N] [--legs] [--config FILE]",
     .summary = "reports over the stored calls",
     .main = cmd_report_main,
 };

@@ -22,6 +22,7 @@ static const struct option report_options[] = {
     {.name = "config", .has_arg = required_argument, .val = 'c'},
     {.name = "output", .has_arg = required_argument, .val = 'o'},
     {.name = "top", .has_arg = required_argument, .val = 'n'},
+    {.name = "legs", .has_arg = no_argument, .val = 'L'},
     {.name = "help", .has_arg = no_argument, .val = 'h'},
     {.name = NULL},
 };
@@ -58,6 +59,11 @@ int report_parse(const struct cmd_entry *e, int argc, char **argv, int want_name
                 return cmd_usage_error(e, "--top goes with the errors report only");
             slot = &o->top;
             break;
+        case 'L':
+            if (!with_top)
+                return cmd_usage_error(e, "--legs goes with the failures and errors reports only");
+            o->legs = 1;
+            continue;
         case 'h':
             help();
             return 0;

@@ -18,6 +18,7 @@ enum report_format { REPORT_TABLE, REPORT_CSV, REPORT_JSON };
 struct report_opts {
     const char *name; /* the report's NAME operand; NULL for export */
     const char *from, *to, *format, *config, *output, *top;
+    int legs; /* --legs: the legs' failures or errors instead of the customers' calls' */
 };
 
 /* An open report: held by value, report_ctx_done. */
@@ -31,8 +32,9 @@ struct report_ctx {
 
 /*
  * Parses argv for entry e (options --from, --to, --format, --config, and --output with
- * with_output, --top with with_top; operands into o->name when one is wanted). Returns -1 to go
- * on, else the exit status (0 after --help, printed by help(), 2 on a usage error).
+ * with_output, --top and --legs with with_top (the reports); operands into o->name when one is
+ * wanted). Returns -1 to go on, else the exit status (0 after --help, printed by help(), 2 on a
+ * usage error).
  */
 int report_parse(const struct cmd_entry *e, int argc, char **argv, int want_name, int with_output,
                  int with_top, void (*help)(void), struct report_opts *o);

@@ -38,10 +38,11 @@ static int build_agents(struct store_report *db, const struct report_json_range 
 static const struct {
     const char *name;
     report_fn build;
+    int legs; /* may be asked for the legs alone */
 } reports[] = {
-    {.name = "failures", .build = build_failures},
+    {.name = "failures", .build = build_failures, .legs = 1},
     {.name = "answer-rate", .build = build_answer_rate},
-    {.name = "errors", .build = build_errors},
+    {.name = "errors", .build = build_errors, .legs = 1},
     {.name = "cost-by-day", .build = build_cost_by_day},
     {.name = "cost-by-queue", .build = build_cost_by_queue},
     {.name = "agents", .build = build_agents},
@@ -67,6 +68,18 @@ int report_json_known(const char *name)
     return find(name) >= 0;
 }
 
+int report_json_has_legs(const char *name)
+{
+    int i = find(name);
+    return i >= 0 && reports[i].legs;
+}
+
+/* Whose calls a failures or errors report counts. */
+static enum store_report_scope scope_of(const struct report_json_range *rg)
+{
+    return rg->legs ? STORE_REPORT_LEGS : STORE_REPORT_CALLS;
+}
+
 /* The local date of ms in zone as "YYYY-MM-DD" under key. */
 static void add_day(cJSON *doc, const char *key, const struct config_zone *zone, int64_t ms)
 {
@@ -86,6 +99,9 @@ int report_json_build(struct store_report *db, const char *name, const struct re
         return dt_seterr(err, errlen, DT_EINVAL, "no report is called '%.40s'", name ? name : "");
     if (rg->to_ms <= rg->from_ms)
         return dt_seterr(err, errlen, DT_EINVAL, "the range ends before it starts");
+    if (rg->legs && !reports[i].legs)
+        return dt_seterr(err, errlen, DT_EINVAL,
+                         "the legs are counted apart in the failures and errors reports only");
     char a[32], b[32];
     report_json_time(rg->from_ms, a, sizeof a);
     report_json_time(rg->to_ms, b, sizeof b);
@@ -95,6 +111,8 @@ int report_json_build(struct store_report *db, const char *name, const struct re
     cJSON_AddStringToObject(doc, "to", b);
     add_day(doc, "first_day", rg->zone, rg->from_ms);
     add_day(doc, "last_day", rg->zone, rg->to_ms - 1);
+    if (rg->legs)
+        cJSON_AddTrueToObject(doc, "legs");
     int rc = reports[i].build(db, rg, doc, err, errlen);
     if (rc != DT_OK)
         cJSON_Delete(doc);
@@ -122,7 +140,8 @@ static int build_failures(struct store_report *db, const struct report_json_rang
 {
     struct store_report_failure *f;
     size_t n;
-    int rc = store_report_failures(db, rg->from_ms, rg->to_ms, &f, &n, err, errlen);
+    int rc =
+        store_report_failures_of(db, scope_of(rg), rg->from_ms, rg->to_ms, &f, &n, err, errlen);
     if (rc != DT_OK)
         return rc;
     int64_t total = 0;
@@ -171,7 +190,8 @@ static int build_errors(struct store_report *db, const struct report_json_range 
                         char *err, size_t errlen)
 {
     struct store_report_errors e;
-    int rc = store_report_errors(db, rg->from_ms, rg->to_ms, rg->top, &e, err, errlen);
+    int rc =
+        store_report_errors_of(db, scope_of(rg), rg->from_ms, rg->to_ms, rg->top, &e, err, errlen);
     if (rc != DT_OK)
         return rc;
     cJSON *rows = cJSON_AddArrayToObject(doc, "rows");

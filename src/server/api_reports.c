@@ -3,10 +3,10 @@
  * dates are local days in the wallboard's zone ([wallboard] timezone, else [hours]'), as the
  * CLI reads them; to's day is included. Instead of from and to, range=today, yesterday, 7d (the
  * seven days ending today) or month (this month up to today) names the days as the console's
- * keys do. The report is a read-only query run by the query worker (server/readq_int.h) on a
- * connection of its own, off the loop thread; the range is still capped, so that one report
- * holds the queue behind it only so long (README, "Reports and export", gives the times
- * measured on 100,000 calls).
+ * keys do. legs=1 asks the failures and errors of the legs alone. The report is a read-only query
+ * run by the query worker (server/readq_int.h) on a connection of its own, off the loop thread; the
+ * range is still capped, so that one report holds the queue behind it only so long (README,
+ * "Reports and export", gives the times measured on 100,000 calls).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,7 +91,7 @@ static int read_ask(struct api *api, struct httpd_req *req, const struct form *q
         return bad(req, "bad_report", "no report is called '%.40s'; the reports are %s", a->name,
                    names(list, sizeof list));
     const char *from = form_get(q, "from"), *to = form_get(q, "to"), *top = form_get(q, "top");
-    const char *range = form_get(q, "range");
+    const char *range = form_get(q, "range"), *legs = form_get(q, "legs");
     a->rg.zone = config_wallboard_zone(api->srv->cfg);
     int64_t now = server_now_ms(), s, e;
     if (range && (from || to))
@@ -113,6 +113,11 @@ static int read_ask(struct api *api, struct httpd_req *req, const struct form *q
     if (days > API_REPORTS_DAYS_MAX)
         return bad(req, "bad_range", "the range is %lld days; a report covers %d days at most",
                    (long long)days, API_REPORTS_DAYS_MAX);
+    if (legs && strcmp(legs, "0") != 0 && strcmp(legs, "1") != 0)
+        return bad(req, "bad_request", "legs must be 0 or 1");
+    a->rg.legs = legs && strcmp(legs, "1") == 0;
+    if (a->rg.legs && !report_json_has_legs(a->name))
+        return bad(req, "bad_request", "legs=1 goes with the failures and errors reports only");
     a->rg.top = REPORT_JSON_TOP_DEFAULT;
     if (top) {
         char *end;
