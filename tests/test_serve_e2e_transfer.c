@@ -10,8 +10,8 @@
  * next agent joins); a warm transfer of an outbound call (its conference lives on); and hold on a
  * call that went back to its queue and on to another agent, in a new conference of the same name
  * (the conference sid must follow), with signed conference callbacks that reuse sequence numbers.
- * The wallboard counts a call transferred cold from alice to bob as handled by both, and the
- * queue counts it once.
+ * The wallboard counts a call that alice answered and handed cold to bob as handled by both,
+ * and by its queue once.
  */
 #include "dialtone/agents.h"
 #include "serve_e2e_agent.h"
@@ -181,6 +181,19 @@ static int wait_handled(const char *name, int want)
     return 0;
 }
 
+/* Waits for the daemon to have stored that who's leg in call sid joined the conference (their
+ * phone answered). */
+static int wait_leg_joined(const char *sid, int who)
+{
+    char sql[400], buf[16];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) > 0 FROM calls l JOIN call_events e ON e.call_sid = l.sid "
+             "WHERE l.parent_sid = '%s' AND l.agent = '%s' "
+             "AND e.payload LIKE '%%StatusCallbackEvent=participant-join%%'",
+             sid, agents[who].name);
+    return strcmp(se_wait_q(sql, "1", WAIT, buf, sizeof buf), "1") == 0;
+}
+
 /* ---- the tests ----------------------------------------------------------------------------- */
 
 TEST(agents_list_and_dispositions)
@@ -220,8 +233,6 @@ TEST(agents_list_and_dispositions)
 TEST(cold_transfer_to_an_agent)
 {
     set_state(ALICE, "{\"state\":\"available\"}");
-    int alice0 = board_handled("alice"), bob0 = board_handled("bob"), q0 = board_handled(NULL);
-    CHECK(alice0 >= 0 && bob0 >= 0 && q0 >= 0);
     char sid[64], room[96], code[64];
     CHECK_INT(call_for(ALICE, sid, sizeof sid, room, sizeof room), 0);
 
@@ -293,17 +304,37 @@ TEST(cold_transfer_to_an_agent)
     snprintf(sql, sizeof sql, "SELECT status FROM calls WHERE sid = '%s'", sid2);
     CHECK_STR(se_q("%s", sql), "in-progress");
     CHECK_INT(se_wrapup(&agents[ALICE], "resolved"), 200);
+}
 
-    /* alice talked to both callers, bob to the one he took over: both count it; the queue
-     * counts each call once */
-    printf("DBG %s %s\n", sid, sid2);
-    printf("DBG legs %s\n", se_q("SELECT group_concat(sid || ':' || coalesce(parent_sid,'-') || ':' || coalesce(agent,'-') || ':' || coalesce(answered_ms,'-') || ':' || coalesce(ended_ms,'-') || ':' || coalesce(duration_s,'-') || ':' || coalesce(direction,'-') || ':' || created_ms, ' | ') FROM calls"));
-    printf("DBG ev %s\n", se_q("SELECT group_concat(call_sid || ':' || type || ':' || ts_ms || ':' || substr(payload,1,200), ' || ') FROM call_events WHERE type LIKE 'conference:%%' OR type IN ('assign','leg','leg_of')"));
-    printf("DBG kpi %s\n", se_q("SELECT group_concat(call_sid || ':' || coalesce(agent,'-') || ':' || coalesce(connected_ms,'-') || ':' || coalesce(wrapup_s,'-'), ' | ') FROM call_kpi"));
-    CHECK(wait_handled("alice", alice0 + 2));
+/* alice talks to a caller, then hands the call to bob cold: the wallboard counts it handled
+ * by both, the queue once. */
+TEST(transfer_handled_by_both_on_the_wallboard)
+{
+    set_state(BOB, "{\"state\":\"offline\"}");
+    set_state(ALICE, "{\"state\":\"available\"}");
+    int alice0 = board_handled("alice"), bob0 = board_handled("bob"), q0 = board_handled(NULL);
+    CHECK(alice0 >= 0 && bob0 >= 0 && q0 >= 0);
+    char sid[64], room[96], code[64];
+    CHECK_INT(call_for(ALICE, sid, sizeof sid, room, sizeof room), 0);
+    CHECK(wait_leg_joined(sid, ALICE));
+    CHECK(wait_handled("alice", alice0 + 1));
+    CHECK_INT(board_handled("bob"), bob0);
+
+    set_state(BOB, "{\"state\":\"available\"}");
+    CHECK_INT(act(ALICE, sid, "transfer", "{\"agent\": \"bob\"}", code, sizeof code), 202);
+    CHECK(wait_event("call.transferred", sid, "\"phase\":\"completed\"", 1));
+    CHECK(wait_leg_joined(sid, BOB));
     CHECK(wait_handled("bob", bob0 + 1));
-    CHECK(wait_handled(NULL, q0 + 2));
-    CHECK_INT(board_handled("carol"), 0);
+    CHECK(wait_handled("alice", alice0 + 1));
+    CHECK(wait_handled(NULL, q0 + 1));
+
+    CHECK_INT(act(BOB, sid, "hangup", NULL, code, sizeof code), 202);
+    CHECK(wait_state(BOB, "wrap-up"));
+    CHECK_INT(se_wrapup(&agents[BOB], "resolved"), 200);
+    CHECK_INT(se_wrapup(&agents[ALICE], "resolved"), 200);
+    CHECK_INT(board_handled("alice"), alice0 + 1);
+    CHECK_INT(board_handled("bob"), bob0 + 1);
+    CHECK_INT(board_handled(NULL), q0 + 1);
     CHECK_INT(board_handled("sue"), 0);
 }
 
@@ -480,6 +511,7 @@ int main(void)
     }
     RUN(agents_list_and_dispositions);
     RUN(cold_transfer_to_an_agent);
+    RUN(transfer_handled_by_both_on_the_wallboard);
     RUN(warm_transfer_to_an_agent_canceled_then_completed);
     RUN(cold_transfer_to_an_agent_whose_phone_is_busy);
     RUN(warm_transfer_of_an_outbound_call);
