@@ -2,10 +2,10 @@
  * Tests for the query worker behind GET /api/v1/reports/NAME (src/server/readq.c), against an
  * in-process server on a database file, with raw sockets so that several requests are open at
  * once. The worker is held with readq_hold, so a slow report is made without timing: the loop
- * answers /healthz while a report is held; 16 reports wait beside the one held and the next gets
- * 503 with Retry-After and words, then all 17 are answered; clients that leave before their
- * answer (one held, one waiting) cost nothing; stopping with a report held and one waiting
- * answers both 503 and joins the worker.
+ * answers /healthz while a report is held; GET /api/v1/errors waits for the worker too; 16 reports
+ * wait beside the one held and the next gets 503 with Retry-After and words, then all 17 are
+ * answered; clients that leave before their answer (one held, one waiting) cost nothing; stopping
+ * with a report held and one waiting answers both 503 and joins the worker.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +79,8 @@ static int setup(void)
               DT_OK);
     rf_call(rx.st, "CO1", D0 + 14 * HOUR, NULL, NULL, "busy", NULL, NULL, NULL);
     rf_call(rx.st, "CO2", D0 + 15 * HOUR, NULL, NULL, "failed", NULL, NULL, NULL);
+    /* a minute ago, for the errors page's seven days */
+    rf_call(rx.st, "CO3", (int64_t)time(NULL) * 1000 - 60000, NULL, NULL, "busy", NULL, NULL, NULL);
     return 0;
 }
 
@@ -186,6 +188,33 @@ TEST(loop_answers_while_a_report_runs)
 {
     readq_hold(rx.api->readq, 1);
     CHECK(net_run_client(rx.loop, healthz_client, NULL, 4 * WAIT_MS));
+    readq_hold(rx.api->readq, 0);
+}
+
+/* ---- the errors page goes the same way ------------------------------------------------------ */
+
+static void errors_client(void *arg)
+{
+    (void)arg;
+    struct dt_buf b;
+    dt_buf_init(&b);
+    int fd = open_get("/api/v1/errors?range=7d&legs=1");
+    CHECK(wait_queue(1, 0));
+    CHECK_INT(answer_of(fd, &b, 100), 0);
+    readq_hold(rx.api->readq, 0);
+    CHECK_INT(answer_of(fd, &b, WAIT_MS), 200);
+    const char *t = b.data ? b.data : "";
+    CHECK(strstr(t, "\"range\":\"7d\"") != NULL);
+    CHECK(strstr(t, "\"legs\":{") != NULL);
+    CHECK(strstr(t, "\"busy\":1") != NULL);
+    close(fd);
+    dt_buf_done(&b);
+}
+
+TEST(errors_page_on_the_worker)
+{
+    readq_hold(rx.api->readq, 1);
+    CHECK(net_run_client(rx.loop, errors_client, NULL, 4 * WAIT_MS));
     readq_hold(rx.api->readq, 0);
 }
 
@@ -312,6 +341,7 @@ int main(void)
     if (setup() != 0)
         return 1;
     RUN(loop_answers_while_a_report_runs);
+    RUN(errors_page_on_the_worker);
     RUN(queue_bound);
     RUN(client_gone_before_the_answer);
     RUN(stop_with_a_report_in_flight);
