@@ -7,7 +7,7 @@
  * anything reaches Twilio; and the daily-cost alert, fed the prices as they come, fires.
  */
 #include "dialtone/agents.h"
-#include "serve_e2e_fixture.h"
+#include "serve_e2e_agent.h"
 
 #define WAIT 20000
 
@@ -32,19 +32,7 @@ static struct se_resp api(const char *method, const char *path, const char *body
 
 static int wait_sql(const char *sql, const char *want)
 {
-    char buf[128];
-    return strcmp(se_wait_q(sql, want, WAIT, buf, sizeof buf), want) == 0;
-}
-
-static void available(void)
-{
-    char buf[64];
-    CHECK_STR(se_wait_q("SELECT state FROM agents WHERE name = 'alice'", "wrap-up", WAIT, buf,
-                        sizeof buf),
-              "wrap-up");
-    struct se_resp r = api("POST", "/api/v1/me/wrapup", "{\"disposition\": \"resolved\"}");
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
+    return se_wait_sql(sql, want, WAIT);
 }
 
 /* The line of `dialtone report NAME --from today --to today --format csv` starting with
@@ -71,27 +59,12 @@ static int report_line(const char *name, const char *prefix, char *line, size_t 
 
 TEST(a_finished_calls_price_is_fetched_and_the_budget_stops_dialing)
 {
-    struct se_resp r = api("POST", "/api/v1/me/state", "{\"state\":\"available\"}");
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
-    r = api("POST", "/api/v1/calls", "{\"to\": \"" BUSY "\"}");
-    CHECK_INT(r.status, 202);
+    CHECK_INT(se_post(&alice, "/api/v1/me/state", "{\"state\":\"available\"}"), 200);
     char room[64], sid[64], sql[300];
-    dt_strlcpy(room, se_str(r.json, "conference") ? se_str(r.json, "conference") : "", sizeof room);
-    se_resp_done(&r);
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM events WHERE type = 'call.dialing' AND data LIKE '%%%s%%'",
-             room);
-    CHECK(room[0] && wait_sql(sql, "1"));
-    dt_strlcpy(sid,
-               se_q("SELECT json_extract(data, '$.call_sid') FROM events WHERE type = "
-                    "'call.dialing' AND data LIKE '%%%s%%'",
-                    room),
-               sizeof sid);
-    CHECK(sid[0] == 'C');
+    se_dial(&alice, BUSY, sid, sizeof sid, room, sizeof room, WAIT);
     snprintf(sql, sizeof sql, "SELECT status FROM calls WHERE sid = '%s'", sid);
     CHECK(wait_sql(sql, "busy"));
-    available();
+    se_end_wrapup(&alice, WAIT);
     /* the agent's leg: one started minute at the default rate; the busy leg costs nothing */
     snprintf(sql, sizeof sql,
              "SELECT price || ' ' || price_unit || ' ' || (duration_s > 0) FROM calls WHERE "
@@ -130,9 +103,8 @@ TEST(a_finished_calls_price_is_fetched_and_the_budget_stops_dialing)
 
     /* 0.05 spent of a 0.01 budget: refused before Twilio, the agent left available */
     long calls_before = se_qi("SELECT count(*) FROM calls");
-    r = api("POST", "/api/v1/me/state", "{\"state\":\"available\"}");
-    se_resp_done(&r);
-    r = api("POST", "/api/v1/calls", "{\"to\": \"" BUSY "\"}");
+    se_post(&alice, "/api/v1/me/state", "{\"state\":\"available\"}");
+    struct se_resp r = api("POST", "/api/v1/calls", "{\"to\": \"" BUSY "\"}");
     CHECK_INT(r.status, 409);
     CHECK_STR(se_str(cJSON_GetObjectItemCaseSensitive(r.json, "error"), "code"), "over_budget");
     se_resp_done(&r);
