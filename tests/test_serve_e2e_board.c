@@ -66,6 +66,7 @@ static struct caller {
 static struct {
     int64_t wait_ms[N_CALLERS]; /* handled callers: from call.queued to the accept's answer */
     int64_t conn_a, end_a, hold_a_ms, wrap_a_ms, conn_b, brk_ann;
+    int64_t join_a; /* ann's leg joined her caller (the daemon's time) */
 } m;
 
 static int64_t now_ms(void)
@@ -255,6 +256,25 @@ static void answer(int who, int i)
     m.wait_ms[i] = now_ms() - callers[i].queued_ms;
 }
 
+/* When the daemon stored the join of agent who's leg to caller i's conference (their phone
+ * answered: from then on they handle the call), waiting for it; -1 when it never came. */
+static int64_t leg_joined(int who, int i)
+{
+    char sql[400], buf[32];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM calls l JOIN call_events e ON e.call_sid = l.sid "
+             "WHERE l.parent_sid = '%s' AND l.agent = '%s' "
+             "AND e.payload LIKE '%%StatusCallbackEvent=participant-join%%'",
+             callers[i].sid, agents[who].name);
+    if (strcmp(se_wait_q(sql, "1", WAIT, buf, sizeof buf), "1") != 0)
+        return -1;
+    const char *t = se_q("SELECT min(e.ts_ms) FROM calls l JOIN call_events e "
+                         "ON e.call_sid = l.sid WHERE l.parent_sid = '%s' AND l.agent = '%s' "
+                         "AND e.payload LIKE '%%StatusCallbackEvent=participant-join%%'",
+                         callers[i].sid, agents[who].name);
+    return strtoll(t, NULL, 10);
+}
+
 static cJSON *board(void)
 {
     struct se_resp r = se_api(&agents[SUE], "GET", "/api/v1/wallboard", NULL);
@@ -353,7 +373,10 @@ TEST(scenario_runs)
     CHECK(queued(CG));
     const struct ev *e = ev_wait("call.connected", callers[CA].sid, "ann", NULL, WAIT);
     m.conn_a = e ? e->t : now_ms();
+    m.join_a = leg_joined(ANN, CA);
+    CHECK(m.join_a > 0);
     CHECK(ev_wait("call.connected", callers[CF].sid, "cat", NULL, WAIT) != NULL);
+    CHECK(leg_joined(CAT, CF) > 0); /* cat's phone answered: she talked to the caller */
     CHECK_INT(act(CAT, CF, "hangup"), 202);
 
     /* ann holds her caller; meanwhile three more arrive, and bob declines one of them */
@@ -488,8 +511,8 @@ static const cJSON *call_of(const cJSON *a, int caller)
 TEST(agent_rows)
 {
     int64_t now = (int64_t)num(final, "now_ms");
-    int64_t talk = m.end_a - m.conn_a - m.hold_a_ms;
-    int64_t aht = round_s(talk) + round_s(m.hold_a_ms) + m.wrap_a_ms / 1000;
+    /* an agent's handle time: from their leg's join to the end, hold included, + wrap-up */
+    int64_t aht = round_s(m.end_a - m.join_a) + m.wrap_a_ms / 1000;
 
     const cJSON *a = agent_row("ann", "break", "lunch", 1, 0);
     CHECK(is_null(a, "call"));
