@@ -16,7 +16,7 @@
 #include "dialtone/agents.h"
 #include "dialtone/netloop.h"
 #include "dialtone/wsc.h"
-#include "serve_e2e_fixture.h"
+#include "serve_e2e_agent.h"
 
 #define WAIT 20000
 
@@ -324,17 +324,12 @@ static long accept_as(const struct se_agent *a, const char *sid)
 {
     char path[128];
     snprintf(path, sizeof path, "/api/v1/calls/%s/accept", sid);
-    struct se_resp r = se_api(a, "POST", path, NULL);
-    long st = r.status;
-    se_resp_done(&r);
-    return st;
+    return se_post(a, path, NULL);
 }
 
 static void set_state(const struct se_agent *a, const char *json)
 {
-    struct se_resp r = se_api(a, "POST", "/api/v1/me/state", json);
-    CHECK_INT(r.status, 200);
-    se_resp_done(&r);
+    CHECK_INT(se_post(a, "/api/v1/me/state", json), 200);
 }
 
 TEST(failed_agent_leg_puts_the_caller_back)
