@@ -1,9 +1,10 @@
 /*
  * Tests of the console's wallboard: board_parse over answers shaped as api_board.c writes
  * them (and hostile or broken ones), the pure helpers (ticking times, warnings, the state
- * with its reason), and the reducer's part: F7 for supervisors only, fetches after events at
- * most once a second and every five seconds while open, listen/whisper/barge/leave on the
- * selected agent's call, and the agent-state menu, each answered with a toast.
+ * with its reason, a timed wrap-up counting down), and the reducer's part: F7 for supervisors
+ * only, fetches after events at most once a second and every five seconds while open,
+ * listen/whisper/barge/leave on the selected agent's call, and the agent-state menu, each
+ * answered with a toast.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,14 +42,16 @@ static const char real_board[] =
     "\"since_ms\":1767323000000,\"in_state_s\":45,\"call\":{\"sid\":\"CAaaa\","
     "\"party\":\"+14155550123\",\"caller_name\":\"Maria Garc\xc3\xad"
     "a\",\"since_ms\":1767323010000,\"duration_s\":35,\"ended\":false},\"handled\":5,"
-    "\"aht_s\":170,\"missed_offers\":1,\"declined_offers\":2},"
+    "\"aht_s\":170,\"missed_offers\":1,\"declined_offers\":2,\"wrapup_ends_ms\":null,"
+    "\"wrapup_left_s\":null},"
     "{\"name\":\"bob\",\"role\":\"agent\",\"state\":\"break\",\"reason\":\"lunch\","
     "\"since_ms\":1767322000000,\"in_state_s\":1045,\"call\":null,\"handled\":3,\"aht_s\":200,"
     "\"missed_offers\":0,\"declined_offers\":0},"
     "{\"name\":\"cy\",\"role\":\"agent\",\"state\":\"wrap-up\",\"reason\":null,"
     "\"since_ms\":1767323040000,\"in_state_s\":5,\"call\":{\"sid\":\"CAccc\","
     "\"party\":\"+442071838750\",\"since_ms\":1767323000000,\"duration_s\":40,\"ended\":true},"
-    "\"handled\":0,\"aht_s\":null,\"missed_offers\":0,\"declined_offers\":0},"
+    "\"handled\":0,\"aht_s\":null,\"missed_offers\":0,\"declined_offers\":0,"
+    "\"wrapup_ends_ms\":1767323070000,\"wrapup_left_s\":25},"
     "{\"name\":\"sue\",\"role\":\"supervisor\",\"state\":\"offline\",\"reason\":null,"
     "\"since_ms\":0,\"in_state_s\":0,\"call\":null,\"handled\":0,\"aht_s\":null,"
     "\"missed_offers\":0,\"declined_offers\":0}],"
@@ -114,6 +117,15 @@ TEST(parse_real)
     CHECK_STR(d->agents[1].reason, "lunch");
     CHECK(d->agents[2].has_call && d->agents[2].call_ended && !board_live_call(&d->agents[2]));
     CHECK_STR(d->agents[2].caller_name, "");
+    /* cy's wrap-up has the queue's timer */
+    CHECK(d->agents[2].wrapup_timed && d->agents[2].wrapup_left_s == 25);
+    CHECK(!a->wrapup_timed && !d->agents[1].wrapup_timed); /* null, absent */
+    char buf[64];
+    CHECK_STR(board_state_text(&d->agents[2], buf, sizeof buf), "wrap-up: 25 s left");
+    CHECK_STR(board_state_text_at(&d->agents[2], WALL, WALL + 10400, buf, sizeof buf),
+              "wrap-up: 15 s left");
+    CHECK_STR(board_state_text_at(&d->agents[1], WALL, WALL + 10400, buf, sizeof buf),
+              "break: lunch");
     CHECK_STR(d->agents[3].role, "supervisor");
     CHECK_STR(d->warnings[1].kind, "long_wait");
     CHECK_STR(d->warnings[1].message, "a caller has waited 75 s, over 60 s");
@@ -243,6 +255,34 @@ TEST(helpers)
     a.has_call = a.call_ended = 1; /* never shown as available with a call to wrap up */
     a.reason[0] = '\0';
     CHECK_STR(board_state_text(&a, buf, sizeof buf), "wrap-up");
+    CHECK_INT(board_wrapup_left(&a, WALL, WALL + 5000), -1); /* no timer */
+    CHECK(board_in_wrapup(&a));
+    /* a timed wrap-up counts down between answers, to 0 and no further */
+    a.wrapup_timed = 1;
+    a.wrapup_left_s = 125;
+    CHECK_STR(board_state_text_at(&a, WALL, WALL, buf, sizeof buf), "wrap-up: 2:05 left");
+    CHECK_STR(board_state_text_at(&a, WALL, WALL + 66000, buf, sizeof buf), "wrap-up: 59 s left");
+    CHECK_STR(board_state_text_at(&a, WALL, WALL + 200000, buf, sizeof buf), "wrap-up: 0 s left");
+    CHECK_INT(board_wrapup_left(&a, WALL, WALL - 5000), 125); /* the clock went back */
+    CHECK_INT(board_wrapup_left(&a, 0, WALL), 125);           /* never got */
+    snprintf(a.state, sizeof a.state, "busy");                /* a stray figure outside a wrap-up */
+    a.call_ended = 0;
+    CHECK_INT(board_wrapup_left(&a, WALL, WALL), -1);
+    CHECK_STR(board_state_text_at(&a, WALL, WALL, buf, sizeof buf), "busy");
+    CHECK(!board_in_wrapup(&a));
+    /* malformed times left read as none */
+    const char *bad[] = {"-3", "\"25\"", "1e300", "true", "null"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[200];
+        snprintf(text, sizeof text,
+                 "{\"queues\":[],\"agents\":[{\"name\":\"x\",\"state\":\"wrap-up\","
+                 "\"wrapup_left_s\":%s}]}",
+                 bad[i]);
+        struct board_data *bd = parse_ok(text);
+        CHECK(!bd->agents[0].wrapup_timed && bd->agents[0].wrapup_left_s == 0);
+        CHECK_STR(board_state_text(&bd->agents[0], buf, sizeof buf), "wrap-up");
+        free(bd);
+    }
     CHECK_STR(board_pct(58.25, buf, sizeof buf), "58.2%");
     CHECK_STR(board_pct(-1, buf, sizeof buf), "-");
     CHECK_STR(board_menu_state(1), "break");

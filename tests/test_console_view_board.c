@@ -3,8 +3,8 @@
  * answer, on a null terminal (newterm on /dev/null), read back row by row and cell by cell:
  * the queue and agent figures, the warning role on the cells the daemon warns about (and on
  * a wait that passes its limit between answers), times that tick, states with their reasons,
- * hostile names drawn harmlessly, the state menu, the F7 legend for supervisors only, and
- * everything within 80 columns.
+ * a timed wrap-up's time left counting down, hostile names drawn harmlessly, the state menu,
+ * the F7 legend for supervisors only, and everything within 80 columns.
  */
 #include "check.h"
 
@@ -42,7 +42,7 @@ static const char board_json[] =
     "\"in_state_s\":1045,\"call\":null,\"handled\":3,\"missed_offers\":0},"
     "{\"name\":\"cy\",\"role\":\"agent\",\"state\":\"wrap-up\",\"in_state_s\":5,\"call\":{"
     "\"sid\":\"CAccc\",\"party\":\"+442071838750\",\"duration_s\":40,\"ended\":true},"
-    "\"handled\":0,\"missed_offers\":0},"
+    "\"handled\":0,\"missed_offers\":0,\"wrapup_ends_ms\":1767323070000,\"wrapup_left_s\":25},"
     "{\"name\":\"\\u001b]0;pwned\\u0007ev\\u202eil\",\"role\":\"agent\",\"state\":"
     "\"available\",\"in_state_s\":1,\"call\":null,\"handled\":0,\"missed_offers\":0}],"
     "\"warnings\":[{\"queue\":\"support\",\"kind\":\"long_wait\",\"message\":"
@@ -93,8 +93,9 @@ TEST(figures_and_warnings)
                          "a +14155550123") &&
           strstr(row(a), "0:35") && strstr(row(a), "0:45"));
     CHECK(strstr(row(find(" bob ")), "break: lunch") != NULL);
-    CHECK(strstr(row(find(" cy ")), "wrap-up") != NULL);
+    CHECK(strstr(row(find(" cy ")), "wrap-up: 25 s left") != NULL); /* the queue's timer */
     CHECK(strstr(row(find(" cy ")), "available") == NULL);
+    CHECK(cell_is(find(" cy "), col_of(find(" cy "), "wrap-up"), TR_HOLD));
     CHECK(cell_is(a, 1, TR_SELECTED)); /* the selection starts on the first agent */
     /* the hostile name: its text is there, its escapes and override are not */
     int e = find("pwned");
@@ -115,8 +116,12 @@ TEST(times_tick)
     int a = find(" ann ");
     CHECK(strstr(row(a), "0:55") && strstr(row(a), "0:45")); /* in state 45+10, call 35+10 */
     int c = find(" cy ");
-    CHECK(strstr(row(c), "0:40")); /* an ended call's duration stays */
+    CHECK(strstr(row(c), "0:40"));               /* an ended call's duration stays */
+    CHECK(strstr(row(c), "wrap-up: 15 s left")); /* the wrap-up's time left counts down */
     CHECK(find("updated 0:10 ago") >= 0);
+    model_tick(m, 140000, wall0 + 40000);
+    draw(m, 30, 110);
+    CHECK(strstr(row(find(" cy ")), "wrap-up: 0 s left")); /* and stops at 0 */
     model_free(m);
 }
 

@@ -528,6 +528,8 @@ TEST(agent_rows)
     a = agent_row("cat", "wrap-up", NULL, 1, 0);
     c = call_of(a, CF);
     CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "ended")));
+    /* the queue's wrap-up has no timer: it lasts until cat ends it */
+    CHECK(is_null(a, "wrapup_ends_ms") && is_null(a, "wrapup_left_s"));
     CHECK(is_null(a, "aht_s")); /* the wrap-up is not over */
 
     const char *idle[][2] = {{"dan", "offline"}, {"eve", "available"}, {"sue", "offline"}};

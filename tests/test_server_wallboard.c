@@ -4,8 +4,9 @@
  * day that starts two hours ago at [wallboard] day_reset in Asia/Kolkata, and the figures
  * computed by hand: handled, abandoned with a short abandon apart, service level against its
  * target, ASA, AHT, a caller waiting, a call of the day before left out; agents' states, the
- * call in hand, handled calls and missed offers; the warnings; 401 and 403; a wrap-up ended by
- * the queue's timer stored with its length.
+ * call in hand, handled calls and missed offers; the warnings; 401 and 403; a wrap-up with the
+ * queue's timer shown with when it ends and the call it follows, then ended by the timer and
+ * stored with its length.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,6 +304,7 @@ TEST(agent_figures)
     const cJSON *a = named(as, "alice");
     CHECK(a != NULL);
     CHECK_STR(str(a, "state"), "busy");
+    CHECK(is_null(a, "wrapup_ends_ms") && is_null(a, "wrapup_left_s"));
     CHECK(num(a, "handled") == 1); /* CA1 */
     CHECK(num(a, "aht_s") == 330);
     CHECK(num(a, "missed_offers") == 1); /* CA2's, not yesterday's */
@@ -326,14 +328,33 @@ TEST(agent_figures)
     cJSON_Delete(o);
 }
 
-/* The queue's wrap-up timer ends alice's wrap-up after CA5: its length is a fact. */
+/* The queue's wrap-up timer ends alice's wrap-up after CA5: the wallboard says when, with
+ * the call it follows; its length is a fact. */
 TEST(wrapup_timer)
 {
+    int64_t t0 = wall_ms();
     CHECK_INT(server_emit(wx.srv, "call.ended",
                           "{\"call\":{\"sid\":\"CA5\",\"queue\":\"support\",\"status\":"
                           "\"completed\"}}",
                           NULL),
               DT_OK);
+    cJSON *b;
+    CHECK_INT(http("GET", "/api/v1/wallboard", wx.boss, NULL, &b), 200);
+    const cJSON *a = named(cJSON_GetObjectItem(b, "agents"), "alice");
+    double now = num(b, "now_ms"), ends = num(a, "wrapup_ends_ms");
+    if (now < (double)t0 + 900) { /* the queue's 1 s is not over yet */
+        CHECK_STR(str(a, "state"), "wrap-up");
+        CHECK(is_null(a, "reason"));
+        CHECK(ends >= (double)t0 + 1000 && ends <= now + 1000);
+        CHECK(num(a, "wrapup_left_s") == 1); /* rounded up */
+        /* the call it follows (its end is only an event here: no callback stored it) */
+        CHECK_STR(str(cJSON_GetObjectItem(a, "call"), "sid"), "CA5");
+    } else {
+        printf("  (the answer came %.0f ms late: the wrap-up is over)\n", now - (double)t0);
+    }
+    a = named(cJSON_GetObjectItem(b, "agents"), "bob"); /* a break has no wrap-up time */
+    CHECK(is_null(a, "wrapup_ends_ms") && is_null(a, "wrapup_left_s"));
+    cJSON_Delete(b);
     const char *sql = "SELECT coalesce(wrapup_s, -1) FROM call_kpi WHERE call_sid = 'CA5'";
     sqlite3_stmt *q = NULL;
     CHECK_INT(sqlite3_prepare_v2(store_db(wx.st), sql, -1, &q, NULL), SQLITE_OK);
@@ -354,6 +375,11 @@ TEST(wrapup_timer)
     CHECK_INT(http("GET", "/api/v1/me", wx.alice, NULL, &o), 200);
     CHECK_STR(str(o, "state"), "available");
     cJSON_Delete(o);
+    CHECK_INT(http("GET", "/api/v1/wallboard", wx.boss, NULL, &b), 200);
+    a = named(cJSON_GetObjectItem(b, "agents"), "alice");
+    CHECK_STR(str(a, "state"), "available");
+    CHECK(is_null(a, "wrapup_ends_ms") && is_null(a, "wrapup_left_s"));
+    cJSON_Delete(b);
 }
 
 int main(void)

@@ -110,6 +110,10 @@ static void agent_read(struct board_agent *a, const cJSON *o)
     a->declined_offers = get_int(o, "declined_offers", 0);
     a->aht_s = get_fig(o, "aht_s", (double)BOARD_COUNT_MAX);
     a->call_duration_s = -1;
+    a->wrapup_left_s = get_int(o, "wrapup_left_s", -1);
+    a->wrapup_timed = a->wrapup_left_s >= 0;
+    if (!a->wrapup_timed)
+        a->wrapup_left_s = 0;
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "call");
     if (!cJSON_IsObject(c))
         return;
@@ -207,17 +211,44 @@ int board_queue_warn(const struct board_queue *q, int64_t longest_now_s)
     return w;
 }
 
+int board_in_wrapup(const struct board_agent *a)
+{
+    /* a call just over is wrap-up, whatever a stale state string says */
+    return strcmp(a->state, "wrap-up") == 0 ||
+           (a->has_call && a->call_ended && strcmp(a->state, "available") == 0);
+}
+
+int64_t board_wrapup_left(const struct board_agent *a, int64_t got_ms, int64_t now_ms)
+{
+    if (!board_in_wrapup(a) || !a->wrapup_timed)
+        return -1;
+    int64_t gone = board_tick(0, got_ms, now_ms);
+    return gone < a->wrapup_left_s ? a->wrapup_left_s - gone : 0;
+}
+
+char *board_state_text_at(const struct board_agent *a, int64_t got_ms, int64_t now_ms, char *buf,
+                          size_t n)
+{
+    int64_t left = board_wrapup_left(a, got_ms, now_ms);
+    if (left >= 60)
+        snprintf(buf, n, "wrap-up: %lld:%02lld left", (long long)(left / 60),
+                 (long long)(left % 60));
+    else if (left >= 0)
+        snprintf(buf, n, "wrap-up: %lld s left", (long long)left);
+    else if (board_in_wrapup(a) && a->reason[0])
+        snprintf(buf, n, "wrap-up: %s", a->reason);
+    else if (board_in_wrapup(a))
+        snprintf(buf, n, "wrap-up");
+    else if (a->reason[0] && strcmp(a->state, "break") == 0)
+        snprintf(buf, n, "break: %s", a->reason);
+    else
+        snprintf(buf, n, "%s", a->state);
+    return buf;
+}
+
 char *board_state_text(const struct board_agent *a, char *buf, size_t n)
 {
-    const char *state = a->state;
-    /* a call just over is wrap-up, whatever a stale state string says */
-    if (a->has_call && a->call_ended && strcmp(state, "available") == 0)
-        state = "wrap-up";
-    if (a->reason[0] && (strcmp(state, "break") == 0 || strcmp(state, "wrap-up") == 0))
-        snprintf(buf, n, "%s: %s", state, a->reason);
-    else
-        snprintf(buf, n, "%s", state);
-    return buf;
+    return board_state_text_at(a, 0, 0, buf, n);
 }
 
 int board_live_call(const struct board_agent *a)
@@ -271,6 +302,7 @@ int board_check(const struct board *b, char *err, size_t errlen)
         INV_STR(a->caller_name);
         INV(a->name[0] && a->state[0] && a->in_state_s >= 0);
         INV(a->has_call == (a->call_sid[0] != '\0'));
+        INV(a->wrapup_left_s >= 0 && (a->wrapup_timed || a->wrapup_left_s == 0));
     }
     for (size_t i = 0; i < d->n_warnings; i++) {
         INV_STR(d->warnings[i].queue);

@@ -53,6 +53,8 @@ struct board_agent {
     char caller_name[BOARD_NAME_SIZE]; /* "" unknown */
     int64_t call_duration_s;           /* -1 until the agent's leg connected */
     int call_ended;                    /* the call is over: wrap-up */
+    int wrapup_timed;                  /* in a wrap-up with the queue's timer */
+    int64_t wrapup_left_s;             /* then its seconds left, else 0 */
     int64_t handled, missed_offers, declined_offers;
     double aht_s; /* -1 none */
 };
@@ -129,10 +131,20 @@ int64_t board_tick(int64_t base_s, int64_t got_ms, int64_t now_ms);
  * answers. */
 int board_queue_warn(const struct board_queue *q, int64_t longest_now_s);
 
-/* The agent's state as the table shows it: "break: lunch", "wrap-up", "busy"... A break or
- * wrap-up reads as such even if the state string were "available" with a call just ended.
- * Writes into buf (always NUL-terminated) and returns it. */
+/* The agent's state as the table shows it: "break: lunch", "wrap-up", "wrap-up: 25 s left"
+ * (a timed wrap-up, as the answer gave it), "busy"... A break or wrap-up reads as such even if
+ * the state string were "available" with a call just ended. Writes into buf (always
+ * NUL-terminated) and returns it. */
 char *board_state_text(const struct board_agent *a, char *buf, size_t n);
+/* The same with a timed wrap-up's time left ticked down to now_ms from got_ms, when the
+ * answer came (board_wrapup_left): "wrap-up: 25 s left", "wrap-up: 2:05 left". */
+char *board_state_text_at(const struct board_agent *a, int64_t got_ms, int64_t now_ms, char *buf,
+                          size_t n);
+/* 1 when the agent is in wrap-up (or has a call just ended while "available"). */
+int board_in_wrapup(const struct board_agent *a);
+/* The seconds left of the agent's timed wrap-up at now_ms: what the answer said less the whole
+ * seconds since got_ms, never below 0; -1 when the agent is not in a wrap-up with a timer. */
+int64_t board_wrapup_left(const struct board_agent *a, int64_t got_ms, int64_t now_ms);
 
 /* 1 when the agent has a call that is not over (listen, whisper and barge apply). */
 int board_live_call(const struct board_agent *a);

@@ -136,7 +136,7 @@ static void agent_row(const struct view_ctx *c, int y, int w, const struct board
     int64_t now = c->m->clock.wall_ms;
     char v[N_ACOLS][BOARD_NAME_SIZE * 2 + 8];
     snprintf(v[0], sizeof v[0], "%s", a->name);
-    board_state_text(a, v[1], sizeof v[1]);
+    board_state_text_at(a, b->got_wall_ms, now, v[1], sizeof v[1]);
     view_duration(board_tick(a->in_state_s, b->got_wall_ms, now), v[2], sizeof v[2]);
     v[3][0] = '\0';
     v[4][0] = '\0';

@@ -3,9 +3,10 @@
  * the facts of dialtone/store_kpi.h): per queue the callers waiting now and the longest wait,
  * handled, abandoned (short abandons apart), service level against its target, ASA and AHT,
  * with the warnings a wallboard colours; per agent the state, its reason and since when, the
- * call in hand (its sid, party and duration) and the day's handled calls. The day starts at
- * [wallboard] day_reset in its time zone. Agents get 403. The figures are not pushed: a
- * console asks again after the events that move them (README, "Supervisors").
+ * call in hand (its sid, party and duration; ended during wrap-up), when a timed wrap-up ends,
+ * and the day's handled calls. The day starts at [wallboard] day_reset in its time zone.
+ * Agents get 403. The figures are not pushed: a console asks again after the events that move
+ * them (README, "Supervisors").
  */
 #include <math.h>
 #include <stdio.h>
@@ -121,6 +122,24 @@ static cJSON *agent_call_json(struct api *api, const char *name, int64_t now)
     return o;
 }
 
+/* A wrap-up with a time (the queue's wrapup): when it ends and the seconds left, rounded up;
+ * both null in any other state or a wrap-up that lasts until the agent ends it. */
+static void add_wrapup(cJSON *o, struct api *api, const struct store_agent *a, int64_t now)
+{
+    struct routing_agent_info info;
+    int64_t due = 0;
+    if (a->state && strcmp(a->state, "wrap-up") == 0 &&
+        routing_agent_get(api->rt, a->name, &info) == DT_OK && info.state == DT_ROUTE_WRAPUP)
+        due = info.wrapup_due_ms;
+    if (due <= 0) {
+        cJSON_AddNullToObject(o, "wrapup_ends_ms");
+        cJSON_AddNullToObject(o, "wrapup_left_s");
+        return;
+    }
+    cJSON_AddNumberToObject(o, "wrapup_ends_ms", (double)due);
+    cJSON_AddNumberToObject(o, "wrapup_left_s", (double)(due > now ? (due - now + 999) / 1000 : 0));
+}
+
 static cJSON *agents_json(struct api *api, const struct kpi_report *rep, int64_t now)
 {
     cJSON *arr = cJSON_CreateArray();
@@ -142,6 +161,7 @@ static cJSON *agents_json(struct api *api, const struct kpi_report *rep, int64_t
         int64_t in = now > a->state_since_ms ? (now - a->state_since_ms) / 1000 : 0;
         cJSON_AddNumberToObject(o, "in_state_s", (double)in);
         cJSON_AddItemToObject(o, "call", agent_call_json(api, a->name, now));
+        add_wrapup(o, api, a, now);
         const struct kpi_agent_stats *s = kpi_report_agent(rep, a->name);
         cJSON_AddNumberToObject(o, "handled", s ? (double)s->handled : 0);
         add_fig(o, "aht_s", s ? s->aht_s : -1);
