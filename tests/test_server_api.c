@@ -25,6 +25,7 @@
 #include "dialtone/store.h"
 #include "dialtone/store_agents.h"
 #include "api_http.h"
+#include "api_server.h"
 #include "net_helper.h"
 
 #define CONF                                                                                       \
@@ -35,11 +36,7 @@
     "[dispositions]\nresolved = Resolved\nspam = Spam\n"
 
 static struct {
-    struct config cfg;
-    struct store *st;
-    struct netloop *loop;
-    struct server *srv;
-    struct api *api;
+    struct api_server s;
     char alice[AGENTS_TOKEN_SIZE], boss[AGENTS_TOKEN_SIZE];
     int nevents;
     char last_type[64];
@@ -60,13 +57,7 @@ static void on_event(void *user, const struct store_event *ev)
 
 static void add_agent(const char *name, enum store_role role, const char *queue, char *token)
 {
-    char hash[AGENTS_HASH_SIZE], err[256];
-    agents_token_new(token, NULL, 0);
-    agents_token_hash(token, strlen(token), hash);
-    CHECK_INT(store_agent_add(ax.st, name, role, "+15551230001", hash, 1000, NULL, err, sizeof err),
-              DT_OK);
-    if (queue)
-        store_agent_set_queues(ax.st, name, &queue, 1, err, sizeof err);
+    api_server_agent(&ax.s, name, role, "+15551230001", queue, token);
 }
 
 static void add_call(const char *sid, const char *queue, const char *status, int64_t created,
@@ -85,30 +76,14 @@ static void add_call(const char *sid, const char *queue, const char *status, int
     u.to = "+14155550100";
     u.queue = queue;
     char err[256];
-    CHECK_INT(store_call_apply(ax.st, &u, NULL, err, sizeof err), DT_OK);
+    CHECK_INT(store_call_apply(ax.s.st, &u, NULL, err, sizeof err), DT_OK);
 }
 
 static int setup(void)
 {
-    char err[256] = "";
     memset(&ax, 0, sizeof ax);
-    config_init(&ax.cfg);
-    if (config_load_string(&ax.cfg, "t.conf", CONF, err, sizeof err) != DT_OK ||
-        store_open(":memory:", &ax.st, err, sizeof err) != DT_OK ||
-        !(ax.loop = netloop_new(NULL, err, sizeof err))) {
-        printf("  setup: %s\n", err);
+    if (api_server_start(&ax.s, CONF, NULL, on_event, NULL) != 0) /* the API passes events on */
         return -1;
-    }
-    struct server_options so = {.cfg = &ax.cfg, .loop = ax.loop, .store = ax.st};
-    ax.srv = server_new(&so, err, sizeof err);
-    if (ax.srv) {
-        server_set_event_sink(ax.srv, on_event, NULL); /* the API passes events on */
-        ax.api = api_new(ax.srv, err, sizeof err);
-    }
-    if (!ax.api) {
-        printf("  server/api: %s\n", err);
-        return -1;
-    }
     add_agent("alice", DT_ROLE_AGENT, "support", ax.alice);
     add_agent("boss", DT_ROLE_SUPERVISOR, NULL, ax.boss);
     return 0;
@@ -116,11 +91,7 @@ static int setup(void)
 
 static void teardown(void)
 {
-    api_free(ax.api);
-    server_free(ax.srv);
-    netloop_free(ax.loop);
-    store_close(ax.st);
-    config_done(&ax.cfg);
+    api_server_stop(&ax.s);
 }
 
 /* ---- HTTP from a thread -------------------------------------------------------------------- */
@@ -128,7 +99,7 @@ static void teardown(void)
 static long http(const char *method, const char *path, const char *token, const char *body,
                  cJSON **out)
 {
-    return api_http(ax.loop, server_port(ax.srv), method, path, token, body, out);
+    return api_http(ax.s.loop, server_port(ax.s.srv), method, path, token, body, out);
 }
 
 static const char *str_at(const cJSON *o, const char *k)
@@ -203,7 +174,7 @@ TEST(state_changes)
     cJSON_Delete(o);
     struct store_agent a;
     char err[256];
-    CHECK_INT(store_agent_get(ax.st, "alice", &a, err, sizeof err), DT_OK);
+    CHECK_INT(store_agent_get(ax.s.st, "alice", &a, err, sizeof err), DT_OK);
     CHECK_STR(a.state, "available");
     store_agent_done(&a);
     CHECK_INT(http("GET", "/api/v1/queues", ax.alice, NULL, &o), 200);
@@ -330,7 +301,7 @@ static void queue_call(const char *sid, const char *queue)
              "{\"call\":{\"sid\":\"%s\",\"queue\":\"%s\",\"status\":\"in-progress\","
              "\"queue_result\":null}}",
              sid, queue);
-    CHECK_INT(server_emit(ax.srv, "call.queued", data, NULL), DT_OK);
+    CHECK_INT(server_emit(ax.s.srv, "call.queued", data, NULL), DT_OK);
 }
 
 TEST(ringall_first_accept_wins)
@@ -368,7 +339,7 @@ TEST(ringall_first_accept_wins)
     CHECK_INT(count_events("offer.withdrawn", "\"taken\""), 1);
     struct store_agent a;
     char err[256];
-    CHECK_INT(store_agent_get(ax.st, "bob", &a, err, sizeof err), DT_OK);
+    CHECK_INT(store_agent_get(ax.s.st, "bob", &a, err, sizeof err), DT_OK);
     CHECK_STR(a.state, "busy");
     store_agent_done(&a);
     /* busy: no break until the call ends */
@@ -384,7 +355,7 @@ TEST(ringall_first_accept_wins)
     /* a call that leaves before anyone takes it: its offers go */
     queue_call("CA1001", "support");
     CHECK_INT(count_events("offer.created", "CA1001"), 1);
-    CHECK_INT(server_emit(ax.srv, "call.ended",
+    CHECK_INT(server_emit(ax.s.srv, "call.ended",
                           "{\"call\":{\"sid\":\"CA1001\",\"queue\":\"support\","
                           "\"status\":\"completed\"}}",
                           NULL),
@@ -411,7 +382,7 @@ TEST(longest_idle_reservation_times_out)
     CHECK_INT(http("POST", "/api/v1/calls/CA2000/accept", dave, NULL, &o), 403);
     cJSON_Delete(o);
     int never = 0;
-    net_run_until(ax.loop, &never, 5600); /* the 5 s reservation runs out on the loop's timer */
+    net_run_until(ax.s.loop, &never, 5600); /* the 5 s reservation runs out on the loop's timer */
     CHECK_INT(count_events("offer.withdrawn", "\"timeout\""), 1);
     CHECK_INT(count_events("offer.created", "\"dave\""), 1);
     CHECK_INT(http("POST", "/api/v1/calls/CA2000/decline", dave, NULL, &o), 200);
@@ -460,14 +431,14 @@ TEST(call_end_wrapup_and_incall)
               503); /* valid, but there is no Twilio client */
     cJSON_Delete(o);
     /* the caller hangs up: bob goes to wrap-up */
-    CHECK_INT(server_emit(ax.srv, "call.ended",
+    CHECK_INT(server_emit(ax.s.srv, "call.ended",
                           "{\"call\":{\"sid\":\"CA3000\",\"queue\":\"support\","
                           "\"status\":\"completed\",\"queue_result\":\"redirected\"}}",
                           NULL),
               DT_OK);
     struct store_agent a;
     char err[256];
-    CHECK_INT(store_agent_get(ax.st, "bob", &a, err, sizeof err), DT_OK);
+    CHECK_INT(store_agent_get(ax.s.st, "bob", &a, err, sizeof err), DT_OK);
     CHECK_STR(a.state, "wrap-up");
     store_agent_done(&a);
     CHECK_INT(http("POST", "/api/v1/calls/CA3000/hangup", bob, NULL, &o), 404); /* over */
