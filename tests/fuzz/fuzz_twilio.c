@@ -10,10 +10,11 @@
  * hang-up, each agent API request made through its real handler (as in fuzz_api).
  *
  * Each answer also goes through twilio_parse_error and twilio_error_text. Checks: every
- * request to Twilio is one of its resources with a form body; every API answer is given at
- * once and well-formed; every event is JSON; an error read from an answer stays within its
- * fields; no more than 160 requests per input (nothing loops on Twilio's answers); the whole
- * day ends within 8 seconds. Anything else aborts.
+ * request that changes something is to one of the account's resources, and every request
+ * has a form body; every API answer is given at once and well-formed; every event is JSON;
+ * an error read from an answer stays within its fields; no more than 160 requests per input
+ * (nothing loops on Twilio's answers); the whole day ends within 8 seconds. Anything else
+ * aborts.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -85,8 +86,7 @@ static struct {
     char sid[40]; /* the caller of the day */
 } fz;
 
-/* ---- the fake Twilio --------------------------------------------------------------------------
- */
+/* ---- the fake Twilio ------------------------------------------------------------------------ */
 
 static void fz_twilio(struct httpd_req *req, void *user)
 {
@@ -94,8 +94,10 @@ static void fz_twilio(struct httpd_req *req, void *user)
     const char *path = httpd_req_path(req);
     const char *prefix = "/2010-04-01/Accounts/" FZ_ACCOUNT "/";
     const char *m = httpd_req_method(req);
-    if (strncmp(path, prefix, strlen(prefix)) != 0 || !strstr(path, ".json") ||
-        (strcmp(m, "GET") != 0 && strcmp(m, "POST") != 0 && strcmp(m, "DELETE") != 0))
+    int get = strcmp(m, "GET") == 0;
+    /* a GET may follow the next_page_uri an answer gave, wherever it points on the API host */
+    if ((!get && (strncmp(path, prefix, strlen(prefix)) != 0 || !strstr(path, ".json"))) ||
+        (!get && strcmp(m, "POST") != 0 && strcmp(m, "DELETE") != 0))
         abort(); /* not one of Twilio's resources */
     size_t blen;
     const char *body = httpd_req_body(req, &blen);
