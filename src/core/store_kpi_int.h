@@ -20,11 +20,11 @@ const char *store_kpi_keep(struct store_kpi_day *d, sqlite3_stmt *s, int i);
  * The agents' parts in the customers' calls (no parent) created in [created_from, created_to)
  * and changed on or after updated_from, one per call and agent, grouped by call sid in
  * ascending order: into d->parts (d->n_parts of them; strings kept in d), with *sids (the
- * caller's to free, NULL when none) the call sid of each part. A part comes from the legs
- * recorded for the call (its "assign" and "leg" events) that have an agent who had the call
- * (an "assign" names them, or it is the call's agent): so a supervisor listening in has none.
- * A leg joined the caller at its first participant-join (else its answer, else its end less
- * its duration) and left at its end; the caller was there from the call's start (inbound) or
+ * caller's to free, NULL when none) the call sid of each part. A part comes from the call's
+ * legs (rows with its sid as parent_sid, created in the range or the day after) that have an agent
+ * who had the call (an "assign" names them, or it is the call's agent): so a supervisor listening
+ * in has none. A leg joined the caller at its first participant-join (else its answer, else its end
+ * less its duration) and left at its end; the caller was there from the call's start (inbound) or
  * its answer (outbound) to its end. Its part reached the caller at the first moment both were
  * there, if any, and was with them while both were; the wrap-up is call_kpi's for the call's
  * last agent and 0 for the others. Errors: DT_ETOOBIG, DT_EDB with detail; d's parts empty.
