@@ -7,7 +7,8 @@
  * the restart's check of calls left waiting, the sync of the queues (pages and creations), an
  * outbound call (the agent's leg, then the customer's), a caller accepted (the dequeue, the
  * agent's leg), hold and unhold, a supervisor listening, a transfer to another agent and a
- * hang-up, each agent API request made through its real handler (as in fuzz_api).
+ * hang-up, and, for inputs whose length is a multiple of 8, the fetch of the ended call's
+ * price; each agent API request is made through its real handler (as in fuzz_api).
  *
  * Each answer also goes through twilio_parse_error and twilio_error_text. Checks: every
  * request that changes something is to one of the account's resources, and every request
@@ -44,11 +45,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int fz_devnull = -1; /* where the daemon's log goes */
 
-#define FZ_ACCOUNT     "AC0123456789abcdef0123456789abcdef"
-#define FZ_MAX_ANSWERS 16
-#define FZ_MAX_TWILIO  160  /* requests to Twilio in one input: 100 pages of queues and more */
-#define FZ_DAY_MS      8000 /* the longest a day may take */
-#define FZ_RESET_EVERY 50   /* inputs between fresh databases */
+#define FZ_ACCOUNT       "AC0123456789abcdef0123456789abcdef"
+#define FZ_MAX_ANSWERS   16
+#define FZ_MAX_TWILIO    160  /* requests to Twilio in one input: 100 pages of queues and more */
+#define FZ_DAY_MS        8000 /* the longest a day may take */
+#define FZ_RESET_EVERY   50   /* inputs between fresh databases */
+#define FZ_PRICE_WAIT_MS 300  /* the price is asked for 200 ms after the end at the earliest */
 
 static const struct {
     const char *name;
@@ -83,7 +85,9 @@ static struct {
     size_t nanswers, served;
     int step, synced;
     uint64_t start_ms;
-    char sid[40]; /* the caller of the day */
+    char sid[40];      /* the caller of the day */
+    int price;         /* the day ends with the caller's price fetched */
+    uint64_t ended_ms; /* when the caller's call ended */
 } fz;
 
 /* ---- the fake Twilio ------------------------------------------------------------------------ */
@@ -177,7 +181,7 @@ static void fz_exit(void)
 static void fz_init(void)
 {
     char err[256] = "";
-    log_set_level(DT_LOG_ERROR);
+    log_set_level(getenv("FUZZ_API_TRACE") ? DT_LOG_DEBUG : DT_LOG_ERROR);
     if (!getenv("FUZZ_API_TRACE")) /* the daemon's complaints are expected here */
         log_set_output_fd(fz_devnull = open("/dev/null", O_WRONLY));
     struct httpd_options ho = {0};
@@ -192,7 +196,8 @@ static void fz_init(void)
         "[twilio]\naccount_sid = " FZ_ACCOUNT "\nauth_token = fuzz-t0ken\n"
         "public_base_url = https://dt.example.com\napi_base_url = http://127.0.0.1:%d\n"
         "numbers = +14155550100\n[server]\nport = 0\n"
-        "[queue \"support\"]\nreservation_timeout = 30\n[dispositions]\nresolved = Resolved\n",
+        "[queue \"support\"]\nreservation_timeout = 30\n[dispositions]\nresolved = Resolved\n"
+        "[alerts]\nprice_delay = 0\n",
         httpd_port(fz.fake));
     config_init(&fz.cfg);
     if (config_load_string(&fz.cfg, "fuzz", conf, err, sizeof err) != DT_OK) {
@@ -305,6 +310,19 @@ static int fz_step(void)
         snprintf(path, sizeof path, "/api/v1/calls/%s/monitor/leave", fz.sid);
         fz_api(FZ_BOSS, "POST", path, NULL);
         return 1;
+    case 6: /* the caller's price, asked for [alerts] price_delay after the end */
+        if (!fz.price)
+            return 0;
+        snprintf(path, sizeof path, "{\"call\":{\"sid\":\"%s\",\"status\":\"completed\"}}", fz.sid);
+        server_emit(fz.srv, "call.ended", path, NULL);
+        fz.ended_ms = netloop_now_ms();
+        return 1;
+    case 7: /* the fetch has gone out and been answered */
+        if (netloop_now_ms() - fz.ended_ms < FZ_PRICE_WAIT_MS) {
+            fz.step--;
+            return 1;
+        }
+        return 0;
     default:
         return 0;
     }
@@ -371,6 +389,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_answers((const char *)data, (const char *)data + size);
     fz.served = 0;
     fz.step = 0;
+    fz.price = size % 8 == 0; /* a few days only: waiting for the price is slow */
     fz.synced = 0;
     snprintf(fz.sid, sizeof fz.sid, "CA%032u", fz.runs);
     char err[256] = "";
