@@ -32,12 +32,12 @@ struct readq {
     struct store_report *db; /* opened on the loop thread, then the worker's alone */
 };
 
-/* On the loop thread: answers and frees a job the worker is done with. */
-static void finish(void *arg)
+/* On the loop thread: answers and frees a job; deferred: its request was deferred (whose
+ * client may have gone), else it is being answered from its handler. */
+static void answer_job(struct readq_job *j, int deferred)
 {
-    struct readq_job *j = arg;
     struct readq *q = j->q;
-    int gone = httpd_req_gone(j->req);
+    int gone = deferred && httpd_req_gone(j->req);
     if (j->ran)
         j->answer(j, j->req);
     else
@@ -47,6 +47,12 @@ static void finish(void *arg)
     q->counts.gone += gone != 0;
     pthread_mutex_unlock(&q->mu);
     j->free(j);
+}
+
+/* The same for a job the worker posted back. */
+static void finish(void *arg)
+{
+    answer_job(arg, 1);
 }
 
 /* On the worker: runs j on the connection. */
@@ -155,7 +161,7 @@ int readq_submit(struct readq *q, struct httpd_req *req, struct readq_job *job)
         run(q, job);
         job->ran = 1;
         pthread_mutex_unlock(&q->mu);
-        finish(job);
+        answer_job(job, 0);
         return DT_OK;
     }
     if (q->stop) {
