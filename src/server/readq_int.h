@@ -47,16 +47,18 @@ struct readq_job {
 
 /*
  * Opens a read-only connection to st's database file (store_report_open_store) and starts the
- * worker, whose connection it is from then on. Returns NULL with err filled: DT_EINVAL in err's
- * sense when st has no file (an in-memory database), or the connection or thread cannot be had.
+ * worker, whose connection it is from then on. Returns NULL with err filled when st has no file
+ * (an in-memory database: the API then answers these routes 503), the file cannot be opened or
+ * the thread cannot start.
  */
 struct readq *readq_new(struct netloop *loop, struct store *st, char *err, size_t errlen);
 
 /*
  * Stops the worker: jobs still waiting are answered 503 ("the daemon is stopping") without
- * running, the one running finishes (a query is short: the reports' ranges are capped) and is
- * answered, and the thread is joined. Every answer is sent before it returns, so call it before
- * the httpd server is freed. NULL is ignored.
+ * running, as is one held by readq_hold; the one running finishes (a query is short: the
+ * reports' ranges are capped) and is answered, and the thread is joined. Every answer is given
+ * to httpd before it returns (netloop_flush runs the posted ones), so call it before the httpd
+ * server is freed, from the loop thread. NULL is ignored.
  */
 void readq_free(struct readq *q);
 
