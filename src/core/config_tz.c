@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/config_internal.h"
+#include "dialtone/civil.h"
 #include "dialtone/textfile.h"
 #include "dialtone/util.h"
 
@@ -43,38 +44,6 @@ struct config_zone {
 
 /* ---- calendar ------------------------------------------------------------------------------ */
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *year, int *month, int *mday)
-{
-    z += 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *year = (int)(yoe + era * 400 + (m <= 2));
-    *month = m;
-    *mday = d;
-}
-
 static int is_leap(int64_t y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -89,13 +58,13 @@ static int month_days(int64_t y, int m)
 /* Days since the epoch of rule date r in year y. */
 static int64_t rule_day(const struct tz_date *r, int64_t y)
 {
-    int64_t jan1 = days_from_civil(y, 1, 1);
+    int64_t jan1 = civil_days_from(y, 1, 1);
     if (r->kind == 'J')
         return jan1 + r->n - 1 + (is_leap(y) && r->n >= 60);
     if (r->kind == 'N')
         return jan1 + r->n;
-    int64_t first = days_from_civil(y, r->m, 1);
-    int wday = (int)(first + 4 - floor_div(first + 4, 7) * 7); /* 1970-01-01 was a Thursday */
+    int64_t first = civil_days_from(y, r->m, 1);
+    int wday = (int)(first + 4 - civil_floor_div(first + 4, 7) * 7); /* 1970-01-01 was a Thursday */
     int day = 1 + (r->d - wday + 7) % 7 + 7 * (r->w - 1);
     while (day > month_days(y, r->m))
         day -= 7;
@@ -213,7 +182,7 @@ static int32_t rule_offset(const struct tz_rule *r, int64_t t)
     if (!r->has_dst)
         return r->std_off;
     int year, month, mday;
-    civil_from_days(floor_div(t + r->std_off, 86400), &year, &month, &mday);
+    civil_from_days(civil_floor_div(t + r->std_off, 86400), &year, &month, &mday);
     int64_t start = rule_day(&r->start, year) * 86400 + r->start.secs - r->std_off;
     int64_t end = rule_day(&r->end, year) * 86400 + r->end.secs - r->dst_off;
     int dst = start < end ? (t >= start && t < end) : !(t >= end && t < start);
@@ -389,8 +358,8 @@ static int32_t zone_offset(const struct config_zone *z, int64_t t)
 void config_zone_local(const struct config_zone *z, int64_t unix_s, struct config_local *out)
 {
     int64_t local = unix_s + zone_offset(z, unix_s);
-    int64_t days = floor_div(local, 86400);
+    int64_t days = civil_floor_div(local, 86400);
     civil_from_days(days, &out->year, &out->month, &out->mday);
-    out->wday = (int)(days + 4 - floor_div(days + 4, 7) * 7);
+    out->wday = (int)(days + 4 - civil_floor_div(days + 4, 7) * 7);
     out->minute = (int)((local - days * 86400) / 60);
 }

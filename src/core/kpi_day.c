@@ -6,36 +6,20 @@
  */
 #include "dialtone/kpi.h"
 
+#include "dialtone/civil.h"
 #include "dialtone/config.h"
 #include "dialtone/util.h"
 
 #define DAY_S    86400
 #define SPREAD_S (16 * 3600) /* more than any zone's offset from UTC */
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* The local clock at t, in seconds (offsets in whole minutes). */
 static int64_t wall(const struct config_zone *z, int64_t t)
 {
     struct config_local l;
     config_zone_local(z, t, &l);
-    return days_from_civil(l.year, l.month, l.mday) * DAY_S + (int64_t)l.minute * 60 +
-           (t - floor_div(t, 60) * 60);
+    return civil_days_from(l.year, l.month, l.mday) * DAY_S + (int64_t)l.minute * 60 +
+           (t - civil_floor_div(t, 60) * 60);
 }
 
 static int64_t offset(const struct config_zone *z, int64_t t)
@@ -84,8 +68,8 @@ int kpi_day_bounds(const struct config_zone *zone, int reset_minute, int64_t now
 {
     if (reset_minute < 0 || reset_minute >= 1440)
         return DT_EINVAL;
-    int64_t now = floor_div(now_ms, 1000);
-    int64_t day = floor_div(wall(zone, now), DAY_S);
+    int64_t now = civil_floor_div(now_ms, 1000);
+    int64_t day = civil_floor_div(wall(zone, now), DAY_S);
     int64_t reset = (int64_t)reset_minute * 60;
     int64_t start = first_instant(zone, day * DAY_S + reset);
     if (start > now) {
