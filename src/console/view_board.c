@@ -220,9 +220,11 @@ void view_board_draw(const struct view_ctx *c, struct view_rect r)
         agent_row(c, y++, r.w, &d->agents[i], i == b->sel, aw);
     if (d->n_agents == 0)
         view_text(c, y, 3, r.w - 4, 0, TR_DIM, "No agents.");
-    view_text(c, bottom, 1, r.w - 2, 0, TR_DIM,
-              "l listen  w whisper  b barge  L leave  (the selected agent's call)   s set state"
-              "   r refresh");
+    static const struct view_hint hints[] = {
+        {KA_LISTEN, "listen"}, {KA_WHISPER, "whisper"},       {KA_BARGE, "barge"},
+        {KA_LEAVE, "leave"},   {KA_AGENT_STATE, "set state"}, {KA_REFRESH, "refresh"},
+    };
+    view_hints(c, bottom, 1, r.w - 2, KM_BOARD, hints, sizeof hints / sizeof hints[0]);
 }
 
 void view_board_menu_draw(const struct view_ctx *c)
