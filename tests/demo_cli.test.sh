@@ -80,6 +80,22 @@ echo "$me" | grep -q '"endpoint":"client:alex"' || cl_fail "the agent's endpoint
 cl_http GET "$daemon_url/api/v1/me" "" "$super_tok" | grep -q '"role":"supervisor"' ||
     cl_fail "the supervisor's token does not work"
 grep -q '+14155550165 .*31005' "$dir/out" || cl_fail "the failing numbers are not explained"
+# The supervisor's console, started with the command the summary prints, as a person would.
+super_cmd=$(sed -n 's/^    \(DIALTONE_SERVER=.* console\)$/\1/p' "$dir/out")
+case $super_cmd in
+"DIALTONE_SERVER=$daemon_url DIALTONE_TOKEN=$super_tok "*) ;;
+*) cl_fail "no command for the supervisor's console: $(cat "$dir/out")" ;;
+esac
+if cl_has_tmux; then
+    cl_tmux new-session -d -s console -x 100 -y 30 "TERM=xterm-256color $super_cmd" ||
+        cl_fail "tmux could not start the supervisor's console"
+    cl_wait_screen " live "
+    cl_wait_screen "F7Board"
+    cl_keys F7
+    cl_wait_screen "alex"
+    cl_keys q
+    cl_tmux kill-session -t console 2>/dev/null
+fi
 [ "$(running)" -ge 2 ] || cl_fail "the emulator and the daemon are not running"
 # A caller placed on the emulator reaches the daemon's queue.
 cl_http POST "$sim_url/sim/calls" '{"from": "+14155550123", "caller_name": "Demo Caller"}' \

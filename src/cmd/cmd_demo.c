@@ -446,6 +446,10 @@ static void print_summary(const struct demo *d)
            "F3 or :dial NUMBER to call out, F4 history, ? help, q quit.\n"
            "Dial these to see calls fail (any other number answers):\n");
     demo_print_failing(&d->sc);
+    printf("The supervisor's screens (F7 wallboard, F8 errors, F9 alerts, F11 reports), from\n"
+           "another terminal:\n"
+           "    DIALTONE_SERVER=%s DIALTONE_TOKEN=%s %s console\n",
+           d->url, d->super_token, d->self);
     fflush(stdout);
 }
 
