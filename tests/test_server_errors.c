@@ -26,6 +26,7 @@
 #include "dialtone/store.h"
 #include "dialtone/store_legs.h"
 #include "api_http.h"
+#include "api_server.h"
 #include "net_helper.h"
 
 #define S   1000LL
@@ -33,11 +34,7 @@
 #define DAY (1440 * MIN)
 
 static struct {
-    struct config cfg;
-    struct store *st;
-    struct netloop *loop;
-    struct server *srv;
-    struct api *api;
+    struct api_server s;
     char alice[AGENTS_TOKEN_SIZE];
     char dir[64], db[96];
     int64_t now, from; /* the day's start */
@@ -67,7 +64,7 @@ static void failed(const char *sid, int64_t t, const char *status, int64_t code,
     u.to = "+14155550123";
     u.error_code = code;
     u.sip_code = sip;
-    CHECK_INT(store_call_apply(ex.st, &u, NULL, err, sizeof err), DT_OK);
+    CHECK_INT(store_call_apply(ex.s.st, &u, NULL, err, sizeof err), DT_OK);
 }
 
 static int setup(void)
@@ -88,27 +85,9 @@ static int setup(void)
     if (!mkdtemp(ex.dir))
         return -1;
     snprintf(ex.db, sizeof ex.db, "%s/d.db", ex.dir);
-    config_init(&ex.cfg);
-    if (config_load_string(&ex.cfg, "t.conf", conf, err, sizeof err) != DT_OK ||
-        store_open(ex.db, &ex.st, err, sizeof err) != DT_OK ||
-        !(ex.loop = netloop_new(NULL, err, sizeof err))) {
-        printf("  setup: %s\n", err);
+    if (api_server_start(&ex.s, conf, ex.db, NULL, NULL) != 0)
         return -1;
-    }
-    struct server_options so = {.cfg = &ex.cfg, .loop = ex.loop, .store = ex.st};
-    ex.srv = server_new(&so, err, sizeof err);
-    if (ex.srv)
-        ex.api = api_new(ex.srv, err, sizeof err);
-    if (!ex.api) {
-        printf("  server/api: %s\n", err);
-        return -1;
-    }
-    char hash[AGENTS_HASH_SIZE];
-    agents_token_new(ex.alice, NULL, 0);
-    agents_token_hash(ex.alice, strlen(ex.alice), hash);
-    CHECK_INT(store_agent_add(ex.st, "alice", DT_ROLE_AGENT, "client:alice", hash, 1000, NULL, err,
-                              sizeof err),
-              DT_OK);
+    api_server_agent(&ex.s, "alice", DT_ROLE_AGENT, "client:alice", NULL, ex.alice);
     int64_t f = ex.from;
     failed("CA01", f + 5 * MIN, "completed", 0, 0);    /* not a failure */
     failed("CB01", f + 10 * MIN, "busy", 0, 486);      /* 31486, hour 0 */
@@ -123,20 +102,17 @@ static int setup(void)
     /* alice's legs of CF01 and CB01, failing with them: legs, not calls */
     failed("CL01", f + 131 * MIN, "failed", 31005, 0);
     failed("CL02", f + 11 * MIN, "busy", 0, 486);
-    CHECK_INT(store_call_assign(ex.st, "CF01", "alice", "CL01", 1, f + 131 * MIN, err, sizeof err),
-              DT_OK);
-    CHECK_INT(store_call_assign(ex.st, "CB01", "alice", "CL02", 1, f + 11 * MIN, err, sizeof err),
+    CHECK_INT(
+        store_call_assign(ex.s.st, "CF01", "alice", "CL01", 1, f + 131 * MIN, err, sizeof err),
+        DT_OK);
+    CHECK_INT(store_call_assign(ex.s.st, "CB01", "alice", "CL02", 1, f + 11 * MIN, err, sizeof err),
               DT_OK);
     return 0;
 }
 
 static void teardown(void)
 {
-    api_free(ex.api);
-    server_free(ex.srv);
-    netloop_free(ex.loop);
-    store_close(ex.st);
-    config_done(&ex.cfg);
+    api_server_stop(&ex.s);
     static const char *const sfx[] = {"", "-wal", "-shm"};
     char p[128];
     for (size_t i = 0; i < 3; i++) {
@@ -150,7 +126,7 @@ static void teardown(void)
 
 static long http(const char *path, const char *token, cJSON **out)
 {
-    return api_http(ex.loop, server_port(ex.srv), "GET", path, token, NULL, out);
+    return api_http(ex.s.loop, server_port(ex.s.srv), "GET", path, token, NULL, out);
 }
 
 static double num(const cJSON *o, const char *k)
@@ -292,9 +268,9 @@ TEST(legs_apart)
 /* The value of line prefix in /metrics, or -1. */
 static long metric(const char *prefix)
 {
-    struct api_http_req r = {.port = server_port(ex.srv), .method = "GET", .path = "/metrics"};
+    struct api_http_req r = {.port = server_port(ex.s.srv), .method = "GET", .path = "/metrics"};
     dt_buf_init(&r.out);
-    net_run_client(ex.loop, api_http_run, &r, 15000);
+    net_run_client(ex.s.loop, api_http_run, &r, 15000);
     const char *m = r.out.data ? r.out.data : "", *p = strstr(m, prefix);
     long v = p ? atol(p + strlen(prefix)) : -1;
     dt_buf_done(&r.out);
