@@ -3,6 +3,7 @@
  * Twilio fills a call's price some time after it ends and its status callbacks do not carry
  * it, so each call.ended (legs included: each is billed) starts a fetch of the Call resource.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #define RETRY_MIN_MS 200  /* the shortest delay between two tries */
 #define RETRY_MAX_MS 3600000
 #define SID_SIZE     72
+#define BUCKETS      8192 /* a power of two, twice FETCHES_MAX: chains of about one */
 
 struct api_cost;
 
@@ -39,7 +41,8 @@ struct fetch {
     int tries;
     int64_t delay_ms;
     struct netloop_timer *timer;
-    struct fetch *next;
+    struct fetch *next, *prev; /* all of them, for api_cost_done */
+    struct fetch *chain;       /* the next in its bucket */
 };
 
 struct api_cost {
@@ -47,20 +50,57 @@ struct api_cost {
     server_event_fn prev_sink;
     void *prev_user;
     struct fetch *fetches;
+    struct fetch **buckets; /* BUCKETS chains, by the hash of sid */
     size_t n_fetches;
     int64_t month_start_ms, month_micros;
     int fresh; /* month_micros is up to date for month_start_ms */
 };
 
+/* FNV-1a of sid, to a bucket. */
+static size_t bucket_of(const char *sid)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)sid; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h & (BUCKETS - 1);
+}
+
+static struct fetch *find_fetch(const struct api_cost *c, const char *sid)
+{
+    for (struct fetch *f = c->buckets[bucket_of(sid)]; f; f = f->chain)
+        if (strcmp(f->sid, sid) == 0)
+            return f;
+    return NULL;
+}
+
+static void link_fetch(struct api_cost *c, struct fetch *f)
+{
+    struct fetch **b = &c->buckets[bucket_of(f->sid)];
+    f->chain = *b;
+    *b = f;
+    f->prev = NULL;
+    f->next = c->fetches;
+    if (c->fetches)
+        c->fetches->prev = f;
+    c->fetches = f;
+    c->n_fetches++;
+}
+
 static void unlink_fetch(struct api_cost *c, struct fetch *f)
 {
-    for (struct fetch **p = &c->fetches; *p; p = &(*p)->next) {
+    for (struct fetch **p = &c->buckets[bucket_of(f->sid)]; *p; p = &(*p)->chain) {
         if (*p == f) {
-            *p = f->next;
-            c->n_fetches--;
-            return;
+            *p = f->chain;
+            break;
         }
     }
+    if (f->prev)
+        f->prev->next = f->next;
+    else
+        c->fetches = f->next;
+    if (f->next)
+        f->next->prev = f->prev;
+    c->n_fetches--;
 }
 
 static void fetch_free(struct fetch *f)
@@ -146,9 +186,8 @@ static void start_fetch(struct api_cost *c, const char *sid)
 {
     if (!sid || strlen(sid) >= SID_SIZE || !valid_sid(sid, "CA"))
         return;
-    for (struct fetch *f = c->fetches; f; f = f->next)
-        if (strcmp(f->sid, sid) == 0)
-            return;
+    if (find_fetch(c, sid))
+        return;
     if (c->n_fetches >= FETCHES_MAX) {
         log_warn("cost: %zu calls wait for their price; %s will not be priced", c->n_fetches, sid);
         return;
@@ -159,9 +198,7 @@ static void start_fetch(struct api_cost *c, const char *sid)
     int64_t delay = c->api->srv->cfg->alerts.price_delay_ms;
     f->delay_ms = delay < RETRY_MIN_MS ? RETRY_MIN_MS : delay;
     f->timer = netloop_timer_new(c->api->srv->loop, on_timer, f);
-    f->next = c->fetches;
-    c->fetches = f;
-    c->n_fetches++;
+    link_fetch(c, f);
     netloop_timer_start(f->timer, (uint64_t)(delay > 0 ? delay : 0));
 }
 
@@ -172,13 +209,14 @@ static void on_event(void *user, const struct store_event *ev)
         c->prev_sink(c->prev_user, ev);
     if (!c->api->srv->twilio || strcmp(ev->type, "call.ended") != 0)
         return;
-    cJSON *root = cJSON_ParseWithLength(ev->data, ev->data_len);
+    cJSON *own;
+    const cJSON *root = server_event_tree(ev, &own);
     const cJSON *call = cJSON_GetObjectItemCaseSensitive(root, "call");
     const char *sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "sid"));
     if (!sid)
         sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "sid"));
     start_fetch(c, sid);
-    cJSON_Delete(root);
+    cJSON_Delete(own);
 }
 
 int api_cost_init(struct api *api, char *err, size_t errlen)
@@ -187,6 +225,7 @@ int api_cost_init(struct api *api, char *err, size_t errlen)
     (void)errlen;
     struct api_cost *c = xcalloc(1, sizeof *c);
     c->api = api;
+    c->buckets = xcalloc(BUCKETS, sizeof *c->buckets);
     api->cost = c;
     c->prev_sink = api->srv->sink;
     c->prev_user = api->srv->sink_user;
@@ -208,6 +247,7 @@ void api_cost_done(struct api *api)
         if (netloop_timer_pending(f->timer)) /* waiting: not in flight */
             fetch_free(f);
     }
+    free(c->buckets);
     free(c);
     api->cost = NULL;
 }
