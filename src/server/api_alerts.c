@@ -91,13 +91,14 @@ static void on_event(void *user, const struct store_event *ev)
         al->prev_sink(al->prev_user, ev);
     if (!al->a || strcmp(ev->type, "call.ended") != 0)
         return;
-    cJSON *root = cJSON_ParseWithLength(ev->data, ev->data_len);
+    cJSON *own;
+    const cJSON *root = server_event_tree(ev, &own);
     const cJSON *call = cJSON_GetObjectItemCaseSensitive(root, "call");
     const char *sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "sid"));
     if (!sid)
         sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "sid"));
     feed_call(al, sid);
-    cJSON_Delete(root);
+    cJSON_Delete(own);
 }
 
 /* ---- transitions ------------------------------------------------------------------------------

@@ -278,7 +278,8 @@ static void on_event(void *user, const struct store_event *ev)
     int is_failed = strcmp(ev->type, "call.dial_failed") == 0;
     if (!is_ended && !is_dialing && !is_failed)
         return;
-    cJSON *root = cJSON_ParseWithLength(ev->data, ev->data_len);
+    cJSON *own;
+    const cJSON *root = server_event_tree(ev, &own);
     if (is_dialing) {
         dialing(r, root);
     } else if (is_failed) {
@@ -292,7 +293,7 @@ static void on_event(void *user, const struct store_event *ev)
         const char *sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "sid"));
         ended(r, sid ? sid : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "sid")));
     }
-    cJSON_Delete(root);
+    cJSON_Delete(own);
 }
 
 /* Claims the chain's attempt in the store before anything is asked of Twilio: 1 to go on, 0 when

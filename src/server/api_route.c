@@ -159,17 +159,6 @@ void api_carry_out(struct api *api, struct routing_actions *acts)
 
 /* ---- the daemon's events into routing -------------------------------------------------------- */
 
-/* The event's data as a tree: the one it came with (*own NULL), else parsed into *own, which
- * the caller deletes. */
-static const cJSON *event_data(const struct store_event *ev, cJSON **own)
-{
-    *own = NULL;
-    if (ev->json)
-        return ev->json;
-    *own = cJSON_ParseWithLength(ev->data, ev->data_len);
-    return *own;
-}
-
 static int still_waiting(const cJSON *call)
 {
     const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "status"));
@@ -225,7 +214,7 @@ static void on_event(void *user, const struct store_event *ev)
          strcmp(ev->type, "call.transferred") == 0))
         return;
     cJSON *own;
-    const cJSON *root = event_data(ev, &own);
+    const cJSON *root = server_event_tree(ev, &own);
     const cJSON *call = cJSON_GetObjectItemCaseSensitive(root, "call");
     int party = api_xfer_event(api, ev->type, root);
     if (conf || party) {

@@ -63,6 +63,15 @@ static int check_signature(struct server *s, struct httpd_req *req, const struct
     return rc;
 }
 
+const cJSON *server_event_tree(const struct store_event *ev, cJSON **own)
+{
+    *own = NULL;
+    if (ev->json)
+        return ev->json;
+    *own = cJSON_ParseWithLength(ev->data, ev->data_len);
+    return *own;
+}
+
 /* ---- group commit ---------------------------------------------------------------------------
  * A good webhook is deferred into the current batch; the batch runs once a loop round has
  * read no more webhooks for it (httpd_flush_soon, on_flush), or when it is full: one

@@ -15,6 +15,8 @@ struct queue_sync;
 struct held_event;
 struct hook_batch;
 struct dt_buf;
+struct store_event;
+struct cJSON;
 
 struct server {
     const struct config *cfg;
@@ -45,8 +47,10 @@ int64_t server_now_ms(void);
 void server_on_healthz(struct httpd_req *req, void *user);
 void server_on_metrics(struct httpd_req *req, void *user);
 
-/* POST /twilio/... (server_hooks.c). Webhooks read in one loop round are stored in one
- * transaction, at most this many. */
+/* POST /twilio/... (server_hooks.c). A webhook whose signature holds joins the current batch,
+ * which is stored in one transaction once a loop round reads no more webhooks for it (it waits
+ * at most a few rounds) or once it holds this many; its webhooks are answered, and its events
+ * handed to the sink, only after that transaction commits. */
 #define SERVER_HOOK_BATCH 64
 void server_on_webhook(struct httpd_req *req, void *user);
 
@@ -54,6 +58,11 @@ void server_on_webhook(struct httpd_req *req, void *user);
  * After it was rolled back: forgets them (their seqs were never stored). */
 void server_events_release(struct server *s);
 void server_events_drop(struct server *s);
+
+/* The data of an event handed to the sink as a cJSON tree, for reading only: the tree it came
+ * with (*own set to NULL), else parsed from its text into *own, which the caller deletes
+ * (cJSON_Delete(NULL) does nothing). NULL when the text is not JSON. */
+const struct cJSON *server_event_tree(const struct store_event *ev, struct cJSON **own);
 
 /* Cancels a queue sync in progress, without calling its callback (server_queues.c). */
 void server_queues_cancel(struct server *s);
