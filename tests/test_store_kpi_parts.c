@@ -3,8 +3,10 @@
  * the legs it records with store_call_assign, conference joins, the KPI writes) and read both
  * by the wallboard's day (store_kpi_load, kpi_compute) and by the agents report
  * (store_report_agents), which must agree: a cold and a warm transfer between two agents count
- * for both, each with their own time with the caller (hold included) and the wrap-up for the
- * agent who has the call at its end; a transfer to a number stays the transferring agent's; a
+ * for both, each with their own time with the caller (hold included) and their own wrap-up,
+ * and for the queue once with the wrap-ups of both summed; an agent still in wrap-up (one who
+ * never saves it) has no handle time for the call yet, and one the queue's timer ended counts
+ * the timer's length; a transfer to a number stays the transferring agent's; a
  * supervisor listening handles nothing; an outbound call nobody answered is not handled; a leg
  * that reached the caller before the day's reset belongs to the day before. Every figure is
  * worked out by hand in the comments.
@@ -180,7 +182,7 @@ static void cold_transfer(struct store *st, int64_t t)
     status(st, "CL1", "outbound-api", "completed", t + 41 * S, 33);
     joined(st, "CL2", t + 45 * S);
     CHECK_INT(store_kpi_connected(st, "CA1", "bob", t + 45 * S, err, sizeof err), 0);
-    /* ann's wrap-up ends after bob has the call: not the call's */
+    /* ann's wrap-up ends after bob has the call: hers, summed into the call's later */
     CHECK_INT(store_kpi_wrapup_by(st, "CA1", "ann", 10, err, sizeof err), 0);
     leg(st, "CA1", "sue", "CL9", 0, t + 60 * S);
     joined(st, "CL9", t + 62 * S);
@@ -265,19 +267,25 @@ TEST(test_transfers)
     figures(st, DAY, t + 6 * HOUR, &k);
     size_t n;
     struct store_report_agent *rows = report(path, DAY, DAY + 24 * HOUR, &n);
-    /* ann: CA1 from her join (8 s) to her leg's end (41 s) = 33, the wrap-up bob's; CA2 6..61 =
-     * 55 (hers not kept: bob had it); CA3 5..41 = 36 + her wrap-up 8 = 44; CB1 never answered.
-     * (33 + 55 + 44) / 3 = 44. */
-    check_agent(&k, rows, n, "ann", 3, 3, 44);
+    /* ann: CA1 from her join (8 s) to her leg's end (41 s) = 33 + her wrap-up 10 = 43; CA2
+     * 6..61 = 55 + 5 = 60; CA3 5..41 = 36 + 8 = 44; CB1 never answered. (43 + 60 + 44) / 3 =
+     * 49. */
+    check_agent(&k, rows, n, "ann", 3, 3, 49);
     /* bob: CA1 45..100 = 55 + 20; CA2 from his join 35 (the caller on hold) to 120 = 85 + 15;
      * CB2 from its answer (10 s) to 70 = 60 + 0. (75 + 100 + 60) / 3 = 78.333... */
     check_agent(&k, rows, n, "bob", 3, 3, 235.0 / 3);
     check_agent(&k, rows, n, "sue", 0, 0, -1); /* listened: never had the call */
-    /* The queue counts each call once: CA1 from ann's answer (5) to 100 = 95 + 20 = 115; CA2
-     * 4..120 = 116 (30 of them on hold) + 15 = 131; CA3 3..90 = 87 + 8 = 95. */
+    /* The queue counts each call once with every wrap-up of it: CA1 from ann's answer (5) to
+     * 100 = 95 + 10 + 20 = 125; CA2 4..120 = 116 (30 of them on hold) + 5 + 15 = 136; CA3
+     * 3..90 = 87 + 8 = 95. */
     const struct kpi_queue_stats *q = kpi_report_queue(&k, "support");
     CHECK(q && q->handled == 3 && q->offered == 3 && q->aht_calls == 3);
-    CHECK(q && fabs(q->aht_s - (115 + 131 + 95) / 3.0) < 1e-6);
+    CHECK(q && fabs(q->aht_s - (125 + 136 + 95) / 3.0) < 1e-6);
+    CHECK_QUERY(store_db(st),
+                "SELECT group_concat(agent || ':' || wrapup_s, ' ') FROM (SELECT agent, wrapup_s "
+                "FROM agent_wrapups WHERE call_sid = 'CA1' AND started_ms IS NULL ORDER BY agent)",
+                "ann:10 bob:20");
+    CHECK_QUERY(store_db(st), "SELECT wrapup_s FROM call_kpi WHERE call_sid = 'CA1'", "30");
     free(rows);
     kpi_report_done(&k);
 
@@ -329,8 +337,8 @@ TEST(test_day_boundary)
     free(rows);
     kpi_report_done(&k);
 
-    /* Yesterday: ann from 23:55 to her leg's end at 00:02:30, 450 s, her wrap-up not the
-     * call's; the queue's call (it left the queue at 23:54). */
+    /* Yesterday: ann from 23:55 to her leg's end at 00:02:30, 450 s, and no wrap-up recorded
+     * (0); the queue's call (it left the queue at 23:54). */
     figures(st, DAY - 24 * HOUR, DAY - 1, &k);
     rows = report(path, DAY - 24 * HOUR, DAY, &n);
     check_agent(&k, rows, n, "ann", 1, 1, 450);
@@ -343,23 +351,116 @@ TEST(test_day_boundary)
     free(path);
 }
 
-/* A wrap-up is the call's only while the agent has the call. */
+/* Each agent's wrap-ups of a call add up in their own row; the call's is their sum, known once
+ * the agent who has the call is done. */
 TEST(test_wrapup_by)
 {
     struct store *st = fixture_open(NULL);
     if (!st)
         return;
-    CHECK_INT(store_kpi_wrapup_by(st, "CA1", "ann", 7, err, sizeof err), 0); /* no agent yet */
     CHECK_INT(store_kpi_connected(st, "CA1", "bob", 1000, err, sizeof err), 0);
-    CHECK_INT(store_kpi_wrapup_by(st, "CA1", "ann", 9, err, sizeof err), 0); /* bob's now */
-    CHECK_QUERY(store_db(st), "SELECT wrapup_s FROM call_kpi WHERE call_sid = 'CA1'", "7");
+    CHECK_INT(store_kpi_wrapup_began(st, "CA1", "ann", 2000, err, sizeof err), 0);
+    CHECK_INT(store_kpi_wrapup_began(st, "CA1", "ann", 2500, err, sizeof err), 0); /* kept */
+    CHECK_QUERY(store_db(st),
+                "SELECT started_ms || ' ' || wrapup_s FROM agent_wrapups WHERE agent = 'ann'",
+                "2000 0");
+    CHECK_INT(store_kpi_wrapup_by(st, "CA1", "ann", 9, err, sizeof err), 0); /* bob has it */
+    CHECK_QUERY(store_db(st), "SELECT wrapup_s IS NULL FROM call_kpi WHERE call_sid = 'CA1'", "1");
+    CHECK_QUERY(store_db(st),
+                "SELECT coalesce(started_ms, '-') || ' ' || wrapup_s FROM agent_wrapups "
+                "WHERE agent = 'ann'",
+                "- 9");
     CHECK_INT(store_kpi_wrapup_by(st, "CA1", "bob", 12, err, sizeof err), 0);
-    CHECK_QUERY(store_db(st), "SELECT wrapup_s FROM call_kpi WHERE call_sid = 'CA1'", "12");
+    CHECK_QUERY(store_db(st), "SELECT wrapup_s FROM call_kpi WHERE call_sid = 'CA1'", "21");
+    /* ann has the call back and wraps it up again: hers and the call's grow */
+    CHECK_INT(store_kpi_wrapup_began(st, "CA1", "ann", 9000, err, sizeof err), 0);
+    CHECK_INT(store_kpi_wrapup_by(st, "CA1", "ann", 4, err, sizeof err), 0);
+    CHECK_QUERY(store_db(st), "SELECT wrapup_s FROM agent_wrapups WHERE agent = 'ann'", "13");
+    CHECK_QUERY(store_db(st), "SELECT wrapup_s FROM call_kpi WHERE call_sid = 'CA1'", "25");
+    /* with no agent yet, the first wrap-up is the call's */
+    CHECK_INT(store_kpi_wrapup_by(st, "CA2", "ann", 7, err, sizeof err), 0);
+    CHECK_QUERY(store_db(st), "SELECT wrapup_s FROM call_kpi WHERE call_sid = 'CA2'", "7");
+    CHECK_INT(store_kpi_wrapup_began(st, "CA1", "", 1, err, sizeof err), DT_EINVAL);
+    CHECK_INT(store_kpi_wrapup_began(st, "CA1", "ann", -1, err, sizeof err), DT_EINVAL);
+    CHECK_INT(store_kpi_wrapup_began(st, NULL, "ann", 1, err, sizeof err), DT_EINVAL);
     CHECK_INT(store_kpi_wrapup_by(st, "CA1", "", 12, err, sizeof err), DT_EINVAL);
     CHECK_INT(store_kpi_wrapup_by(st, "CA1", NULL, 12, err, sizeof err), DT_EINVAL);
     CHECK_INT(store_kpi_wrapup_by(st, "CA1", "bob", -1, err, sizeof err), DT_EINVAL);
     CHECK_INT(store_kpi_wrapup_by(st, "", "bob", 1, err, sizeof err), DT_EINVAL);
     store_close(st);
+}
+
+/* ann hands sid to bob cold at t + 40 (as CA1, without sue) and goes to wrap-up when her leg
+ * ends at t + 41; bob's at the end, t + 100. Nobody's wrap-up ends here. */
+static void cold_wrapping(struct store *st, const char *sid, int64_t t)
+{
+    char l1[16], l2[16];
+    snprintf(l1, sizeof l1, "%s-a", sid);
+    snprintf(l2, sizeof l2, "%s-b", sid);
+    caller(st, sid, t, 1, 5);
+    leg(st, sid, "ann", l1, 1, t + 5 * S);
+    CHECK_INT(store_kpi_connected(st, sid, "ann", t + 5 * S, err, sizeof err), 0);
+    joined(st, l1, t + 8 * S);
+    leg(st, sid, "bob", l2, 1, t + 40 * S);
+    status(st, l1, "outbound-api", "completed", t + 41 * S, 33);
+    CHECK_INT(store_kpi_wrapup_began(st, sid, "ann", t + 41 * S, err, sizeof err), 0);
+    joined(st, l2, t + 45 * S);
+    CHECK_INT(store_kpi_connected(st, sid, "bob", t + 45 * S, err, sizeof err), 0);
+    status(st, l2, "outbound-api", "completed", t + 100 * S, 55);
+    status(st, sid, "inbound", "completed", t + 100 * S, 100);
+    CHECK_INT(store_kpi_wrapup_began(st, sid, "bob", t + 100 * S, err, sizeof err), 0);
+}
+
+/* CA7: ann's wrap-up ended by the queue's 30 s timer, bob never saves his. CA8: bob saves his
+ * after 12 s, ann never saves hers, until she signs out 200 s into it. In both, ann was with
+ * the caller 8..41 = 33 s, bob 45..100 = 55 s, the queue's talk 5..100 = 95 s. */
+TEST(test_own_wrapups)
+{
+    char *path = NULL;
+    struct store *st = fixture_open(&path);
+    if (!st) {
+        free(path);
+        return;
+    }
+    int64_t t = DAY + 9 * HOUR;
+    cold_wrapping(st, "CA7", t);
+    cold_wrapping(st, "CA8", t + HOUR);
+
+    /* Everyone still in wrap-up: handled, no handle time yet, the queue's calls not over. */
+    struct kpi_report k;
+    figures(st, DAY, t + 2 * HOUR, &k);
+    size_t n;
+    struct store_report_agent *rows = report(path, DAY, DAY + 24 * HOUR, &n);
+    check_agent(&k, rows, n, "ann", 2, 0, -1);
+    check_agent(&k, rows, n, "bob", 2, 0, -1);
+    const struct kpi_queue_stats *q = kpi_report_queue(&k, "support");
+    CHECK(q && q->handled == 2 && q->aht_calls == 0 && q->aht_s < 0);
+    free(rows);
+    kpi_report_done(&k);
+
+    CHECK_INT(store_kpi_wrapup_by(st, "CA7", "ann", 30, err, sizeof err), 0); /* the timer */
+    CHECK_INT(store_kpi_wrapup_by(st, "CA8", "bob", 12, err, sizeof err), 0);
+    figures(st, DAY, t + 2 * HOUR, &k);
+    rows = report(path, DAY, DAY + 24 * HOUR, &n);
+    check_agent(&k, rows, n, "ann", 2, 1, 33 + 30); /* CA7; CA8's wrap-up still on */
+    check_agent(&k, rows, n, "bob", 2, 1, 55 + 12); /* CA8; CA7's never saved */
+    /* CA7 waits for bob; CA8 is over for the queue with what was wrapped up: 95 + 12 */
+    q = kpi_report_queue(&k, "support");
+    CHECK(q && q->handled == 2 && q->aht_calls == 1 && fabs(q->aht_s - 107) < 1e-6);
+    free(rows);
+    kpi_report_done(&k);
+
+    CHECK_INT(store_kpi_wrapup_by(st, "CA8", "ann", 200, err, sizeof err), 0);
+    figures(st, DAY, t + 2 * HOUR, &k);
+    rows = report(path, DAY, DAY + 24 * HOUR, &n);
+    check_agent(&k, rows, n, "ann", 2, 2, (63 + 233) / 2.0);
+    check_agent(&k, rows, n, "bob", 2, 1, 67);
+    q = kpi_report_queue(&k, "support");
+    CHECK(q && q->aht_calls == 1 && fabs(q->aht_s - (95 + 12 + 200)) < 1e-6);
+    free(rows);
+    kpi_report_done(&k);
+    store_close(st);
+    free(path);
 }
 
 int main(void)
@@ -369,6 +470,7 @@ int main(void)
     RUN(test_transfers);
     RUN(test_day_boundary);
     RUN(test_wrapup_by);
+    RUN(test_own_wrapups);
     fixture_done();
     return check_done();
 }

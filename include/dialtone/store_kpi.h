@@ -1,5 +1,5 @@
 /*
- * store_kpi: what the store keeps for the day's figures (schema 5: call_kpi, offers) and the
+ * store_kpi: what the store keeps for the day's figures (call_kpi, agent_wrapups, offers) and the
  * query that loads a day's facts for dialtone/kpi.h. The daemon writes as things happen: the
  * caller joins its queue, an agent's leg reaches it, holds begin and end, a wrap-up ends, an
  * offer ends. Each write is one statement: inside a transaction of store_tx_begin it belongs
@@ -29,13 +29,23 @@ int store_kpi_connected(struct store *st, const char *sid, const char *agent, in
 int store_kpi_hold(struct store *st, const char *sid, int on, int64_t ts_ms, char *err,
                    size_t errlen);
 
-/* The wrap-up after call sid is over and lasted wrapup_s seconds (0 when the queue has none);
- * a later call replaces it. */
+/* The wrap-up after call sid is over and lasted wrapup_s seconds (0 when the queue has none),
+ * named by no agent: the call's wrap-up (call_kpi) alone, which a later call replaces; its
+ * last agent's part takes it when they have no wrap-up of their own (store_kpi_wrapup_by). */
 int store_kpi_wrapup(struct store *st, const char *sid, int64_t wrapup_s, char *err, size_t errlen);
 
-/* The same from agent's wrap-up (1-128 bytes): kept only while the call is agent's (call_kpi's
- * agent, or none yet), so that the wrap-up of an agent who handed the call on does not replace
- * the one of the agent who has it. Errors as store_kpi_wrapup, and DT_EINVAL for the agent. */
+/* agent (1-128 bytes) began wrapping up call sid at started_ms: until it ends, their part of
+ * the call is not over. A start already recorded and not ended is kept (a restart tells it
+ * again). Errors as store_kpi_wrapup, and DT_EINVAL for the agent. */
+int store_kpi_wrapup_began(struct store *st, const char *sid, const char *agent, int64_t started_ms,
+                           char *err, size_t errlen);
+
+/* agent's wrap-up of call sid ended after wrapup_s seconds (0: none): added to that agent's
+ * own (agent_wrapups; an agent who has the call again wraps it up again), their wrap-up no
+ * longer going on. The call's wrap-up (call_kpi) becomes the sum of its agents' when agent has
+ * the call (call_kpi's agent, or none yet), or when it is already known (a wrap-up of an agent
+ * who handed the call on that ends after the last one's); until the last agent's ends it stays
+ * unknown. Both rows or neither. Errors as store_kpi_wrapup, and DT_EINVAL for the agent. */
 int store_kpi_wrapup_by(struct store *st, const char *sid, const char *agent, int64_t wrapup_s,
                         char *err, size_t errlen);
 
@@ -81,12 +91,15 @@ struct store_kpi_day {
  *  - answered: when an agent's leg connected, else when it left the queue answered; outbound,
  *    when the called party answered. Talk: from then to the end, less hold.
  *  - hold: call_kpi's (a hold still on at the end counts until the end), 0 without a row;
- *    wrap-up: call_kpi's, unknown (-1) until recorded. Cost: the call's price.
+ *    wrap-up: call_kpi's, the sum of its agents' wrap-ups once the last agent's is over,
+ *    unknown (-1) until then. Cost: the call's price.
  *  - agent: call_kpi's (the last agent to have the call), else the call's; parts: one per
  *    agent who had the call and has a leg in it, from that leg: it reached the caller when
  *    both were first in the call together (the leg joined the conference, the caller was
  *    there: an inbound call from its start, an outbound one once answered), was with them
- *    while both were, and the wrap-up is the last agent's (the others' count 0).
+ *    while both were, and the wrap-up is the agent's own (agent_wrapups; -1 while one is
+ *    going on); an agent with no row has the call's (call_kpi) when they are its last agent,
+ *    else 0 (no wrap-up recorded).
  * A leg (a row with a parent) is part of its call: it brings its price and nothing else.
  * Errors: DT_EINVAL (end before start), DT_EDB; out is then empty.
  */

@@ -1,5 +1,6 @@
 /*
- * store_kpi: the rows behind the day's figures (call_kpi, offers), written as things happen.
+ * store_kpi: the rows behind the day's figures (call_kpi, agent_wrapups, offers), written as
+ * things happen.
  * The statements are prepared at each use rather than cached: they run once per event. The
  * day's facts are read in store_kpi_load.c. See dialtone/store_kpi.h.
  */
@@ -130,6 +131,48 @@ int store_kpi_wrapup(struct store *st, const char *sid, int64_t wrapup_s, char *
                      sid, wrapup_s, NULL, "recording a wrap-up", err, errlen);
 }
 
+int store_kpi_wrapup_began(struct store *st, const char *sid, const char *agent, int64_t started_ms,
+                           char *err, size_t errlen)
+{
+    int rc = check_sid(sid, started_ms, err, errlen);
+    if (rc == DT_OK)
+        rc = store_check_text(agent, AGENT_MAX, 1, "agent", err, errlen);
+    if (rc != DT_OK)
+        return rc;
+    return write_row(st,
+                     "INSERT INTO agent_wrapups (call_sid, agent, started_ms) VALUES (?1, ?3, ?2) "
+                     "ON CONFLICT (call_sid, agent) DO UPDATE SET "
+                     "started_ms = coalesce(started_ms, excluded.started_ms)",
+                     sid, started_ms, agent, "recording a wrap-up's start", err, errlen);
+}
+
+/* The agent's row, then the call's sum: both or neither (a savepoint nests in a transaction of
+ * store_tx_begin as well as alone). */
+static int wrapup_rows(struct store *st, const char *sid, const char *agent, int64_t wrapup_s,
+                       char *err, size_t errlen)
+{
+    sqlite3 *db = store_db(st);
+    if (sqlite3_exec(db, "SAVEPOINT kpi_wrapup", NULL, NULL, NULL) != SQLITE_OK)
+        return store_dberr(st, "recording a wrap-up", err, errlen);
+    int rc = write_row(st,
+                       "INSERT INTO agent_wrapups (call_sid, agent, wrapup_s) VALUES (?1, ?3, ?2) "
+                       "ON CONFLICT (call_sid, agent) DO UPDATE SET started_ms = NULL, "
+                       "wrapup_s = wrapup_s + excluded.wrapup_s",
+                       sid, wrapup_s, agent, "recording an agent's wrap-up", err, errlen);
+    if (rc == DT_OK)
+        rc = write_row(st,
+                       "INSERT INTO call_kpi (call_sid, wrapup_s) VALUES (?1, ?2) "
+                       "ON CONFLICT (call_sid) DO UPDATE SET wrapup_s = (SELECT sum(w.wrapup_s) "
+                       "FROM agent_wrapups w WHERE w.call_sid = ?1) "
+                       "WHERE agent IS NULL OR agent = ?3 OR wrapup_s IS NOT NULL",
+                       sid, wrapup_s, agent, "recording a wrap-up", err, errlen);
+    if (rc != DT_OK)
+        sqlite3_exec(db, "ROLLBACK TO kpi_wrapup", NULL, NULL, NULL);
+    if (sqlite3_exec(db, "RELEASE kpi_wrapup", NULL, NULL, NULL) != SQLITE_OK && rc == DT_OK)
+        rc = store_dberr(st, "recording a wrap-up", err, errlen);
+    return rc;
+}
+
 int store_kpi_wrapup_by(struct store *st, const char *sid, const char *agent, int64_t wrapup_s,
                         char *err, size_t errlen)
 {
@@ -138,11 +181,7 @@ int store_kpi_wrapup_by(struct store *st, const char *sid, const char *agent, in
         rc = store_check_text(agent, AGENT_MAX, 1, "agent", err, errlen);
     if (rc != DT_OK)
         return rc;
-    return write_row(st,
-                     "INSERT INTO call_kpi (call_sid, wrapup_s) VALUES (?1, ?2) "
-                     "ON CONFLICT (call_sid) DO UPDATE SET wrapup_s = excluded.wrapup_s "
-                     "WHERE agent IS NULL OR agent = ?3",
-                     sid, wrapup_s, agent, "recording a wrap-up", err, errlen);
+    return wrapup_rows(st, sid, agent, wrapup_s, err, errlen);
 }
 
 int store_kpi_offer(struct store *st, const struct store_offer *o, char *err, size_t errlen)

@@ -26,8 +26,9 @@ const char *store_kpi_keep(struct store_kpi_day *d, sqlite3_stmt *s, int i);
  * in has none. A leg joined the caller at its first participant-join (else its answer, else its end
  * less its duration) and left at its end; the caller was there from the call's start (inbound) or
  * its answer (outbound) to its end. Its part reached the caller at the first moment both were
- * there, if any, and was with them while both were; the wrap-up is call_kpi's for the call's
- * last agent and 0 for the others. Errors: DT_ETOOBIG, DT_EDB with detail; d's parts empty.
+ * there, if any, and was with them while both were; the wrap-up is the agent's own
+ * (agent_wrapups: -1 while one is going on), else call_kpi's for the call's last agent, else 0.
+ * Errors: DT_ETOOBIG, DT_EDB with detail; d's parts empty.
  */
 int store_kpi_parts_load(sqlite3 *db, int64_t created_from, int64_t created_to,
                          int64_t updated_from, struct store_kpi_day *d, const char ***sids,

@@ -2,11 +2,12 @@
  * api_kpi: the facts of the day's figures (dialtone/store_kpi.h), written as routing and the
  * agents act: every offer and how it ended (withdrawn for a reason, or won by the accept), an
  * agent's leg reaching the caller (call.connected, and a warm transfer's new owner), holds,
- * and each wrap-up's length, from the agent's wrap-up state starting to it ending (by the
- * agent's request, the queue's timer or anything else), kept for the call when the agent still
- * has it (an agent who handed the call on wraps up their part, not the call); a call handed
- * back with no wrap-up counts 0. Offers and agents on a call are remembered here until they end. A
- * fact that cannot be stored costs a figure, never the call: it is logged.
+ * and each agent's wrap-up: its start (their part is not over until it ends) and its length,
+ * from the agent's wrap-up state starting to it ending (by the agent's request, the queue's
+ * timer or anything else), kept as that agent's (an agent who handed the call on wraps up
+ * their part too) and summed into the call's; a call handed back with no wrap-up counts 0. Offers
+ * and agents on a call are remembered here until they end. A fact that cannot be stored costs a
+ * figure, never the call: it is logged.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,14 @@ static void wrapup_over(struct api *api, const char *sid, const char *agent, int
         log_warn("figures: the wrap-up of %s: %s", sid, err);
 }
 
+static void wrapup_began(struct api *api, const struct kpi_item *it)
+{
+    char err[256];
+    if (store_kpi_wrapup_began(api->srv->store, it->sid, it->agent, it->since_ms, err,
+                               sizeof err) != DT_OK)
+        log_warn("figures: the wrap-up of %s by %s: %s", it->sid, it->agent, err);
+}
+
 /* The wrap-up began when the stored state says so after a restart, else now. */
 static int64_t wrapup_start(struct api *api, const char *agent, int64_t at_ms)
 {
@@ -128,6 +137,8 @@ static void agent_state(struct api *api, const struct routing_action *x)
         if (!it || strcmp(it->sid, x->call_sid) != 0 || !it->since_ms) {
             it = add(api, 0, x->call_sid, x->agent);
             it->since_ms = wrapup_start(api, x->agent, x->at_ms);
+            if (!it->no_wrapup)
+                wrapup_began(api, it);
         }
     } else if (it) {
         if (!it->no_wrapup && it->sid[0])
