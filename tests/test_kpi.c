@@ -553,6 +553,70 @@ TEST(test_parts)
     config_zone_free(z);
 }
 
+/* Each agent's own wrap-up (New York, the day from 06:00, now 18:00), as the store gives the
+ * parts: ann hands three sales calls to bob cold. 09:00: both wrap up, ann 15 s, bob 25 s, the
+ * call's wrap-up their sum. 10:00: the queue's 30 s timer ends ann's; bob never saves his, so
+ * the call's is unknown. 11:00: ann never saves hers; bob's is 12 s, the call's so far. */
+TEST(test_own_wrapups)
+{
+    struct config_zone *z = load("America/New_York");
+    const struct kpi_part both[] = {
+        {.agent = "ann", .reached_ms = ny(9, 0, 5), .with_s = 40, .wrapup_s = 15},
+        {.agent = "bob", .reached_ms = ny(9, 0, 50), .with_s = 100, .wrapup_s = 25},
+    };
+    const struct kpi_part timed[] = {
+        {.agent = "ann", .reached_ms = ny(10, 0, 5), .with_s = 30, .wrapup_s = 30},
+        {.agent = "bob", .reached_ms = ny(10, 0, 40), .with_s = 60, .wrapup_s = -1},
+    };
+    const struct kpi_part unsaved[] = {
+        {.agent = "ann", .reached_ms = ny(11, 0, 5), .with_s = 20, .wrapup_s = -1},
+        {.agent = "bob", .reached_ms = ny(11, 0, 30), .with_s = 50, .wrapup_s = 12},
+    };
+    struct kpi_call calls[] = {
+        handled("sales", ny(9, 0, 0), 5, "bob", 130, 10, 15 + 25, -1),
+        handled("sales", ny(10, 0, 0), 5, "bob", 90, 0, -1, -1),
+        handled("sales", ny(11, 0, 0), 5, "bob", 70, 0, 12, -1),
+    };
+    calls[0].parts = both;
+    calls[1].parts = timed;
+    calls[2].parts = unsaved;
+    calls[0].n_parts = calls[1].n_parts = calls[2].n_parts = 2;
+    struct kpi_params p = {
+        .zone = z, .reset_minute = 360, .service_level_s = 20, .short_abandon_s = 5};
+    struct kpi_report r;
+    CHECK_INT(kpi_compute(&p, calls, 3, NULL, 0, ny(18, 0, 0), &r, err, sizeof err), 0);
+    /* ann: 40 + 15 = 55 and 30 + 30 = 60; the 11:00 call not over for her: 57.5 */
+    const struct kpi_agent_stats *a = kpi_report_agent(&r, "ann");
+    CHECK(a && a->handled == 3 && a->aht_calls == 2);
+    CHECK_NEAR(a ? a->aht_s : 0, 57.5);
+    /* bob: 100 + 25 = 125 and 50 + 12 = 62; the 10:00 call never over: 93.5 */
+    a = kpi_report_agent(&r, "bob");
+    CHECK(a && a->handled == 3 && a->aht_calls == 2);
+    CHECK_NEAR(a ? a->aht_s : 0, 93.5);
+    /* the queue: 130 + 10 + 40 = 180 and 70 + 0 + 12 = 82; the 10:00 call not over: 131 */
+    const struct kpi_queue_stats *q = kpi_report_queue(&r, "sales");
+    CHECK(q && q->handled == 3 && q->aht_calls == 2);
+    CHECK_NEAR(q ? q->aht_s : 0, 131);
+    kpi_report_done(&r);
+
+    /* ann's 11:00 wrap-up ends after 200 s: hers (20 + 200) and the call's (82 + 200) */
+    const struct kpi_part saved[] = {
+        {.agent = "ann", .reached_ms = ny(11, 0, 5), .with_s = 20, .wrapup_s = 200},
+        {.agent = "bob", .reached_ms = ny(11, 0, 30), .with_s = 50, .wrapup_s = 12},
+    };
+    calls[2].parts = saved;
+    calls[2].wrapup_s = 212;
+    CHECK_INT(kpi_compute(&p, calls, 3, NULL, 0, ny(18, 0, 0), &r, err, sizeof err), 0);
+    a = kpi_report_agent(&r, "ann");
+    CHECK(a && a->aht_calls == 3);
+    CHECK_NEAR(a ? a->aht_s : 0, (55 + 60 + 220) / 3.0);
+    q = kpi_report_queue(&r, "sales");
+    CHECK(q && q->aht_calls == 2);
+    CHECK_NEAR(q ? q->aht_s : 0, (180 + 282) / 2.0);
+    kpi_report_done(&r);
+    config_zone_free(z);
+}
+
 int main(void)
 {
     RUN(test_fixture);
@@ -562,5 +626,6 @@ int main(void)
     RUN(test_bad_params);
     RUN(test_parse);
     RUN(test_parts);
+    RUN(test_own_wrapups);
     return check_done();
 }

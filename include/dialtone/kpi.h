@@ -22,17 +22,22 @@
  *    (-1) when offered is 0.
  *  - average speed of answer (ASA) = the mean wait of the handled calls.
  *  - handle time of a call = talk + hold + wrap-up, where talk is the time with an agent not
- *    on hold; average handle time (AHT) = its mean over the day's handled calls whose handling
- *    is over (talk, hold and wrap-up all known), aht_calls of them.
+ *    on hold and the wrap-up is the sum of every agent's wrap-up of the call (a transferred
+ *    call is wrapped up by each agent who had it: all of it is work on the call); average
+ *    handle time (AHT) = its mean over the day's handled calls whose handling is over (talk,
+ *    hold and wrap-up all known: the wrap-up once the agent who had the call at its end is
+ *    done), aht_calls of them.
  *  - waiting now / longest wait: callers in the queue at `now` (joined, not yet left), and the
  *    longest of their waits so far.
  *  - per agent, from the call's parts (struct kpi_part): handled = calls that the agent's leg
  *    reached during the day (by the time it first did): a call transferred from one agent to
  *    another is handled by both, while its queue counts it once. The agent's handle time of a
- *    call = their leg's time with the caller (hold included) + their wrap-up of it; AHT = its
- *    mean over the day's handled calls whose part is over (aht_calls). The call's agent, when
- *    none of its parts is theirs (no leg of theirs known), counts by the whole call: handled
- *    by answered_ms, handle time as for the queue.
+ *    call = their leg's time with the caller (hold included) + their own wrap-up of it (an
+ *    agent who hands a call on wraps it up too); AHT = its mean over the day's handled calls
+ *    whose part is over (aht_calls): an agent still in wrap-up, or who never ends it, has no
+ *    handle time for that call yet. The call's agent, when none of its parts is theirs (no
+ *    leg of theirs known), counts by the whole call: handled by answered_ms, handle time as
+ *    for the queue.
  *    Missed offers = offers made to the agent during the day that timed out; declined ones are
  *    counted apart.
  */
@@ -69,8 +74,7 @@ struct kpi_part {
     const char *agent;
     int64_t reached_ms; /* their leg first reached the caller; -1: never (not handled) */
     int64_t with_s;     /* time with the caller, hold included; -1 while still with them */
-    int64_t wrapup_s;   /* their wrap-up of the call (0 when another agent wrapped it up); -1
-                           while not over */
+    int64_t wrapup_s;   /* their own wrap-up of the call (0: none); -1 while one is going on */
 };
 
 /* One call, as facts. Times are ms since the epoch, -1 when it has not happened or is unknown;
@@ -90,7 +94,7 @@ struct kpi_call {
     int64_t ended_ms;
     int64_t talk_s; /* with an agent, not on hold */
     int64_t hold_s;
-    int64_t wrapup_s;    /* -1 while the agent is still in wrap-up */
+    int64_t wrapup_s;    /* the agents' wrap-ups summed; -1 while the last agent is in wrap-up */
     int64_t cost_micros; /* price in millionths of the currency unit, -1 unknown */
 };
 
