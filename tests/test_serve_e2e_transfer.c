@@ -11,8 +11,11 @@
  * call that went back to its queue and on to another agent, in a new conference of the same name
  * (the conference sid must follow), with signed conference callbacks that reuse sequence numbers.
  * The wallboard counts a call that alice answered and handed cold to bob as handled by both,
- * and by its queue once.
+ * and by its queue once; for one that erin hands to fay, each agent's AHT is their own time
+ * with the caller plus their own wrap-up (erin's too), and the queue's takes both wrap-ups.
  */
+#include <math.h>
+
 #include "dialtone/agents.h"
 #include "serve_e2e_agent.h"
 
@@ -30,8 +33,10 @@ static struct se_agent agents[] = {
     {.name = "carol", .endpoint = "client:carol", .role = "agent"},
     {.name = "dan", .endpoint = "+14155550300", .role = "agent"}, /* busy */
     {.name = "sue", .endpoint = "client:sue", .role = "supervisor"},
+    {.name = "erin", .endpoint = "client:erin", .role = "agent"}, /* one call, for the AHT */
+    {.name = "fay", .endpoint = "client:fay", .role = "agent"},
 };
-enum { ALICE, BOB, CAROL, DAN, SUE, NAGENTS };
+enum { ALICE, BOB, CAROL, DAN, SUE, ERIN, FAY, NAGENTS };
 
 static void add_agents(void)
 {
@@ -179,6 +184,44 @@ static int wait_handled(const char *name, int want)
     }
     printf("  %s: %d handled on the wallboard, not %d\n", name ? name : "support", n, want);
     return 0;
+}
+
+/* Figure key (aht_s...) of agent name (NULL: of queue support) on the wallboard; -1 when null
+ * or missing. */
+static double board_fig(const char *name, const char *key)
+{
+    struct se_resp r = api(SUE, "GET", "/api/v1/wallboard", NULL);
+    double v = -1;
+    const cJSON *o;
+    cJSON_ArrayForEach(o, cJSON_GetObjectItem(r.json, name ? "agents" : "queues"))
+    {
+        const char *nm = se_str(o, "name");
+        if (nm && strcmp(nm, name ? name : "support") == 0 &&
+            cJSON_IsNumber(cJSON_GetObjectItem(o, key)))
+            v = cJSON_GetObjectItem(o, key)->valuedouble;
+    }
+    se_resp_done(&r);
+    return v;
+}
+
+/* Waits for name's aht_s on the wallboard to be want, within tol seconds. */
+static int wait_aht(const char *name, double want, double tol)
+{
+    double v = -1;
+    for (int i = 0; i < WAIT / 50; i++) {
+        if ((v = board_fig(name, "aht_s")) >= 0 && fabs(v - want) <= tol)
+            return 1;
+        usleep(50000);
+    }
+    printf("  %s: AHT %.1f s on the wallboard, not %.1f +- %.1f\n", name, v, want, tol);
+    return 0;
+}
+
+static long long wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Waits for the daemon to have stored that who's leg in call sid joined the conference (their
@@ -336,6 +379,91 @@ TEST(transfer_handled_by_both_on_the_wallboard)
     CHECK_INT(board_handled("bob"), bob0 + 1);
     CHECK_INT(board_handled(NULL), q0 + 1);
     CHECK_INT(board_handled("sue"), 0);
+}
+
+/* who's time with caller sid in seconds, from their leg's join to its end (both waited for). */
+static double leg_with_s(const char *sid, int who)
+{
+    char sql[400], buf[32];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) > 0 FROM calls WHERE parent_sid = '%s' AND agent = '%s' AND "
+             "ended_ms IS NOT NULL",
+             sid, agents[who].name);
+    CHECK_STR(se_wait_q(sql, "1", WAIT, buf, sizeof buf), "1");
+    long long join = atoll(se_q("SELECT min(e.ts_ms) FROM calls l JOIN call_events e ON "
+                                "e.call_sid = l.sid WHERE l.parent_sid = '%s' AND l.agent = '%s' "
+                                "AND e.payload LIKE '%%StatusCallbackEvent=participant-join%%'",
+                                sid, agents[who].name));
+    long long end = atoll(se_q("SELECT max(ended_ms) FROM calls WHERE parent_sid = '%s' AND "
+                               "agent = '%s'",
+                               sid, agents[who].name));
+    CHECK(join > 0 && end > join);
+    return (double)(end - join) / 1000.0;
+}
+
+/* who, in wrap-up after call sid, saves it after about secs: their stored wrap-up (checked
+ * against the time it took), in seconds. */
+static double timed_wrapup(const char *sid, int who, int secs)
+{
+    char sql[300], buf[32];
+    CHECK(wait_state(who, "wrap-up"));
+    snprintf(sql, sizeof sql,
+             "SELECT started_ms > 0 FROM agent_wrapups WHERE call_sid = '%s' AND agent = '%s'", sid,
+             agents[who].name);
+    CHECK_STR(se_wait_q(sql, "1", WAIT, buf, sizeof buf), "1");
+    long long started = atoll(se_q("SELECT started_ms FROM agent_wrapups WHERE call_sid = '%s' "
+                                   "AND agent = '%s'",
+                                   sid, agents[who].name));
+    usleep((useconds_t)secs * 1000000);
+    long long before = wall_ms();
+    CHECK_INT(se_wrapup(&agents[who], "resolved"), 200);
+    long long after = wall_ms();
+    snprintf(sql, sizeof sql,
+             "SELECT started_ms IS NULL FROM agent_wrapups WHERE call_sid = '%s' AND agent = '%s'",
+             sid, agents[who].name);
+    CHECK_STR(se_wait_q(sql, "1", WAIT, buf, sizeof buf), "1");
+    long long w = atoll(se_q("SELECT wrapup_s FROM agent_wrapups WHERE call_sid = '%s' AND "
+                             "agent = '%s'",
+                             sid, agents[who].name));
+    CHECK(w >= secs && w * 1000 <= after - started && (w + 1) * 1000 > before - started);
+    return (double)w;
+}
+
+/* erin takes a caller and hands it to fay cold, then wraps up for about 3 s; fay talks on, hangs
+ * up and wraps up for about 1 s. Each one's AHT on the wallboard (their only call) is their own
+ * time with the caller plus their own wrap-up, within a second and a half of what the store
+ * says of their leg and wrap-up; the call's wrap-up (the queue's) is both of theirs. */
+TEST(each_agents_wrapup_in_their_aht)
+{
+    for (int i = ALICE; i < NAGENTS; i++) /* no one else takes the call */
+        if (i != ERIN && strcmp(se_q("SELECT state FROM agents WHERE name = '%s'", agents[i].name),
+                                "available") == 0)
+            set_state(i, "{\"state\":\"offline\"}");
+    set_state(ERIN, "{\"state\":\"available\"}");
+    char sid[64], room[96], code[64];
+    CHECK_INT(call_for(ERIN, sid, sizeof sid, room, sizeof room), 0);
+    CHECK(wait_leg_joined(sid, ERIN));
+    usleep(1500000);
+    set_state(FAY, "{\"state\":\"available\"}");
+    CHECK_INT(act(ERIN, sid, "transfer", "{\"agent\": \"fay\"}", code, sizeof code), 202);
+    CHECK(wait_event("call.transferred", sid, "\"phase\":\"completed\"", 1));
+    CHECK(wait_leg_joined(sid, FAY));
+    double erin_wrap = timed_wrapup(sid, ERIN, 3);
+    double erin_with = leg_with_s(sid, ERIN);
+    CHECK(wait_aht("erin", erin_with + erin_wrap, 1.5));
+    CHECK(board_fig("erin", "aht_s") > erin_with + 1.5); /* her wrap-up is in it */
+
+    CHECK_INT(act(FAY, sid, "hangup", NULL, code, sizeof code), 202);
+    double fay_wrap = timed_wrapup(sid, FAY, 1);
+    double fay_with = leg_with_s(sid, FAY);
+    CHECK(wait_aht("fay", fay_with + fay_wrap, 1.5));
+
+    /* the call's wrap-up, which the queue's AHT reads, is both of theirs */
+    char want[32];
+    snprintf(want, sizeof want, "%lld", (long long)(erin_wrap + fay_wrap));
+    CHECK_STR(se_q("SELECT wrapup_s FROM call_kpi WHERE call_sid = '%s'", sid), want);
+    set_state(ERIN, "{\"state\":\"offline\"}");
+    set_state(FAY, "{\"state\":\"offline\"}");
 }
 
 TEST(warm_transfer_to_an_agent_canceled_then_completed)
@@ -516,6 +644,7 @@ int main(void)
     RUN(cold_transfer_to_an_agent_whose_phone_is_busy);
     RUN(warm_transfer_of_an_outbound_call);
     RUN(hold_after_the_call_moved_to_a_new_conference);
+    RUN(each_agents_wrapup_in_their_aht);
     se_teardown();
     return check_done();
 }
