@@ -52,17 +52,14 @@ struct api_cost {
     struct fetch *fetches;
     struct fetch **buckets; /* BUCKETS chains, by the hash of sid */
     size_t n_fetches;
+    size_t unpriced; /* calls not priced since the fetches reached FETCHES_MAX */
     int64_t month_start_ms, month_micros;
     int fresh; /* month_micros is up to date for month_start_ms */
 };
 
-/* FNV-1a of sid, to a bucket. */
 static size_t bucket_of(const char *sid)
 {
-    uint32_t h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *)sid; *p; p++)
-        h = (h ^ *p) * 16777619u;
-    return h & (BUCKETS - 1);
+    return server_sid_hash(sid) & (BUCKETS - 1);
 }
 
 static struct fetch *find_fetch(const struct api_cost *c, const char *sid)
@@ -101,6 +98,11 @@ static void unlink_fetch(struct api_cost *c, struct fetch *f)
     if (f->next)
         f->next->prev = f->prev;
     c->n_fetches--;
+    if (c->unpriced && c->n_fetches < FETCHES_MAX) {
+        log_warn("cost: %zu calls that ended while %d waited for their price were not priced",
+                 c->unpriced, FETCHES_MAX);
+        c->unpriced = 0;
+    }
 }
 
 static void fetch_free(struct fetch *f)
@@ -189,7 +191,12 @@ static void start_fetch(struct api_cost *c, const char *sid)
     if (find_fetch(c, sid))
         return;
     if (c->n_fetches >= FETCHES_MAX) {
-        log_warn("cost: %zu calls wait for their price; %s will not be priced", c->n_fetches, sid);
+        /* said once when it starts and once with the count when it ends, not for every call:
+         * a line costs more than a webhook */
+        if (c->unpriced++ == 0)
+            log_warn("cost: %zu calls wait for their price; %s and those that end until one is "
+                     "priced will not be",
+                     c->n_fetches, sid);
         return;
     }
     struct fetch *f = xcalloc(1, sizeof *f);
