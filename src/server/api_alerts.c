@@ -41,6 +41,7 @@ struct api_alerts {
     server_event_fn prev_sink;
     void *prev_user;
     char fed[RECENT_SIDS][SID_SIZE];
+    uint32_t fed_hash[RECENT_SIDS]; /* server_sid_hash of each, compared first */
     size_t fed_next;
     int64_t since_ms[ALERTS_MAX_RULES]; /* firing since, per rule */
     char message[ALERTS_MAX_RULES][ALERTS_MESSAGE_MAX];
@@ -52,9 +53,11 @@ struct api_alerts {
 
 static int already_fed(struct api_alerts *al, const char *sid)
 {
+    uint32_t h = server_sid_hash(sid);
     for (size_t i = 0; i < RECENT_SIDS; i++)
-        if (strcmp(al->fed[i], sid) == 0)
+        if (al->fed_hash[i] == h && strcmp(al->fed[i], sid) == 0)
             return 1;
+    al->fed_hash[al->fed_next] = h;
     dt_strlcpy(al->fed[al->fed_next], sid, SID_SIZE);
     al->fed_next = (al->fed_next + 1) % RECENT_SIDS;
     return 0;

@@ -59,6 +59,7 @@ struct api_retry {
     struct chain *chains;
     size_t n;
     char counted[RECENT_SIDS][SID_SIZE];
+    uint32_t counted_hash[RECENT_SIDS]; /* server_sid_hash of each, compared first */
     size_t counted_next;
 };
 
@@ -245,9 +246,11 @@ static void decide(struct api_retry *r, struct chain *c, const struct store_call
 
 static int counted(struct api_retry *r, const char *sid)
 {
+    uint32_t h = server_sid_hash(sid);
     for (size_t i = 0; i < RECENT_SIDS; i++)
-        if (strcmp(r->counted[i], sid) == 0)
+        if (r->counted_hash[i] == h && strcmp(r->counted[i], sid) == 0)
             return 1;
+    r->counted_hash[r->counted_next] = h;
     dt_strlcpy(r->counted[r->counted_next], sid, SID_SIZE);
     r->counted_next = (r->counted_next + 1) % RECENT_SIDS;
     return 0;

@@ -64,6 +64,15 @@ void server_events_drop(struct server *s);
  * (cJSON_Delete(NULL) does nothing). NULL when the text is not JSON. */
 const struct cJSON *server_event_tree(const struct store_event *ev, struct cJSON **own);
 
+/* FNV-1a of a NUL-terminated sid: for the tables and filters keyed by call sid. */
+static inline uint32_t server_sid_hash(const char *sid)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)sid; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
 /* Cancels a queue sync in progress, without calling its callback (server_queues.c). */
 void server_queues_cancel(struct server *s);
 
