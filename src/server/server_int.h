@@ -64,6 +64,11 @@ void server_events_drop(struct server *s);
  * (cJSON_Delete(NULL) does nothing). NULL when the text is not JSON. */
 const struct cJSON *server_event_tree(const struct store_event *ev, struct cJSON **own);
 
+/* A cJSON tree as text, the same bytes as cJSON_PrintUnformatted gives, faster (server_json.c).
+ * Returns the text (the caller's to free; its length in *len, which may be NULL), or NULL when
+ * item is NULL, holds a value cJSON cannot print, or nests deeper than 1,000. */
+char *server_json_print(const struct cJSON *item, size_t *len);
+
 /* FNV-1a of a NUL-terminated sid: for the tables and filters keyed by call sid. */
 static inline uint32_t server_sid_hash(const char *sid)
 {

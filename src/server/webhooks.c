@@ -14,6 +14,7 @@
 #include "dialtone/form.h"
 #include "dialtone/log.h"
 #include "dialtone/util.h"
+#include "server/server_int.h"
 #include "server/webhooks_int.h"
 
 typedef int (*hook_fn)(const struct webhooks_ctx *c, const struct webhooks_req *r, char **twiml,
@@ -127,7 +128,9 @@ void hook_emit_call(const struct webhooks_ctx *c, const char *type, const char *
     } else {
         cJSON_AddNullToObject(data, "call");
     }
-    char *text = cJSON_PrintUnformatted(data);
+    char *text = server_json_print(data, NULL);
+    if (!text)
+        text = cJSON_PrintUnformatted(data);
     if (!text)
         abort(); /* cJSON fails only on out-of-memory */
     int rc;
