@@ -8,6 +8,8 @@
  *   the agent goes through wrap-up to available;
  * - an agent is in timed wrap-up: the timer lost with the process fires again after the start;
  * - an agent is on a call that goes on: still busy after the start, the call still theirs;
+ * - an agent has accepted a call the database still has waiting (the kill came before the
+ *   queue's answer that it left): the call stays the agent's, offered to no one else;
  * and, with the daemon running, `dialtone agent remove` (another process) takes the agent's
  * pending reservation away at once and the call is offered to the next agent.
  */
@@ -94,6 +96,28 @@ static void hang_up(const char *sid)
     CHECK(done);
 }
 
+/* Waits until the emulator has the caller sid in its conference: the daemon has answered the
+ * TwiML that joins it (a daemon killed while that request is open leaves the caller with no
+ * TwiML, and the emulator ends the call with error 11205, as Twilio does). */
+static void caller_joined(const char *sid)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/sim/calls/%s", sid);
+    int joined = 0;
+    for (int i = 0; i < WAIT / 50 && !joined; i++) {
+        struct se_resp r = se_ctl("GET", path, NULL);
+        const cJSON *call = cJSON_GetObjectItemCaseSensitive(r.json, "call");
+        const char *conf = se_str(call, "conference_sid");
+        joined = conf && strncmp(conf, "CF", 2) == 0;
+        se_resp_done(&r);
+        if (!joined)
+            usleep(50000);
+    }
+    CHECK(joined);
+}
+
+/* a accepts the call sid: the call connected in the database, a busy, and the caller joined
+ * to the call's conference at the emulator (so the daemon may be killed next). */
 static void accept_call(const struct se_agent *a, const char *sid)
 {
     char path[128], sql[256];
@@ -105,6 +129,7 @@ static void accept_call(const struct se_agent *a, const char *sid)
              sid);
     SE_WAIT_Q(sql, "1", WAIT);
     SE_WAIT_Q(state_of(a->name), "busy", WAIT);
+    caller_joined(sid);
 }
 
 TEST(offer_busy_and_wrapup_across_restarts)
@@ -172,6 +197,43 @@ TEST(offer_busy_and_wrapup_across_restarts)
     SE_WAIT_Q(state_of("alice"), "available", WAIT);
 }
 
+/*
+ * Killed after alice's accept and before the queue's answer that the call left it (Twilio's
+ * Enqueue action with QueueResult=redirected, lost with the process): the database still has
+ * the call waiting, and the caller hangs up while the daemon is away. The new process knows
+ * the call is alice's: not offered to bob, who is available, and its end (learnt once from
+ * the emulator's REST API) puts alice in wrap-up. The lost answer is made so by clearing the
+ * stored queue result, which is the state such a kill leaves.
+ */
+TEST(accepted_call_stored_waiting_at_the_kill)
+{
+    char c5[64], sql[512];
+    new_call(c5, sizeof c5);
+    SE_WAIT_Q(events("offer.created", c5, "alice", NULL), "1", WAIT);
+    accept_call(&agents[0], c5);
+    CHECK_INT(api(&agents[1], "POST", "/api/v1/me/state", "{\"state\":\"available\"}"), 200);
+    SE_WAIT_Q(state_of("bob"), "available", WAIT);
+    CHECK_INT(se_stop(&se.daemon, SIGKILL), 128 + SIGKILL);
+    snprintf(sql, sizeof sql, "SELECT queue_result IS NOT NULL FROM calls WHERE sid = '%s'", c5);
+    CHECK_STR(se_q("%s", sql), "1");
+    se_q("UPDATE calls SET queue_result = NULL WHERE sid = '%s'", c5);
+    CHECK_STR(se_q("%s", sql), "0");
+    hang_up(c5);
+    CHECK_INT(se_start_daemon(), 0);
+    snprintf(sql, sizeof sql, "SELECT status FROM calls WHERE sid = '%s'", c5);
+    SE_WAIT_Q(sql, "completed", WAIT); /* from the emulator's REST API */
+    SE_WAIT_Q(state_of("alice"), "wrap-up", WAIT);
+    SE_WAIT_Q(state_of("alice"), "available", WAIT);
+    CHECK_STR(se_q("%s", events("offer.created", c5, "bob", NULL)), "0");
+    CHECK_STR(se_q("SELECT count(*) FROM events WHERE type = 'call.ended' AND "
+                   "json_extract(data, '$.call.sid') = '%s'",
+                   c5),
+              "1");
+    /* bob offline again: in the next test alice is the longest idle */
+    CHECK_INT(api(&agents[1], "POST", "/api/v1/me/state", "{\"state\":\"offline\"}"), 200);
+    SE_WAIT_Q(state_of("bob"), "offline", WAIT);
+}
+
 /* `dialtone agent remove` in another process: the reservation moves on at once. */
 TEST(removed_agent_loses_offers)
 {
@@ -206,6 +268,7 @@ int main(void)
         return 1;
     }
     RUN(offer_busy_and_wrapup_across_restarts);
+    RUN(accepted_call_stored_waiting_at_the_kill);
     RUN(removed_agent_loses_offers);
     se_teardown();
     return check_done();

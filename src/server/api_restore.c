@@ -13,7 +13,9 @@
  * - an agent stored in wrap-up is put back in it, with the queue's wrap-up time counted from
  *   when it began, so the timer that was lost with the process fires as it would have;
  * - each call stored as waiting is checked with Twilio the same way: one that ended while the
- *   daemon was away leaves routing (and its offers are withdrawn).
+ *   daemon was away leaves routing (and its offers are withdrawn). A call stored as waiting
+ *   that a busy agent had accepted (the stop came before the queue said it left) is theirs:
+ *   it leaves the queue before any offer is announced.
  * While running, a timer watches SQLite's data_version: when another process (dialtone agent)
  * wrote to the database, an agent routing knows and the store no longer has is removed from
  * routing at once (its offers withdrawn, the calls offered on; a busy agent once their call
@@ -178,7 +180,8 @@ static void on_fetched(const struct twilio_result *res, void *arg)
     call_over(api, sid, status, res);
 }
 
-/* Asks Twilio for call sid's status (sids are letters and digits only). */
+/* Asks Twilio for call sid's status (sids are letters and digits only), once: a call both
+ * stored as waiting and a busy agent's is asked about once, and ends once. */
 static void fetch_call(struct api_restore *rs, const char *sid)
 {
     struct twilio *tw = rs->api->srv->twilio;
@@ -187,6 +190,9 @@ static void fetch_call(struct api_restore *rs, const char *sid)
                     "0123456789") != strlen(sid) ||
         strlen(sid) >= sizeof((struct fetch *)0)->sid)
         return;
+    for (const struct fetch *g = rs->fetches; g; g = g->next)
+        if (strcmp(g->sid, sid) == 0)
+            return;
     struct fetch *f = xcalloc(1, sizeof *f);
     f->rs = rs;
     dt_strlcpy(f->sid, sid, sizeof f->sid);
@@ -336,6 +342,38 @@ static void restore_busy(struct api_restore *rs, const struct store_agent *a,
     store_call_done(&call);
 }
 
+/*
+ * A busy agent's inbound call still stored as waiting (the process stopped after the accept
+ * and before the queue's answer that the call left it) is the agent's, not the queue's: it
+ * leaves routing's queue before any offer is announced, so it is offered to no one else and
+ * its end puts the agent in wrap-up. Nothing of the offers routing made for it was said yet.
+ */
+static void drop_taken_calls(struct api *api)
+{
+    struct store_agent_list l;
+    char err[256];
+    if (store_agent_list(api->srv->store, &l, err, sizeof err) != DT_OK) {
+        log_error("restart: reading the agents: %s", err);
+        return;
+    }
+    struct routing_actions acts;
+    routing_actions_init(&acts);
+    for (size_t i = 0; i < l.count; i++) {
+        const struct store_agent *a = &l.items[i];
+        struct last_call lc;
+        struct routing_call_info info;
+        if (!a->state || strcmp(a->state, "busy") != 0 || !last_call(api, a->name, &lc) ||
+            lc.outbound || routing_call_get(api->rt, lc.sid, &info) != DT_OK)
+            continue;
+        if (routing_call_gone(api->rt, lc.sid, server_now_ms(), &acts, err, sizeof err) == DT_OK)
+            log_info("restart: call %s stored as waiting is %s's: out of the queue", lc.sid,
+                     a->name);
+    }
+    routing_actions_clear(&acts); /* announced below from routing's state */
+    routing_actions_done(&acts);
+    store_agent_list_done(&l);
+}
+
 static void restore_wrapup(struct api *api, const struct store_agent *a,
                            struct routing_actions *acts)
 {
@@ -458,6 +496,7 @@ void api_restore_init(struct api *api)
     char err[256];
     store_data_version(api->srv->store, &rs->data_version, err, sizeof err);
     withdraw_old_offers(api);
+    drop_taken_calls(api);
     announce_offers(api);
     struct routing_actions acts;
     routing_actions_init(&acts);
