@@ -44,6 +44,9 @@ for d in 2024-13-01 2023-02-29 2024-1-1 24-10-04 tomorrow 2024-10-04x ""; do
     grep -q 'is not a date' "$dir/err" || fail "--from '$d': $(cat "$dir/err")"
 done
 usage report failures --from 2024-10-05 --to 2024-10-04
+# the days whose bounds print in UTC: up to 9999-12-30, not 9999-12-31
+usage report failures --from 9999-12-30 --to 9999-12-31
+grep -q "'9999-12-31' is not a date from 1970-01-02 to 9999-12-30" "$dir/err" || fail "9999-12-31"
 usage export
 usage export --from 2024-10-04 --to 2024-10-04 --format table
 usage export --from 2024-10-04 --to 2024-10-04 extra
@@ -82,6 +85,8 @@ rep failures --from 2024-10-04 --to 2024-10-04 || fail "failures exited $?"
 grep -Eq '^failed +13224 +0 +bad-number +2 +66\.7%' "$dir/out" || fail "failures table: $(cat "$dir/out")"
 grep -Eq '^busy +31486 +0 +busy +1 ' "$dir/out" || fail "failures table, busy: $(cat "$dir/out")"
 grep -Eq '^total +3$' "$dir/out" || fail "failures table, total: $(cat "$dir/out")"
+rep failures --from 9999-12-30 --to 9999-12-30 --format json || fail "9999-12-30 refused"
+grep -q '"to":[[:space:]]*"9999-12-31T' "$dir/out" || fail "9999-12-30's end: $(cat "$dir/out")"
 rep failures --from 2024-10-04 --to 2024-10-04 --format csv || fail "failures csv exited $?"
 [ "$(sed -n 1p "$dir/out")" = "status,code,sip_code,category,count,share,message" ] ||
     fail "failures csv header: $(cat "$dir/out")"

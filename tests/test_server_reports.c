@@ -289,6 +289,9 @@ TEST(bad_asks_in_words)
          "from '2026-02-30' is not a date"},
         {"/api/v1/reports/failures?from=2026-03-10&to=tomorrow", "bad_date",
          "to 'tomorrow' is not a date"},
+        /* in Asia/Kolkata, 1970-01-01 starts before 1970 in UTC */
+        {"/api/v1/reports/failures?from=1970-01-01&to=1970-01-02", "bad_date",
+         "from '1970-01-01' is not a date from 1970-01-02 to 9999-12-30"},
         {"/api/v1/reports/failures?from=2026-03-10&to=2026-03-09", "bad_range",
          "to 2026-03-09 is before from 2026-03-10"},
         {"/api/v1/reports/failures?from=2025-01-01&to=2026-03-10", "bad_range",

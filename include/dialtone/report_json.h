@@ -53,10 +53,14 @@ int report_json_build(struct store_report *db, const char *name, const struct re
  * or "no error code". Static string, never NULL. */
 const char *report_json_failure_message(const struct store_report_failure *f);
 
+/* 10000-01-01T00:00:00Z: a day must end before it. */
+#define REPORT_JSON_DAY_END_MAX_MS 253402300800000LL
+
 /*
  * The local day named by s in zone (NULL: UTC) as [*start_ms, *end_ms): "YYYY-MM-DD", or
- * "today" and "yesterday" around now_ms. Errors: DT_EINVAL (not such a day); outputs untouched
- * or partial.
+ * "today" and "yesterday" around now_ms. Errors: DT_EINVAL (not such a day, or a day that
+ * starts before 1970 or ends after 9999 in UTC, whose bounds a report could not print, so
+ * 1970-01-02 to 9999-12-30 are the days every zone has); outputs untouched or partial.
  */
 int report_json_day(const struct config_zone *zone, const char *s, int64_t now_ms,
                     int64_t *start_ms, int64_t *end_ms);

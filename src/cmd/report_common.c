@@ -129,9 +129,15 @@ int report_ctx_open(struct report_ctx *ctx, const struct report_opts *o, char *e
     ctx->zone = config_wallboard_zone(&ctx->cfg);
     int64_t s, e;
     if (day_of(ctx->zone, o->from, &ctx->from_ms, &e) != DT_OK)
-        return dt_seterr(err, errlen, DT_EINVAL, "--from '%s' is not a date (YYYY-MM-DD)", o->from);
+        return dt_seterr(err, errlen, DT_EINVAL,
+                         "--from '%s' is not a date from 1970-01-02 to "
+                         "9999-12-30 (YYYY-MM-DD)",
+                         o->from);
     if (day_of(ctx->zone, o->to, &s, &ctx->to_ms) != DT_OK)
-        return dt_seterr(err, errlen, DT_EINVAL, "--to '%s' is not a date (YYYY-MM-DD)", o->to);
+        return dt_seterr(err, errlen, DT_EINVAL,
+                         "--to '%s' is not a date from 1970-01-02 to "
+                         "9999-12-30 (YYYY-MM-DD)",
+                         o->to);
     if (ctx->to_ms <= ctx->from_ms)
         return dt_seterr(err, errlen, DT_EINVAL, "--to %s is before --from %s", o->to, o->from);
     return store_report_open(ctx->cfg.server.database, &ctx->db, err, errlen);

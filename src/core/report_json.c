@@ -311,9 +311,11 @@ int report_json_day(const struct config_zone *zone, const char *s, int64_t now_m
         return DT_EINVAL;
     if (kpi_day_bounds(zone, 0, at, start_ms, end_ms) != DT_OK)
         return DT_EINVAL;
-    if (yesterday)
-        return kpi_day_bounds(zone, 0, *start_ms - 1, start_ms, end_ms) == DT_OK ? DT_OK
-                                                                                 : DT_EINVAL;
+    if (yesterday && kpi_day_bounds(zone, 0, *start_ms - 1, start_ms, end_ms) != DT_OK)
+        return DT_EINVAL;
+    /* the reports print their bounds as UTC times from 1970 to year 9999 */
+    if (*start_ms < 0 || *end_ms >= REPORT_JSON_DAY_END_MAX_MS)
+        return DT_EINVAL;
     return DT_OK;
 }
 

@@ -101,10 +101,14 @@ static int read_ask(struct api *api, struct httpd_req *req, const struct form *q
     if (!range && (!from || !to))
         return bad(req, "bad_range", "from and to are needed (YYYY-MM-DD, today or yesterday)");
     if (!range && report_json_day(a->rg.zone, from, now, &a->rg.from_ms, &e) != DT_OK)
-        return bad(req, "bad_date", "from '%.*s' is not a date (YYYY-MM-DD, today or yesterday)",
+        return bad(req, "bad_date",
+                   "from '%.*s' is not a date from 1970-01-02 to "
+                   "9999-12-30 (YYYY-MM-DD, today or yesterday)",
                    DATE_SHOWN, from);
     if (!range && report_json_day(a->rg.zone, to, now, &s, &a->rg.to_ms) != DT_OK)
-        return bad(req, "bad_date", "to '%.*s' is not a date (YYYY-MM-DD, today or yesterday)",
+        return bad(req, "bad_date",
+                   "to '%.*s' is not a date from 1970-01-02 to "
+                   "9999-12-30 (YYYY-MM-DD, today or yesterday)",
                    DATE_SHOWN, to);
     if (!range && a->rg.to_ms <= a->rg.from_ms)
         return bad(req, "bad_range", "to %.*s is before from %.*s", DATE_SHOWN, to, DATE_SHOWN,
