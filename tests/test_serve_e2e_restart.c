@@ -96,31 +96,37 @@ static void hang_up(const char *sid)
     CHECK(done);
 }
 
-/* Waits until the emulator has the caller sid in its conference: the daemon has answered the
- * TwiML that joins it (a daemon killed while that request is open leaves the caller with no
- * TwiML, and the emulator ends the call with error 11205, as Twilio does). */
-static void caller_joined(const char *sid)
+/* Waits until the emulator's call sid has its member key (queue_sid, conference_sid) set to a
+ * sid starting with prefix. */
+static void sim_call_in(const char *sid, const char *key, const char *prefix)
 {
     char path[128];
     snprintf(path, sizeof path, "/sim/calls/%s", sid);
-    int joined = 0;
-    for (int i = 0; i < WAIT / 50 && !joined; i++) {
+    int in = 0;
+    for (int i = 0; i < WAIT / 50 && !in; i++) {
         struct se_resp r = se_ctl("GET", path, NULL);
-        const cJSON *call = cJSON_GetObjectItemCaseSensitive(r.json, "call");
-        const char *conf = se_str(call, "conference_sid");
-        joined = conf && strncmp(conf, "CF", 2) == 0;
+        const char *v = se_str(cJSON_GetObjectItemCaseSensitive(r.json, "call"), key);
+        in = v && strncmp(v, prefix, strlen(prefix)) == 0;
         se_resp_done(&r);
-        if (!joined)
+        if (!in)
             usleep(50000);
     }
-    CHECK(joined);
+    if (!in)
+        printf("  call %s: no %s\n", sid, key);
+    CHECK(in);
 }
 
-/* a accepts the call sid: the call connected in the database, a busy, and the caller joined
- * to the call's conference at the emulator (so the daemon may be killed next). */
+/* a accepts the call sid once the emulator has the caller in its queue (the daemon offers
+ * the call as it answers the webhook, before the emulator has run the Enqueue; an accept
+ * before it fails, the queue not yet holding the caller), then waits for the call connected
+ * in the database, a busy, and the caller in the call's conference at the emulator: the
+ * daemon has answered the TwiML that joins it (a kill while that request is open leaves the
+ * caller with no TwiML, and the emulator ends the call with error 11205, as Twilio does), so
+ * the daemon may be killed next. */
 static void accept_call(const struct se_agent *a, const char *sid)
 {
     char path[128], sql[256];
+    sim_call_in(sid, "queue_sid", "QU");
     snprintf(path, sizeof path, "/api/v1/calls/%s/accept", sid);
     CHECK_INT(api(a, "POST", path, NULL), 200);
     snprintf(sql, sizeof sql,
@@ -129,7 +135,7 @@ static void accept_call(const struct se_agent *a, const char *sid)
              sid);
     SE_WAIT_Q(sql, "1", WAIT);
     SE_WAIT_Q(state_of(a->name), "busy", WAIT);
-    caller_joined(sid);
+    sim_call_in(sid, "conference_sid", "CF");
 }
 
 TEST(offer_busy_and_wrapup_across_restarts)
