@@ -323,6 +323,40 @@ TEST(json_body)
 
 /* Keys of every length around SHA-1's 64-byte block (longer ones are hashed first) sign as
  * OpenSSL's one-shot HMAC does, and a signature validates only under its own key. */
+/* The keyed HMAC is kept between calls: each token in turn (a rotation back and forth, one
+ * byte changed, a prefix, one longer than a block) must be keyed afresh, never served the last. */
+TEST(token_changes_rekey)
+{
+    char longtok[101];
+    memset(longtok, 'k', sizeof longtok - 1);
+    longtok[sizeof longtok - 1] = '\0';
+    const char *tokens[] = {"12345", "12346", "12345", "1234", "123456", longtok, "12345", "12345"};
+    size_t n = sizeof tokens / sizeof tokens[0];
+    struct form p;
+    twilio_params(&p);
+    char data[512], want[DT_SIG_BUFSZ], got[DT_SIG_BUFSZ], prev[DT_SIG_BUFSZ] = "";
+    snprintf(data, sizeof data, "%s%s", URL,
+             "CallSidCA1234567890ABCDECaller+14158675309Digits1234From+14158675309To+18005551212");
+    for (size_t i = 0; i < n; i++) {
+        ref_sig(tokens[i], data, want);
+        CHECK_INT(sig_compute(tokens[i], URL, &p, got, NULL, 0), 0);
+        CHECK_STR(got, want);
+        CHECK_INT(sig_validate(tokens[i], URL, &p, want, NULL, 0), 0);
+        if (i > 0 && strcmp(tokens[i], tokens[i - 1]) != 0) {
+            /* the last token's signature fails under this one, and this one's under the last */
+            CHECK_INT(sig_validate(tokens[i], URL, &p, prev, NULL, 0), DT_EPERM);
+            CHECK_INT(sig_validate(tokens[i - 1], URL, &p, want, NULL, 0), DT_EPERM);
+            CHECK_INT(sig_validate(tokens[i], URL_443, &p, prev, NULL, 0), DT_EPERM);
+        }
+        dt_strlcpy(prev, want, sizeof prev);
+    }
+    /* the published vector still holds after all the rekeying */
+    CHECK_INT(sig_validate("longer-than-anything-before", URL, &p, SIG_URL, NULL, 0), DT_EPERM);
+    CHECK_INT(sig_compute(TOKEN, URL, &p, got, NULL, 0), 0);
+    CHECK_STR(got, SIG_URL);
+    form_done(&p);
+}
+
 TEST(keys_of_every_length)
 {
     char key[DT_SIG_MAX_TOKEN + 1], data[256], want[DT_SIG_BUFSZ], got[DT_SIG_BUFSZ];
@@ -351,5 +385,6 @@ int main(void)
     RUN(sha256_and_url_with_body_hash);
     RUN(json_body);
     RUN(keys_of_every_length);
+    RUN(token_changes_rekey);
     return check_done();
 }

@@ -177,7 +177,7 @@ static void append_sorted(struct dt_buf *b, const struct form *params)
 }
 
 /* ---- HMAC-SHA1 -------------------------------------------------------------------------------
- * Keyed once per call and used for every URL variant: the SHA-1 states after the inner and the
+ * Keyed once per token and used for every URL variant: the SHA-1 states after the inner and the
  * outer pad (RFC 2104) are kept, and each MAC starts from copies of them. SHA-1 is fetched from
  * the provider once per process: fetching it (as HMAC() and EVP_Q_mac() do at every call) costs
  * several times the hashing of a webhook. */
@@ -247,6 +247,50 @@ static int hmac_key_init(struct hmac_key *k, const char *token, char *err, size_
     return ok ? 0 : dt_seterr(err, errlen, DT_EIO, "HMAC-SHA1 failed");
 }
 
+/* ---- the keyed HMAC, kept per process ------------------------------------------------------
+ * A daemon validates every webhook with the one configured token: the key's pads are hashed
+ * once and kept with a copy of the token, and another token (a rotated or changed one) replaces
+ * them. The lock makes the cache safe for threads; the MACs run under it. */
+
+static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct hmac_key key_cached; /* never freed: reachable until the process ends */
+static char *key_token;            /* the token key_cached was keyed with, or NULL */
+static size_t key_token_len;
+
+/* Is token (checked by check_token) the cached one? Constant time in its bytes. */
+static int key_is_cached(const char *token, size_t len)
+{
+    return key_token && key_token_len == len && dt_consttime_eq(key_token, len, token, len);
+}
+
+/* Locks the cache and returns the HMAC keyed with token, keying it when the token is not the
+ * cached one. NULL (and unlocked, DT_EIO in err) if OpenSSL fails. Release with key_release. */
+static struct hmac_key *key_acquire(const char *token, char *err, size_t errlen)
+{
+    size_t len = strlen(token);
+    pthread_mutex_lock(&key_lock);
+    if (key_is_cached(token, len))
+        return &key_cached;
+    struct hmac_key k = {0};
+    if (hmac_key_init(&k, token, err, errlen) < 0) {
+        hmac_key_done(&k);
+        pthread_mutex_unlock(&key_lock);
+        return NULL;
+    }
+    hmac_key_done(&key_cached);
+    key_cached = k;
+    if (key_token)
+        OPENSSL_clear_free(key_token, key_token_len);
+    key_token = xstrdup(token);
+    key_token_len = len;
+    return &key_cached;
+}
+
+static void key_release(void)
+{
+    pthread_mutex_unlock(&key_lock);
+}
+
 /* base64(HMAC-SHA1(key, url[0..url_len) + tail)) into out. Returns 0 or DT_EIO. */
 static int hmac_b64(struct hmac_key *k, const char *url, size_t url_len, const struct dt_buf *tail,
                     char out[DT_SIG_BUFSZ], char *err, size_t errlen)
@@ -274,16 +318,14 @@ int sig_compute(const char *token, const char *url, const struct form *params,
         rc = check_url(url, err, errlen);
     if (rc < 0)
         return rc;
-    struct hmac_key k;
-    rc = hmac_key_init(&k, token, err, errlen);
-    if (rc == 0) {
-        struct dt_buf tail;
-        dt_buf_init(&tail);
-        append_sorted(&tail, params);
-        rc = hmac_b64(&k, url, strlen(url), &tail, out, err, errlen);
-        dt_buf_done(&tail);
-    }
-    hmac_key_done(&k);
+    struct dt_buf tail;
+    dt_buf_init(&tail);
+    append_sorted(&tail, params);
+    struct hmac_key *k = key_acquire(token, err, errlen);
+    rc = k ? hmac_b64(k, url, strlen(url), &tail, out, err, errlen) : DT_EIO;
+    if (k)
+        key_release();
+    dt_buf_done(&tail);
     return rc;
 }
 
@@ -310,14 +352,12 @@ static int match_variants(const char *token, const char *url, const struct url_p
                           const struct dt_buf *tail, const char *signature, int *match, char *err,
                           size_t errlen)
 {
-    struct hmac_key k;
     struct dt_buf v;
     dt_buf_init(&v);
     *match = 0;
     dt_buf_puts(&v, url);
-    int rc = hmac_key_init(&k, token, err, errlen);
-    if (rc == 0)
-        rc = variant_matches(&k, &v, tail, signature, match, err, errlen);
+    struct hmac_key *k = key_acquire(token, err, errlen);
+    int rc = k ? variant_matches(k, &v, tail, signature, match, err, errlen) : DT_EIO;
     if (rc == 0 && !*match && (u->has_port || u->default_port)) {
         dt_buf_reset(&v);
         dt_buf_append(&v, url, u->host_end);
@@ -326,9 +366,10 @@ static int match_variants(const char *token, const char *url, const struct url_p
             dt_buf_puts(&v, u->default_port);
         }
         dt_buf_puts(&v, url + u->rest);
-        rc = variant_matches(&k, &v, tail, signature, match, err, errlen);
+        rc = variant_matches(k, &v, tail, signature, match, err, errlen);
     }
-    hmac_key_done(&k);
+    if (k)
+        key_release();
     dt_buf_done(&v);
     return rc;
 }
