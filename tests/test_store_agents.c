@@ -142,7 +142,7 @@ TEST(restart_reads)
     ev(st, "offer.created", "{\"call_sid\":\"CA3\",\"agent\":\"carol\",\"queue\":\"q\"}");
     ev(st, "call.updated", "{\"call\":{\"sid\":\"CA3\"},\"agent\":\"carol\"}");
     ev(st, "offer.created", "{\"call_sid\":\"CA1\",\"agent\":\"alice\",\"queue\":\"q\"}");
-    struct store_offer_list l;
+    struct store_open_offers l;
     CHECK_INT(store_offers_open(st, &l, err, sizeof err), DT_OK);
     CHECK_INT(l.count, 3);
     if (l.count == 3) {
@@ -154,8 +154,8 @@ TEST(restart_reads)
         CHECK_STR(l.items[2].agent, "carol");
         CHECK(l.items[2].mode == NULL);
     }
-    store_offer_list_done(&l);
-    store_offer_list_done(NULL);
+    store_open_offers_done(&l);
+    store_open_offers_done(NULL);
 
     /* the last call.assigned of bob */
     const char *types[] = {"call.assigned", "call.dialing"};

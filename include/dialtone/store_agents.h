@@ -69,22 +69,22 @@ int store_agent_last_event(struct store *st, const char *agent, const char *cons
 
 /* An offer announced in the event log and never closed; strings owned (NULL when the event
  * lacked them). */
-struct store_offer {
+struct store_open_offer {
     char *call_sid, *agent, *queue, *mode;
 };
 
-struct store_offer_list {
-    struct store_offer *items;
+struct store_open_offers {
+    struct store_open_offer *items;
     size_t count;
 };
 
-void store_offer_list_done(struct store_offer_list *l);
+void store_open_offers_done(struct store_open_offers *l);
 
 /* Offers still open in the event log: for each call and agent, an "offer.created" with no
  * later "offer.withdrawn" or "call.assigned" for the same call and agent, ordered by call and
  * agent, at most STORE_OFFERS_OPEN_MAX. Reads the whole log: for the daemon's start. Errors:
  * DT_EDB (out empty). */
-int store_offers_open(struct store *st, struct store_offer_list *out, char *err, size_t errlen);
+int store_offers_open(struct store *st, struct store_open_offers *out, char *err, size_t errlen);
 
 /* SQLite's data_version into *v: it changes when another connection (dialtone agent, say)
  * commits to the database. Errors: DT_EDB (*v 0). */

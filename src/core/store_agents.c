@@ -291,7 +291,7 @@ int store_agent_last_event(struct store *st, const char *agent, const char *cons
     return rc;
 }
 
-void store_offer_list_done(struct store_offer_list *l)
+void store_open_offers_done(struct store_open_offers *l)
 {
     if (!l)
         return;
@@ -302,12 +302,12 @@ void store_offer_list_done(struct store_offer_list *l)
         free(l->items[i].mode);
     }
     free(l->items);
-    *l = (struct store_offer_list){0};
+    *l = (struct store_open_offers){0};
 }
 
-int store_offers_open(struct store *st, struct store_offer_list *out, char *err, size_t errlen)
+int store_offers_open(struct store *st, struct store_open_offers *out, char *err, size_t errlen)
 {
-    *out = (struct store_offer_list){0};
+    *out = (struct store_open_offers){0};
     sqlite3_stmt *s = prep(
         st,
         "SELECT c, a, q, m FROM (SELECT json_extract(data, '$.call_sid') AS c, "
@@ -325,7 +325,7 @@ int store_offers_open(struct store *st, struct store_offer_list *out, char *err,
     size_t cap = 0;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         out->items = store_list_room(out->items, out->count, &cap, sizeof *out->items, 16);
-        struct store_offer *o = &out->items[out->count++];
+        struct store_open_offer *o = &out->items[out->count++];
         o->call_sid = store_col_dup(s, 0);
         o->agent = store_col_dup(s, 1);
         o->queue = store_col_dup(s, 2);
@@ -333,7 +333,7 @@ int store_offers_open(struct store *st, struct store_offer_list *out, char *err,
     }
     if (step != SQLITE_DONE) {
         rc = store_dberr(st, "reading offers", err, errlen);
-        store_offer_list_done(out);
+        store_open_offers_done(out);
     }
     sqlite3_finalize(s);
     return rc;

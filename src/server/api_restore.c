@@ -211,14 +211,14 @@ static void fetch_call(struct api_restore *rs, const char *sid)
 
 static void withdraw_old_offers(struct api *api)
 {
-    struct store_offer_list l;
+    struct store_open_offers l;
     char err[256];
     if (store_offers_open(api->srv->store, &l, err, sizeof err) != DT_OK) {
         log_error("restart: reading the offers: %s", err);
         return;
     }
     for (size_t i = 0; i < l.count; i++) {
-        const struct store_offer *o = &l.items[i];
+        const struct store_open_offer *o = &l.items[i];
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "call_sid", o->call_sid);
         cJSON_AddStringToObject(d, "agent", o->agent);
@@ -229,7 +229,7 @@ static void withdraw_old_offers(struct api *api)
     }
     if (l.count)
         log_info("restart: %zu offers made before the restart withdrawn", l.count);
-    store_offer_list_done(&l);
+    store_open_offers_done(&l);
 }
 
 static void announce_offers(struct api *api)
