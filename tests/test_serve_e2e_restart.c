@@ -148,6 +148,7 @@ TEST(offer_busy_and_wrapup_across_restarts)
     char c1[64], sql[512];
     new_call(c1, sizeof c1);
     SE_WAIT_Q(events("offer.created", c1, "alice", NULL), "1", WAIT);
+    sim_call_in(c1, "queue_sid", "QU"); /* the voice webhook answered: no kill while it is */
     restart();
     SE_WAIT_Q(events("offer.withdrawn", c1, "alice", "restart"), "1", WAIT);
     SE_WAIT_Q(events("offer.created", c1, "alice", NULL), "2", WAIT);
