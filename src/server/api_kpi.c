@@ -181,11 +181,12 @@ void api_kpi_event(struct api *api, const struct store_event *ev)
 {
     if (strcmp(ev->type, "call.connected") != 0)
         return;
-    cJSON *d = cJSON_ParseWithLength(ev->data, ev->data_len);
+    cJSON *own;
+    const cJSON *d = server_event_tree(ev, &own);
     api_kpi_connected(api, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "call_sid")),
                       cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "agent")),
                       ev->ts_ms);
-    cJSON_Delete(d);
+    cJSON_Delete(own);
 }
 
 void api_kpi_no_wrapup(struct api *api, const char *agent)
