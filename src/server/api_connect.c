@@ -4,6 +4,11 @@
  * it; if the agent's leg cannot be made the caller goes back to the front of the line, still
  * in its conference with hold music rather than in silence. Once the agent's leg exists, the
  * call is stored as the agent's and the leg as the call's (dialtone/store_legs.h).
+ *
+ * A call is offered as soon as the daemon answers its voice webhook with <Enqueue>, a moment
+ * before Twilio has put the caller in the queue; an accept in that moment gets 404 from Queue
+ * Members. Such a dequeue is asked again every DEQUEUE_RETRY_MS, DEQUEUE_TRIES times in all,
+ * while the call is still the agent's; after that (or on any other error) the call waits again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +19,7 @@
 #include "dialtone/config.h"
 #include "dialtone/form.h"
 #include "dialtone/log.h"
+#include "dialtone/netloop.h"
 #include "dialtone/routing.h"
 #include "dialtone/store.h"
 #include "dialtone/store_agents.h"
@@ -23,18 +29,24 @@
 #include "server/api_int.h"
 #include "server/server_int.h"
 
+#define DEQUEUE_RETRY_MS 200
+#define DEQUEUE_TRIES    15
+
 /* A Twilio request in flight; api is NULL once the API is gone. */
 struct api_op {
     struct api *api;
     struct api_op *next, **prev;
     char sid[72], agent[136];
-    int step; /* 0: dequeue, 1: agent leg */
+    int step;                    /* 0: dequeue, 1: agent leg */
+    int tries;                   /* dequeues asked so far */
+    struct netloop_timer *again; /* the next dequeue; no request in flight while it runs */
 };
 
 /* ---- Twilio: the caller into its room, the agent's leg --------------------------------------- */
 
 static void op_free(struct api_op *op)
 {
+    netloop_timer_free(op->again);
     if (op->api) {
         *op->prev = op->next;
         if (op->next)
@@ -105,6 +117,7 @@ void api_agent_release(struct api *api, const char *agent)
 }
 
 static void on_twilio(const struct twilio_result *res, void *arg);
+static int dequeue(struct api *api, struct api_op *op, char *why, size_t whylen);
 
 static void add_agent_leg(struct api *api, const char *sid, const char *agent)
 {
@@ -138,18 +151,48 @@ static void add_agent_leg(struct api *api, const char *sid, const char *agent)
     }
 }
 
+/* The timer of a dequeue to ask again: the call must still be the agent's. */
+static void dequeue_again(struct netloop_timer *t, void *user)
+{
+    (void)t;
+    struct api_op *op = user;
+    struct api *api = op->api;
+    char sid[72], agent[136], why[160];
+    dt_strlcpy(sid, op->sid, sizeof sid);
+    dt_strlcpy(agent, op->agent, sizeof agent);
+    struct api_call *c = api_call_find(api, sid);
+    if (!c || strcmp(c->agent, agent) != 0) {
+        log_info("routing: %s is no longer %s's to connect", sid, agent);
+        op_free(op);
+        return;
+    }
+    if (dequeue(api, op, why, sizeof why) != DT_OK) {
+        op_free(op);
+        api_connect_failed(api, sid, agent, why);
+    }
+}
+
 static void on_twilio(const struct twilio_result *res, void *arg)
 {
     struct api_op *op = arg;
     struct api *api = op->api;
     if (!api) {
-        free(op);
+        op_free(op); /* the API is gone: op is unlinked already */
         return;
     }
     char sid[72], agent[136];
     int step = op->step;
     dt_strlcpy(sid, op->sid, sizeof sid);
     dt_strlcpy(agent, op->agent, sizeof agent);
+    struct api_call *live = api_call_find(api, sid);
+    if (res->rc != DT_OK && step == 0 && res->status == 404 && op->tries < DEQUEUE_TRIES && live &&
+        strcmp(live->agent, agent) == 0) {
+        /* not in Twilio's queue yet: ask again in a moment */
+        if (!op->again)
+            op->again = netloop_timer_new(api->srv->loop, dequeue_again, op);
+        netloop_timer_start(op->again, DEQUEUE_RETRY_MS);
+        return;
+    }
     op_free(op);
     if (res->rc != DT_OK) {
         char why[600];
@@ -193,27 +236,45 @@ void api_connect_start(struct api *api, const char *sid, const char *agent)
         add_agent_leg(api, sid, agent);
         return;
     }
+    struct api_op *op = op_new(api, sid, agent, 0);
+    char why[160];
+    if (dequeue(api, op, why, sizeof why) != DT_OK) {
+        op_free(op);
+        api_connect_failed(api, sid, agent, why);
+    }
+}
+
+/* Asks Twilio to move op's caller from its queue into its room. Errors: DT_ENOTFOUND, DT_EIO
+ * (why says it; op is the caller's to free). */
+static int dequeue(struct api *api, struct api_op *op, char *why, size_t whylen)
+{
+    struct api_call *c = api_call_find(api, op->sid);
     struct store_queue q;
     char err[256];
+    if (!c)
+        return dt_seterr(why, whylen, DT_ENOTFOUND, "the call is gone");
     if (store_queue_get(api->srv->store, c->queue, &q, err, sizeof err) != DT_OK || !q.twilio_sid) {
         store_queue_done(&q);
-        api_connect_failed(api, sid, agent, "the queue has no Twilio sid yet");
-        return;
+        return dt_seterr(why, whylen, DT_ENOTFOUND, "the queue has no Twilio sid yet");
     }
     char *url = xasprintf("%s/twilio/join?room=%s", api->srv->cfg->twilio.public_base_url, c->room);
-    struct api_op *op = op_new(api, sid, agent, 0);
-    int rc = twilio_member_dequeue(api->srv->twilio, q.twilio_sid, sid, url, "POST", on_twilio, op);
+    op->tries++;
+    int rc =
+        twilio_member_dequeue(api->srv->twilio, q.twilio_sid, op->sid, url, "POST", on_twilio, op);
     free(url);
     store_queue_done(&q);
-    if (rc != DT_OK) {
-        op_free(op);
-        api_connect_failed(api, sid, agent, "the dequeue could not be requested");
-    }
+    return rc == DT_OK ? DT_OK
+                       : dt_seterr(why, whylen, DT_EIO, "the dequeue could not be requested");
 }
 
 void api_connect_done(struct api *api)
 {
-    for (struct api_op *op = api->ops; op; op = op->next)
-        op->api = NULL;
+    struct api_op *op = api->ops, *next;
     api->ops = NULL;
+    for (; op; op = next) {
+        next = op->next;
+        op->api = NULL;
+        if (op->again && netloop_timer_pending(op->again)) /* no request in flight: ours */
+            op_free(op);
+    }
 }
