@@ -130,9 +130,12 @@ static void summary(const struct view_ctx *c, int y, int w)
     char a[48], b[48], line[256];
     switch (d->kind) {
     case REPORTS_ANSWER_RATE:
+        if (d->calls == 0) { /* no rate of nothing */
+            snprintf(line, sizeof line, "No call ended in these days.");
+            break;
+        }
         snprintf(line, sizeof line, "%lld calls ended, %lld answered: %.1f%%", (long long)d->calls,
-                 (long long)d->answered,
-                 d->calls ? 100.0 * (double)d->answered / (double)d->calls : 0.0);
+                 (long long)d->answered, 100.0 * (double)d->answered / (double)d->calls);
         break;
     case REPORTS_FAILURES:
         snprintf(line, sizeof line, "%lld failed call%s", (long long)d->calls,
