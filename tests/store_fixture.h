@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "dialtone/migrations.h"
 #include "dialtone/store.h"
 #include "dialtone/util.h"
 
@@ -89,5 +90,38 @@ static inline char *fixture_query(sqlite3 *db, const char *sql)
         CHECK_STR(fixture_got_, (want));                                                           \
         free(fixture_got_);                                                                        \
     } while (0)
+
+/*
+ * Builds a database at path as an older dialtone left it: WAL, the schema_version table and
+ * every embedded migration below version `before`, each recorded; then seed_sql (NULL: none).
+ * 0 on success, -1 on any SQLite error.
+ */
+static inline int sf_build_before(const char *path, int before, const char *seed_sql)
+{
+    sqlite3 *db;
+    if (sqlite3_open(path, &db) != SQLITE_OK) {
+        sqlite3_close(db);
+        return -1;
+    }
+    int rc = sqlite3_exec(db,
+                          "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+                          "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT "
+                          "NOT NULL, applied_ms INTEGER NOT NULL)",
+                          NULL, NULL, NULL);
+    for (int i = 0; rc == SQLITE_OK && i < migrations_count; i++) {
+        if (migrations_table[i].version >= before)
+            break;
+        char *rec = xasprintf("INSERT INTO schema_version VALUES (%d, '%s', 1)",
+                              migrations_table[i].version, migrations_table[i].name);
+        rc = sqlite3_exec(db, migrations_table[i].sql, NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db, rec, NULL, NULL, NULL);
+        free(rec);
+    }
+    if (rc == SQLITE_OK && seed_sql)
+        rc = sqlite3_exec(db, seed_sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? 0 : -1;
+}
 
 #endif

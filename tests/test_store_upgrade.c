@@ -17,38 +17,16 @@
 /* Builds path at schema version UPGRADED - 1, as an older dialtone left it. 0 on success. */
 static int build_previous(const char *path)
 {
-    sqlite3 *db;
-    if (sqlite3_open(path, &db) != SQLITE_OK)
-        return -1;
-    int rc = sqlite3_exec(db,
-                          "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-                          "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT "
-                          "NOT NULL, applied_ms INTEGER NOT NULL)",
-                          NULL, NULL, NULL);
-    for (int i = 0; rc == SQLITE_OK && i < migrations_count; i++) {
-        if (migrations_table[i].version >= UPGRADED)
-            break;
-        char *rec = xasprintf("INSERT INTO schema_version VALUES (%d, '%s', 1)",
-                              migrations_table[i].version, migrations_table[i].name);
-        rc = sqlite3_exec(db, migrations_table[i].sql, NULL, NULL, NULL);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_exec(db, rec, NULL, NULL, NULL);
-        free(rec);
-    }
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(
-            db,
-            "INSERT INTO calls (sid, parent_sid, direction, from_number, status, status_seq, "
-            "created_ms, updated_ms) VALUES ('CAold1', NULL, 'inbound', '+15550001', "
-            "'completed', 3, 1000, 2000), ('CAold2', 'CAold1', 'outbound-dial', '+15550002', "
-            "'in-progress', 1, 1500, 1600); "
-            "INSERT INTO call_events (call_sid, type, status, seq, ts_ms, payload) VALUES "
-            "('CAold1', 'status', 'completed', 3, 2000, 'CallSid=CAold1&x=%00y'); "
-            "INSERT INTO webhook_log (received_ms, path, signature_ok, body) VALUES "
-            "(2000, '/twilio/status', 1, 'CallSid=CAold1')",
-            NULL, NULL, NULL);
-    sqlite3_close(db);
-    return rc == SQLITE_OK ? 0 : -1;
+    return sf_build_before(
+        path, UPGRADED,
+        "INSERT INTO calls (sid, parent_sid, direction, from_number, status, status_seq, "
+        "created_ms, updated_ms) VALUES ('CAold1', NULL, 'inbound', '+15550001', "
+        "'completed', 3, 1000, 2000), ('CAold2', 'CAold1', 'outbound-dial', '+15550002', "
+        "'in-progress', 1, 1500, 1600); "
+        "INSERT INTO call_events (call_sid, type, status, seq, ts_ms, payload) VALUES "
+        "('CAold1', 'status', 'completed', 3, 2000, 'CallSid=CAold1&x=%00y'); "
+        "INSERT INTO webhook_log (received_ms, path, signature_ok, body) VALUES "
+        "(2000, '/twilio/status', 1, 'CallSid=CAold1')");
 }
 
 TEST(upgrade_keeps_rows_drops_indexes)

@@ -22,51 +22,29 @@
 /* Builds path with the migrations before UPGRADED, as an older dialtone left it. 0 on success. */
 static int build_previous(const char *path)
 {
-    sqlite3 *db;
-    if (sqlite3_open(path, &db) != SQLITE_OK)
-        return -1;
-    int rc = sqlite3_exec(db,
-                          "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-                          "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT "
-                          "NOT NULL, applied_ms INTEGER NOT NULL)",
-                          NULL, NULL, NULL);
-    for (int i = 0; rc == SQLITE_OK && i < migrations_count; i++) {
-        if (migrations_table[i].version >= UPGRADED)
-            break;
-        char *rec = xasprintf("INSERT INTO schema_version VALUES (%d, '%s', 1)",
-                              migrations_table[i].version, migrations_table[i].name);
-        rc = sqlite3_exec(db, migrations_table[i].sql, NULL, NULL, NULL);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_exec(db, rec, NULL, NULL, NULL);
-        free(rec);
-    }
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(
-            db,
-            "INSERT INTO calls (sid, parent_sid, direction, from_number, to_number, queue, status, "
-            "status_seq, queue_result, duration_s, price, created_ms, updated_ms, conference, "
-            "conference_sid, recording_channels, recording_source) VALUES "
-            "('CAold1', NULL, 'inbound', '+15550001', '+15550100', 'support', 'completed', 3, "
-            "'bridged', 42, '-0.01300', 1000, 2000, 'call-CAold1', 'CFold', 2, 'DialVerb'), "
-            "('CAold2', 'CAold1', 'outbound-dial', '+15550002', NULL, NULL, 'in-progress', 1, "
-            "NULL, NULL, NULL, 1500, 1600, NULL, NULL, NULL, NULL), "
-            "('CAwait', NULL, 'inbound', '+15550003', '+15550100', 'support', 'in-progress', 1, "
-            "NULL, NULL, NULL, 1700, 1700, NULL, NULL, NULL, NULL), "
-            "('CAnost', NULL, 'inbound', '+15550004', '+15550100', 'sales', NULL, -1, NULL, "
-            "NULL, NULL, 1800, 1800, NULL, NULL, NULL, NULL); "
-            "INSERT INTO call_events (call_sid, type, status, seq, ts_ms, payload) VALUES "
-            "('CAold1', 'status', 'completed', 3, 2000, 'CallSid=CAold1&x=%00y'), "
-            "('CAold2', 'status', 'in-progress', 1, 1600, 'CallSid=CAold2'); "
-            "INSERT INTO webhook_log (received_ms, path, signature_ok, body) VALUES "
-            "(2000, '/twilio/status', 1, 'CallSid=CAold1'); "
-            "INSERT INTO events (type, ts_ms, data) VALUES ('call.updated', 1600, "
-            "'{\"call\":{\"sid\":\"CAold2\"}}'), ('call.ended', 2000, '{\"call\":null}'), "
-            "('call.updated', 2100, '[1]'); "
-            "DELETE FROM events WHERE seq = 3", /* the newest lost: seq 3 is never handed out again
-                                                 */
-            NULL, NULL, NULL);
-    sqlite3_close(db);
-    return rc == SQLITE_OK ? 0 : -1;
+    return sf_build_before(
+        path, UPGRADED,
+        "INSERT INTO calls (sid, parent_sid, direction, from_number, to_number, queue, status, "
+        "status_seq, queue_result, duration_s, price, created_ms, updated_ms, conference, "
+        "conference_sid, recording_channels, recording_source) VALUES "
+        "('CAold1', NULL, 'inbound', '+15550001', '+15550100', 'support', 'completed', 3, "
+        "'bridged', 42, '-0.01300', 1000, 2000, 'call-CAold1', 'CFold', 2, 'DialVerb'), "
+        "('CAold2', 'CAold1', 'outbound-dial', '+15550002', NULL, NULL, 'in-progress', 1, "
+        "NULL, NULL, NULL, 1500, 1600, NULL, NULL, NULL, NULL), "
+        "('CAwait', NULL, 'inbound', '+15550003', '+15550100', 'support', 'in-progress', 1, "
+        "NULL, NULL, NULL, 1700, 1700, NULL, NULL, NULL, NULL), "
+        "('CAnost', NULL, 'inbound', '+15550004', '+15550100', 'sales', NULL, -1, NULL, "
+        "NULL, NULL, 1800, 1800, NULL, NULL, NULL, NULL); "
+        "INSERT INTO call_events (call_sid, type, status, seq, ts_ms, payload) VALUES "
+        "('CAold1', 'status', 'completed', 3, 2000, 'CallSid=CAold1&x=%00y'), "
+        "('CAold2', 'status', 'in-progress', 1, 1600, 'CallSid=CAold2'); "
+        "INSERT INTO webhook_log (received_ms, path, signature_ok, body) VALUES "
+        "(2000, '/twilio/status', 1, 'CallSid=CAold1'); "
+        "INSERT INTO events (type, ts_ms, data) VALUES ('call.updated', 1600, "
+        "'{\"call\":{\"sid\":\"CAold2\"}}'), ('call.ended', 2000, '{\"call\":null}'), "
+        "('call.updated', 2100, '[1]'); "
+        /* the newest lost: seq 3 is never handed out again */
+        "DELETE FROM events WHERE seq = 3");
 }
 
 /* The rows and the schema after the upgrade. */

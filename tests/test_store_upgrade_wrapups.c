@@ -25,35 +25,13 @@ static int upgraded(void)
 /* Builds path at the version before the migration, with call_kpi rows. 0 on success. */
 static int build_previous(const char *path, int before)
 {
-    sqlite3 *db;
-    if (sqlite3_open(path, &db) != SQLITE_OK)
-        return -1;
-    int rc = sqlite3_exec(db,
-                          "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-                          "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT "
-                          "NOT NULL, applied_ms INTEGER NOT NULL)",
-                          NULL, NULL, NULL);
-    for (int i = 0; rc == SQLITE_OK && i < migrations_count; i++) {
-        if (migrations_table[i].version >= before)
-            break;
-        char *rec = xasprintf("INSERT INTO schema_version VALUES (%d, '%s', 1)",
-                              migrations_table[i].version, migrations_table[i].name);
-        rc = sqlite3_exec(db, migrations_table[i].sql, NULL, NULL, NULL);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_exec(db, rec, NULL, NULL, NULL);
-        free(rec);
-    }
     /* CA1: ann's, wrapped up in 20 s; CA2: bob's, his wrap-up still on; CA3: wrapped up with no
      * agent known; CA4: an agent's wrap-up of 0 (none). */
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db,
-                          "INSERT INTO call_kpi (call_sid, agent, enqueued_ms, connected_ms, "
-                          "hold_ms, wrapup_s) VALUES ('CA1', 'ann', 1000, 2000, 500, 20), "
-                          "('CA2', 'bob', 1000, 3000, 0, NULL), ('CA3', NULL, 1000, NULL, 0, 5), "
-                          "('CA4', 'sue', NULL, 4000, 0, 0)",
-                          NULL, NULL, NULL);
-    sqlite3_close(db);
-    return rc == SQLITE_OK ? 0 : -1;
+    return sf_build_before(path, before,
+                           "INSERT INTO call_kpi (call_sid, agent, enqueued_ms, connected_ms, "
+                           "hold_ms, wrapup_s) VALUES ('CA1', 'ann', 1000, 2000, 500, 20), "
+                           "('CA2', 'bob', 1000, 3000, 0, NULL), ('CA3', NULL, 1000, NULL, 0, 5), "
+                           "('CA4', 'sue', NULL, 4000, 0, 0)");
 }
 
 TEST(upgrade_keeps_wrapups)
