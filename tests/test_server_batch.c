@@ -45,7 +45,7 @@ static struct {
     struct server *srv;
     char dir[64], db[96];
     int64_t seqs[MAX_SEQS];
-    int nseq, sink_in_tx, with_tree;
+    int nseq, sink_in_tx, with_tree, with_call;
 } bx;
 
 static void on_event(void *user, const struct store_event *ev)
@@ -57,6 +57,12 @@ static void on_event(void *user, const struct store_event *ev)
         char *text = cJSON_PrintUnformatted(ev->json);
         bx.with_tree += text && strcmp(text, ev->data) == 0;
         free(text);
+        /* the call as read for the event: the one its data describes */
+        const cJSON *call = cJSON_GetObjectItemCaseSensitive(ev->json, "call");
+        const char *sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "sid"));
+        const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "status"));
+        bx.with_call += ev->call && sid && st && strcmp(ev->call->sid, sid) == 0 &&
+                        ev->call->has_status && strcmp(callstate_name(ev->call->status), st) == 0;
     }
     if (bx.nseq < MAX_SEQS)
         bx.seqs[bx.nseq] = ev->seq;
@@ -198,6 +204,7 @@ TEST(together_in_one_transaction_none_lost)
     CHECK_INT(bx.nseq, TOGETHER - 2);
     CHECK_INT(bx.sink_in_tx, 0);
     CHECK_INT(bx.with_tree, TOGETHER - 2); /* the sink's readers need not parse them again */
+    CHECK_INT(bx.with_call, TOGETHER - 2); /* nor read the call again */
     int ordered = 1;
     for (int i = 1; i < bx.nseq && i < MAX_SEQS; i++)
         ordered &= bx.seqs[i] > bx.seqs[i - 1];

@@ -324,6 +324,10 @@ struct store_event {
      * during the callback only, never to be changed), else NULL: parse data. The store's
      * own readers leave it NULL. */
     const struct cJSON *json;
+    /* The call the event is about as it stood when the event was made (borrowed, valid
+     * during the callback only), when whoever made the event had it read, else NULL: read the
+     * call from the store. */
+    const struct store_call *call;
 };
 
 /* Called once per event, in seq order; non-zero stops the walk (and is returned). */

@@ -63,12 +63,14 @@ int webhooks_kind_of(const char *path, enum webhooks_kind *out);
 /* Emits one event (type, data as JSON text); returns 0 or a DT_E* code. */
 typedef int (*webhooks_emit_fn)(void *user, const char *type, const char *data);
 
-/* The same, with data also as the cJSON tree it was printed from, which the function takes
- * over (whatever it returns): it may hand the tree on with the event so that its readers need
- * not parse the text again. */
+/* The same, with data also as the cJSON tree it was printed from, and the call the event is
+ * about as read for it (a heap copy, or NULL), both of which the function takes over (whatever
+ * it returns; the call is freed with store_call_done and free): it may hand them on with the
+ * event so that its readers need not parse the text or read the call again. */
 struct cJSON;
+struct store_call;
 typedef int (*webhooks_emit_json_fn)(void *user, const char *type, const char *data,
-                                     struct cJSON *json);
+                                     struct cJSON *json, struct store_call *call);
 
 /* What a handler works with; everything borrowed. */
 struct webhooks_ctx {

@@ -63,22 +63,24 @@ static int already_fed(struct api_alerts *al, const char *sid)
     return 0;
 }
 
-static void feed_call(struct api_alerts *al, const char *sid)
+static void feed_call(struct api_alerts *al, const struct store_event *ev, const char *sid)
 {
-    struct store_call c;
+    struct store_call own;
     struct alert_call f;
     char err[256];
+    int rc;
     if (!sid || !*sid || strlen(sid) >= SID_SIZE || already_fed(al, sid))
         return;
-    int rc = store_call_get(al->api->srv->store, sid, &c, err, sizeof err);
-    if (rc != DT_OK) {
+    const struct store_call *c =
+        server_event_call(al->api->srv, ev, sid, &own, &rc, err, sizeof err);
+    if (!c) {
         if (rc != DT_ENOTFOUND)
             log_warn("alerts: the call %s: %s", sid, err);
         return;
     }
-    if ((!c.parent_sid || !*c.parent_sid) && store_kpi_alert_call(&c, &f) == DT_OK)
+    if ((!c->parent_sid || !*c->parent_sid) && store_kpi_alert_call(c, &f) == DT_OK)
         alerts_feed(al->a, &f);
-    store_call_done(&c);
+    store_call_done(&own);
 }
 
 void api_alerts_price(struct api *api, int64_t cost_micros)
@@ -100,7 +102,7 @@ static void on_event(void *user, const struct store_event *ev)
     const char *sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "sid"));
     if (!sid)
         sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "sid"));
-    feed_call(al, sid);
+    feed_call(al, ev, sid);
     cJSON_Delete(own);
 }
 

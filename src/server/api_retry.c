@@ -256,19 +256,22 @@ static int counted(struct api_retry *r, const char *sid)
     return 0;
 }
 
-static void ended(struct api_retry *r, const char *sid)
+static void ended(struct api_retry *r, const struct store_event *ev, const char *sid)
 {
     if (!sid || !sid[0] || strlen(sid) >= SID_SIZE || counted(r, sid))
         return;
-    struct store_call call;
+    struct store_call own;
     char err[256];
-    if (store_call_get(r->api->srv->store, sid, &call, err, sizeof err) != DT_OK)
+    int rc;
+    const struct store_call *call =
+        server_event_call(r->api->srv, ev, sid, &own, &rc, err, sizeof err);
+    if (!call)
         return;
-    api_numbers_call_ended(r->api, &call);
+    api_numbers_call_ended(r->api, call);
     struct chain *c = find(r, NULL, sid);
     if (c)
-        decide(r, c, &call);
-    store_call_done(&call);
+        decide(r, c, call);
+    store_call_done(&own);
 }
 
 static void on_event(void *user, const struct store_event *ev)
@@ -294,7 +297,8 @@ static void on_event(void *user, const struct store_event *ev)
     } else {
         const cJSON *call = cJSON_GetObjectItemCaseSensitive(root, "call");
         const char *sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(call, "sid"));
-        ended(r, sid ? sid : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "sid")));
+        ended(r, ev,
+              sid ? sid : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "sid")));
     }
     cJSON_Delete(own);
 }

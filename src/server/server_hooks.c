@@ -72,6 +72,18 @@ const cJSON *server_event_tree(const struct store_event *ev, cJSON **own)
     return *own;
 }
 
+const struct store_call *server_event_call(struct server *s, const struct store_event *ev,
+                                           const char *sid, struct store_call *own, int *rc,
+                                           char *err, size_t errlen)
+{
+    *own = (struct store_call){0};
+    *rc = DT_OK;
+    if (ev->call && ev->call->sid && sid && strcmp(ev->call->sid, sid) == 0)
+        return ev->call;
+    *rc = store_call_get(s->store, sid, own, err, errlen);
+    return *rc == DT_OK ? own : NULL;
+}
+
 /* ---- group commit ---------------------------------------------------------------------------
  * A good webhook is deferred into the current batch; the batch runs once a loop round has
  * read no more webhooks for it (httpd_flush_soon, on_flush), or when it is full: one
@@ -88,6 +100,7 @@ struct held {
     int64_t seq, ts_ms;
     char *type, *data;
     cJSON *json;
+    struct store_call *call; /* the event's call as read for it, or NULL */
 };
 
 /* A webhook waiting for its batch's commit. */
@@ -119,13 +132,16 @@ static void drop_events(struct hook_batch *b, size_t from)
         free(b->events[i].type);
         free(b->events[i].data);
         cJSON_Delete(b->events[i].json);
+        store_call_done(b->events[i].call);
+        free(b->events[i].call);
     }
     b->nevents = from;
 }
 
 /* The handlers' event function inside a batch: appended now, handed to the sink later with
- * json, which it takes over. */
-static int batch_emit_json(void *user, const char *type, const char *data, cJSON *json)
+ * json and call, which it takes over. */
+static int batch_emit_json(void *user, const char *type, const char *data, cJSON *json,
+                           struct store_call *call)
 {
     struct hook_batch *b = user;
     struct server *s = b->s;
@@ -134,6 +150,8 @@ static int batch_emit_json(void *user, const char *type, const char *data, cJSON
     int rc = store_event_append_printed(s->store, type, now, data, &seq, err, sizeof err);
     if (rc != DT_OK) {
         cJSON_Delete(json);
+        store_call_done(call);
+        free(call);
         s->counters.event_errors++;
         log_error("event %s lost: %s", type ? type : "(none)", err);
         return rc;
@@ -143,8 +161,12 @@ static int batch_emit_json(void *user, const char *type, const char *data, cJSON
         b->capevents = b->capevents ? 2 * b->capevents : 16;
         b->events = xrealloc(b->events, b->capevents * sizeof *b->events);
     }
-    b->events[b->nevents++] = (struct held){
-        .seq = seq, .ts_ms = now, .type = xstrdup(type), .data = xstrdup(data), .json = json};
+    b->events[b->nevents++] = (struct held){.seq = seq,
+                                            .ts_ms = now,
+                                            .type = xstrdup(type),
+                                            .data = xstrdup(data),
+                                            .json = json,
+                                            .call = call};
     return DT_OK;
 }
 
@@ -304,7 +326,8 @@ static void batch_run(struct hook_batch *b)
                                  .ts_ms = h->ts_ms,
                                  .data = h->data,
                                  .data_len = strlen(h->data),
-                                 .json = h->json};
+                                 .json = h->json,
+                                 .call = h->call};
         s->sink(s->sink_user, &ev);
     }
     batch_free(b);

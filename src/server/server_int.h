@@ -64,6 +64,14 @@ void server_events_drop(struct server *s);
  * (cJSON_Delete(NULL) does nothing). NULL when the text is not JSON. */
 const struct cJSON *server_event_tree(const struct store_event *ev, struct cJSON **own);
 
+/* The call sid of an event handed to the sink: the one the event carries when it is that
+ * call (borrowed), else read from the store into *own (the caller then frees it with
+ * store_call_done, which a zeroed *own also allows). NULL when neither, *rc the store's error
+ * (DT_ENOTFOUND for a call it does not have) with err set. */
+const struct store_call *server_event_call(struct server *s, const struct store_event *ev,
+                                           const char *sid, struct store_call *own, int *rc,
+                                           char *err, size_t errlen);
+
 /* A cJSON tree as text, the same bytes as cJSON_PrintUnformatted gives, faster (server_json.c).
  * Returns the text (the caller's to free; its length in *len, which may be NULL), or NULL when
  * item is NULL, holds a value cJSON cannot print, or nests deeper than 1,000. */

@@ -120,12 +120,13 @@ void hook_emit_call(const struct webhooks_ctx *c, const char *type, const char *
         return;
     }
     cJSON *data = extra ? extra : cJSON_CreateObject();
-    struct store_call call;
+    struct store_call *call = xmalloc(sizeof *call);
     char err[256];
-    if (sid && store_call_get(c->store, sid, &call, err, sizeof err) == DT_OK) {
-        cJSON_AddItemToObject(data, "call", calljson_new(&call));
-        store_call_done(&call);
+    if (sid && store_call_get(c->store, sid, call, err, sizeof err) == DT_OK) {
+        cJSON_AddItemToObject(data, "call", calljson_new(call));
     } else {
+        free(call);
+        call = NULL;
         cJSON_AddNullToObject(data, "call");
     }
     char *text = server_json_print(data, NULL);
@@ -135,9 +136,12 @@ void hook_emit_call(const struct webhooks_ctx *c, const char *type, const char *
         abort(); /* cJSON fails only on out-of-memory */
     int rc;
     if (c->emit_json) {
-        rc = c->emit_json(c->emit_user, type, text, data); /* the tree goes with the event */
+        /* the tree and the call go with the event */
+        rc = c->emit_json(c->emit_user, type, text, data, call);
     } else {
         cJSON_Delete(data);
+        store_call_done(call);
+        free(call);
         rc = c->emit(c->emit_user, type, text);
     }
     if (rc != DT_OK)
