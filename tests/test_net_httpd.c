@@ -393,6 +393,40 @@ static void leave_early_run(void *arg)
     close(fd);
 }
 
+/* A client that leaves at once: its request is answered without looking (deferred for less
+ * than 10 ms) or found gone; either way the write to a closed socket harms nothing. */
+static void leave_at_once_run(void *arg)
+{
+    struct exchange *x = arg;
+    x->rc = -2;
+    for (int i = 0; i < 20; i++) {
+        int fd = raw_connect("127.0.0.1", x->port);
+        if (fd < 0)
+            return;
+        raw_send_str(fd, "POST /defer?ms=0 HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi");
+        close(fd);
+    }
+    usleep(200 * 1000);
+    int fd = raw_connect("127.0.0.1", x->port);
+    raw_send_str(fd, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+    x->rc = raw_read(fd, &x->out, 1, 3000);
+    close(fd);
+}
+
+TEST(deferred_answer_at_once_to_a_client_that_left)
+{
+    struct fixture fx;
+    CHECK_INT(fixture_init(&fx, 0), 0);
+    struct exchange x = {.port = fx.port};
+    dt_buf_init(&x.out);
+    CHECK(net_run_client(fx.loop, leave_at_once_run, &x, 10000));
+    CHECK_INT(x.rc, 1);
+    CHECK_STR(raw_body(&x.out), "hello, world\n");
+    CHECK_INT(fx.deferred_done, 20); /* every one answered and freed */
+    dt_buf_done(&x.out);
+    fixture_done(&fx);
+}
+
 TEST(deferred_answer_to_a_client_that_left)
 {
     struct fixture fx;
@@ -437,6 +471,7 @@ int main(void)
     RUN(chunked_request_gets_411_at_once);
     RUN(expect_100_continue_is_answered);
     RUN(deferred_answer_after_a_timer);
+    RUN(deferred_answer_at_once_to_a_client_that_left);
     RUN(deferred_answer_to_a_client_that_left);
     RUN(query_is_rebuilt_canonically);
     return check_done();

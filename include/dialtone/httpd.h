@@ -146,9 +146,10 @@ int httpd_req_add_header(struct httpd_req *req, const char *name, const char *va
  * refused), body of len bytes (copied; NULL with len 0 for none; dropped for 204 and 304 and
  * not sent to HEAD), with Content-Length and keep-alive. The
  * request is no longer the caller's after this call, whatever it returns: it is freed once
- * the answer is written or the connection closes. Returns 0; DT_ESTATE when the client had
- * already gone (a deferred request); DT_EINVAL for a bad status or content type, in which
- * case a 500 is sent instead.
+ * the answer is written or the connection closes. Returns 0; DT_ESTATE when the client of a
+ * request deferred 10 ms or more before had already gone (one answered sooner is written
+ * without looking: should its client have left, the write fails and the connection closes);
+ * DT_EINVAL for a bad status or content type, in which case a 500 is sent instead.
  */
 int httpd_respond(struct httpd_req *req, int status, const char *content_type, const void *body,
                   size_t len);

@@ -112,8 +112,9 @@ struct httpd_req {
     size_t nheaders;
     struct dt_buf body;
     size_t body_expected;
-    int head;     /* HEAD: headers only */
-    int deferred; /* its handler deferred it */
+    int head;               /* HEAD: headers only */
+    int deferred;           /* its handler deferred it */
+    int64_t deferred_at_ms; /* when, on the monotonic clock */
 
     int status;
     char *ctype;

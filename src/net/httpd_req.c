@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 static const struct {
     enum lws_token_indexes tok;
@@ -248,6 +249,23 @@ static int peer_closed(struct lws *wsi)
     return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether an answer should first look whether the client left: not for a request deferred
+ * less than HTTPD_LOOK_AFTER_MS ago (a batch of webhooks answered after their commit), where
+ * the look, a system call per answer, would cost more than the write that a departed client
+ * only makes fail. */
+#define HTTPD_LOOK_AFTER_MS 10
+static int worth_looking(const struct httpd_req *req)
+{
+    return mono_ms() - req->deferred_at_ms >= HTTPD_LOOK_AFTER_MS;
+}
+
 int httpd_req_gone(const struct httpd_req *req)
 {
     return req->wsi == NULL || peer_closed(req->wsi);
@@ -318,7 +336,7 @@ int httpd_respond(struct httpd_req *req, int status, const char *content_type, c
         httpd_req_free(req);
         return DT_ESTATE;
     }
-    if (req->state == REQ_DEFERRED && peer_closed(req->wsi)) {
+    if (req->state == REQ_DEFERRED && worth_looking(req) && peer_closed(req->wsi)) {
         struct lws *wsi = req->wsi;
         httpd_req_free(req);
         lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
@@ -351,5 +369,6 @@ void httpd_defer(struct httpd_req *req)
     if (req->state == REQ_HANDLING) {
         req->state = REQ_DEFERRED;
         req->deferred = 1;
+        req->deferred_at_ms = mono_ms();
     }
 }
