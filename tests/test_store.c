@@ -574,6 +574,59 @@ TEST(survives_kill_9)
     free(path);
 }
 
+/* The WAL's frames (pages written) so far; the checkpoint thread leaves it alone below 1,000. */
+static long wal_frames(const char *db)
+{
+    char *wal = xasprintf("%s-wal", db);
+    FILE *f = fopen(wal, "rb");
+    free(wal);
+    if (!f)
+        return -1;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fclose(f);
+    return size < 32 ? 0 : (size - 32) / (4096 + 24);
+}
+
+/* The pages one new call's status callback writes: with no agent, queue or conference, none
+ * of those three indexes' (they hold only the calls that have one); with all three, one each
+ * more. */
+TEST(new_call_without_agent_writes_fewer_pages)
+{
+    char *path = NULL;
+    struct store *st = fixture_open(&path);
+    if (!st)
+        return;
+    char sid[40];
+    for (int i = 0; i < 20; i++) { /* the tables past their first pages */
+        snprintf(sid, sizeof sid, "CA%032d", i);
+        struct store_call_update u = status_cb(sid, "completed", 3, 1000 + i);
+        u.agent = "alice";
+        u.queue = "support";
+        u.conference_sid = "CF0123456789abcdef0123456789abcdef";
+        apply_ok(st, &u, NULL);
+    }
+    long f0 = wal_frames(path);
+    struct store_call_update bare =
+        status_cb("CA00000000000000000000000000000100", "completed", 3, 2000);
+    apply_ok(st, &bare, NULL);
+    long f1 = wal_frames(path);
+    struct store_call_update full =
+        status_cb("CA00000000000000000000000000000101", "completed", 3, 2001);
+    full.agent = "alice";
+    full.queue = "support";
+    full.conference_sid = "CF0123456789abcdef0123456789abcdef";
+    apply_ok(st, &full, NULL);
+    long f2 = wal_frames(path);
+    CHECK(f0 > 0 && f1 > f0 && f2 > f1);
+    if (f2 - f1 < f1 - f0 + 3)
+        CHECK_FAIL_("a call without agent, queue or conference wrote %ld pages, one with all "
+                    "three %ld (three more expected)",
+                    f1 - f0, f2 - f1);
+    store_close(st);
+    free(path);
+}
+
 int main(void)
 {
     if (fixture_init() != 0)
@@ -589,6 +642,7 @@ int main(void)
     RUN(call_apply_rejects_bad_input);
     RUN(hostile_strings_verbatim);
     RUN(survives_kill_9);
+    RUN(new_call_without_agent_writes_fewer_pages);
     fixture_done();
     return check_done();
 }
