@@ -413,7 +413,7 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
     int rc = DT_OK;
     if (sqlite3_open_v2(path, &st->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
+                        in_memory ? NULL : store_walbuf_vfs()) != SQLITE_OK) {
         rc = dt_seterr(err, errlen, DT_EDB, "cannot open %s: %s", path,
                        st->db ? sqlite3_errmsg(st->db) : "out of memory");
     }

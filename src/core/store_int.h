@@ -74,6 +74,19 @@ struct store {
     int call_params_ready[2];
 };
 
+/* The VFS that gathers a WAL commit's frames into one write (store_walbuf.c): its name, for
+ * sqlite3_open_v2, registered on first call; NULL when the default VFS cannot carry it (then
+ * open with the default). */
+#define STORE_WALBUF_VFS "dialtone-walbuf"
+const char *store_walbuf_vfs(void);
+
+/* What it did, over the whole process: writes gathered, the writes they went out in, and
+ * writes passed through as they came. */
+struct store_walbuf_counts {
+    unsigned long gathered, flushes, through;
+};
+void store_walbuf_counts(struct store_walbuf_counts *out);
+
 /* The cached statement id, prepared on first use, reset and with bindings cleared. NULL on
  * error, with detail in err. */
 sqlite3_stmt *store_stmt(struct store *st, enum store_sql id, char *err, size_t errlen);
