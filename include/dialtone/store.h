@@ -255,7 +255,8 @@ void store_call_list_done(struct store_call_list *l);
 /*
  * One page of history, newest first by (created_ms, sid): at most limit (1 to
  * STORE_HISTORY_MAX_LIMIT) calls matching f (NULL for none) that come after the cursor `after`
- * (NULL for the first page). Each page is one index seek, however deep. out receives the calls
+ * (NULL for the first page). Each page is one index seek, however deep (store_history_seeks
+ * says which filters may read many rows past it). out receives the calls
  * (release with store_call_list_done()); *more is set to 1 when more calls follow, and then
  * *next (both may be NULL) holds the cursor for the next page. Errors: DT_EINVAL (bad limit,
  * unknown status, a filter string over STORE_TEXT_MAX), DT_EDB; out is empty on error.
@@ -263,6 +264,17 @@ void store_call_list_done(struct store_call_list *l);
 int store_history(struct store *st, const struct store_history_filter *f,
                   const struct store_cursor *after, int limit, struct store_call_list *out,
                   int *more, struct store_cursor *next, char *err, size_t errlen);
+
+/* What store_history() would refuse for f, after and limit, without reading: DT_OK, or its
+ * error (DT_EINVAL, DT_ETOOBIG) with the same words in err. */
+int store_history_check(const struct store_history_filter *f, const struct store_cursor *after,
+                        int limit, char *err, size_t errlen);
+
+/* 1 when store_history() reads a page of f by seeking one index: no text and at most one of
+ * status, direction, number, agent and queue (with or without dates and cursor). Else 0: the
+ * rows of the one index it seeks are tested against the rest, which may read most calls to
+ * fill a page of rare matches. NULL is every call: 1. */
+int store_history_seeks(const struct store_history_filter *f);
 
 /* The query plan (EXPLAIN QUERY PLAN, one step a line) of the statement store_history() would
  * run for f and after. *plan is the caller's to free. Errors as store_history(). */

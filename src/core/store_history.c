@@ -10,12 +10,18 @@
  * leaving out what the first finds), which SQLite merges in order, so it needs no sort either.
  * Every statement also leaves out legs (a parent_sid set) unless :legs is 1: no index holds
  * parent_sid, so that test is made on the rows the seek reads and never changes the plan.
+ *
+ * The same pages are read on a read-only report connection (dialtone/store_history_ro.h): the
+ * code below runs on a struct conn, a connection with its own statement cache, which is the
+ * store's handle for store_history and the report connection's for store_history_ro_page.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "dialtone/store_history_ro.h"
 #include "dialtone/util.h"
 #include "store_int.h"
+#include "store_report_int.h"
 
 enum {
     H_STATUS = 1 << 0,
@@ -141,18 +147,30 @@ static int plan_query(const struct store_history_filter *f, const struct store_c
     return DT_OK;
 }
 
-static sqlite3_stmt *history_stmt(struct store *st, unsigned mask, char *err, size_t errlen)
+/* A connection and its cache of history statements, one per filter mask: the store's own, or
+ * a read-only report connection's (struct store_history_ro). */
+struct conn {
+    sqlite3 *db;
+    sqlite3_stmt **cache; /* STORE_HISTORY_VARIANTS of them, NULL until first used */
+};
+
+static int conn_err(const struct conn *c, const char *what, char *err, size_t errlen)
 {
-    sqlite3_stmt *s = st->history[mask];
+    return dt_seterr(err, errlen, DT_EDB, "%s: %s", what, sqlite3_errmsg(c->db));
+}
+
+static sqlite3_stmt *history_stmt(const struct conn *c, unsigned mask, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = c->cache[mask];
     if (!s) {
         char *sql = history_sql(mask);
-        int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+        int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
         free(sql);
         if (rc != SQLITE_OK) {
-            store_dberr(st, "preparing the history query", err, errlen);
+            conn_err(c, "preparing the history query", err, errlen);
             return NULL;
         }
-        st->history[mask] = s;
+        c->cache[mask] = s;
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
@@ -194,7 +212,7 @@ void store_call_list_done(struct store_call_list *l)
     *l = (struct store_call_list){0};
 }
 
-static int read_page(struct store *st, sqlite3_stmt *s, int limit, struct store_call_list *out,
+static int read_page(const struct conn *c, sqlite3_stmt *s, int limit, struct store_call_list *out,
                      int *more, char *err, size_t errlen)
 {
     int step;
@@ -207,31 +225,60 @@ static int read_page(struct store *st, sqlite3_stmt *s, int limit, struct store_
         store_read_call(s, &out->items[out->count++]);
     }
     if (step != SQLITE_ROW && step != SQLITE_DONE)
-        return store_dberr(st, "reading history", err, errlen);
+        return conn_err(c, "reading history", err, errlen);
     return DT_OK;
 }
 
-int store_history(struct store *st, const struct store_history_filter *f,
-                  const struct store_cursor *after, int limit, struct store_call_list *out,
-                  int *more, struct store_cursor *next, char *err, size_t errlen)
+/* The page size and plan_query: what store_history refuses, it refuses here. */
+static int plan_page(const struct store_history_filter *f, const struct store_cursor *after,
+                     int limit, struct query *q, char *err, size_t errlen)
+{
+    *q = (struct query){0};
+    if (limit < 1 || limit > STORE_HISTORY_MAX_LIMIT)
+        return dt_seterr(err, errlen, DT_EINVAL, "history page size must be 1 to %d",
+                         STORE_HISTORY_MAX_LIMIT);
+    return plan_query(f, after, q, err, errlen);
+}
+
+int store_history_check(const struct store_history_filter *f, const struct store_cursor *after,
+                        int limit, char *err, size_t errlen)
+{
+    struct query q;
+    int rc = plan_page(f, after, limit, &q, err, errlen);
+    free(q.pattern);
+    return rc;
+}
+
+int store_history_seeks(const struct store_history_filter *f)
+{
+    if (!f)
+        return 1;
+    const char *const equal[] = {f->status, f->direction, f->number, f->agent, f->queue};
+    int n = 0;
+    for (size_t i = 0; i < sizeof equal / sizeof equal[0]; i++)
+        n += equal[i] != NULL;
+    return n <= 1 && !(f->text && *f->text);
+}
+
+/* store_history on connection c. */
+static int history_page(const struct conn *c, const struct store_history_filter *f,
+                        const struct store_cursor *after, int limit, struct store_call_list *out,
+                        int *more, struct store_cursor *next, char *err, size_t errlen)
 {
     struct query q;
     int more_rows = 0;
     *out = (struct store_call_list){0};
     if (more)
         *more = 0;
-    if (limit < 1 || limit > STORE_HISTORY_MAX_LIMIT)
-        return dt_seterr(err, errlen, DT_EINVAL, "history page size must be 1 to %d",
-                         STORE_HISTORY_MAX_LIMIT);
-    int rc = plan_query(f, after, &q, err, errlen);
+    int rc = plan_page(f, after, limit, &q, err, errlen);
     if (rc != DT_OK)
         return rc;
-    sqlite3_stmt *s = history_stmt(st, q.mask, err, errlen);
+    sqlite3_stmt *s = history_stmt(c, q.mask, err, errlen);
     if (!s) {
         rc = DT_EDB;
     } else {
         bind_query(s, f, &q, limit + 1); /* one more row tells whether another page follows */
-        rc = read_page(st, s, limit, out, &more_rows, err, errlen);
+        rc = read_page(c, s, limit, out, &more_rows, err, errlen);
         sqlite3_reset(s);
     }
     free(q.pattern);
@@ -247,6 +294,45 @@ int store_history(struct store *st, const struct store_history_filter *f,
         dt_strlcpy(next->sid, last->sid, sizeof next->sid);
     }
     return DT_OK;
+}
+
+int store_history(struct store *st, const struct store_history_filter *f,
+                  const struct store_cursor *after, int limit, struct store_call_list *out,
+                  int *more, struct store_cursor *next, char *err, size_t errlen)
+{
+    const struct conn c = {.db = st->db, .cache = st->history};
+    return history_page(&c, f, after, limit, out, more, next, err, errlen);
+}
+
+/* ---- on a read-only report connection ---------------------------------------------------- */
+
+struct store_history_ro {
+    struct conn c;
+    sqlite3_stmt *cache[STORE_HISTORY_VARIANTS];
+};
+
+struct store_history_ro *store_history_ro_new(struct store_report *r)
+{
+    struct store_history_ro *h = xcalloc(1, sizeof *h);
+    h->c.db = store_report_sqlite(r);
+    h->c.cache = h->cache;
+    return h;
+}
+
+void store_history_ro_free(struct store_history_ro *h)
+{
+    if (!h)
+        return;
+    for (int i = 0; i < STORE_HISTORY_VARIANTS; i++)
+        sqlite3_finalize(h->cache[i]);
+    free(h);
+}
+
+int store_history_ro_page(struct store_history_ro *h, const struct store_history_filter *f,
+                          const struct store_cursor *after, int limit, struct store_call_list *out,
+                          int *more, struct store_cursor *next, char *err, size_t errlen)
+{
+    return history_page(&h->c, f, after, limit, out, more, next, err, errlen);
 }
 
 int store_history_explain(struct store *st, const struct store_history_filter *f,

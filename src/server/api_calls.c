@@ -4,6 +4,15 @@
  * GET /api/v1/calls/{sid} (a call with its timeline and its error explained). History leaves
  * out legs (agents' and transfer parties' legs of a call, which have a parent) unless legs=1;
  * a call's detail lists its legs.
+ *
+ * Where a page is read: the pages one index seek reads (store_history_seeks: no text and at
+ * most one of status, direction, number, agent and queue) are read on the loop, as they take
+ * well under a millisecond however deep. The others may read most calls to fill a page of rare
+ * matches (text=Rossi&status=failed reads them all: tens of milliseconds on a million calls),
+ * so they run on the query worker (server/readq_int.h) with its read-only connection, and the
+ * loop answers them when it is done: the same JSON, cursor and 400s (the filter is checked
+ * before it is queued), plus the worker's 503 with Retry-After when 16 queries wait already.
+ * A daemon on an in-memory database has no worker: it reads them all on the loop.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +26,11 @@
 #include "dialtone/form.h"
 #include "dialtone/httpd.h"
 #include "dialtone/store.h"
+#include "dialtone/store_history_ro.h"
 #include "dialtone/store_legs.h"
 #include "dialtone/util.h"
 #include "server/api_int.h"
+#include "server/readq_int.h"
 #include "server/server_int.h"
 
 #define LIMIT_DEFAULT 50
@@ -136,18 +147,12 @@ static int read_filters(struct httpd_req *req, const struct form *q, struct stor
     return 1;
 }
 
-static void history(struct api *api, struct httpd_req *req, const struct form *q)
+/* Answers a page read with rc (err its reason) the same from the loop or the worker: the
+ * calls whose outcome is outcome (NULL: all) and the cursor of the next page. */
+static void answer_page(struct httpd_req *req, int rc, const char *err,
+                        const struct store_call_list *l, int more, const struct store_cursor *next,
+                        const char *outcome)
 {
-    struct store_history_filter f;
-    struct store_cursor cur, next;
-    int has_cur, limit, more = 0;
-    if (!read_filters(req, q, &f, &cur, &has_cur, &limit))
-        return;
-    const char *outcome = nonempty(q, "outcome");
-    struct store_call_list l;
-    char err[256];
-    int rc = store_history(api->srv->store, &f, has_cur ? &cur : NULL, limit, &l, &more, &next, err,
-                           sizeof err);
     if (rc == DT_EINVAL || rc == DT_ETOOBIG) {
         api_error(req, 400, "bad_filter", err);
         return;
@@ -158,8 +163,8 @@ static void history(struct api *api, struct httpd_req *req, const struct form *q
     }
     cJSON *o = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(o, "calls");
-    for (size_t i = 0; i < l.count; i++) {
-        cJSON *c = calljson_new(&l.items[i]);
+    for (size_t i = 0; i < l->count; i++) {
+        cJSON *c = calljson_new(&l->items[i]);
         const char *oc = cJSON_GetStringValue(cJSON_GetObjectItem(c, "outcome"));
         if (outcome && (!oc || strcmp(oc, outcome) != 0))
             cJSON_Delete(c);
@@ -167,7 +172,7 @@ static void history(struct api *api, struct httpd_req *req, const struct form *q
             cJSON_AddItemToArray(arr, c);
     }
     if (more) {
-        char *cs = xasprintf("%lld.%s", (long long)next.created_ms, next.sid);
+        char *cs = xasprintf("%lld.%s", (long long)next->created_ms, next->sid);
         cJSON_AddStringToObject(o, "next_cursor", cs);
         free(cs);
     } else {
@@ -175,6 +180,108 @@ static void history(struct api *api, struct httpd_req *req, const struct form *q
     }
     api_json(req, 200, o);
     cJSON_Delete(o);
+}
+
+/* A page for the query worker (server/readq_int.h): what is asked, with its own copies of the
+ * query's strings (the request's form is gone by then), then what was read. */
+struct page_job {
+    struct readq_job base;
+    struct store_history_filter f; /* its strings are own's */
+    char *own[6];
+    char *outcome;
+    struct store_cursor cur;
+    int has_cur, limit;
+    struct store_call_list l;
+    int more;
+    struct store_cursor next;
+};
+
+static void run_page(struct readq_job *j, struct store_report *db)
+{
+    struct page_job *p = (struct page_job *)j;
+    (void)db; /* readq_history(j) holds db's statements */
+    j->rc = store_history_ro_page(readq_history(j), &p->f, p->has_cur ? &p->cur : NULL, p->limit,
+                                  &p->l, &p->more, &p->next, j->err, sizeof j->err);
+}
+
+static void answer_job_page(struct readq_job *j, struct httpd_req *req)
+{
+    struct page_job *p = (struct page_job *)j;
+    answer_page(req, j->rc, j->err, &p->l, p->more, &p->next, p->outcome);
+}
+
+static char *dup_opt(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* Points p->f's strings at copies of f's, kept in p->own. */
+static void copy_filter(struct page_job *p, const struct store_history_filter *f)
+{
+    p->f = *f;
+    const char **fields[] = {&p->f.status, &p->f.direction, &p->f.number,
+                             &p->f.agent,  &p->f.queue,     &p->f.text};
+    _Static_assert(sizeof fields / sizeof fields[0] == sizeof p->own / sizeof p->own[0],
+                   "a copy for each string of the filter");
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        p->own[i] = dup_opt(*fields[i]);
+        *fields[i] = p->own[i];
+    }
+}
+
+static void free_page(struct readq_job *j)
+{
+    struct page_job *p = (struct page_job *)j;
+    for (size_t i = 0; i < sizeof p->own / sizeof p->own[0]; i++)
+        free(p->own[i]);
+    free(p->outcome);
+    store_call_list_done(&p->l);
+    free(p);
+}
+
+/* Hands the page to the query worker, which answers it (or readq_submit answers 503). */
+static void submit_page(struct api *api, struct httpd_req *req,
+                        const struct store_history_filter *f, const struct store_cursor *cur,
+                        int limit, const char *outcome)
+{
+    struct page_job *p = xcalloc(1, sizeof *p);
+    p->base.run = run_page;
+    p->base.answer = answer_job_page;
+    p->base.free = free_page;
+    copy_filter(p, f);
+    p->outcome = dup_opt(outcome);
+    if (cur) {
+        p->cur = *cur;
+        p->has_cur = 1;
+    }
+    p->limit = limit;
+    if (readq_submit(api->readq, req, &p->base) != DT_OK)
+        free_page(&p->base);
+}
+
+static void history(struct api *api, struct httpd_req *req, const struct form *q)
+{
+    struct store_history_filter f;
+    struct store_cursor cur, next;
+    int has_cur, limit, more = 0;
+    if (!read_filters(req, q, &f, &cur, &has_cur, &limit))
+        return;
+    const char *outcome = nonempty(q, "outcome");
+    const struct store_cursor *after = has_cur ? &cur : NULL;
+    struct store_call_list l;
+    char err[256];
+    int rc;
+    if (api->readq && !store_history_seeks(&f)) {
+        /* a scan: off the loop, once the worker could not refuse it for what it asks */
+        rc = store_history_check(&f, after, limit, err, sizeof err);
+        if (rc == DT_OK)
+            submit_page(api, req, &f, after, limit, outcome);
+        else
+            answer_page(req, rc, err, NULL, 0, NULL, NULL);
+        return;
+    }
+    rc = store_history(api->srv->store, &f, after, limit, &l, &more, &next, err, sizeof err);
+    answer_page(req, rc, err, &l, more, &next, outcome);
     store_call_list_done(&l);
 }
 

@@ -14,6 +14,7 @@
 #include "dialtone/httpd.h"
 #include "dialtone/netloop.h"
 #include "dialtone/store.h"
+#include "dialtone/store_history_ro.h"
 #include "dialtone/store_report.h"
 #include "dialtone/store_report_live.h"
 #include "dialtone/util.h"
@@ -29,7 +30,8 @@ struct readq {
     size_t waiting;
     int busy, hold, stop, now;
     struct readq_counts counts;
-    struct store_report *db; /* opened on the loop thread, then the worker's alone */
+    struct store_report *db;          /* opened on the loop thread, then the worker's alone */
+    struct store_history_ro *history; /* db's history statements, as db */
 };
 
 /* On the loop thread: answers and frees a job; deferred: its request was deferred (whose
@@ -90,6 +92,8 @@ static void *worker(void *arg)
         netloop_post(q->loop, finish, j);
     }
     pthread_mutex_unlock(&q->mu);
+    store_history_ro_free(q->history);
+    q->history = NULL;
     store_report_close(q->db);
     q->db = NULL;
     return NULL;
@@ -104,6 +108,7 @@ struct readq *readq_new(struct netloop *loop, struct store *st, char *err, size_
     struct readq *q = xcalloc(1, sizeof *q);
     q->loop = loop;
     q->db = db;
+    q->history = store_history_ro_new(db);
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->cv, NULL);
     rc = pthread_create(&q->thread, NULL, worker, q);
@@ -111,6 +116,7 @@ struct readq *readq_new(struct netloop *loop, struct store *st, char *err, size_
         dt_seterr(err, errlen, DT_EIO, "cannot start the query thread: %s", strerror(rc));
         pthread_cond_destroy(&q->cv);
         pthread_mutex_destroy(&q->mu);
+        store_history_ro_free(q->history);
         store_report_close(db);
         free(q);
         return NULL;
@@ -219,4 +225,9 @@ void readq_counts(struct readq *q, struct readq_counts *out)
     out->waiting = q->waiting;
     out->busy = q->busy;
     pthread_mutex_unlock(&q->mu);
+}
+
+struct store_history_ro *readq_history(struct readq_job *j)
+{
+    return j->q->history;
 }

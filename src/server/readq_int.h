@@ -18,6 +18,7 @@ struct httpd_req;
 struct netloop;
 struct store;
 struct store_report;
+struct store_history_ro;
 struct readq;
 
 #define READQ_WAITING_MAX 16  /* jobs waiting beside the one running; more get 503 */
@@ -82,6 +83,13 @@ void readq_hold(struct readq *q, int on);
  * it returns, as the handlers did before the worker.
  */
 void readq_run_now(struct readq *q, int on);
+
+/*
+ * For a job's run, on the worker (or where readq_run_now runs it): the history statements of
+ * the connection run was given (dialtone/store_history_ro.h), kept for the worker's life so
+ * that each history page does not prepare its statement again. Borrowed.
+ */
+struct store_history_ro *readq_history(struct readq_job *j);
 
 /* What the queue holds: jobs waiting, 1 when the worker holds one (running or held), and the
  * answers sent so far (of which gone: to a client that had left). */
