@@ -6,9 +6,12 @@
 #define DIALTONE_STORE_FIXTURE_H
 
 #include <dirent.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -69,6 +72,35 @@ static inline struct store *fixture_open(char **path_out)
     else
         free(path);
     return st;
+}
+
+/* Runs work(path) in a child process and kills it with SIGKILL as soon as work has returned
+ * 0, as a crash right after its last write would. 0 when work succeeded and the child died of
+ * the kill, else -1. */
+static inline int fixture_kill_after(const char *path, int (*work)(const char *path))
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return -1;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        if (work(path) != 0 || write(fds[1], "k", 1) != 1)
+            _exit(2);
+        for (;;)
+            pause();
+    }
+    close(fds[1]);
+    char c = 0;
+    int done = pid > 0 && read(fds[0], &c, 1) == 1;
+    close(fds[0]);
+    if (pid > 0)
+        kill(pid, SIGKILL);
+    int status = 0;
+    if (pid > 0)
+        waitpid(pid, &status, 0);
+    return done && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? 0 : -1;
 }
 
 /* The first column of the first row of sql as text, "" if none; the caller frees it. */

@@ -20,6 +20,7 @@
 #include "store_fixture.h"
 
 #define ROWS_PER_TX 40
+#define CREATE_T    "CREATE TABLE t (id INTEGER PRIMARY KEY, tx INTEGER, pad TEXT)"
 #define TXS         300
 
 static int exec_ok(sqlite3 *db, const char *sql)
@@ -45,14 +46,25 @@ static int write_tx(sqlite3 *db, int tx)
     return ok;
 }
 
+/* A fresh store with the table t (its path in *path, to free); NULL on failure. */
+static struct store *open_with_t(char **path)
+{
+    struct store *st = fixture_open(path);
+    if (st && !exec_ok(store_db(st), CREATE_T)) {
+        store_close(st);
+        free(*path);
+        return NULL;
+    }
+    return st;
+}
+
 TEST(a_commit_goes_out_in_few_writes)
 {
     char *path = NULL;
-    struct store *st = fixture_open(&path);
+    struct store *st = open_with_t(&path);
     if (!st)
         return;
     sqlite3 *db = store_db(st);
-    CHECK(exec_ok(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, tx INTEGER, pad TEXT)"));
     struct store_walbuf_counts a, b;
     store_walbuf_counts(&a);
     for (int i = 0; i < 50; i++)
@@ -120,11 +132,10 @@ static void *read_main(void *arg)
 TEST(readers_see_whole_commits)
 {
     char *path = NULL;
-    struct store *st = fixture_open(&path);
+    struct store *st = open_with_t(&path);
     if (!st)
         return;
     sqlite3 *db = store_db(st);
-    CHECK(exec_ok(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, tx INTEGER, pad TEXT)"));
     struct reader r = {.path = path};
     pthread_t th[2];
     for (int i = 0; i < 2; i++)
@@ -156,7 +167,7 @@ TEST(a_transaction_bigger_than_the_cache)
         return;
     sqlite3 *db = store_db(st);
     CHECK(exec_ok(db, "PRAGMA cache_size = 50"));
-    CHECK(exec_ok(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, tx INTEGER, pad TEXT)"));
+    CHECK(exec_ok(db, CREATE_T));
     CHECK(exec_ok(db, "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
                       "WHERE i < 20000) INSERT INTO t (tx, pad) SELECT i % 97, "
                       "printf('%.300c', 'y') FROM n; "
@@ -174,37 +185,23 @@ TEST(a_transaction_bigger_than_the_cache)
     free(path);
 }
 
+/* The writes of every_commit_survives_kill_9, in the child it kills. */
+static int hundred_commits(const char *path)
+{
+    struct store *st = NULL;
+    if (store_open(path, &st, NULL, 0) != DT_OK || !exec_ok(store_db(st), CREATE_T))
+        return -1;
+    for (int i = 0; i < 100; i++)
+        if (!write_tx(store_db(st), i))
+            return -1;
+    return 0;
+}
+
 /* Commits made, then the process killed at once: all of them are there. */
 TEST(every_commit_survives_kill_9)
 {
     char *path = fixture_path();
-    int fds[2];
-    CHECK_INT(pipe(fds), 0);
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        struct store *st = NULL;
-        if (store_open(path, &st, NULL, 0) != DT_OK ||
-            !exec_ok(store_db(st), "CREATE TABLE t (id INTEGER PRIMARY KEY, tx INTEGER, "
-                                   "pad TEXT)"))
-            _exit(2);
-        for (int i = 0; i < 100; i++)
-            if (!write_tx(store_db(st), i))
-                _exit(3);
-        if (write(fds[1], "k", 1) != 1)
-            _exit(4);
-        for (;;)
-            pause();
-    }
-    close(fds[1]);
-    char c = 0;
-    CHECK_INT(read(fds[0], &c, 1), 1);
-    close(fds[0]);
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    CHECK_INT(fixture_kill_after(path, hundred_commits), 0);
     struct store *st = NULL;
     CHECK_INT(store_open(path, &st, NULL, 0), DT_OK);
     if (st) {
