@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dialtone/civil.h"
 #include "dialtone/config.h"
 #include "dialtone/kpi.h"
 #include "dialtone/store.h"
@@ -422,20 +423,8 @@ void store_report_csv_field(struct dt_buf *out, const char *s)
         dt_buf_putc(out, '"');
 }
 
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 int store_report_day_start(const struct config_zone *zone, const char *date, int64_t *ms)
 {
-    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int y = 0, m = 0, d = 0;
     if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
         return DT_EINVAL;
@@ -445,14 +434,19 @@ int store_report_day_start(const struct config_zone *zone, const char *date, int
     y = atoi(date);
     m = atoi(date + 5);
     d = atoi(date + 8);
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
+    if (y < 1970 || m < 1 || m > 12 || d < 1)
+        return DT_EINVAL;
+    /* A date past its month's end counts on into the next month: such a date is not one. */
+    int64_t days = civil_days_from(y, m, d);
+    int cy, cm, cd;
+    civil_from_days(days, &cy, &cm, &cd);
+    if (cy != y || cm != m || cd != d)
         return DT_EINVAL;
     /* Local noon of that date, near enough: the day containing it starts at its midnight. */
-    int64_t noon = days_from_civil(y, m, d) * 86400 + 43200;
+    int64_t noon = days * 86400 + 43200;
     struct config_local lt;
     config_zone_local(zone, noon, &lt);
-    int64_t wall = days_from_civil(lt.year, lt.month, lt.mday) * 86400 + lt.minute * 60;
+    int64_t wall = civil_days_from(lt.year, lt.month, lt.mday) * 86400 + lt.minute * 60;
     int64_t start, end;
     if (kpi_day_bounds(zone, 0, (noon - (wall - noon)) * 1000, &start, &end) != DT_OK)
         return DT_EINVAL;
