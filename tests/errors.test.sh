@@ -81,6 +81,28 @@ for args in "" "abc" "-5" "21211 21212" "--sip" "--sip x" "--search" "--search g
     [ $rc -eq 2 ] || fail "'errors $args' exited $rc, not 2"
     grep -q '^usage: dialtone errors' "$err" || fail "'errors $args' printed no usage"
 done
+# A code that is not a whole number of at most nine digits is bad usage, and says why.
+for code in abc +5 " 5" 12a 1234567890 ""; do
+    "$bin" errors "$code" >"$out" 2>"$err"
+    rc=$?
+    [ $rc -eq 2 ] || fail "'errors \"$code\"' exited $rc, not 2"
+    grep -qF "dialtone errors: '$code' is not an error code (digits only)" "$err" ||
+        fail "'errors \"$code\"' said: $(cat "$err")"
+    "$bin" errors --sip "$code" >"$out" 2>"$err"
+    rc=$?
+    [ $rc -eq 2 ] || fail "'errors --sip \"$code\"' exited $rc, not 2"
+    grep -qF "dialtone errors: '$code' is not a SIP response code (digits only)" "$err" ||
+        fail "'errors --sip \"$code\"' said: $(cat "$err")"
+done
+# Nine digits are a number: not in the dictionary, not a SIP code.
+"$bin" errors 000021211 >"$out" 2>"$err" || fail "errors 000021211 exited $?"
+has '^code: +21211$'
+"$bin" errors 999999999 >"$out" 2>"$err"
+[ $? -eq 1 ] || fail "errors 999999999 did not exit 1"
+grep -q "999999999 is not in Twilio's error dictionary" "$err" || fail "999999999: $(cat "$err")"
+"$bin" errors --sip 999999999 >"$out" 2>"$err"
+[ $? -eq 1 ] || fail "--sip 999999999 did not exit 1"
+
 "$bin" errors --help >"$out" 2>"$err" || fail "--help exited $?"
 has '^usage: dialtone errors'
 echo ok

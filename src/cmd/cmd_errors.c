@@ -11,6 +11,7 @@
 
 #include "cmd/cmd.h"
 #include "dialtone/errors.h"
+#include "dialtone/inifile.h"
 #include "dialtone/util.h"
 
 #define DOCS_URL "https://www.twilio.com/docs/errors/"
@@ -46,16 +47,8 @@ static void print_help(void)
 /* Decimal digits only, at most 9 of them; -1 otherwise. */
 static long parse_number(const char *s)
 {
-    size_t n = strlen(s);
-    if (n == 0 || n > 9)
-        return -1;
-    long v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
+    long v;
+    return inifile_long(s, 9, 0, 999999999, &v) == 0 ? v : -1;
 }
 
 /* Returns -1 to go on, else the exit status. */
