@@ -240,7 +240,8 @@ static void bound_client(void *arg)
     CHECK(strstr(t, "\r\nretry-after: " READQ_RETRY_AFTER "\r\n") != NULL ||
           strstr(t, "\r\nRetry-After: " READQ_RETRY_AFTER "\r\n") != NULL);
     CHECK(strstr(t, "\"code\":\"busy\"") != NULL);
-    CHECK(strstr(t, "16 reports are waiting") != NULL);
+    CHECK(strstr(t, "16 long queries (reports, errors pages, history searches) are waiting") !=
+          NULL);
     struct readq_counts c;
     readq_counts(rx.api->readq, &c);
     CHECK_INT((int)(c.refused - before.refused), 1);

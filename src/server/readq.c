@@ -196,7 +196,8 @@ int readq_submit(struct readq *q, struct httpd_req *req, struct readq_job *job)
             snprintf(why, sizeof why, "the daemon is stopping");
         else
             snprintf(why, sizeof why,
-                     "%d reports are waiting to be read already; try again in a few seconds",
+                     "%d long queries (reports, errors pages, history searches) are waiting "
+                     "already; try again in a few seconds",
                      READQ_WAITING_MAX);
         refuse(req, why);
     }
