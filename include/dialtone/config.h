@@ -83,6 +83,12 @@
  *   max_attempts     attempts in all, the first included, 1-20, default 3
  *   busy_callback    seconds before a busy callee is called back, 0 (never)-86400, default 600
  *   flag_after       failures in a row that flag a number for review, 0 (never)-100, default 3
+ *   [retention]      how long the daemon keeps its logs, in whole days, 1-3650, or 0 to keep
+ *                    them for ever (calls, their timelines, agents, offers and the figures
+ *                    are history and are never pruned):
+ *   events_days      the push log (events), which reconnecting consoles catch up from,
+ *                    default 7
+ *   webhook_log_days the raw audit log of every webhook request, default 90
  *   [dispositions]   wrap-up codes in order, one per line: CODE = label. CODE is 1-32
  *                    letters, digits, '-' or '_'; label up to 64 bytes (default: CODE).
  *                    The section replaces the default list (resolved, follow-up,
@@ -236,6 +242,13 @@ struct config_retry {
     int flag_after; /* failures in a row that flag a number; 0 never */
 };
 
+/* How long the logs are kept ([retention]): whole days, 0 for ever. */
+#define DT_CONFIG_RETENTION_MAX_DAYS 3650
+struct config_retention {
+    int events_days;      /* the push log (events), default 7 */
+    int webhook_log_days; /* the webhook audit log (webhook_log), default 90 */
+};
+
 /* Held by value: config_init / config_done. */
 struct config {
     struct config_twilio twilio;
@@ -247,6 +260,7 @@ struct config {
     struct config_wallboard wallboard;
     struct config_alerts alerts;
     struct config_retry retry;
+    struct config_retention retention;
     struct config_disposition dispositions[DT_CONFIG_MAX_DISPOS];
     size_t n_dispositions;
 };

@@ -373,6 +373,37 @@ int store_events_after(struct store *st, int64_t after, int limit, store_event_l
 /* The highest seq handed out so far, 0 for none, into *seq. Errors: DT_EDB. */
 int store_event_last_seq(struct store *st, int64_t *seq, char *err, size_t errlen);
 
+/* ---- retention (store_retention.c) -------------------------------------------------------- */
+
+/*
+ * The logs that are pruned once old: the event log (events, by ts_ms) and the webhook audit
+ * log (webhook_log, by received_ms). Nothing else is ever deleted by age: calls, their
+ * callbacks, agents, offers and the figures are the history.
+ */
+enum store_prune_table { STORE_PRUNE_EVENTS, STORE_PRUNE_WEBHOOK_LOG, STORE_PRUNE_TABLES };
+
+#define STORE_PRUNE_MAX_BATCH 10000 /* most rows one store_prune() call deletes */
+
+/* The table's name ("events", "webhook_log"); "?" for a value out of range. Static storage. */
+const char *store_prune_table_name(enum store_prune_table t);
+
+/* The cutoff of store_prune for rows kept days whole days (0: for ever) at now_ms: now_ms less
+ * the days, or INT64_MIN (no row is older) for 0 or fewer days. Cannot fail. */
+int64_t store_prune_before(int64_t now_ms, int days);
+
+/*
+ * Deletes the oldest rows of table t made before before_ms, at most limit of them (1 to
+ * STORE_PRUNE_MAX_BATCH), in one statement: it reads the table's oldest rows in id (seq)
+ * order, which is arrival order, and stops at the first one made at or after before_ms, so a
+ * call reads at most limit rows whatever the table's size and needs no index on the time.
+ * The newest row of a table is never deleted, however old, so that its id stays the highest
+ * (events' seq is AUTOINCREMENT as well). *deleted gets the number of rows deleted: fewer than
+ * limit when no more are due. Inside a transaction of store_tx_begin the deletion is part of
+ * it. Errors: DT_EINVAL (bad table or limit), DT_EDB; *deleted is 0 then.
+ */
+int store_prune(struct store *st, enum store_prune_table t, int64_t before_ms, int limit,
+                int *deleted, char *err, size_t errlen);
+
 /* ---- agents ------------------------------------------------------------------------------- */
 
 enum store_role {

@@ -39,6 +39,7 @@ static const struct {
     {.name = "wallboard", .sec = CONFIG_SEC_WALLBOARD},
     {.name = "alerts", .sec = CONFIG_SEC_ALERTS},
     {.name = "retry", .sec = CONFIG_SEC_RETRY},
+    {.name = "retention", .sec = CONFIG_SEC_RETENTION},
 };
 
 static const struct {
@@ -75,6 +76,8 @@ void config_init(struct config *cfg)
     config_alerts_defaults(&cfg->alerts);
     retry_config_defaults(&cfg->retry.policy);
     cfg->retry.flag_after = 3;
+    cfg->retention.events_days = 7;
+    cfg->retention.webhook_log_days = 90;
 }
 
 static void wipe(void *p, size_t n)

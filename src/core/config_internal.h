@@ -21,6 +21,7 @@ enum config_sec {
     CONFIG_SEC_WALLBOARD,
     CONFIG_SEC_ALERTS,
     CONFIG_SEC_RETRY,
+    CONFIG_SEC_RETENTION,
 };
 
 enum config_kind {
@@ -41,6 +42,7 @@ enum config_kind {
     CONFIG_K_MESSAGE,  /* after-hours message */
     CONFIG_K_CLOCK,    /* HH:MM as a minute of the day (int) */
     CONFIG_K_ZONE,     /* IANA zone name into a struct config_wallboard */
+    CONFIG_K_DAYS,     /* int days in [min, max], or 0 for ever */
 };
 
 struct config_key {

@@ -27,6 +27,9 @@
 #define RT(f)                                                                                      \
     .sec = CONFIG_SEC_RETRY, .off = offsetof(struct config, retry.f),                              \
     .size = sizeof(((struct config *)0)->retry.f)
+#define RN(f)                                                                                      \
+    .sec = CONFIG_SEC_RETENTION, .off = offsetof(struct config, retention.f),                      \
+    .size = sizeof(((struct config *)0)->retention.f)
 #define IV(f)                                                                                      \
     .sec = CONFIG_SEC_IVR, .off = offsetof(struct config, ivr.f),                                  \
     .size = sizeof(((struct config *)0)->ivr.f)
@@ -89,6 +92,10 @@ static const struct config_key config_keys[] = {
     {RT(policy.busy_callback), .name = "busy_callback", .kind = CONFIG_K_INT, .min = 0,
      .max = 86400},
     {RT(flag_after), .name = "flag_after", .kind = CONFIG_K_INT, .min = 0, .max = 100},
+    {RN(events_days), .name = "events_days", .kind = CONFIG_K_DAYS, .min = 1,
+     .max = DT_CONFIG_RETENTION_MAX_DAYS},
+    {RN(webhook_log_days), .name = "webhook_log_days", .kind = CONFIG_K_DAYS, .min = 1,
+     .max = DT_CONFIG_RETENTION_MAX_DAYS},
 };
 
 _Static_assert(sizeof config_keys / sizeof config_keys[0] <= 64, "seen-key mask is 64 bits");
@@ -280,6 +287,14 @@ static int set_simple(void *field, const struct config_key *k, const char *v, ch
                              k->name, k->min, k->max);
         *(int *)field = (int)n;
         return 0;
+    case CONFIG_K_DAYS:
+        if (inifile_long(v, INT_DIGITS, 0, k->max, &n) != 0 || (n != 0 && n < k->min))
+            return dt_seterr(why, whylen, DT_EINVAL,
+                             "%s must be a whole number of days from %ld to %ld, or 0 to keep "
+                             "for ever",
+                             k->name, k->min, k->max);
+        *(int *)field = (int)n;
+        return 0;
     case CONFIG_K_SIZE:
         if (inifile_long(v, INT_DIGITS, k->min, k->max, &n) != 0)
             return dt_seterr(why, whylen, DT_EINVAL, "%s must be a whole number from %ld to %ld",
@@ -461,6 +476,7 @@ int config_key_set(struct config *cfg, size_t queue, const struct config_key *k,
     case CONFIG_K_MESSAGE:
         return set_hours((struct config_hours *)field, k, value, why, whylen);
     case CONFIG_K_INT:
+    case CONFIG_K_DAYS:
     case CONFIG_K_SIZE:
     case CONFIG_K_LEVEL:
     case CONFIG_K_ROUTING:
