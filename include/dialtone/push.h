@@ -4,7 +4,9 @@
  * state, the calls waiting for it, the queues' figures), then with ?after_seq=N every stored
  * event after N in seq order, then each event as the daemon emits it, never one twice:
  *   {"seq": N, "type": "call.updated", "ts": "2026-01-02T03:04:05.678Z", "data": {...}}
- * A client too slow to keep up is sent {"type":"resync"} and closed.
+ * A client too slow to keep up is sent {"type":"resync"} and closed (1008), and so is one whose
+ * after_seq is older than the event log still holds (events are pruned after [retention]
+ * events_days): it would miss the events pruned. Either starts afresh without after_seq.
  *
  * Threads: loop thread only.
  */

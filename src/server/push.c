@@ -2,7 +2,8 @@
  * push: the websocket /api/v1/events (see dialtone/push.h). Each client remembers the last
  * seq it was sent, so that the stored events it asked for (after_seq) and the live ones meet
  * without a gap or a repeat: everything here runs on the loop thread, the backlog is read and
- * queued in one go when the client opens, and a live event goes only to clients behind it.
+ * queued in one go when the client opens, and a live event goes only to clients behind it. A
+ * client that asks for events already pruned from the log is told to resync instead.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,11 +161,35 @@ static void send_snapshot(struct push_client *pc)
         pc->last_seq = last;
 }
 
+static int on_first(const struct store_event *ev, void *ctx)
+{
+    *(int64_t *)ctx = ev->seq;
+    return 1;
+}
+
+/* 1 when events after the seq pc asked for are gone from the log (pruned: see [retention]):
+ * the first one kept after it is not the next one. A client sent them would miss some without
+ * knowing, so it is told to resync, as a client that fell behind is. */
+static int backlog_pruned(struct push_client *pc)
+{
+    int64_t first = -1;
+    char err[256];
+    int rc =
+        store_events_after(pc->p->srv->store, pc->last_seq, 1, on_first, &first, err, sizeof err);
+    return rc == 1 && first > pc->last_seq + 1;
+}
+
 static void on_open(struct wsd_client *cl, void *user)
 {
     (void)user;
     struct push_client *pc = wsd_client_user(cl);
     pc->opened = 1;
+    if (pc->last_seq >= 0 && backlog_pruned(pc)) {
+        wsd_send(cl, RESYNC_MSG, strlen(RESYNC_MSG));
+        wsd_close(cl, WSD_CLOSE_POLICY, "the events after after_seq were pruned");
+        pc->dropped = 1;
+        return;
+    }
     send_snapshot(pc);
     char err[256];
     while (!pc->dropped) {

@@ -15,6 +15,7 @@
 #include "dialtone/store.h"
 #include "dialtone/util.h"
 #include "dialtone/webhooks.h"
+#include "server/retention_int.h"
 #include "server/server_int.h"
 
 /* Headers read beyond the standard ones: lws keeps only those it is told about. */
@@ -92,6 +93,7 @@ struct server *server_new(const struct server_options *o, char *err, size_t errl
         return NULL;
     }
     set_zone(cfg->hours.timezone);
+    s->retention = server_retention_new(s);
     return s;
 }
 
@@ -99,6 +101,7 @@ void server_free(struct server *s)
 {
     if (!s)
         return;
+    server_retention_free(s->retention);
     server_events_drop(s);
     free(s->held);
     server_queues_cancel(s);

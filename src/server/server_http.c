@@ -19,6 +19,7 @@
 #include "dialtone/twilio.h"
 #include "dialtone/util.h"
 #include "dialtone/version.h"
+#include "server/retention_int.h"
 #include "server/server_int.h"
 
 #define PROM_CTYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -193,7 +194,8 @@ static void put_agents(struct server *s, struct dt_buf *b)
 }
 
 static void (*const metric_writers[])(struct server *s, struct dt_buf *b) = {
-    put_process, put_calls, put_webhooks, put_queues, put_twilio, put_push, put_agents,
+    put_process, put_calls, put_webhooks, put_queues,
+    put_twilio,  put_push,  put_agents,   server_retention_metrics,
 };
 
 void server_on_metrics(struct httpd_req *req, void *user)

@@ -14,6 +14,7 @@ struct httpd_req;
 struct queue_sync;
 struct held_event;
 struct hook_batch;
+struct server_retention;
 struct dt_buf;
 struct store_event;
 struct cJSON;
@@ -38,6 +39,8 @@ struct server {
     /* More /metrics lines, written after the server's own (the alerts), or NULL. */
     void (*metrics_extra)(void *user, struct dt_buf *b);
     void *metrics_user;
+    /* The pruning of the old log rows (server_retention.c). */
+    struct server_retention *retention;
 };
 
 /* Wall-clock time in ms since the epoch. */
