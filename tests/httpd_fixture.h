@@ -33,6 +33,14 @@ struct deferred {
 static inline void on_hello(struct httpd_req *req, void *user)
 {
     (void)user;
+    /* values with control bytes are refused (neither goes out); a tab is a value's own */
+    httpd_req_add_header(req, "X-Ctl",
+                         "a\x01"
+                         "b");
+    httpd_req_add_header(req, "X-Del",
+                         "a\x7f"
+                         "b");
+    httpd_req_add_header(req, "X-Tab", "a\tb");
     httpd_req_add_header(req, "X-Served-By", "dialtone");
     httpd_respond_str(req, 200, "text/plain", "hello, world\n");
 }

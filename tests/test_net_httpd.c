@@ -24,6 +24,8 @@ TEST(get_exact_bytes)
     CHECK(has(&x.out, "\r\ncontent-type: text/plain\r\n"));
     CHECK(has(&x.out, "\r\ncontent-length: 13\r\n"));
     CHECK(has(&x.out, "\r\nX-Served-By: dialtone\r\n"));
+    CHECK(!has(&x.out, "X-Ctl") && !has(&x.out, "X-Del"));
+    CHECK(has(&x.out, "\r\nX-Tab: a\tb\r\n"));
     CHECK_STR(raw_body(&x.out), "hello, world\n");
     dt_buf_done(&x.out);
     fixture_done(&fx);
@@ -107,7 +109,8 @@ TEST(keep_alive_serves_several_requests_on_one_connection)
     CHECK(has(&x.out, "X-Path: /echo\r\n"));
     CHECK(has(&x.out, "\r\n\r\nagainHTTP/1.1 200 OK"));
     /* the HEAD answer: a Content-Length of 13 and no body, then the GET's answer */
-    CHECK(has(&x.out, "content-length: 13\r\nX-Served-By: dialtone\r\n\r\nHTTP/1.1 200 OK"));
+    CHECK(has(&x.out, "content-length: 13\r\nX-Tab: a\tb\r\nX-Served-By: dialtone\r\n\r\nHTTP/1.1 "
+                      "200 OK"));
     CHECK(x.out.len > 13 && strcmp(x.out.data + x.out.len - 13, "hello, world\n") == 0);
     dt_buf_done(&x.out);
     fixture_done(&fx);

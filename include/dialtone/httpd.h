@@ -136,14 +136,15 @@ const char *httpd_req_body(const struct httpd_req *req, size_t *len);
 
 /*
  * Adds a response header (name and value copied). Returns 0, DT_EINVAL for a name that is
- * not an HTTP token or a value with CR, LF or NUL, or one of Content-Length, Connection or
- * Transfer-Encoding (the server writes those), DT_ETOOBIG past HTTPD_MAX_RESPONSE_HEADERS.
+ * not an HTTP token or a value with a control byte other than a tab (CR, LF, DEL...), or one of
+ * Content-Length, Connection or Transfer-Encoding (the server writes those), DT_ETOOBIG past
+ * HTTPD_MAX_RESPONSE_HEADERS.
  */
 int httpd_req_add_header(struct httpd_req *req, const char *name, const char *value);
 
 /*
- * Answers: status (200-599), content type (NULL means "text/plain"; CR, LF and NUL are
- * refused), body of len bytes (copied; NULL with len 0 for none; dropped for 204 and 304 and
+ * Answers: status (200-599), content type (NULL means "text/plain"; control bytes but a tab
+ * are refused), body of len bytes (copied; NULL with len 0 for none; dropped for 204 and 304 and
  * not sent to HEAD), with Content-Length and keep-alive. The
  * request is no longer the caller's after this call, whatever it returns: it is freed once
  * the answer is written or the connection closes. Returns 0; DT_ESTATE when the client of a

@@ -287,9 +287,16 @@ static int is_token(const char *s)
     return 1;
 }
 
+/* A field value: visible bytes, spaces and tabs; no other control byte (CR and LF would end
+ * the header, the others are not HTTP). */
 static int is_header_value(const char *s)
 {
-    return strpbrk(s, "\r\n") == NULL;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            return 0;
+    }
+    return 1;
 }
 
 int httpd_req_add_header(struct httpd_req *req, const char *name, const char *value)
