@@ -23,6 +23,7 @@
 #include "api_http.h"
 #include "api_server.h"
 #include "net_helper.h"
+#include "readq_fixture.h"
 #include "reports_fixture.h"
 #include "server/api_int.h"
 #include "server/readq_int.h"
@@ -31,17 +32,12 @@
     "[twilio]\naccount_sid = AC0123456789abcdef0123456789abcdef\nauth_token = t0k\n"               \
     "public_base_url = https://dialtone.example.com\n[server]\nport = 0\n"                         \
     "[queue \"support\"]\n[queue \"sales\"]\n"
-#define T0      1767225600000LL /* 2026-01-01T00:00:00Z */
-#define NCALLS  40
-#define WAIT_MS 10000
-#define SEARCH  "/api/v1/calls?text=garcia&limit=3"
+#define T0     1767225600000LL /* 2026-01-01T00:00:00Z */
+#define NCALLS 40
+#define SEARCH "/api/v1/calls?text=garcia&limit=3"
 
-static struct {
-    struct api_server s;
-    struct rf_db db;
-    char alice[AGENTS_TOKEN_SIZE];
-    int port;
-} hx;
+static struct rqf hx;
+static char alice[AGENTS_TOKEN_SIZE];
 
 static const char *const names[] = {"Ana Garcia", "Li Wei", "Marco Rossi", NULL};
 static const char *const statuses[] = {"completed", "busy", "failed", "no-answer", "completed"};
@@ -90,7 +86,7 @@ static long get_on_loop(const char *path, struct dt_buf *out)
 {
     struct readq *q = hx.s.api->readq;
     hx.s.api->readq = NULL;
-    long st = get_raw(&hx.s, path, hx.alice, out);
+    long st = get_raw(&hx.s, path, alice, out);
     hx.s.api->readq = q;
     return st;
 }
@@ -132,7 +128,7 @@ static int page_both(const char *query)
         snprintf(path, sizeof path, "%s%s%s", query, cur[0] ? "&cursor=" : "", cur);
         struct dt_buf w, l;
         uint64_t before = answered();
-        long ws = get_raw(&hx.s, path, hx.alice, &w);
+        long ws = get_raw(&hx.s, path, alice, &w);
         CHECK_INT((int)(answered() - before), 1);
         long ls = get_on_loop(path, &l);
         CHECK_INT((int)(answered() - before), 1);
@@ -163,14 +159,9 @@ static int garcias(int legs)
 static int setup(void)
 {
     memset(&hx, 0, sizeof hx);
-    if (rf_db_make(&hx.db) != 0 || api_server_start(&hx.s, CONF, hx.db.path, NULL, NULL) != 0)
+    if (rqf_start(&hx, CONF) != 0)
         return -1;
-    if (!hx.s.api->readq) {
-        printf("  no query worker: %s\n", hx.s.api->readq_err);
-        return -1;
-    }
-    hx.port = server_port(hx.s.srv);
-    api_server_agent(&hx.s, "alice", DT_ROLE_AGENT, "client:alice", "support", hx.alice);
+    api_server_agent(&hx.s, "alice", DT_ROLE_AGENT, "client:alice", "support", alice);
     for (int i = 0; i < NCALLS; i++)
         add_call(hx.s.st, i);
     return 0;
@@ -205,7 +196,7 @@ TEST(a_seek_stays_on_the_loop)
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         struct dt_buf b;
         uint64_t before = answered();
-        CHECK_INT(get_raw(&hx.s, paths[i], hx.alice, &b), 200);
+        CHECK_INT(get_raw(&hx.s, paths[i], alice, &b), 200);
         CHECK(rows_of(b.data) > 0);
         CHECK_INT((int)(answered() - before), 0);
         dt_buf_done(&b);
@@ -228,7 +219,7 @@ TEST(bad_queries_are_not_queued)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct dt_buf w, l;
         uint64_t before = answered();
-        CHECK_INT(get_raw(&hx.s, bad[i].path, hx.alice, &w), bad[i].status);
+        CHECK_INT(get_raw(&hx.s, bad[i].path, alice, &w), bad[i].status);
         CHECK_INT(get_on_loop(bad[i].path, &l), bad[i].status);
         CHECK_STR(w.data, l.data);
         CHECK(strstr(w.data, bad[i].says) != NULL);
@@ -248,46 +239,10 @@ TEST(bad_queries_are_not_queued)
 
 /* ---- the loop is free while a search runs ---------------------------------------------------- */
 
+/* A GET of path sent on a new connection (with alice's token); the socket, or -1. */
 static int open_get(const char *path)
 {
-    int fd = raw_connect("127.0.0.1", hx.port);
-    if (fd < 0)
-        return -1;
-    char req[512];
-    snprintf(req, sizeof req,
-             "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n\r\n", path,
-             hx.alice);
-    raw_send_str(fd, req);
-    return fd;
-}
-
-static void nap(void)
-{
-    struct timespec ts = {0, 2000000};
-    nanosleep(&ts, NULL);
-}
-
-static int wait_queue(int busy, size_t waiting)
-{
-    struct readq_counts c;
-    for (int i = 0; i < WAIT_MS / 2; i++, nap()) {
-        readq_counts(hx.s.api->readq, &c);
-        if (c.busy == busy && c.waiting == waiting)
-            return 1;
-    }
-    printf("  queue: busy %d waiting %zu, not %d and %zu\n", c.busy, c.waiting, busy, waiting);
-    return 0;
-}
-
-/* One whole answer on fd: its status (0: none within timeout_ms), its text in out. */
-static int answer_of(int fd, struct dt_buf *out, int timeout_ms)
-{
-    out->len = 0;
-    if (raw_read(fd, out, 1, timeout_ms) != 1)
-        return 0;
-    dt_buf_putc(out, '\0');
-    int status = 0;
-    return sscanf(out->data, "HTTP/1.%*d %d", &status) == 1 ? status : 0;
+    return rqf_open_get(&hx, path, alice);
 }
 
 static void held_client(void *arg)
@@ -296,57 +251,40 @@ static void held_client(void *arg)
     struct dt_buf b;
     dt_buf_init(&b);
     int fd = open_get(SEARCH);
-    CHECK(wait_queue(1, 0));
-    int hz = open_get("/healthz");
-    CHECK_INT(answer_of(hz, &b, WAIT_MS), 200);
-    CHECK(strstr(b.data ? b.data : "", "\"status\":\"ok\"") != NULL);
+    CHECK(rqf_wait_queue(&hx, 1, 0));
+    rqf_check_healthz(&hx, alice, &b);
     /* a page the loop reads is answered too */
     int first = open_get("/api/v1/calls?limit=1");
-    CHECK_INT(answer_of(first, &b, WAIT_MS), 200);
-    CHECK_INT(answer_of(fd, &b, 100), 0);
-    readq_hold(hx.s.api->readq, 0);
-    CHECK_INT(answer_of(fd, &b, WAIT_MS), 200);
+    CHECK_INT(rqf_answer(first, &b, RQF_WAIT_MS), 200);
+    rqf_check_let_go(&hx, fd, &b);
     CHECK_INT(rows_of(raw_body(&b)), 3);
     CHECK(strstr(raw_body(&b), "Ana Garcia") != NULL);
     close(first);
-    close(hz);
     close(fd);
     dt_buf_done(&b);
 }
 
 TEST(loop_answers_while_a_search_is_held)
 {
-    readq_hold(hx.s.api->readq, 1);
-    CHECK(net_run_client(hx.s.loop, held_client, NULL, 4 * WAIT_MS));
-    readq_hold(hx.s.api->readq, 0);
+    CHECK(rqf_run_held(&hx, held_client, NULL));
 }
 
 static void full_client(void *arg)
 {
     (void)arg;
     int fds[READQ_WAITING_MAX + 1];
-    fds[0] = open_get(SEARCH);
-    CHECK(wait_queue(1, 0));
-    for (int i = 1; i <= READQ_WAITING_MAX; i++)
-        fds[i] = open_get(SEARCH);
-    CHECK(wait_queue(1, READQ_WAITING_MAX));
+    rqf_fill(&hx, SEARCH, alice, fds);
     struct dt_buf b;
     dt_buf_init(&b);
-    int extra = open_get(SEARCH);
-    CHECK_INT(answer_of(extra, &b, WAIT_MS), 503);
-    const char *t = b.data ? b.data : "";
-    CHECK(strstr(t, "\r\nretry-after: " READQ_RETRY_AFTER "\r\n") != NULL ||
-          strstr(t, "\r\nRetry-After: " READQ_RETRY_AFTER "\r\n") != NULL);
-    CHECK(strstr(t, "\"code\":\"busy\"") != NULL);
-    close(extra);
+    rqf_check_refused(&hx, SEARCH, alice, &b);
     /* a page the loop reads is not refused */
     int seek = open_get("/api/v1/calls?status=busy");
-    CHECK_INT(answer_of(seek, &b, WAIT_MS), 200);
+    CHECK_INT(rqf_answer(seek, &b, RQF_WAIT_MS), 200);
     close(seek);
     readq_hold(hx.s.api->readq, 0);
     int ok = 0;
     for (int i = 0; i <= READQ_WAITING_MAX; i++) {
-        ok += answer_of(fds[i], &b, WAIT_MS) == 200 && rows_of(raw_body(&b)) == 3;
+        ok += rqf_answer(fds[i], &b, RQF_WAIT_MS) == 200 && rows_of(raw_body(&b)) == 3;
         close(fds[i]);
     }
     CHECK_INT(ok, READQ_WAITING_MAX + 1);
@@ -355,42 +293,12 @@ static void full_client(void *arg)
 
 TEST(a_full_queue_refuses_a_search)
 {
-    readq_hold(hx.s.api->readq, 1);
-    CHECK(net_run_client(hx.s.loop, full_client, NULL, 4 * WAIT_MS));
-    readq_hold(hx.s.api->readq, 0);
-}
-
-static int stop_fds[2];
-
-static void stop_open(void *arg)
-{
-    (void)arg;
-    stop_fds[0] = open_get(SEARCH);
-    CHECK(wait_queue(1, 0));
-    stop_fds[1] = open_get("/api/v1/calls?text=rossi&status=busy");
-    CHECK(wait_queue(1, 1));
-}
-
-static void stop_read(void *arg)
-{
-    (void)arg;
-    struct dt_buf b;
-    dt_buf_init(&b);
-    for (int i = 0; i < 2; i++) {
-        CHECK_INT(answer_of(stop_fds[i], &b, WAIT_MS), 503);
-        CHECK(strstr(b.data ? b.data : "", "the daemon is stopping") != NULL);
-        close(stop_fds[i]);
-    }
-    dt_buf_done(&b);
+    CHECK(rqf_run_held(&hx, full_client, NULL));
 }
 
 TEST(stop_with_a_search_held)
 {
-    readq_hold(hx.s.api->readq, 1);
-    CHECK(net_run_client(hx.s.loop, stop_open, NULL, 4 * WAIT_MS));
-    api_free(hx.s.api);
-    hx.s.api = NULL;
-    CHECK(net_run_client(hx.s.loop, stop_read, NULL, 4 * WAIT_MS));
+    rqf_stop_in_flight(&hx, SEARCH, "/api/v1/calls?text=rossi&status=busy", alice);
 }
 
 /* ---- no worker: an in-memory database -------------------------------------------------------- */
@@ -451,8 +359,7 @@ int main(void)
         RUN(a_full_queue_refuses_a_search);
         RUN(stop_with_a_search_held);
     }
-    api_server_stop(&hx.s);
-    rf_db_remove(&hx.db);
+    rqf_stop(&hx);
     RUN(text_search_in_memory);
     curl_global_cleanup();
     return ok ? check_done() : 1;

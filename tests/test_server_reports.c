@@ -28,6 +28,7 @@
 #include "dialtone/store_report.h"
 #include "api_http.h"
 #include "net_helper.h"
+#include "readq_fixture.h"
 #include "reports_fixture.h"
 
 #define MIN  60000LL
@@ -36,15 +37,8 @@
 /* 2026-03-10T00:00:00+05:30, the first instant of 2026-03-10 in Kolkata */
 #define D0 1773081000000LL
 
-static struct {
-    struct config cfg;
-    struct store *st;
-    struct netloop *loop;
-    struct server *srv;
-    struct api *api;
-    char alice[AGENTS_TOKEN_SIZE], boss[AGENTS_TOKEN_SIZE];
-    struct rf_db db;
-} rx;
+static struct rqf rx;
+static char alice[AGENTS_TOKEN_SIZE];
 
 static char err[256];
 
@@ -52,16 +46,7 @@ static void call(const char *sid, int64_t t, const char *queue, const char *qres
                  const char *status, const char *price)
 {
     const char *agent = qresult && strcmp(qresult, "bridged") == 0 ? "alice" : NULL;
-    rf_call(rx.st, sid, t, queue, qresult, status, agent, price, "USD");
-}
-
-static void add_agent(const char *name, enum store_role role, char *token)
-{
-    char hash[AGENTS_HASH_SIZE];
-    agents_token_new(token, NULL, 0);
-    agents_token_hash(token, strlen(token), hash);
-    CHECK_INT(store_agent_add(rx.st, name, role, "client:x", hash, 1000, NULL, err, sizeof err),
-              DT_OK);
+    rf_call(rx.s.st, sid, t, queue, qresult, status, agent, price, "USD");
 }
 
 static int setup(void)
@@ -72,40 +57,24 @@ static int setup(void)
         "public_base_url = https://dialtone.example.com\n[server]\nport = 0\n"
         "[queue \"support\"]\n[hours]\ntimezone = America/New_York\n"
         "[wallboard]\ntimezone = Asia/Kolkata\n";
-    if (rf_db_make(&rx.db) != 0)
+    if (rqf_start(&rx, conf) != 0)
         return -1;
-    config_init(&rx.cfg);
-    if (config_load_string(&rx.cfg, "t.conf", conf, err, sizeof err) != DT_OK ||
-        store_open(rx.db.path, &rx.st, err, sizeof err) != DT_OK ||
-        !(rx.loop = netloop_new(NULL, err, sizeof err))) {
-        printf("  setup: %s\n", err);
-        return -1;
-    }
-    struct server_options so = {.cfg = &rx.cfg, .loop = rx.loop, .store = rx.st};
-    rx.srv = server_new(&so, err, sizeof err);
-    if (rx.srv)
-        rx.api = api_new(rx.srv, err, sizeof err);
-    if (!rx.api) {
-        printf("  server/api: %s\n", err);
-        return -1;
-    }
-    add_agent("alice", DT_ROLE_AGENT, rx.alice);
-    add_agent("boss", DT_ROLE_SUPERVISOR, rx.boss);
+    api_server_agent(&rx.s, "alice", DT_ROLE_AGENT, "client:x", NULL, alice);
     /* 2026-03-10, local 09:10 and 09:40: one answered from the queue, one abandoned */
     call("CQ1", D0 + 9 * HOUR + 10 * MIN, "support", "bridged", "completed", "-0.01300");
     call("CQ2", D0 + 9 * HOUR + 40 * MIN, "support", "hangup", "completed", "-0.00500");
     /* alice took CQ1 two minutes before it ended and wrapped up in 30 s; she let CQ2 ring out */
     int64_t t1 = D0 + 9 * HOUR + 10 * MIN;
-    CHECK_INT(store_kpi_enqueued(rx.st, "CQ1", t1 - 3 * MIN, err, sizeof err), DT_OK);
-    CHECK_INT(store_kpi_connected(rx.st, "CQ1", "alice", t1 - 2 * MIN, err, sizeof err), DT_OK);
-    CHECK_INT(store_kpi_wrapup(rx.st, "CQ1", 30, err, sizeof err), DT_OK);
+    CHECK_INT(store_kpi_enqueued(rx.s.st, "CQ1", t1 - 3 * MIN, err, sizeof err), DT_OK);
+    CHECK_INT(store_kpi_connected(rx.s.st, "CQ1", "alice", t1 - 2 * MIN, err, sizeof err), DT_OK);
+    CHECK_INT(store_kpi_wrapup(rx.s.st, "CQ1", 30, err, sizeof err), DT_OK);
     struct store_offer of = {.call_sid = "CQ2",
                              .agent = "alice",
                              .queue = "support",
                              .offered_ms = t1 + 30 * MIN,
                              .ended_ms = t1 + 30 * MIN + 20000,
                              .end = KPI_OFFER_TIMEOUT};
-    CHECK_INT(store_kpi_offer(rx.st, &of, err, sizeof err), DT_OK);
+    CHECK_INT(store_kpi_offer(rx.s.st, &of, err, sizeof err), DT_OK);
     /* local 14:05 busy (SIP 486, so 31486), 14:20 answered */
     call("CO1", D0 + 14 * HOUR + 5 * MIN, NULL, NULL, "busy", NULL);
     call("CO2", D0 + 14 * HOUR + 20 * MIN, NULL, NULL, "completed", "-0.02000");
@@ -116,19 +85,9 @@ static int setup(void)
     return 0;
 }
 
-static void teardown(void)
-{
-    api_free(rx.api);
-    server_free(rx.srv);
-    netloop_free(rx.loop);
-    store_close(rx.st);
-    config_done(&rx.cfg);
-    rf_db_remove(&rx.db);
-}
-
 static long get(const char *path, const char *token, cJSON **out)
 {
-    return api_http(rx.loop, server_port(rx.srv), "GET", path, token, NULL, out);
+    return api_http(rx.s.loop, rx.port, "GET", path, token, NULL, out);
 }
 
 static double num(const cJSON *o, const char *key)
@@ -165,7 +124,7 @@ static void same_as_cli(const cJSON *o, const char *name, int64_t from, int64_t 
 {
     struct store_report *r;
     CHECK_INT(store_report_open(rx.db.path, &r, err, sizeof err), DT_OK);
-    struct report_json_range rg = {.zone = config_wallboard_zone(&rx.cfg),
+    struct report_json_range rg = {.zone = config_wallboard_zone(&rx.s.cfg),
                                    .from_ms = from,
                                    .to_ms = to,
                                    .top = REPORT_JSON_TOP_DEFAULT};
@@ -181,7 +140,7 @@ TEST(who_may_read)
     cJSON *o;
     CHECK_INT(get("/api/v1/reports/failures?from=2026-03-10&to=2026-03-10", NULL, &o), 401);
     cJSON_Delete(o);
-    CHECK_INT(get("/api/v1/reports/failures?from=2026-03-10&to=2026-03-10", rx.alice, &o), 403);
+    CHECK_INT(get("/api/v1/reports/failures?from=2026-03-10&to=2026-03-10", alice, &o), 403);
     check_error(o, "forbidden", "supervisors");
     cJSON_Delete(o);
 }
@@ -389,7 +348,7 @@ static void leg(const char *sid, const char *parent, int64_t t, const char *stat
     u.status = status;
     u.sip_code = strcmp(status, "busy") == 0 ? 486 : STORE_ABSENT;
     u.error_code = strcmp(status, "failed") == 0 ? 21217 : STORE_ABSENT;
-    CHECK_INT(store_call_apply(rx.st, &u, NULL, err, sizeof err), DT_OK);
+    CHECK_INT(store_call_apply(rx.s.st, &u, NULL, err, sizeof err), DT_OK);
 }
 
 TEST(legs_apart)
@@ -416,7 +375,7 @@ TEST(legs_apart)
     /* as the CLI's --legs builds it */
     struct store_report *db;
     CHECK_INT(store_report_open(rx.db.path, &db, err, sizeof err), DT_OK);
-    struct report_json_range rg = {.zone = config_wallboard_zone(&rx.cfg),
+    struct report_json_range rg = {.zone = config_wallboard_zone(&rx.s.cfg),
                                    .from_ms = D0 + 2 * DAY,
                                    .to_ms = D0 + 3 * DAY,
                                    .top = REPORT_JSON_TOP_DEFAULT,
@@ -446,8 +405,11 @@ TEST(legs_apart)
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (setup() != 0)
+    if (setup() != 0) {
+        rqf_stop(&rx);
+        curl_global_cleanup();
         return 1;
+    }
     RUN(who_may_read);
     RUN(answer_rate_by_local_hour);
     RUN(failures_over_two_days);
@@ -457,7 +419,7 @@ int main(void)
     RUN(range_limits);
     RUN(named_ranges);
     RUN(legs_apart);
-    teardown();
+    rqf_stop(&rx);
     curl_global_cleanup();
     return check_done();
 }
