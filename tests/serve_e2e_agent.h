@@ -65,6 +65,8 @@ static inline void se_dial(const struct se_agent *a, const char *to, char *sid, 
                     room),
                n);
     CHECK(sid[0] == 'C');
+    /* the call's row knows the number it was placed to as soon as the dial is announced */
+    CHECK_STR(se_q("SELECT to_number FROM calls WHERE sid = '%s'", sid), to);
 }
 
 #endif

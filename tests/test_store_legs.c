@@ -166,6 +166,47 @@ TEST(history_leaves_legs_out_on_request)
     store_close(st);
 }
 
+/* A call the daemon has just placed knows its number and direction before Twilio's first
+ * callback, which keeps them; the agent's leg is listed as with an assignment. */
+TEST(dialed_call_knows_its_number_at_once)
+{
+    struct store *st = fixture_open(NULL);
+    if (!st)
+        return;
+    char err[256] = "";
+    CHECK_INT(store_call_dialed(st, CALL, "alice", LEG1, "+15550002222", T0, err, sizeof err),
+              DT_OK);
+    CHECK_QUERY(store_db(st),
+                "SELECT to_number || ' ' || direction || ' ' || agent FROM calls WHERE sid = '" CALL
+                "'",
+                "+15550002222 outbound-api alice");
+    CHECK_QUERY(store_db(st), "SELECT parent_sid FROM calls WHERE sid = '" LEG1 "'", CALL);
+    /* the first status callback, with its own view of the same call */
+    struct store_call_update u;
+    store_call_update_init(&u);
+    u.sid = CALL;
+    u.type = "status";
+    u.status = "ringing";
+    u.seq = 0;
+    u.ts_ms = T0 + 50;
+    u.direction = "outbound-api";
+    u.from = "+15550001111";
+    u.to = "+15550002222";
+    u.payload = STATUS;
+    u.payload_len = strlen(STATUS);
+    CHECK_INT(store_call_apply(st, &u, NULL, err, sizeof err), DT_OK);
+    CHECK_QUERY(
+        store_db(st),
+        "SELECT to_number || ' ' || from_number || ' ' || status FROM calls WHERE sid = '" CALL "'",
+        "+15550002222 +15550001111 ringing");
+    /* no number, or no agent: refused, nothing stored */
+    CHECK_INT(store_call_dialed(st, OTHER, "alice", NULL, NULL, T0, err, sizeof err), DT_EINVAL);
+    CHECK_INT(store_call_dialed(st, OTHER, NULL, NULL, "+15550002222", T0, err, sizeof err),
+              DT_EINVAL);
+    CHECK_QUERY(store_db(st), "SELECT count(*) FROM calls WHERE sid = '" OTHER "'", "0");
+    store_close(st);
+}
+
 int main(void)
 {
     if (fixture_init() != 0)
@@ -173,6 +214,7 @@ int main(void)
     RUN(assign_sets_agent_and_marks_legs);
     RUN(assign_rejects_bad_input);
     RUN(history_leaves_legs_out_on_request);
+    RUN(dialed_call_knows_its_number_at_once);
     fixture_done();
     return check_done();
 }

@@ -27,6 +27,13 @@
 int store_call_assign(struct store *st, const char *sid, const char *agent, const char *leg,
                       int own, int64_t now_ms, char *err, size_t errlen);
 
+/* store_call_assign(st, sid, agent, leg, 1, ...) for a call the daemon has just placed to the
+ * number to: the call's row knows its number and direction ("outbound-api") at once, before
+ * Twilio's first callback (which keeps them: they are identity fields). Errors as
+ * store_call_assign, and DT_EINVAL without a number or an agent. */
+int store_call_dialed(struct store *st, const char *sid, const char *agent, const char *leg,
+                      const char *to, int64_t now_ms, char *err, size_t errlen);
+
 /* The legs recorded for call sid (store_call_assign), oldest first, at most STORE_LEGS_MAX,
  * into out (release with store_call_list_done()); legs whose row is gone are left out.
  * Errors: DT_EINVAL (bad sid), DT_EDB; out is empty on error. */

@@ -61,8 +61,9 @@ static int apply_event(struct store *st, struct store_call_update *u, const char
     return rc;
 }
 
-int store_call_assign(struct store *st, const char *sid, const char *agent, const char *leg,
-                      int own, int64_t now_ms, char *err, size_t errlen)
+/* store_call_assign, with the number the call was placed to when to is not NULL. */
+static int assign(struct store *st, const char *sid, const char *agent, const char *leg, int own,
+                  const char *to, int64_t now_ms, char *err, size_t errlen)
 {
     int rc = store_check_text(sid, STORE_SID_MAX, 1, "call sid", err, errlen);
     if (rc == DT_OK)
@@ -85,6 +86,10 @@ int store_call_assign(struct store *st, const char *sid, const char *agent, cons
     u.sid = sid;
     u.type = own ? "assign" : "leg";
     u.agent = own ? agent : NULL;
+    if (to) {
+        u.to = to;
+        u.direction = "outbound-api"; /* what Twilio says of a call its REST API placed */
+    }
     rc = apply_event(st, &u, agent, leg, NULL, now_ms, err, errlen);
     if (rc != DT_OK || !leg)
         return rc;
@@ -94,6 +99,21 @@ int store_call_assign(struct store *st, const char *sid, const char *agent, cons
     u.parent_sid = sid;
     u.agent = agent;
     return apply_event(st, &u, agent, NULL, sid, now_ms, err, errlen);
+}
+
+int store_call_assign(struct store *st, const char *sid, const char *agent, const char *leg,
+                      int own, int64_t now_ms, char *err, size_t errlen)
+{
+    return assign(st, sid, agent, leg, own, NULL, now_ms, err, errlen);
+}
+
+int store_call_dialed(struct store *st, const char *sid, const char *agent, const char *leg,
+                      const char *to, int64_t now_ms, char *err, size_t errlen)
+{
+    int rc = store_check_text(to, STORE_TEXT_MAX, 1, "number", err, errlen);
+    if (rc == DT_OK && !agent)
+        rc = dt_seterr(err, errlen, DT_EINVAL, "a dialed call is an agent's");
+    return rc == DT_OK ? assign(st, sid, agent, leg, 1, to, now_ms, err, errlen) : rc;
 }
 
 /* The legs named by the call's "assign" and "leg" events, each once, by its first mention. */

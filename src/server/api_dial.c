@@ -86,12 +86,13 @@ static void dial_failed(struct api *api, const char *room, const char *agent, co
     api_emit(api, "call.dial_failed", d);
 }
 
-/* The customer's leg sid is the call: the agent's, with the agent's first leg as its leg. */
-static void record_legs(struct api *api, const char *sid, const char *agent)
+/* The customer's leg sid is the call: the agent's, with the agent's first leg as its leg, and
+ * the number it was placed to. */
+static void record_legs(struct api *api, const char *sid, const char *agent, const char *to)
 {
     const struct api_call *c = api_call_find(api, sid);
     char err[256];
-    if (sid[0] && store_call_assign(api->srv->store, sid, agent, c && c->leg[0] ? c->leg : NULL, 1,
+    if (sid[0] && store_call_dialed(api->srv->store, sid, agent, c && c->leg[0] ? c->leg : NULL, to,
                                     server_now_ms(), err, sizeof err) != DT_OK)
         log_warn("dial: recording %s as %s's call: %s", sid, agent, err);
 }
@@ -126,7 +127,7 @@ static void on_leg(const struct twilio_result *res, void *arg)
         return;
     }
     api_call_rename(api, d->room, s);
-    record_legs(api, s, d->agent);
+    record_legs(api, s, d->agent, d->to);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "call_sid", s);
     cJSON_AddStringToObject(o, "conference", d->room);
