@@ -11,13 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "check.h"
-#include "dialtone/agents.h"
-#include "dialtone/config.h"
-#include "dialtone/push.h"
-#include "dialtone/server.h"
-#include "dialtone/store.h"
-#include "dialtone/store_agents.h"
-#include "ws_fixture.h"
+#include "push_fixture.h"
 
 #define CONF                                                                                       \
     "[twilio]\naccount_sid = AC0123456789abcdef0123456789abcdef\nauth_token = push-t0ken\n"        \
@@ -25,73 +19,33 @@
     "[server]\nport = 0\n"                                                                         \
     "[queue \"support\"]\n[queue \"sales\"]\n"
 
-static struct {
-    struct config cfg;
-    struct store *st;
-    struct netloop *loop;
-    struct server *srv;
-    struct push *push;
-    char token[AGENTS_TOKEN_SIZE];
-    char auth[128];
-    struct wsc_header hdr;
-} px;
+static struct config px_cfg;
+static struct store *px_st;
+static struct push_fixture px;
 
 static int setup(size_t queue_msgs)
 {
     char err[256] = "";
-    memset(&px, 0, sizeof px);
-    config_init(&px.cfg);
-    if (config_load_string(&px.cfg, "t.conf", CONF, err, sizeof err) != DT_OK ||
-        store_open(":memory:", &px.st, err, sizeof err) != DT_OK ||
-        !(px.loop = netloop_new(NULL, err, sizeof err))) {
+    config_init(&px_cfg);
+    if (config_load_string(&px_cfg, "t.conf", CONF, err, sizeof err) != DT_OK ||
+        store_open(":memory:", &px_st, err, sizeof err) != DT_OK) {
         printf("  setup: %s\n", err);
         return -1;
     }
-    struct server_options so = {.cfg = &px.cfg, .loop = px.loop, .store = px.st};
-    px.srv = server_new(&so, err, sizeof err);
-    struct push_options po = {.queue_msgs = queue_msgs};
-    if (px.srv)
-        px.push = push_new(px.srv, &po, err, sizeof err);
-    if (!px.push) {
-        printf("  server/push: %s\n", err);
-        return -1;
-    }
-    char hash[AGENTS_HASH_SIZE];
-    agents_token_new(px.token, NULL, 0);
-    agents_token_hash(px.token, strlen(px.token), hash);
-    store_agent_add(px.st, "alice", DT_ROLE_AGENT, "+15551230001", hash, 1000, NULL, err,
-                    sizeof err);
-    const char *q[] = {"support"};
-    store_agent_set_queues(px.st, "alice", q, 1, err, sizeof err);
-    snprintf(px.auth, sizeof px.auth, "Bearer %s", px.token);
-    px.hdr = (struct wsc_header){.name = "Authorization", .value = px.auth};
-    return 0;
+    return push_fixture_start(&px, &px_cfg, px_st, queue_msgs);
 }
 
 static void teardown(void)
 {
-    push_free(px.push);
-    int never = 0;
-    net_run_until(px.loop, &never, 20);
-    server_free(px.srv);
-    netloop_free(px.loop);
-    store_close(px.st);
-    config_done(&px.cfg);
+    push_fixture_stop(&px);
+    store_close(px_st);
+    px_st = NULL;
+    config_done(&px_cfg);
 }
 
 static int connect_as(struct cli *r, const struct wsc_header *auth, const char *query)
 {
-    memset(r, 0, sizeof *r);
-    char url[256], err[256] = "";
-    snprintf(url, sizeof url, "ws://127.0.0.1:%d%s%s", server_port(px.srv), PUSH_PATH,
-             query ? query : "");
-    struct wsc_options o = cli_options(r, auth);
-    o.subprotocol = NULL;
-    o.url = url;
-    r->c = wsc_new(px.loop, &o, err, sizeof err);
-    if (!r->c)
-        printf("  wsc_new: %s\n", err);
-    return r->c ? 0 : -1;
+    return push_fixture_connect(&px, r, auth, query);
 }
 
 static void emit(int n)

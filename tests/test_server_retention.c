@@ -15,17 +15,11 @@
 
 #include "api_http.h"
 #include "check.h"
-#include "dialtone/agents.h"
-#include "dialtone/config.h"
 #include "dialtone/log.h"
-#include "dialtone/push.h"
-#include "dialtone/server.h"
-#include "dialtone/store.h"
-#include "dialtone/store_agents.h"
+#include "push_fixture.h"
 #include "server/retention_int.h"
 #include "server/server_int.h"
 #include "store_fixture.h"
-#include "ws_fixture.h"
 
 #define CONF_HEAD                                                                                  \
     "[twilio]\naccount_sid = AC0123456789abcdef0123456789abcdef\nauth_token = keep-t0ken\n"        \
@@ -36,28 +30,20 @@
 #define DAY_MS     (86400 * INT64_C(1000))
 #define OLD_EVENTS (SERVER_RETENTION_BATCH * 2 + 500)
 
-static struct {
-    struct config cfg;
-    struct store *st;
-    struct netloop *loop;
-    struct server *srv;
-    struct push *push;
-    char token[AGENTS_TOKEN_SIZE];
-    char auth[128];
-    struct wsc_header hdr;
-} rx;
+static struct config rx_cfg;
+static struct store *rx_st;
+static struct push_fixture rx;
 
 static char err[256];
 
 static int setup_config(const char *retention)
 {
-    memset(&rx, 0, sizeof rx);
     char *conf = xasprintf("%s%s", CONF_HEAD, retention);
-    config_init(&rx.cfg);
-    int rc = config_load_string(&rx.cfg, "t.conf", conf, err, sizeof err);
+    config_init(&rx_cfg);
+    int rc = config_load_string(&rx_cfg, "t.conf", conf, err, sizeof err);
     free(conf);
-    rx.st = rc == DT_OK ? fixture_open(NULL) : NULL;
-    if (!rx.st) {
+    rx_st = rc == DT_OK ? fixture_open(NULL) : NULL;
+    if (!rx_st) {
         printf("  setup: %s\n", err);
         return -1;
     }
@@ -67,50 +53,25 @@ static int setup_config(const char *retention)
 /* The server and its push on the store as the test left it. */
 static int start(void)
 {
-    if (!(rx.loop = netloop_new(NULL, err, sizeof err))) {
-        printf("  loop: %s\n", err);
-        return -1;
-    }
-    struct server_options so = {.cfg = &rx.cfg, .loop = rx.loop, .store = rx.st};
-    rx.srv = server_new(&so, err, sizeof err);
-    if (rx.srv)
-        rx.push = push_new(rx.srv, NULL, err, sizeof err);
-    if (!rx.push) {
-        printf("  server/push: %s\n", err);
-        return -1;
-    }
-    char hash[AGENTS_HASH_SIZE];
-    agents_token_new(rx.token, NULL, 0);
-    agents_token_hash(rx.token, strlen(rx.token), hash);
-    CHECK_INT(store_agent_add(rx.st, "alice", DT_ROLE_AGENT, "+15551230001", hash, 1000, NULL, err,
-                              sizeof err),
-              DT_OK);
-    snprintf(rx.auth, sizeof rx.auth, "Bearer %s", rx.token);
-    rx.hdr = (struct wsc_header){.name = "Authorization", .value = rx.auth};
-    return 0;
+    return push_fixture_start(&rx, &rx_cfg, rx_st, 0);
 }
 
 static void teardown(void)
 {
-    push_free(rx.push);
-    if (rx.loop) {
-        int never = 0;
-        net_run_until(rx.loop, &never, 20);
-    }
-    server_free(rx.srv);
-    netloop_free(rx.loop);
-    store_close(rx.st);
-    config_done(&rx.cfg);
+    push_fixture_stop(&rx);
+    store_close(rx_st);
+    rx_st = NULL;
+    config_done(&rx_cfg);
 }
 
 static void add_events(int n, int64_t ts_ms)
 {
-    CHECK_INT(store_tx_begin(rx.st, err, sizeof err), DT_OK);
+    CHECK_INT(store_tx_begin(rx_st, err, sizeof err), DT_OK);
     for (int i = 0; i < n; i++)
-        CHECK_INT(store_event_append(rx.st, "test.event", ts_ms + i, "{\"old\":1}", NULL, err,
+        CHECK_INT(store_event_append(rx_st, "test.event", ts_ms + i, "{\"old\":1}", NULL, err,
                                      sizeof err),
                   DT_OK);
-    CHECK_INT(store_tx_commit(rx.st, err, sizeof err), DT_OK);
+    CHECK_INT(store_tx_commit(rx_st, err, sizeof err), DT_OK);
 }
 
 static void add_webhooks(int n, int64_t received_ms)
@@ -121,13 +82,13 @@ static void add_webhooks(int n, int64_t received_ms)
                                   .signature_ok = 1,
                                   .body = "CallSid=CA1",
                                   .body_len = 11};
-        CHECK_INT(store_webhook_log(rx.st, &w, NULL, err, sizeof err), DT_OK);
+        CHECK_INT(store_webhook_log(rx_st, &w, NULL, err, sizeof err), DT_OK);
     }
 }
 
 static long long count(const char *sql)
 {
-    char *v = fixture_query(store_db(rx.st), sql);
+    char *v = fixture_query(store_db(rx_st), sql);
     long long n = atoll(v);
     free(v);
     return n;
@@ -184,7 +145,7 @@ TEST(timer_prunes_old_rows)
     u.ts_ms = now - 30 * DAY_MS;
     u.payload = "CallStatus=completed";
     u.payload_len = strlen(u.payload);
-    CHECK_INT(store_call_apply(rx.st, &u, NULL, err, sizeof err), DT_OK);
+    CHECK_INT(store_call_apply(rx_st, &u, NULL, err, sizeof err), DT_OK);
     FILE *logf = tmpfile();
     log_set_output(logf);
     CHECK_INT(start(), 0);
@@ -259,16 +220,7 @@ TEST(one_table_kept_for_ever)
 
 static int connect_after(struct cli *r, const char *query)
 {
-    memset(r, 0, sizeof *r);
-    char url[256];
-    snprintf(url, sizeof url, "ws://127.0.0.1:%d%s%s", server_port(rx.srv), PUSH_PATH, query);
-    struct wsc_options o = cli_options(r, &rx.hdr);
-    o.subprotocol = NULL;
-    o.url = url;
-    r->c = wsc_new(rx.loop, &o, err, sizeof err);
-    if (!r->c)
-        printf("  wsc_new: %s\n", err);
-    return r->c ? 0 : -1;
+    return push_fixture_connect(&rx, r, &rx.hdr, query);
 }
 
 static const char *type_of(const struct cli *r, int i, char *buf, size_t n)
