@@ -2,9 +2,9 @@
  * Tests for the VFS that gathers a WAL commit's frames into one write (store_walbuf.c): a
  * commit of many pages goes out in a few writes, not two a page; readers on connections of
  * their own (the default VFS, as the daemon's checkpoint thread and query worker) never see a
- * commit before all of it is in the file, nor a torn one; transactions too big for the page
- * cache (frames spilled, pages rewritten in place) come out whole; and every commit is in the
- * file when it returns, for a process killed right after.
+ * commit before all of it is in the file, nor a torn one, also across the WAL starting over;
+ * transactions too big for the page cache (frames spilled, pages rewritten in place) come out
+ * whole; and every commit is in the file when it returns, for a process killed right after.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -140,10 +140,22 @@ TEST(readers_see_whole_commits)
     pthread_t th[2];
     for (int i = 0; i < 2; i++)
         pthread_create(&th[i], NULL, read_main, &r);
-    int ok = 1;
-    for (int i = 0; i < TXS && ok; i++)
+    /* every 50 commits a connection of its own copies the WAL into the database and makes it
+     * start over, as the checkpoint thread does once it has grown: the writer's next frames go
+     * to the start of the WAL again */
+    sqlite3 *ck = NULL;
+    CHECK_INT(sqlite3_open_v2(path, &ck, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(ck, 5000);
+    int ok = 1, restarts = 0;
+    for (int i = 0; i < TXS && ok; i++) {
         ok = write_tx(db, i);
+        if (ok && i % 50 == 49)
+            restarts += sqlite3_wal_checkpoint_v2(ck, NULL, SQLITE_CHECKPOINT_RESTART, NULL,
+                                                  NULL) == SQLITE_OK;
+    }
+    sqlite3_close(ck);
     CHECK(ok);
+    CHECK(restarts > 0);
     atomic_store(&r.stop, 1);
     for (int i = 0; i < 2; i++)
         pthread_join(th[i], NULL);
